@@ -1,0 +1,128 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tdpscope command on the bundled examples and on bad input, as a user runs it. */
+class MainTest {
+
+    /** The repository's examples folder (tests run in the test bundle's folder). */
+    static final Path EXAMPLES = Path.of("../../examples").toAbsolutePath().normalize();
+
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome tdpscope(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static List<Path> examples() throws IOException {
+        try (Stream<Path> s = Files.list(EXAMPLES)) {
+            return s.filter(p -> p.toString().endsWith(".tdp")).sorted().toList();
+        }
+    }
+
+    @Test
+    void everyExampleRunsWithAllExpectationsHolding() throws IOException {
+        List<Path> examples = examples();
+        assertTrue(examples.size() >= 5, "examples: " + examples);
+        for (Path p : examples) {
+            Outcome o = tdpscope("run", p.toString(), "--quiet");
+            assertEquals(0, o.code(), p + "\n" + o.out() + o.err());
+            assertFalse(o.out().contains("FAIL"), o.out());
+        }
+    }
+
+    @Test
+    void runWritesTraceAndDiagram(@TempDir Path dir) throws IOException {
+        Path trace = dir.resolve("t.jsonl");
+        Outcome o = tdpscope("run", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--policy", "terminate",
+                "--trace", trace.toString(), "--svg", dir.toString());
+        assertEquals(0, o.code(), o.out() + o.err());
+        assertTrue(o.out().contains("walk.yield"), "the step table shows the yield:\n" + o.out());
+        List<String> lines = Files.readAllLines(trace);
+        assertTrue(lines.size() > 10);
+        assertTrue(lines.get(0).startsWith("{\"step\":1,"), lines.get(0));
+        String svg = Files.readString(dir.resolve("seed-terminate.terminate.roots.svg"));
+        assertTrue(svg.startsWith("<?xml") && svg.contains("<svg") && svg.contains("tdp_mmu_roots"));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+        }
+    }
+
+    @Test
+    void aBadScriptGivesPositionedErrorsAndExitCode2(@TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("bad.tdp");
+        Files.writeString(bad, "scenario \"x\" {\n  vm {\n    memslot 0: gfn 0x0 .. \n  }\n");
+        Outcome o = tdpscope("run", bad.toString());
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().matches("(?s).*bad\\.tdp:[0-9]+:[0-9]+: error: .*"), o.err());
+        assertFalse(o.err().contains("Exception"), "no stack trace for a user:\n" + o.err());
+        Outcome c = tdpscope("check", bad.toString());
+        assertEquals(2, c.code());
+    }
+
+    @Test
+    void missingFileAndBadArguments(@TempDir Path dir) {
+        Outcome missing = tdpscope("run", dir.resolve("nope.tdp").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("nope.tdp"), missing.err());
+        assertEquals(2, tdpscope("run").code());
+        assertEquals(2, tdpscope("frobnicate").code());
+        assertEquals(2, tdpscope("run", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--policy", "lifo").code());
+        assertEquals(2, tdpscope("run", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--bogus").code());
+    }
+
+    @Test
+    void anUnwritableTraceIsAClearError(@TempDir Path dir) throws IOException {
+        Path blocker = dir.resolve("file");
+        Files.writeString(blocker, "x");
+        Outcome o = tdpscope("run", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--policy", "fifo", "--trace",
+                blocker.resolve("t.jsonl").toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("cannot write"), o.err());
+    }
+
+    @Test
+    void exportWritesOneDiagramPerPolicy(@TempDir Path dir) throws IOException {
+        Outcome o = tdpscope("export", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--svg", dir.toString(),
+                "--policy", "all", "--step", "30");
+        assertEquals(0, o.code(), o.err());
+        for (String p : List.of("continue", "restart", "terminate", "fifo")) {
+            assertTrue(Files.exists(dir.resolve("seed-terminate." + p + ".roots.step30.svg")), p);
+        }
+        String a = Files.readString(dir.resolve("seed-terminate.fifo.roots.step30.svg"));
+        tdpscope("export", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--svg", dir.toString(), "--policy",
+                "fifo", "--step", "30");
+        assertEquals(a, Files.readString(dir.resolve("seed-terminate.fifo.roots.step30.svg")), "deterministic");
+    }
+
+    @Test
+    void helpAndPerPolicyNames() {
+        assertEquals(0, tdpscope("help").code());
+        assertEquals(Path.of("o/t.fifo.jsonl"), Main.perPolicy(Path.of("o/t.jsonl"), org.tdpscope.sim.Policy.FIFO, 4));
+        assertEquals(Path.of("o/t.jsonl"), Main.perPolicy(Path.of("o/t.jsonl"), org.tdpscope.sim.Policy.FIFO, 1));
+        assertEquals("seed", Main.baseName("examples/seed.tdp"));
+    }
+}

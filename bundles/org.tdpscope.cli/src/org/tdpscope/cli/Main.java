@@ -1,0 +1,402 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.tdpscope.dsl.api.Diagnostic;
+import org.tdpscope.dsl.api.Expectation;
+import org.tdpscope.dsl.api.ExpectationResult;
+import org.tdpscope.dsl.api.LoadedScenario;
+import org.tdpscope.dsl.api.TdpScenarios;
+import org.tdpscope.export.RootListDiagram;
+import org.tdpscope.export.Theme;
+import org.tdpscope.sim.JsonlTraceWriter;
+import org.tdpscope.sim.Policy;
+import org.tdpscope.sim.RootListSnapshot;
+import org.tdpscope.sim.RunResult;
+import org.tdpscope.sim.Simulation;
+import org.tdpscope.sim.TraceEvent;
+import org.tdpscope.sim.TraceListener;
+import org.tdpscope.sim.io.AtomicFile;
+
+/**
+ * The {@code tdpscope} command: {@code run}, {@code check}, {@code export}, {@code lsp}. Exit
+ * codes: 0 all expectations hold, 1 an expectation failed (or a violation nobody expected), 2 a bad
+ * script or bad arguments, 3 an internal error. Errors are one line each, never a stack trace
+ * (set TDPSCOPE_DEBUG=1 to see one).
+ */
+public final class Main {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int BAD_INPUT = 2;
+    static final int INTERNAL = 3;
+
+    private static final String USAGE = """
+            usage: tdpscope <command> [arguments]
+
+              run FILE [--policy P|all] [--trace OUT.jsonl] [--svg DIR] [--theme light|dark] [--all-events] [--quiet]
+                    run a scenario: print the step table and the expectation results
+              check FILE...
+                    parse and validate scenarios (errors as file:line:col: message)
+              export FILE --svg DIR [--policy P|all] [--step N] [--theme light|dark] [--diagram roots]
+                    write diagrams as SVG
+              lsp   start the language server on stdin/stdout
+              ide   start the workbench (from the ./tdpscope launcher)
+
+            policies: continue, restart, terminate, fifo
+            exit codes: 0 expectations hold, 1 an expectation failed, 2 bad script or arguments
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private TdpScenarios scenarios;
+
+    Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one command; never throws. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Main m = new Main(out, err);
+        try {
+            return m.dispatch(args);
+        } catch (UsageException e) {
+            err.println("tdpscope: " + e.getMessage());
+            err.println("try 'tdpscope help'");
+            return BAD_INPUT;
+        } catch (RuntimeException | Error e) {
+            err.println("tdpscope: internal error: " + e);
+            if (System.getenv("TDPSCOPE_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            return INTERNAL;
+        }
+    }
+
+    private int dispatch(String[] args) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            out.print(USAGE);
+            return args.length == 0 ? BAD_INPUT : OK;
+        }
+        Args a = new Args(args);
+        return switch (args[0]) {
+            case "run" -> run(a);
+            case "check" -> check(a);
+            case "export" -> export(a);
+            case "lsp" -> lsp();
+            default -> throw new UsageException("unknown command '" + args[0] + "'");
+        };
+    }
+
+    private TdpScenarios scenarios() {
+        if (scenarios == null) {
+            scenarios = TdpScenarios.create();
+        }
+        return scenarios;
+    }
+
+    /** Loads and validates; prints diagnostics; null when the script has errors. */
+    private LoadedScenario load(String file) {
+        LoadedScenario loaded = scenarios().load(Path.of(file));
+        for (Diagnostic d : loaded.diagnostics()) {
+            err.println(d.format());
+        }
+        return loaded.hasErrors() ? null : loaded;
+    }
+
+    private int check(Args a) {
+        List<String> files = a.positional();
+        if (files.isEmpty()) {
+            throw new UsageException("check needs at least one FILE");
+        }
+        int worst = OK;
+        for (String f : files) {
+            if (load(f) == null) {
+                worst = BAD_INPUT;
+            } else {
+                out.println(f + ": ok");
+            }
+        }
+        return worst;
+    }
+
+    private List<Policy> policies(Args a, LoadedScenario loaded) {
+        String p = a.option("--policy");
+        if (p == null) {
+            return loaded.policies();
+        }
+        if (p.equals("all")) {
+            return List.of(Policy.values());
+        }
+        Policy policy = Policy.fromWord(p);
+        if (policy == null) {
+            throw new UsageException("unknown policy '" + p + "' (continue, restart, terminate, fifo, all)");
+        }
+        return List.of(policy);
+    }
+
+    private Theme theme(Args a) {
+        String t = a.option("--theme");
+        if (t == null) {
+            return Theme.LIGHT;
+        }
+        try {
+            return Theme.valueOf(t.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("unknown theme '" + t + "' (light, dark)");
+        }
+    }
+
+    private int run(Args a) {
+        String file = a.single("run");
+        String tracePath = a.option("--trace");
+        String svgDir = a.option("--svg");
+        boolean quiet = a.flag("--quiet");
+        boolean allEvents = a.flag("--all-events");
+        Theme theme = theme(a);
+        a.rejectUnknown();
+        LoadedScenario loaded = load(file);
+        if (loaded == null) {
+            return BAD_INPUT;
+        }
+        List<Policy> policies = policies(a, loaded);
+        int result = OK;
+        for (Policy policy : policies) {
+            out.println("== " + loaded.name() + " — policy " + policy.word());
+            StepTable table = new StepTable(quiet ? nullStream() : out, allEvents);
+            RunResult run;
+            Path trace = tracePath == null ? null : perPolicy(Path.of(tracePath), policy, policies.size());
+            try {
+                run = trace == null ? simulate(loaded, policy, table) : simulateToFile(loaded, policy, table, trace);
+            } catch (IOException e) {
+                err.println("tdpscope: cannot write " + trace + ": " + e.getMessage());
+                return BAD_INPUT;
+            }
+            table.summary();
+            if (run.error() != null) {
+                err.println(file + ":" + Math.max(1, run.error().line()) + ":1: error: " + run.error().getMessage());
+                return BAD_INPUT;
+            }
+            result = Math.max(result, report(file, loaded, policy, run));
+            if (trace != null) {
+                out.println("trace: " + trace);
+            }
+            if (svgDir != null) {
+                Path svg = Path.of(svgDir).resolve(baseName(file) + "." + policy.word() + ".roots.svg");
+                if (!writeSvg(svg, loaded, run, theme)) {
+                    return BAD_INPUT;
+                }
+                out.println("diagram: " + svg);
+            }
+        }
+        return result;
+    }
+
+    private static RunResult simulate(LoadedScenario loaded, Policy policy, TraceListener listener) {
+        return new Simulation(loaded.scenario(), policy, listener).run();
+    }
+
+    private static RunResult simulateToFile(LoadedScenario loaded, Policy policy, StepTable table, Path trace)
+            throws IOException {
+        RunResult[] result = new RunResult[1];
+        AtomicFile.write(trace, (Writer w) -> {
+            JsonlTraceWriter jsonl = new JsonlTraceWriter(w);
+            result[0] = simulate(loaded, policy, e -> {
+                table.onEvent(e);
+                jsonl.onEvent(e);
+            });
+        });
+        return result[0];
+    }
+
+    /** Prints each expectation's outcome; violations no expectation mentions also fail the run. */
+    private int report(String file, LoadedScenario loaded, Policy policy, RunResult run) {
+        int result = OK;
+        int checked = 0;
+        for (Expectation x : loaded.expectations()) {
+            ExpectationResult r = x.check(run);
+            if (r == null) {
+                continue; // scoped to another policy
+            }
+            checked++;
+            if (r.holds()) {
+                out.println("  ok    " + x.text());
+            } else {
+                out.println("  FAIL  " + x.text() + "   (actual: " + r.actual() + ")");
+                err.println(file + ":" + x.line() + ":" + x.column() + ": error: expectation failed under "
+                        + policy.word() + ": " + x.text() + " (actual: " + r.actual() + ")");
+                result = FAILED;
+            }
+        }
+        List<TraceEvent> violations = run.violations();
+        out.println("  " + checked + " expectation(s) checked, " + violations.size() + " violation(s), "
+                + run.steps() + " steps, final list " + run.simulation().listedRootNames());
+        return result;
+    }
+
+    private boolean writeSvg(Path svg, LoadedScenario loaded, RunResult run, Theme theme) {
+        String text = RootListDiagram.svg(loaded.name(), RootListSnapshot.of(run.simulation(), null),
+                run.violations(), theme);
+        try {
+            AtomicFile.write(svg, w -> w.write(text));
+            return true;
+        } catch (IOException e) {
+            err.println("tdpscope: cannot write " + svg + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    private int export(Args a) {
+        String file = a.single("export");
+        String svgDir = a.option("--svg");
+        String step = a.option("--step");
+        String diagram = a.option("--diagram");
+        Theme theme = theme(a);
+        a.rejectUnknown();
+        if (svgDir == null) {
+            throw new UsageException("export needs --svg DIR");
+        }
+        if (diagram != null && !diagram.equals("roots")) {
+            throw new UsageException("diagram '" + diagram + "' is not available yet (roots)");
+        }
+        long at;
+        try {
+            at = step == null ? Long.MAX_VALUE : Long.parseLong(step);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--step wants a number, not '" + step + "'");
+        }
+        LoadedScenario loaded = load(file);
+        if (loaded == null) {
+            return BAD_INPUT;
+        }
+        for (Policy policy : policies(a, loaded)) {
+            TraceEvent[] last = new TraceEvent[1];
+            Simulation sim = new Simulation(loaded.scenario(), policy, e -> last[0] = e);
+            RunResult run = sim.runTo(at);
+            List<TraceEvent> violations = run.violations();
+            String text = RootListDiagram.svg(loaded.name(), RootListSnapshot.of(sim, last[0]), violations, theme);
+            Path svg = Path.of(svgDir).resolve(baseName(file) + "." + policy.word() + ".roots"
+                    + (step == null ? "" : ".step" + step) + ".svg");
+            try {
+                AtomicFile.write(svg, w -> w.write(text));
+            } catch (IOException e) {
+                err.println("tdpscope: cannot write " + svg + ": " + e.getMessage());
+                return BAD_INPUT;
+            }
+            out.println(svg);
+        }
+        return OK;
+    }
+
+    private int lsp() {
+        org.tdpscope.dsl.ide.TdpLanguageServer.start(System.in, System.out);
+        return OK;
+    }
+
+    static String baseName(String file) {
+        String name = Path.of(file).getFileName().toString();
+        return name.endsWith(".tdp") ? name.substring(0, name.length() - 4) : name;
+    }
+
+    /** With several policies, {@code out.jsonl} becomes {@code out.fifo.jsonl} and so on. */
+    static Path perPolicy(Path p, Policy policy, int count) {
+        if (count == 1) {
+            return p;
+        }
+        String name = p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String renamed = dot < 0 ? name + "." + policy.word() : name.substring(0, dot) + "." + policy.word()
+                + name.substring(dot);
+        return p.resolveSibling(renamed);
+    }
+
+    private static PrintStream nullStream() {
+        return new PrintStream(java.io.OutputStream.nullOutputStream());
+    }
+
+    /** A bad command line. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Tiny argument parser: positional words, {@code --name value} options and {@code --flag}s. */
+    static final class Args {
+        private static final List<String> VALUED = List.of("--policy", "--trace", "--svg", "--theme", "--step",
+                "--diagram", "--xmi");
+        private final List<String> positional = new ArrayList<>();
+        private final java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+        private final java.util.Set<String> used = new java.util.HashSet<>();
+
+        Args(String[] args) {
+            for (int i = 1; i < args.length; i++) {
+                String s = args[i];
+                if (s.startsWith("--")) {
+                    String value = null;
+                    int eq = s.indexOf('=');
+                    if (eq > 0) {
+                        value = s.substring(eq + 1);
+                        s = s.substring(0, eq);
+                    } else if (VALUED.contains(s)) {
+                        if (i + 1 >= args.length) {
+                            throw new UsageException(s + " needs a value");
+                        }
+                        value = args[++i];
+                    }
+                    options.put(s, value);
+                } else {
+                    positional.add(s);
+                }
+            }
+        }
+
+        List<String> positional() {
+            return positional;
+        }
+
+        String single(String command) {
+            if (positional.size() != 1) {
+                throw new UsageException(command + " needs exactly one FILE");
+            }
+            return positional.get(0);
+        }
+
+        String option(String name) {
+            used.add(name);
+            return options.get(name);
+        }
+
+        boolean flag(String name) {
+            used.add(name);
+            return options.containsKey(name);
+        }
+
+        void rejectUnknown() {
+            used.add("--policy");
+            for (String k : options.keySet()) {
+                if (!used.contains(k)) {
+                    throw new UsageException("unknown option " + k);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.export;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A laid-out diagram as plain shapes in pixel coordinates. The SVG writer and the workbench's
+ * canvas both draw a Scene, so the picture in a document and the one on screen are the same.
+ */
+public final class Scene {
+
+    /** A shape of the scene, drawn in insertion order. */
+    public sealed interface Shape permits Rect, Line, Text, Polygon {
+    }
+
+    /** A box; {@code id} (nullable) becomes a stable SVG id; {@code dash} is an SVG dash array or null. */
+    public record Rect(String id, int x, int y, int w, int h, int radius, String fill, String stroke, int strokeWidth,
+            String dash) implements Shape {
+    }
+
+    public record Line(int x1, int y1, int x2, int y2, String stroke, int width, boolean arrow) implements Shape {
+    }
+
+    /** Text at a baseline; {@code anchor} is {@code start}, {@code middle} or {@code end}. */
+    public record Text(int x, int y, String text, int size, String fill, String anchor, boolean bold)
+            implements Shape {
+    }
+
+    /** A filled polygon, points as x0,y0,x1,y1,... */
+    public record Polygon(int[] points, String fill) implements Shape {
+    }
+
+    private final int width;
+    private final int height;
+    private final String title;
+    private final String background;
+    private final List<Shape> shapes = new ArrayList<>();
+
+    public Scene(int width, int height, String title, String background) {
+        this.width = width;
+        this.height = height;
+        this.title = title;
+        this.background = background;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String background() {
+        return background;
+    }
+
+    public List<Shape> shapes() {
+        return List.copyOf(shapes);
+    }
+
+    Scene add(Shape s) {
+        shapes.add(s);
+        return this;
+    }
+
+    Scene rect(String id, int x, int y, int w, int h, int radius, String fill, String stroke, int strokeWidth,
+            String dash) {
+        return add(new Rect(id, x, y, w, h, radius, fill, stroke, strokeWidth, dash));
+    }
+
+    Scene line(int x1, int y1, int x2, int y2, String stroke, int width, boolean arrow) {
+        return add(new Line(x1, y1, x2, y2, stroke, width, arrow));
+    }
+
+    Scene text(int x, int y, String text, int size, String fill, String anchor, boolean bold) {
+        return add(new Text(x, y, text, size, fill, anchor == null ? "start" : anchor, bold));
+    }
+
+    Scene polygon(String fill, int... points) {
+        return add(new Polygon(points.clone(), fill));
+    }
+}

@@ -1,0 +1,426 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.sim;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.tdpscope.sim.mmu.HostMemory;
+import org.tdpscope.sim.mmu.Memslot;
+import org.tdpscope.sim.mmu.Memslots;
+import org.tdpscope.sim.mmu.Spte;
+import org.tdpscope.sim.mmu.SpteChange;
+import org.tdpscope.sim.mmu.SpteObserver;
+import org.tdpscope.sim.mmu.SpteOp;
+import org.tdpscope.sim.mmu.TdpIter;
+import org.tdpscope.sim.mmu.TdpMmu;
+import org.tdpscope.sim.mmu.TwoDResult;
+
+/**
+ * The per-VM MMU state ({@code struct kvm}'s TDP part) and the root primitives every thread uses:
+ * get/put, creation and reuse, the RCU-deferred free, list successors. Each state change is emitted
+ * as a {@link TraceEvent}; invariant checks that belong to a single primitive live here too.
+ */
+public final class Kvm implements SpteObserver {
+
+    /** Unwinds a run that reached the step it was asked to stop at (stepping back replays to a step). */
+    static final class StepLimitReached extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StepLimitReached() {
+            super(null, null, false, false);
+        }
+    }
+
+    final Policy policy;
+    final HostMemory mem = new HostMemory();
+    final Memslots slots = new Memslots(mem);
+    final TdpMmu mmu;
+    final RootList roots = new RootList("tdp_mmu_roots");
+    /** Invalid roots taken off {@link #roots} under policies that delist them. */
+    final RootList invalidRoots = new RootList("invalid_roots");
+    final List<Root> allRoots = new ArrayList<>();
+    private final Map<Long, Root> rootByHpfn = new HashMap<>();
+    private Root lastSpteRoot;
+    final MmuLock mmuLock = new MmuLock();
+    String slotsLockOwner;
+    long mmuValidGen;
+    /** call_rcu queue: roots whose last reference is gone, freed at the next grace period. */
+    final List<Root> rcuCallbacks = new ArrayList<>();
+    final Map<Integer, BitSet> dirtyBitmaps = new HashMap<>();
+    final Map<String, Vcpu> vcpus = new LinkedHashMap<>();
+    final List<TraceEvent> violations = new ArrayList<>();
+    /** The last 2-D walk of each vCPU, with its memory references, for the Walk view. */
+    final Map<String, TwoDResult> lastWalks = new LinkedHashMap<>();
+    private final Set<String> reportedOnce = new HashSet<>();
+    private final TraceListener listener;
+    private long step;
+    private long stopAfter = Long.MAX_VALUE;
+    /** The simulated thread whose code is running now; every event is attributed to it. */
+    String current = "setup";
+
+    Kvm(Policy policy, int tdpLevels, boolean accessedDirty, TraceListener listener) {
+        this.policy = policy;
+        this.listener = listener;
+        this.mmu = new TdpMmu(mem, slots, tdpLevels, accessedDirty, this);
+    }
+
+    void stopAfter(long lastStep) {
+        this.stopAfter = lastStep;
+    }
+
+    public long step() {
+        return step;
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    public TdpMmu mmu() {
+        return mmu;
+    }
+
+    public Memslots memslots() {
+        return slots;
+    }
+
+    public MmuLock mmuLock() {
+        return mmuLock;
+    }
+
+    public String slotsLockOwner() {
+        return slotsLockOwner;
+    }
+
+    /** Every root ever created, in creation order (freed ones included, poisoned). */
+    public List<Root> allRoots() {
+        return List.copyOf(allRoots);
+    }
+
+    /** {@code tdp_mmu_roots}, head to tail. */
+    public List<Root> listedRoots() {
+        return roots.toList();
+    }
+
+    /** The private list of invalid roots ({@code restart}, {@code terminate}). */
+    public List<Root> delistedRoots() {
+        return invalidRoots.toList();
+    }
+
+    public Root root(String name) {
+        for (Root r : allRoots) {
+            if (r.name().equals(name)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    public Root rootAt(long hpfn) {
+        return rootByHpfn.get(hpfn);
+    }
+
+    public Vcpu vcpu(String name) {
+        return vcpus.get(name);
+    }
+
+    public List<Vcpu> vcpus() {
+        return List.copyOf(vcpus.values());
+    }
+
+    /** The last 2-D walk a vCPU made, with its ordered memory references, or null. */
+    public TwoDResult lastWalk(String vcpu) {
+        return lastWalks.get(vcpu);
+    }
+
+    public List<TraceEvent> violations() {
+        return List.copyOf(violations);
+    }
+
+    // ---- events
+
+    void emit(EventType type, Root root, long gfn, int level, long oldSpte, long newSpte, String detail) {
+        emit(type, root, gfn, level, oldSpte, newSpte, detail, null);
+    }
+
+    private void emit(EventType type, Root root, long gfn, int level, long oldSpte, long newSpte, String detail,
+            Invariant inv) {
+        TraceEvent e = new TraceEvent(++step, current, type, root == null ? null : root.name(),
+                root == null ? -1 : root.refcount, gfn, level, oldSpte, newSpte, detail, inv);
+        if (inv != null) {
+            violations.add(e);
+        }
+        listener.onEvent(e);
+        if (step >= stopAfter) {
+            throw new StepLimitReached();
+        }
+    }
+
+    void emit(EventType type, Root root, String detail) {
+        emit(type, root, -1, -1, 0, 0, detail);
+    }
+
+    void violation(Invariant inv, Root root, long gfn, String detail) {
+        emit(EventType.VIOLATION, root, gfn, -1, 0, 0, detail, inv);
+    }
+
+    /** Reports a violation once per key (a freed root touched in a loop is one finding, not thousands). */
+    void violationOnce(String key, Invariant inv, Root root, long gfn, String detail) {
+        if (reportedOnce.add(inv.word() + '/' + key)) {
+            violation(inv, root, gfn, detail);
+        }
+    }
+
+    // ---- locks
+
+    boolean lockMmu(boolean shared) {
+        if (!mmuLock.tryAcquire(current, shared)) {
+            return false;
+        }
+        emit(EventType.LOCK_ACQUIRE, null, shared ? "mmu_lock read" : "mmu_lock write");
+        return true;
+    }
+
+    void unlockMmu() {
+        boolean shared = !current.equals(mmuLock.writer());
+        mmuLock.release(current);
+        emit(EventType.LOCK_RELEASE, null, shared ? "mmu_lock read" : "mmu_lock write");
+    }
+
+    boolean lockSlots() {
+        if (slotsLockOwner != null && !slotsLockOwner.equals(current)) {
+            return false;
+        }
+        slotsLockOwner = current;
+        emit(EventType.LOCK_ACQUIRE, null, "slots_lock");
+        return true;
+    }
+
+    void unlockSlots() {
+        slotsLockOwner = null;
+        emit(EventType.LOCK_RELEASE, null, "slots_lock");
+    }
+
+    // ---- root primitives
+
+    /** A walker or vCPU is about to read {@code r}: a freed root is a use-after-free (invariant 1). */
+    boolean touch(Root r, String what) {
+        if (r.state == Root.State.FREED) {
+            violationOnce(current + '/' + r.name(), Invariant.USE_AFTER_FREE, r, -1,
+                    current + " " + what + " root " + r.name() + " freed at step " + r.freedStep);
+            return false;
+        }
+        return true;
+    }
+
+    /** {@code kvm_tdp_mmu_get_root}: {@code refcount_inc_not_zero}. */
+    boolean get(Root r) {
+        if (!touch(r, "gets")) {
+            return false;
+        }
+        if (r.refcount == 0) {
+            return false;
+        }
+        r.refcount++;
+        emit(EventType.ROOT_GET, r, null);
+        return true;
+    }
+
+    /**
+     * {@code kvm_tdp_mmu_put_root} as of v5.16: the thread dropping the last reference unlinks the
+     * root, zaps what is left without yielding, and queues the free after an RCU grace period.
+     */
+    void put(Root r) {
+        if (!touch(r, "puts")) {
+            return;
+        }
+        if (r.refcount <= 0) {
+            violationOnce(current + "/put0/" + r.name(), Invariant.REFCOUNT, r, -1,
+                    current + " puts root " + r.name() + " whose refcount is already 0");
+            return;
+        }
+        r.refcount--;
+        emit(EventType.ROOT_PUT, r, null);
+        if (r.refcount > 0) {
+            return;
+        }
+        r.lastPutBy = current;
+        if (r.state == Root.State.LISTED || r.state == Root.State.DELISTED) {
+            RootList.delRcu(r);
+            r.state = Root.State.UNLINKED;
+            emit(EventType.ROOT_UNLINK, r, "last reference dropped by " + current);
+        }
+        TdpIter it = mmu.iter(r.hpfn(), 0, maxGfn());
+        mmu.run(it, SpteOp.ZAP, i -> false);
+        flushIfPending(it, r);
+        rcuCallbacks.add(r);
+    }
+
+    long maxGfn() {
+        return 1L << (9 * mmu.levels());
+    }
+
+    void flushIfPending(TdpIter it, Root r) {
+        if (mmu.flushPending(it)) {
+            mmu.markFlushed(it);
+            emit(EventType.TLB_FLUSH, r, "remote TLB flush");
+        }
+    }
+
+    /** The next entry after {@code r} as an RCU reader sees it; null at a list head. */
+    Root successor(Root r) {
+        Root n = r.next;
+        return n == null || n.sentinel ? null : n;
+    }
+
+    /**
+     * {@code kvm_tdp_mmu_get_vcpu_root_hpa}, mmu_lock held for write: reuse a listed root of the
+     * same role whose refcount can be raised, else allocate one (refcount 1) at the head, or at the
+     * tail under {@code fifo}.
+     */
+    Root loadRoot(Vcpu v) {
+        for (Root r : roots.toList()) {
+            if (r.role().equals(v.role()) && !r.invalid && r.refcount > 0) {
+                r.refcount++;
+                emit(EventType.ROOT_REUSE, r, "by " + v.name());
+                v.root = r;
+                return r;
+            }
+        }
+        Root r = new Root(allRoots.size(), v.role(), mmu.allocRoot(), step + 1);
+        r.refcount = 1;
+        allRoots.add(r);
+        rootByHpfn.put(r.hpfn(), r);
+        if (policy.insertAtTail()) {
+            roots.addTail(r);
+        } else {
+            roots.addHead(r);
+        }
+        emit(EventType.ROOT_CREATE, r, "role " + v.role().name() + (policy.insertAtTail() ? ", at tail" : ", at head")
+                + ", by " + v.name());
+        v.root = r;
+        return r;
+    }
+
+    /** Fast zap's first phase: mark {@code r} invalid (it holds a reference taken just before). */
+    void invalidate(Root r) {
+        r.invalid = true;
+        if (policy.invalidationDelists()) {
+            invalidRoots.moveTail(r);
+            r.state = Root.State.DELISTED;
+            emit(EventType.ROOT_INVALIDATE, r, "moved to the invalid-roots list");
+        } else {
+            emit(EventType.ROOT_INVALIDATE, r, null);
+        }
+    }
+
+    /** An RCU grace period: every queued root is freed and its pages poisoned. */
+    void gracePeriod() {
+        if (rcuCallbacks.isEmpty()) {
+            return;
+        }
+        String was = current;
+        current = "rcu";
+        try {
+            emit(EventType.RCU_SYNC, null, rcuCallbacks.size() + " callback(s)");
+            List<Root> done = new ArrayList<>(rcuCallbacks);
+            rcuCallbacks.clear();
+            for (Root r : done) {
+                r.state = Root.State.FREED;
+                r.freedStep = step + 1;
+                mmu.freeRoot(r.hpfn());
+                emit(EventType.ROOT_FREE, r, "last put by " + r.lastPutBy);
+            }
+        } finally {
+            current = was;
+        }
+    }
+
+    // ---- SPTE observer: every SPTE write in any root
+
+    @Override
+    public void spteChanged(long rootHpfn, long gfn, int level, long oldSpte, long newSpte, SpteChange kind) {
+        Root r = lastSpteRoot;
+        if (r == null || r.hpfn() != rootHpfn) {
+            r = rootByHpfn.get(rootHpfn);
+            lastSpteRoot = r; // walks change many SPTEs of one root in a row
+        }
+        EventType type = switch (kind) {
+            case SET -> EventType.SPTE_SET;
+            case ZAP, FREEZE -> EventType.SPTE_ZAP; // FREEZE: a child of a zapped table, removed with it
+            case WRPROT -> EventType.SPTE_WRPROT;
+            case CLEAR_DIRTY -> EventType.SPTE_CLEAR_DIRTY;
+            case AGE -> EventType.SPTE_AGE;
+        };
+        emit(type, r, gfn, level, oldSpte, newSpte, null);
+        if (kind == SpteChange.SET && r != null && Spte.isPresent(newSpte) && Spte.isLeaf(newSpte, level)) {
+            if (r.invalid) {
+                violation(Invariant.SPTE_IN_INVALID_ROOT, r, gfn,
+                        current + " installs an SPTE for gfn 0x" + Long.toHexString(gfn) + " in invalid root " + r.name());
+            }
+            if (level == 1 && Spte.isWritable(newSpte)) {
+                Memslot slot = slots.find(gfn);
+                if (slot != null && slot.dirtyLogging()) {
+                    dirtyBitmaps.computeIfAbsent(slot.id(), k -> new BitSet()).set((int) (gfn - slot.baseGfn()));
+                }
+            }
+        }
+    }
+
+    /**
+     * The stale-SPTE check after a memslot state change: every present leaf of a valid, live root
+     * must agree with the memslots now in force (slot exists, same host page, not writable in a
+     * read-only slot, and in a dirty-logging slot writable only as a logged 4K page).
+     */
+    void checkLeavesAgreeWithMemslots(String because) {
+        for (Root r : allRoots) {
+            if (r.invalid || r.state == Root.State.FREED) {
+                continue;
+            }
+            TdpIter it = mmu.iter(r.hpfn(), 0, maxGfn());
+            while (it.valid()) {
+                long spte = it.oldSpte();
+                int level = it.level();
+                if (Spte.isPresent(spte) && Spte.isLeaf(spte, level)) {
+                    String stale = staleReason(spte, it.gfn(), level);
+                    if (stale != null) {
+                        violationOnce(r.name() + '/' + it.gfn() + '/' + step, Invariant.MISSED_ROOT, r, it.gfn(),
+                                "stale SPTE after " + because + ": root " + r.name() + " gfn 0x"
+                                        + Long.toHexString(it.gfn()) + " " + stale);
+                        return;
+                    }
+                }
+                it.next();
+            }
+        }
+    }
+
+    private String staleReason(long spte, long gfn, int level) {
+        Memslot slot = slots.find(gfn);
+        if (slot == null) {
+            return "maps a gfn that is in no memslot";
+        }
+        if (Spte.pfn(spte) != slot.hpfnOf(gfn)) {
+            return "maps the host page the memslot had before it moved";
+        }
+        if (Spte.isWritable(spte) && slot.readOnly()) {
+            return "is writable in a read-only memslot";
+        }
+        if (Spte.isWritable(spte) && slot.dirtyLogging()) {
+            BitSet dirty = dirtyBitmaps.get(slot.id());
+            if (level > 1 || dirty == null || !dirty.get((int) (gfn - slot.baseGfn()))) {
+                return "is writable but dirty logging would not see a write";
+            }
+        }
+        return null;
+    }
+}

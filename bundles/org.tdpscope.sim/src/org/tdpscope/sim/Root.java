@@ -1,0 +1,122 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.sim;
+
+/**
+ * A TDP root: the top-level page of one EPT tree, its refcount and its place on
+ * {@code tdp_mmu_roots}. A freed root is poisoned, not forgotten, so a later touch is detected.
+ */
+public final class Root {
+
+    /** Where the root is in its life. */
+    public enum State {
+        /** On {@code tdp_mmu_roots}. */
+        LISTED,
+        /** Invalidated and moved to the private list of invalid roots ({@code restart}/{@code terminate}). */
+        DELISTED,
+        /** Taken off its list by the last put; freed after an RCU grace period. */
+        UNLINKED,
+        /** Freed: its pages are poisoned. */
+        FREED
+    }
+
+    private final int id;
+    private final String name;
+    private final RootRole role;
+    private final long hpfn;
+    private final long createdStep;
+    int refcount;
+    boolean invalid;
+    State state = State.LISTED;
+    long freedStep = -1;
+    String lastPutBy;
+    // list_head links: an RCU reader that holds a root keeps following next after list_del_rcu
+    Root next;
+    Root prev;
+    final boolean sentinel;
+
+    Root(int id, RootRole role, long hpfn, long createdStep) {
+        this.id = id;
+        this.name = nameOf(id);
+        this.role = role;
+        this.hpfn = hpfn;
+        this.createdStep = createdStep;
+        this.sentinel = false;
+    }
+
+    /** A list head. */
+    Root(String label) {
+        this.id = -1;
+        this.name = label;
+        this.role = null;
+        this.hpfn = -1;
+        this.createdStep = -1;
+        this.sentinel = true;
+        this.next = this;
+        this.prev = this;
+    }
+
+    /** A, B, ..., Z, AA, AB, ... in creation order, so traces compare across runs and policies. */
+    public static String nameOf(int id) {
+        StringBuilder sb = new StringBuilder();
+        int n = id;
+        do {
+            sb.insert(0, (char) ('A' + n % 26));
+            n = n / 26 - 1;
+        } while (n >= 0);
+        return sb.toString();
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public RootRole role() {
+        return role;
+    }
+
+    /** Host page frame of the top-level table page. */
+    public long hpfn() {
+        return hpfn;
+    }
+
+    public int refcount() {
+        return refcount;
+    }
+
+    public boolean invalid() {
+        return invalid;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public long createdStep() {
+        return createdStep;
+    }
+
+    public long freedStep() {
+        return freedStep;
+    }
+
+    /** The thread whose put dropped the count to zero (it does the unlink and queues the free). */
+    public String lastPutBy() {
+        return lastPutBy;
+    }
+
+    public boolean freed() {
+        return state == State.FREED;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,293 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.sim;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.tdpscope.sim.mmu.Progress;
+import org.tdpscope.sim.mmu.SpteOp;
+import org.tdpscope.sim.mmu.TdpIter;
+
+/**
+ * A yield-safe walk over roots ({@code for_each_tdp_mmu_root_yield_safe}) applying an SPTE
+ * operation to a gfn range, with the policy deciding what happens when {@code prev} turned invalid
+ * while the walker yielded. With a fixed root list it is fast zap's "zap the roots I invalidated"
+ * phase, which holds its references already and puts each root when done.
+ */
+final class RootWalk implements Activity {
+
+    /** Restarts beyond this many mean the walk cannot finish while invalidations keep coming. */
+    static final int LIVELOCK_RESTARTS = 8;
+
+    private enum Phase { LOCK, NEXT_ROOT, IN_ROOT, RESUME, END }
+
+    private final String label;
+    private final SpteOp op;
+    private final long start;
+    private final long end;
+    private final boolean onlyValid;
+    private final boolean shared;
+    private final YieldSpec yieldSpec;
+    private final Variants variants;
+    private final boolean stateChange;
+    private final boolean notifier;
+    /** Non-null: walk exactly these roots (already referenced) instead of the list. */
+    private final List<Root> fixedRoots;
+    private int fixedIndex;
+
+    private Phase phase = Phase.LOCK;
+    private Root prev;
+    private Root current;
+    private TdpIter iter;
+    private boolean yieldedOnce;
+    private long lastYieldGfn = -1;
+    private boolean yieldedInPlace;
+    private int restarts;
+    private final List<Root> visited = new ArrayList<>();
+    private final Set<Root> validAtStart = new LinkedHashSet<>();
+
+    RootWalk(String label, SpteOp op, long start, long end, boolean onlyValid, boolean shared, YieldSpec yieldSpec,
+            Variants variants, boolean stateChange, boolean notifier, List<Root> fixedRoots) {
+        this.label = label;
+        this.op = op;
+        this.start = start;
+        this.end = end;
+        this.onlyValid = onlyValid;
+        this.shared = shared;
+        this.yieldSpec = yieldSpec;
+        this.variants = variants;
+        this.stateChange = stateChange;
+        this.notifier = notifier;
+        this.fixedRoots = fixedRoots;
+    }
+
+    static RootWalk of(Op.Walk w) {
+        return new RootWalk(w.describe(), w.spteOp(), w.startGfn(), w.endGfn(), w.onlyValid(), w.shared(), w.yield(),
+                w.variants(), w.stateChange(), w.notifier(), null);
+    }
+
+    List<Root> visited() {
+        return visited;
+    }
+
+    @Override
+    public String where() {
+        String in = current == null ? "" : " in root " + current.name();
+        String at = iter == null ? "" : " at gfn 0x" + Long.toHexString(iter.nextLastLevelGfn());
+        return label + in + at;
+    }
+
+    Root currentRoot() {
+        return current;
+    }
+
+    @Override
+    public Status step(Kvm kvm) {
+        while (true) {
+            switch (phase) {
+                case LOCK -> {
+                    if (!kvm.lockMmu(shared)) {
+                        return Status.BLOCKED;
+                    }
+                    for (Root r : kvm.roots.toList()) {
+                        if (!r.invalid) {
+                            validAtStart.add(r);
+                        }
+                    }
+                    kvm.emit(EventType.WALK_START, null, label + ", policy " + kvm.policy.word());
+                    phase = Phase.NEXT_ROOT;
+                }
+                case NEXT_ROOT -> {
+                    current = fixedRoots != null ? nextFixed(kvm) : nextRoot(kvm);
+                    if (current == null) {
+                        phase = Phase.END;
+                        continue;
+                    }
+                    if (visited.contains(current)) {
+                        kvm.violation(Invariant.ROOT_WALKED_TWICE, current, -1,
+                                kvm.current + " visits root " + current.name() + " a second time in one walk");
+                    }
+                    visited.add(current);
+                    kvm.emit(EventType.WALK_VISIT, current, null);
+                    iter = kvm.mmu.iter(current.hpfn(), start, end);
+                    phase = Phase.IN_ROOT;
+                }
+                case IN_ROOT -> {
+                    Progress p = kvm.touch(current, "walks SPTEs of")
+                            ? kvm.mmu.run(iter, op, this::shouldYield)
+                            : Progress.DONE;
+                    if (p == Progress.YIELD) {
+                        yieldNow(kvm);
+                        phase = Phase.RESUME;
+                        return Status.YIELDED;
+                    }
+                    kvm.flushIfPending(iter, current);
+                    iter = null;
+                    prev = current;
+                    phase = Phase.NEXT_ROOT;
+                }
+                case RESUME -> {
+                    if (!kvm.lockMmu(shared)) {
+                        return Status.BLOCKED;
+                    }
+                    kvm.emit(EventType.WALK_RESUME, current, iter.nextLastLevelGfn(), -1, 0, 0, null);
+                    if (kvm.touch(current, "resumes in")) {
+                        iter.restartFromRoot();
+                    }
+                    phase = Phase.IN_ROOT;
+                }
+                case END -> {
+                    kvm.emit(EventType.WALK_END, null, "visited " + names(visited));
+                    checkAtEnd(kvm);
+                    kvm.unlockMmu();
+                    current = null;
+                    return Status.DONE;
+                }
+                default -> throw new IllegalStateException(phase.toString());
+            }
+        }
+    }
+
+    private boolean shouldYield(TdpIter it) {
+        if (yieldSpec.root() != null && !yieldSpec.root().equals(current.name())) {
+            return false;
+        }
+        boolean want = switch (yieldSpec.mode()) {
+            case NEVER -> false;
+            case ALWAYS -> true;
+            case AFTER_GFN -> !yieldedOnce && it.nextLastLevelGfn() > yieldSpec.gfn();
+            case EVERY -> it.nextLastLevelGfn() >= (lastYieldGfn < 0 ? start : lastYieldGfn) + yieldSpec.every();
+        };
+        if (!want) {
+            return false;
+        }
+        if (it.progressSinceYield()) {
+            yieldedInPlace = false;
+            return true;
+        }
+        // The kernel only yields after forward progress. The broken variant yields anyway, once per
+        // position: yielding there again and again would be the livelock the rule exists to prevent.
+        if (variants.yieldWithoutProgress() && !yieldedInPlace) {
+            yieldedInPlace = true;
+            return true;
+        }
+        return false;
+    }
+
+    private void yieldNow(Kvm kvm) {
+        if (!iter.progressSinceYield()) {
+            kvm.violation(Invariant.BAD_YIELD, current, iter.nextLastLevelGfn(),
+                    kvm.current + " yields without progress since its last yield");
+        }
+        if (kvm.mmu.flushPending(iter)) {
+            if (variants.yieldWithoutFlush()) {
+                kvm.violation(Invariant.BAD_YIELD, current, iter.nextLastLevelGfn(),
+                        kvm.current + " yields with a TLB flush pending");
+            } else {
+                kvm.flushIfPending(iter, current);
+            }
+        }
+        iter.yieldHere();
+        yieldedOnce = true;
+        lastYieldGfn = iter.nextLastLevelGfn();
+        kvm.unlockMmu();
+        kvm.emit(EventType.WALK_YIELD, current, iter.nextLastLevelGfn(), -1, 0, 0, null);
+    }
+
+    /** Fast zap's own phase: each invalidated root in turn; the reference it took is dropped after. */
+    private Root nextFixed(Kvm kvm) {
+        if (prev != null) {
+            kvm.put(prev);
+            prev = null;
+        }
+        return fixedIndex < fixedRoots.size() ? fixedRoots.get(fixedIndex++) : null;
+    }
+
+    /** {@code tdp_mmu_next_root}: pin the next root that passes the filter, then put {@code prev}. */
+    private Root nextRoot(Kvm kvm) {
+        Root next;
+        if (prev == null) {
+            next = kvm.roots.first();
+        } else {
+            kvm.touch(prev, "steps past");
+            if (prev.invalid && kvm.policy.afterInvalidPrev() != Policy.AfterInvalidPrev.GO_ON) {
+                release(kvm, prev);
+                prev = null;
+                if (kvm.policy.afterInvalidPrev() == Policy.AfterInvalidPrev.TERMINATE) {
+                    return null;
+                }
+                restarts++;
+                kvm.emit(EventType.WALK_RESTART, null, "restart " + restarts + " from the list head");
+                if (restarts > LIVELOCK_RESTARTS) {
+                    kvm.violation(Invariant.LIVELOCK, null, -1, kvm.current + " restarted " + restarts
+                            + " times: the walk does not finish while invalidations keep coming");
+                    return null;
+                }
+                next = kvm.roots.first();
+            } else {
+                if (variants.putPrevFirst()) {
+                    kvm.violation(Invariant.REFCOUNT, prev, -1,
+                            kvm.current + " puts root " + prev.name() + " before the next root is referenced");
+                    release(kvm, prev);
+                }
+                next = kvm.successor(prev);
+            }
+        }
+        while (next != null) {
+            boolean alive = kvm.touch(next, "steps onto");
+            if (alive && (!onlyValid || !next.invalid) && (variants.noRootRef() || kvm.get(next))) {
+                break;
+            }
+            next = alive ? kvm.successor(next) : null;
+        }
+        if (prev != null && !variants.putPrevFirst()) {
+            release(kvm, prev);
+        }
+        prev = null;
+        return next;
+    }
+
+    private void release(Kvm kvm, Root r) {
+        if (!variants.noRootRef()) {
+            kvm.put(r);
+        }
+    }
+
+    private void checkAtEnd(Kvm kvm) {
+        if (stateChange && fixedRoots == null) {
+            for (Root r : validAtStart) {
+                if (!visited.contains(r) && !r.invalid && !r.freed()) {
+                    kvm.violation(Invariant.MISSED_ROOT, r, -1, kvm.current + "'s " + label
+                            + " never visited root " + r.name() + ", valid when the walk started");
+                }
+            }
+        }
+        if (notifier) {
+            for (Root r : kvm.allRoots) {
+                if (!r.freed()) {
+                    long gfn = kvm.mmu.firstPresentLeafGfn(r.hpfn(), start, end);
+                    if (gfn >= 0) {
+                        kvm.violation(Invariant.NOTIFIER_LEFTOVER, r, gfn, "after the mmu_notifier unmap, root "
+                                + r.name() + (r.invalid ? " (invalid)" : "") + " still maps gfn 0x" + Long.toHexString(gfn));
+                    }
+                }
+            }
+        }
+    }
+
+    static String names(List<Root> roots) {
+        StringBuilder sb = new StringBuilder("[");
+        for (Root r : roots) {
+            if (sb.length() > 1) {
+                sb.append(", ");
+            }
+            sb.append(r.name());
+        }
+        return sb.append(']').toString();
+    }
+}

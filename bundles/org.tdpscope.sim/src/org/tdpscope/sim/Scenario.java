@@ -1,0 +1,87 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.tdpscope.sim.mmu.CpuRegs;
+
+/**
+ * A scenario as the simulator takes it: the VM, the threads with their operations, an optional
+ * explicit schedule and the default policy. Built by the DSL interpreter or directly in tests.
+ */
+public final class Scenario {
+
+    /** A memslot: guest frames [baseGfn, baseGfn + npages). */
+    public record MemslotSpec(int id, long baseGfn, long npages, boolean readOnly, boolean dirtyLogging) {
+    }
+
+    /** A guest mapping written into the guest's page tables (in guest memory). */
+    public record GuestMapping(long gva, long gpa, long size, int pageSize, boolean writable, boolean user,
+            boolean exec, boolean global) {
+    }
+
+    /** A vCPU and its role (vCPUs with equal roles share a root); {@code variants} breaks its fault path on purpose. */
+    public record VcpuSpec(String name, RootRole role, Variants variants) {
+        public VcpuSpec(String name, RootRole role) {
+            this(name, role, Variants.KERNEL);
+        }
+    }
+
+    /** Thread kinds, as the kernel would name who does the work. */
+    public enum ThreadKind { VCPU, WALKER, INVALIDATOR }
+
+    /** A simulated thread; a VCPU thread's name is the vCPU's. */
+    public record ThreadSpec(String name, ThreadKind kind, List<Op> ops) {
+    }
+
+    public String name = "scenario";
+    public int tdpLevels = 4;
+    public boolean accessedDirty = true;
+    public int guestLevels = 4;
+    /** Guest control registers besides CR3 (set from the guest tables) ; CR0.PG/WP, CR4.PAE, EFER.LME/LMA/NXE by default. */
+    public long cr0 = CpuRegs.CR0_PG | CpuRegs.CR0_WP;
+    public long cr4 = CpuRegs.CR4_PAE;
+    public long efer = CpuRegs.EFER_LME | CpuRegs.EFER_LMA | CpuRegs.EFER_NXE;
+    /** Where the guest's page-table pages are allocated (a gpa inside a memslot), and how many. */
+    public long guestTablePoolGpa = -1;
+    public long guestTablePoolPages = 512;
+    public Policy policy = Policy.CONTINUE;
+    public final List<MemslotSpec> memslots = new ArrayList<>();
+    public final List<VcpuSpec> vcpus = new ArrayList<>();
+    public final List<GuestMapping> guestMappings = new ArrayList<>();
+    public final List<ThreadSpec> threads = new ArrayList<>();
+    /** Null: threads run one after another, each to its end, in declaration order. */
+    public List<ScheduleStep> schedule;
+
+    public Scenario memslot(int id, long baseGfn, long npages) {
+        memslots.add(new MemslotSpec(id, baseGfn, npages, false, false));
+        return this;
+    }
+
+    public Scenario vcpu(String name, RootRole role) {
+        vcpus.add(new VcpuSpec(name, role));
+        return this;
+    }
+
+    public Scenario vcpu(String name, RootRole role, Variants variants) {
+        vcpus.add(new VcpuSpec(name, role, variants));
+        return this;
+    }
+
+    public Scenario thread(String name, ThreadKind kind, Op... ops) {
+        threads.add(new ThreadSpec(name, kind, List.of(ops)));
+        return this;
+    }
+
+    public Scenario step(ScheduleStep s) {
+        if (schedule == null) {
+            schedule = new ArrayList<>();
+        }
+        schedule.add(s);
+        return this;
+    }
+}

@@ -1,0 +1,147 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A simulated kernel thread: a vCPU, a walker or an invalidator, running its operations in order.
+ * Advanced only by the {@link Simulation}'s scheduler, one piece at a time, so runs are deterministic.
+ */
+public final class SimThread {
+
+    private final String name;
+    private final Scenario.ThreadKind kind;
+    private final List<Op> ops;
+    private final Vcpu vcpu;
+    private int pc;
+    private Activity current;
+    private Activity.Status lastStatus = Activity.Status.DONE;
+    private final List<List<String>> walks = new ArrayList<>();
+
+    SimThread(String name, Scenario.ThreadKind kind, List<Op> ops, Vcpu vcpu) {
+        this.name = name;
+        this.kind = kind;
+        this.ops = List.copyOf(ops);
+        this.vcpu = vcpu;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Scenario.ThreadKind kind() {
+        return kind;
+    }
+
+    public boolean finished() {
+        return pc >= ops.size() && current == null;
+    }
+
+    /** Operations completed so far. */
+    public int completedOps() {
+        return pc;
+    }
+
+    public boolean yielded() {
+        return current != null && lastStatus == Activity.Status.YIELDED;
+    }
+
+    /** What the thread is doing now, for the step table and the views. */
+    public String where() {
+        if (current != null) {
+            return current.where() + (lastStatus == Activity.Status.YIELDED ? " (yielded)" : "");
+        }
+        return finished() ? "done" : "next: " + ops.get(pc).describe();
+    }
+
+    /** The root this thread's walk stands on now, or null. */
+    public Root walkRoot() {
+        if (current instanceof RootWalk w) {
+            return w.currentRoot();
+        }
+        if (current instanceof InvalidatorActivity a && a.walk() != null) {
+            return a.walk().currentRoot();
+        }
+        return null;
+    }
+
+    /** Roots each completed or running walk of this thread visited, in order (names). */
+    public List<List<String>> walks() {
+        return walks;
+    }
+
+    /** Runs until the next interleaving point; returns how it stopped. */
+    Activity.Status step(Kvm kvm) {
+        if (finished()) {
+            return Activity.Status.DONE;
+        }
+        if (current == null) {
+            current = activityFor(ops.get(pc));
+        }
+        lastStatus = run(kvm, current);
+        if (lastStatus == Activity.Status.DONE) {
+            current = null;
+            pc++;
+        }
+        return lastStatus;
+    }
+
+    /** An operation done on the spot (a schedule's {@code v0 reload}), outside the thread's program. */
+    Activity.Status act(Kvm kvm, Op op) {
+        if (current != null) {
+            throw new ScheduleException(name + " is in the middle of " + current.where(), 0);
+        }
+        return run(kvm, activityFor(op));
+    }
+
+    private Activity.Status run(Kvm kvm, Activity a) {
+        String was = kvm.current;
+        kvm.current = name;
+        try {
+            return a.step(kvm);
+        } finally {
+            kvm.current = was;
+            recordWalk(a);
+        }
+    }
+
+    private void recordWalk(Activity a) {
+        RootWalk w = a instanceof RootWalk rw ? rw : a instanceof InvalidatorActivity ia ? ia.walk() : null;
+        if (w == null) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        for (Root r : w.visited()) {
+            names.add(r.name());
+        }
+        if (!walks.isEmpty() && walkOwner == w) {
+            walks.set(walks.size() - 1, names);
+        } else {
+            walks.add(names);
+            walkOwner = w;
+        }
+    }
+
+    private RootWalk walkOwner;
+
+    private Activity activityFor(Op op) {
+        if (op instanceof Op.Walk w) {
+            return RootWalk.of(w);
+        }
+        if (op instanceof Op.LoadRoot || op instanceof Op.Reload || op instanceof Op.Fault || op instanceof Op.Access) {
+            return new VcpuActivity(requireVcpu(op), op);
+        }
+        return new InvalidatorActivity(op);
+    }
+
+    private Vcpu requireVcpu(Op op) {
+        if (vcpu == null) {
+            throw new ScheduleException(name + " is not a vCPU and cannot " + op.describe(), 0);
+        }
+        return vcpu;
+    }
+}

@@ -1,0 +1,45 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.sim;
+
+import org.tdpscope.sim.mmu.CpuRegs;
+
+/** A vCPU: its role, the root it runs on (holding one reference) and a pending reload request. */
+public final class Vcpu {
+
+    private final String name;
+    private final RootRole role;
+    final CpuRegs regs;
+    Root root;
+    boolean reloadRequested;
+    /** Broken fault-path variants this vCPU runs with (normally none). */
+    Variants faultVariants = Variants.KERNEL;
+
+    Vcpu(String name, RootRole role, CpuRegs regs) {
+        this.name = name;
+        this.role = role;
+        this.regs = regs;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public RootRole role() {
+        return role;
+    }
+
+    public Root root() {
+        return root;
+    }
+
+    public boolean reloadRequested() {
+        return reloadRequested;
+    }
+
+    public CpuRegs regs() {
+        return regs;
+    }
+}

@@ -1,0 +1,190 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.sim.mmu;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The VM's memslots (one address space). Kept as an array sorted by base gfn so {@link #find} is a binary search
+ * (plus a one-entry cache), which is what the fault path does millions of times when a big guest is populated.
+ */
+public final class Memslots {
+    private static final Memslot[] NONE = new Memslot[0];
+    /** Host backing is reserved with this alignment (1 GiB in pages) so guest and host huge-page offsets agree. */
+    static final long HOST_ALIGN_PAGES = 1L << 18;
+
+    private final HostMemory mem;
+    private Memslot[] sorted = NONE;
+    private long[] bases = new long[0];
+    private long generation;
+    private Memslot last;
+
+    public Memslots(HostMemory mem) {
+        this.mem = mem;
+    }
+
+    public HostMemory memory() {
+        return mem;
+    }
+
+    /** Adds a slot whose host backing has the same 1G/2M alignment as its gfns (huge pages possible). */
+    public Memslot add(int id, long baseGfn, long npages, boolean readOnly) {
+        return add(id, baseGfn, npages, readOnly, 0);
+    }
+
+    /**
+     * Adds a slot whose host backing is shifted by {@code hostMisalignPages} pages relative to the guest's huge-page
+     * alignment (0 = aligned); a misaligned backing keeps the fault path at 4K.
+     */
+    public Memslot add(int id, long baseGfn, long npages, boolean readOnly, long hostMisalignPages) {
+        if (npages <= 0 || baseGfn < 0) {
+            throw new IllegalArgumentException("bad slot geometry");
+        }
+        if (get(id) != null) {
+            throw new IllegalArgumentException("duplicate memslot id " + id);
+        }
+        checkNoOverlap(-1, baseGfn, npages);
+        long phase = Math.floorMod(baseGfn + hostMisalignPages, HOST_ALIGN_PAGES);
+        long host = mem.reserveAligned(npages, HOST_ALIGN_PAGES, phase);
+        Memslot s = new Memslot(id, baseGfn, npages, host, readOnly, false);
+        install(s, -1);
+        return s;
+    }
+
+    /** Deletes a slot; its host backing stays reserved (userspace owns it) but is no longer guest-visible. */
+    public void delete(int id) {
+        int i = indexOf(id);
+        Memslot[] n = new Memslot[sorted.length - 1];
+        System.arraycopy(sorted, 0, n, 0, i);
+        System.arraycopy(sorted, i + 1, n, i, sorted.length - i - 1);
+        publish(n);
+    }
+
+    /** Moves a slot to a new base gfn, keeping its host backing and flags. */
+    public Memslot move(int id, long newBaseGfn) {
+        int i = indexOf(id);
+        Memslot old = sorted[i];
+        checkNoOverlap(id, newBaseGfn, old.npages());
+        Memslot s = new Memslot(id, newBaseGfn, old.npages(), old.hostBasePfn(), old.readOnly(), old.dirtyLogging);
+        install(s, i);
+        return s;
+    }
+
+    public void setDirtyLogging(int id, boolean on) {
+        sorted[indexOf(id)].dirtyLogging = on;
+        generation++;
+    }
+
+    /** The slot containing {@code gfn}, or null (the gfn is then MMIO). */
+    public Memslot find(long gfn) {
+        Memslot l = last;
+        if (l != null && l.contains(gfn)) {
+            return l;
+        }
+        int i = Arrays.binarySearch(bases, gfn);
+        if (i < 0) {
+            i = -i - 2; // the slot with the greatest base <= gfn
+        }
+        if (i < 0) {
+            return null;
+        }
+        Memslot s = sorted[i];
+        if (!s.contains(gfn)) {
+            return null;
+        }
+        last = s;
+        return s;
+    }
+
+    /** The slot with this id, or null. */
+    public Memslot get(int id) {
+        for (Memslot s : sorted) {
+            if (s.id() == id) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Bumped on every change; MMIO SPTEs carry it so stale ones can be recognised. */
+    public long generation() {
+        return generation;
+    }
+
+    /** All slots sorted by base gfn. */
+    public List<Memslot> all() {
+        return Collections.unmodifiableList(new ArrayList<>(Arrays.asList(sorted)));
+    }
+
+    /**
+     * Reads guest RAM at {@code gpa} (8-byte aligned) through the slot's host backing. A gpa in no slot reads as
+     * all ones, like a read of non-existent physical memory on x86 (master abort).
+     */
+    public long readGpa(long gpa) {
+        Memslot s = find(gpa >>> 12);
+        if (s == null) {
+            return -1L;
+        }
+        return mem.read((s.hpfnOf(gpa >>> 12) << 12) | (gpa & 0xfff));
+    }
+
+    /** Writes guest RAM at {@code gpa}; host-side, so read-only slots are writable here. No slot: an error. */
+    public void writeGpa(long gpa, long value) {
+        if ((gpa & 7) != 0) {
+            throw new IllegalArgumentException("unaligned gpa 0x" + Long.toHexString(gpa));
+        }
+        Memslot s = find(gpa >>> 12);
+        if (s == null) {
+            throw new IllegalArgumentException("gpa 0x" + Long.toHexString(gpa) + " is in no memslot");
+        }
+        mem.write((s.hpfnOf(gpa >>> 12) << 12) | (gpa & 0xfff), value);
+    }
+
+    /** The host physical address backing {@code gpa}, or -1 if no slot contains it. */
+    public long hpaOf(long gpa) {
+        Memslot s = find(gpa >>> 12);
+        return s == null ? -1 : (s.hpfnOf(gpa >>> 12) << 12) | (gpa & 0xfff);
+    }
+
+    private int indexOf(int id) {
+        for (int i = 0; i < sorted.length; i++) {
+            if (sorted[i].id() == id) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no memslot " + id);
+    }
+
+    private void checkNoOverlap(int ignoreId, long base, long npages) {
+        for (Memslot s : sorted) {
+            if (s.id() != ignoreId && base < s.endGfn() && s.baseGfn() < base + npages) {
+                throw new IllegalArgumentException("overlaps " + s);
+            }
+        }
+    }
+
+    private void install(Memslot s, int replaceIndex) {
+        List<Memslot> l = new ArrayList<>(Arrays.asList(sorted));
+        if (replaceIndex >= 0) {
+            l.remove(replaceIndex);
+        }
+        l.add(s);
+        l.sort((a, b) -> Long.compare(a.baseGfn(), b.baseGfn()));
+        publish(l.toArray(NONE));
+    }
+
+    private void publish(Memslot[] n) {
+        sorted = n;
+        bases = new long[n.length];
+        for (int i = 0; i < n.length; i++) {
+            bases[i] = n[i].baseGfn();
+        }
+        last = null;
+        generation++;
+    }
+}

@@ -1,0 +1,220 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.sim.mmu;
+
+/**
+ * Pre-order walk over one root's SPTEs in [startGfn, endGfn), modelled on the kernel's tdp_iter: every entry of
+ * every table stepped into is visited, present or not. {@link #next()} tries to step down into a present non-leaf,
+ * else to the next entry at the same level, else up (and then sideways). Positions at upper levels carry the first
+ * gfn of their span, which may lie below startGfn.
+ * <p>
+ * The iterator keeps the table page arrays of its path (the kernel's pt_path) and re-reads the current entry before
+ * stepping down, so a table unlinked under it is not entered. Obtain one with {@link TdpMmu#iter}.
+ */
+public final class TdpIter {
+    private final TdpMmu mmu;
+    private final long root;
+    private final int rootLevel;
+    private final int minLevel;
+    private final long startGfn;
+    private final long endGfn;
+    /** Table page arrays along the current path, indexed by level. */
+    private final long[][] ptPath = new long[6][];
+
+    private long nextLastLevelGfn;
+    private long yieldedGfn;
+    private long gfn;
+    private int level;
+    private int index;
+    private long oldSpte;
+    private boolean valid;
+
+    private long positions;
+    long changes;
+    long young;
+    boolean flushNeeded;
+
+    TdpIter(TdpMmu mmu, long root, long startGfn, long endGfn) {
+        this.mmu = mmu;
+        this.root = root;
+        this.rootLevel = mmu.levels();
+        this.minLevel = 1;
+        this.startGfn = startGfn;
+        this.endGfn = endGfn;
+        this.nextLastLevelGfn = startGfn;
+        this.yieldedGfn = startGfn;
+        restart();
+    }
+
+    /** True while positioned on an entry whose gfn is below the range end (the kernel's loop condition). */
+    public boolean valid() {
+        return valid && gfn < endGfn;
+    }
+
+    public void next() {
+        if (tryStepDown()) {
+            return;
+        }
+        do {
+            if (tryStepSide()) {
+                return;
+            }
+        } while (tryStepUp());
+        valid = false;
+    }
+
+    /** First gfn of the current entry's span. */
+    public long gfn() {
+        return gfn;
+    }
+
+    public int level() {
+        return level;
+    }
+
+    /** The current entry's value as last read by the iterator (updated by changes made through it). */
+    public long oldSpte() {
+        return oldSpte;
+    }
+
+    /** Index of the current entry in its table. */
+    public int index() {
+        return index;
+    }
+
+    public long rootHpfn() {
+        return root;
+    }
+
+    public long startGfn() {
+        return startGfn;
+    }
+
+    public long endGfn() {
+        return endGfn;
+    }
+
+    /** Where the walk resumes after a restart: the last-level gfn it has reached. */
+    public long nextLastLevelGfn() {
+        return nextLastLevelGfn;
+    }
+
+    public long yieldedGfn() {
+        return yieldedGfn;
+    }
+
+    /** The kernel's forward-progress test for cond_resched: something new was reached since the last yield. */
+    public boolean progressSinceYield() {
+        return nextLastLevelGfn != yieldedGfn;
+    }
+
+    /** Records that the caller yielded (dropped the lock) here. */
+    public void yieldHere() {
+        yieldedGfn = nextLastLevelGfn;
+    }
+
+    /**
+     * After a yield: re-walk from the root towards nextLastLevelGfn, since tables may have changed meanwhile. This is
+     * the kernel's tdp_iter_restart followed by the loop's {@code continue} (one {@link #next()}): the root-level
+     * entry itself is not offered again, the path below it is, and nothing before nextLastLevelGfn at the last
+     * level is revisited. Also records the yield point, as tdp_iter_restart does.
+     */
+    public void restartFromRoot() {
+        yieldedGfn = nextLastLevelGfn;
+        restart();
+        next();
+    }
+
+    /** Positions (entries inside the range) the iterator has arrived at, including non-present ones. */
+    public long positionsVisited() {
+        return positions;
+    }
+
+    /** SPTEs changed through this iterator. */
+    public long spteChanges() {
+        return changes;
+    }
+
+    /** Leaves found young by {@link SpteOp#AGE} through this iterator. */
+    public long youngCount() {
+        return young;
+    }
+
+    @Override
+    public String toString() {
+        return "iter L" + level + " gfn=0x" + Long.toHexString(gfn) + " next=0x" + Long.toHexString(nextLastLevelGfn)
+                + " yielded=0x" + Long.toHexString(yieldedGfn) + (valid() ? "" : " (end)");
+    }
+
+    /** Writes the current entry (the caller reports the change). */
+    void write(long newSpte) {
+        ptPath[level][index] = newSpte;
+        oldSpte = newSpte;
+    }
+
+    /** Re-reads the current entry from its table. */
+    long reread() {
+        oldSpte = ptPath[level][index];
+        return oldSpte;
+    }
+
+    private void restart() {
+        level = rootLevel;
+        ptPath[level] = mmu.memory().page(root);
+        gfn = Spte.roundGfn(nextLastLevelGfn, level);
+        refresh();
+        valid = true;
+    }
+
+    private void refresh() {
+        index = Spte.index(gfn, level);
+        oldSpte = ptPath[level][index];
+        countArrival();
+    }
+
+    private void countArrival() {
+        if (gfn < endGfn) {
+            positions++;
+        }
+    }
+
+    private boolean tryStepDown() {
+        if (level == minLevel) {
+            return false;
+        }
+        long spte = reread(); // the entry may have been zapped since we arrived
+        if (!Spte.isPresent(spte) || Spte.isLeaf(spte, level)) {
+            return false;
+        }
+        level--;
+        ptPath[level] = mmu.memory().page(Spte.pfn(spte));
+        gfn = Spte.roundGfn(nextLastLevelGfn, level);
+        refresh();
+        return true;
+    }
+
+    private boolean tryStepSide() {
+        if (index == 511) {
+            return false;
+        }
+        gfn += Spte.pagesPerLevel(level);
+        nextLastLevelGfn = gfn;
+        index++;
+        oldSpte = ptPath[level][index];
+        countArrival();
+        return true;
+    }
+
+    private boolean tryStepUp() {
+        if (level == rootLevel) {
+            return false;
+        }
+        level++;
+        gfn = Spte.roundGfn(gfn, level);
+        index = Spte.index(gfn, level);
+        oldSpte = ptPath[level][index];
+        return true;
+    }
+}

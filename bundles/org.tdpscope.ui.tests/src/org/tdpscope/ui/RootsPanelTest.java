@@ -1,0 +1,190 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.ui;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.graphics.RGB;
+import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tdpscope.export.Scene;
+import org.tdpscope.sim.Policy;
+import org.tdpscope.sim.TraceEvent;
+
+/**
+ * Opens the Roots panel in a real SWT shell (under Xvfb in CI), runs the seed example and checks
+ * what is drawn: the invalidated roots change colour, the walker's cursor is drawn, and stepping
+ * back restores the earlier picture. Screenshots go to target/screenshots.
+ */
+class RootsPanelTest {
+
+    static final Path EXAMPLE = Path.of("../../examples/seed-terminate.tdp").toAbsolutePath().normalize();
+    static final Path SHOTS = Path.of("target/screenshots");
+
+    private Display display;
+    private Shell shell;
+    private RootsPanel panel;
+
+    @BeforeEach
+    void open() {
+        display = Display.getDefault(); // fails with "No more handles" without a display: never skipped
+        shell = new Shell(display);
+        shell.setLayout(new FillLayout());
+        shell.setSize(1000, 700);
+        panel = new RootsPanel(shell, SWT.NONE);
+        shell.open();
+        settle();
+    }
+
+    @AfterEach
+    void close() {
+        shell.dispose();
+    }
+
+    private void settle() {
+        for (int i = 0; i < 50 && display.readAndDispatch(); i++) {
+            // let layout and paint happen
+        }
+    }
+
+    private ImageData capture(String name) throws Exception {
+        SceneCanvas canvas = panel.canvas();
+        var size = canvas.getSize();
+        Image image = new Image(display, size.x, size.y);
+        GC gc = new GC(image);
+        try {
+            canvas.print(gc);
+        } finally {
+            gc.dispose();
+        }
+        ImageData data = image.getImageData();
+        image.dispose();
+        Files.createDirectories(SHOTS);
+        ImageLoader loader = new ImageLoader();
+        loader.data = new ImageData[] { data };
+        loader.save(SHOTS.resolve(name + ".png").toString(), SWT.IMAGE_PNG);
+        return data;
+    }
+
+    /** The colour inside a root's box, away from its border and its text. */
+    private RGB fillOf(ImageData img, String root) {
+        for (Scene.Shape s : panel.scene().shapes()) {
+            if (s instanceof Scene.Rect r && ("root-" + root).equals(r.id())) {
+                int pixel = img.getPixel(r.x() + 5, r.y() + 14);
+                return img.palette.getRGB(pixel);
+            }
+        }
+        throw new AssertionError("root " + root + " is not drawn");
+    }
+
+    private static RGB rgb(String hex) {
+        int v = Integer.parseInt(hex.substring(1), 16);
+        return new RGB((v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff);
+    }
+
+    private String fillColourInScene(String root) {
+        for (Scene.Shape s : panel.scene().shapes()) {
+            if (s instanceof Scene.Rect r && ("root-" + root).equals(r.id())) {
+                return r.fill();
+            }
+        }
+        throw new AssertionError(root);
+    }
+
+    private long firstStep(String event, String root) {
+        for (TraceEvent e : panel.events()) {
+            if (e.type().id().equals(event) && (root == null || root.equals(e.root()))) {
+                return e.step();
+            }
+        }
+        throw new AssertionError(event + " " + root);
+    }
+
+    @Test
+    void fastZapRecoloursRootsAndStepBackRestoresThePicture() throws Exception {
+        assertTrue(panel.open(EXAMPLE), panel.statusText());
+        panel.setPolicy(Policy.CONTINUE);
+        long yielded = firstStep("walk.yield", null);
+        long invalidated = firstStep("root.invalidate", null);
+        assertTrue(yielded < invalidated);
+
+        panel.goTo(invalidated - 1);
+        settle();
+        ImageData before = capture("roots-before-fast-zap");
+        String root = panel.events().get((int) invalidated - 1).root();
+        RGB validColour = fillOf(before, root);
+        assertEquals(rgb(fillColourInScene(root)), validColour, "drawn colour is the scene's fill");
+
+        panel.goTo(invalidated);
+        settle();
+        ImageData after = capture("roots-after-invalidate");
+        RGB invalidColour = fillOf(after, root);
+        assertNotEquals(validColour, invalidColour, "the invalidated root changed colour");
+        assertEquals(rgb(fillColourInScene(root)), invalidColour);
+
+        panel.stepBack();
+        settle();
+        ImageData back = capture("roots-stepped-back");
+        assertEquals(invalidated - 1, panel.step());
+        assertArrayEquals(before.data, back.data, "step back restores the earlier picture");
+    }
+
+    @Test
+    void theWalkerCursorIsDrawnWhileItHoldsARoot() throws Exception {
+        assertTrue(panel.open(EXAMPLE), panel.statusText());
+        panel.setPolicy(Policy.TERMINATE);
+        panel.goTo(firstStep("walk.yield", null));
+        settle();
+        ImageData img = capture("roots-walker-yielded");
+        int cursorPixels = 0;
+        RGB cursor = null;
+        for (Scene.Shape s : panel.scene().shapes()) {
+            if (s instanceof Scene.Polygon p) {
+                cursor = rgb(p.fill());
+                int cx = p.points()[4];
+                int cy = p.points()[5] - 4;
+                for (int dx = -2; dx <= 2; dx++) {
+                    if (img.palette.getRGB(img.getPixel(cx + dx, cy)).equals(cursor)) {
+                        cursorPixels++;
+                    }
+                }
+            }
+        }
+        assertTrue(cursor != null, "a cursor is in the scene");
+        assertTrue(cursorPixels >= 3, "the cursor's triangle is painted");
+        panel.goTo(panel.totalSteps());
+        settle();
+        boolean anyCursor = panel.scene().shapes().stream().anyMatch(s -> s instanceof Scene.Polygon);
+        assertTrue(!anyCursor, "no cursor once the walk ended");
+    }
+
+    @Test
+    void aBadScenarioShowsPositionedErrors() throws Exception {
+        Path bad = Files.createTempFile("bad", ".tdp");
+        Files.writeString(bad, "scenario \"x\" { vm { memslot 0: gfn 0x0 .. } }");
+        try {
+            assertTrue(!panel.open(bad));
+            assertTrue(panel.statusText().matches("(?s).*bad[0-9]*\\.tdp:[0-9]+:[0-9]+: error: .*"),
+                    panel.statusText());
+        } finally {
+            Files.delete(bad);
+        }
+    }
+}
