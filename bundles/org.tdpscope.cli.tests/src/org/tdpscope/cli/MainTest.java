@@ -57,13 +57,20 @@ class MainTest {
     @Test
     void runWritesTraceAndDiagram(@TempDir Path dir) throws IOException {
         Path trace = dir.resolve("t.jsonl");
+        Path xmi = dir.resolve("seed.tdprun");
         Outcome o = tdpscope("run", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--policy", "terminate",
-                "--trace", trace.toString(), "--svg", dir.toString());
+                "--trace", trace.toString(), "--svg", dir.toString(), "--xmi", xmi.toString());
         assertEquals(0, o.code(), o.out() + o.err());
         assertTrue(o.out().contains("walk.yield"), "the step table shows the yield:\n" + o.out());
         List<String> lines = Files.readAllLines(trace);
         assertTrue(lines.size() > 10);
         assertTrue(lines.get(0).startsWith("{\"step\":1,"), lines.get(0));
+        try {
+            org.tdpscope.model.Run run = org.tdpscope.model.io.RunStore.loadXmi(xmi);
+            assertEquals(lines.size(), run.getTrace().size(), "the saved run holds the whole trace");
+        } catch (org.tdpscope.model.io.ModelLoadException e) {
+            throw new AssertionError(e.getMessage(), e);
+        }
         String svg = Files.readString(dir.resolve("seed-terminate.terminate.roots.svg"));
         assertTrue(svg.startsWith("<?xml") && svg.contains("<svg") && svg.contains("tdp_mmu_roots"));
         try (Stream<Path> s = Files.list(dir)) {

@@ -7,6 +7,7 @@ package org.tdpscope.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +21,8 @@ import org.tdpscope.dsl.api.LoadedScenario;
 import org.tdpscope.dsl.api.TdpScenarios;
 import org.tdpscope.export.RootListDiagram;
 import org.tdpscope.export.Theme;
+import org.tdpscope.model.io.AtomicFiles;
+import org.tdpscope.model.io.RunStore;
 import org.tdpscope.sim.JsonlTraceWriter;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RootListSnapshot;
@@ -27,7 +30,7 @@ import org.tdpscope.sim.RunResult;
 import org.tdpscope.sim.Simulation;
 import org.tdpscope.sim.TraceEvent;
 import org.tdpscope.sim.TraceListener;
-import org.tdpscope.sim.io.AtomicFile;
+import org.tdpscope.sim.snapshot.SnapshotProjector;
 
 /**
  * The {@code tdpscope} command: {@code run}, {@code check}, {@code export}, {@code lsp}. Exit
@@ -45,7 +48,8 @@ public final class Main {
     private static final String USAGE = """
             usage: tdpscope <command> [arguments]
 
-              run FILE [--policy P|all] [--trace OUT.jsonl] [--svg DIR] [--theme light|dark] [--all-events] [--quiet]
+              run FILE [--policy P|all] [--trace OUT.jsonl] [--xmi OUT.tdprun] [--svg DIR] [--theme light|dark]
+                       [--all-events] [--quiet]
                     run a scenario: print the step table and the expectation results
               check FILE...
                     parse and validate scenarios (errors as file:line:col: message)
@@ -167,6 +171,7 @@ public final class Main {
         String file = a.single("run");
         String tracePath = a.option("--trace");
         String svgDir = a.option("--svg");
+        String xmiPath = a.option("--xmi");
         boolean quiet = a.flag("--quiet");
         boolean allEvents = a.flag("--all-events");
         Theme theme = theme(a);
@@ -180,10 +185,17 @@ public final class Main {
         for (Policy policy : policies) {
             out.println("== " + loaded.name() + " — policy " + policy.word());
             StepTable table = new StepTable(quiet ? nullStream() : out, allEvents);
+            // The XMI run holds the whole trace; the table and the JSON Lines file are streamed.
+            List<TraceEvent> kept = new ArrayList<>();
+            TraceListener listener = xmiPath == null ? table : e -> {
+                table.onEvent(e);
+                kept.add(e);
+            };
             RunResult run;
             Path trace = tracePath == null ? null : perPolicy(Path.of(tracePath), policy, policies.size());
             try {
-                run = trace == null ? simulate(loaded, policy, table) : simulateToFile(loaded, policy, table, trace);
+                run = trace == null ? simulate(loaded, policy, listener)
+                        : simulateToFile(loaded, policy, listener, trace);
             } catch (IOException e) {
                 err.println("tdpscope: cannot write " + trace + ": " + e.getMessage());
                 return BAD_INPUT;
@@ -196,6 +208,16 @@ public final class Main {
             result = Math.max(result, report(file, loaded, policy, run));
             if (trace != null) {
                 out.println("trace: " + trace);
+            }
+            if (xmiPath != null) {
+                Path xmi = perPolicy(Path.of(xmiPath), policy, policies.size());
+                try {
+                    RunStore.saveXmi(new SnapshotProjector(run).projectRun(loaded.name(), file, kept), xmi);
+                } catch (IOException e) {
+                    err.println("tdpscope: cannot write " + xmi + ": " + e.getMessage());
+                    return BAD_INPUT;
+                }
+                out.println("run: " + xmi);
             }
             if (svgDir != null) {
                 Path svg = Path.of(svgDir).resolve(baseName(file) + "." + policy.word() + ".roots.svg");
@@ -212,17 +234,24 @@ public final class Main {
         return new Simulation(loaded.scenario(), policy, listener).run();
     }
 
-    private static RunResult simulateToFile(LoadedScenario loaded, Policy policy, StepTable table, Path trace)
+    private static RunResult simulateToFile(LoadedScenario loaded, Policy policy, TraceListener table, Path trace)
             throws IOException {
         RunResult[] result = new RunResult[1];
-        AtomicFile.write(trace, (Writer w) -> {
+        AtomicFiles.write(trace, out -> {
+            Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8));
             JsonlTraceWriter jsonl = new JsonlTraceWriter(w);
             result[0] = simulate(loaded, policy, e -> {
                 table.onEvent(e);
                 jsonl.onEvent(e);
             });
+            w.flush();
         });
         return result[0];
+    }
+
+    /** Writes text all or nothing (a temporary file beside the target, then a move). */
+    static void writeText(Path target, String text) throws IOException {
+        AtomicFiles.write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Prints each expectation's outcome; violations no expectation mentions also fail the run. */
@@ -230,10 +259,10 @@ public final class Main {
         int result = OK;
         int checked = 0;
         for (Expectation x : loaded.expectations()) {
-            ExpectationResult r = x.check(run);
-            if (r == null) {
-                continue; // scoped to another policy
+            if (!x.appliesTo(policy)) {
+                continue; // "under fifo: ..." is not checked under the other policies
             }
+            ExpectationResult r = x.check(run);
             checked++;
             if (r.holds()) {
                 out.println("  ok    " + x.text());
@@ -254,7 +283,7 @@ public final class Main {
         String text = RootListDiagram.svg(loaded.name(), RootListSnapshot.of(run.simulation(), null),
                 run.violations(), theme);
         try {
-            AtomicFile.write(svg, w -> w.write(text));
+            writeText(svg, text);
             return true;
         } catch (IOException e) {
             err.println("tdpscope: cannot write " + svg + ": " + e.getMessage());
@@ -294,7 +323,7 @@ public final class Main {
             Path svg = Path.of(svgDir).resolve(baseName(file) + "." + policy.word() + ".roots"
                     + (step == null ? "" : ".step" + step) + ".svg");
             try {
-                AtomicFile.write(svg, w -> w.write(text));
+                writeText(svg, text);
             } catch (IOException e) {
                 err.println("tdpscope: cannot write " + svg + ": " + e.getMessage());
                 return BAD_INPUT;

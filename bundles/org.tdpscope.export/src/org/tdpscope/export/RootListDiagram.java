@@ -62,7 +62,7 @@ public final class RootListDiagram {
 
         svg.text(16, ROW1 + BOX_H / 2 + 5, "tdp_mmu_roots", 13, theme.text, null, true);
         int x = LEFT;
-        int prevRight = LEFT - 22;
+        int prevRight = LEFT - 12;
         for (Box b : listed) {
             svg.line(prevRight, ROW1 + BOX_H / 2, x - 2, ROW1 + BOX_H / 2, theme.muted, 2, true);
             drawBox(svg, b, x, ROW1, theme);

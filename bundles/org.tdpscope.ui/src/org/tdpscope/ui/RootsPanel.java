@@ -98,6 +98,7 @@ public final class RootsPanel extends Composite {
             return false;
         }
         loaded = l;
+        step = Long.MAX_VALUE; // open on the outcome; step back from there
         setPolicy(l.policies().get(0));
         return true;
     }

@@ -2,53 +2,38 @@
  * Copyright (c) 2026 TDP Scope contributors.
  * SPDX-License-Identifier: EPL-2.0
  *******************************************************************************/
-package org.tdpscope.sim.io;
+package org.tdpscope.model.io;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * Writes a file all or nothing: into a temporary file beside the target, then a move. A failure
- * half way leaves the old file (or none), never half a trace or half a picture.
+ * All-or-nothing file writes: content goes to a temporary file in the target's directory, which is
+ * then moved over the target. A failure half way leaves the old file (or none), never half a file.
  */
-public final class AtomicFile {
+public final class AtomicFiles {
 
     /** Produces the content; may throw. */
     @FunctionalInterface
     public interface Content {
-        void writeTo(Writer out) throws IOException;
+        void writeTo(OutputStream out) throws IOException;
     }
 
-    /** Produces binary content; may throw. */
-    @FunctionalInterface
-    public interface Bytes {
-        void writeTo(java.io.OutputStream out) throws IOException;
-    }
-
-    private AtomicFile() {
+    private AtomicFiles() {
     }
 
     public static void write(Path target, Content content) throws IOException {
-        writeBytes(target, out -> {
-            Writer w = new BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8));
-            content.writeTo(w);
-            w.flush();
-        });
-    }
-
-    public static void writeBytes(Path target, Bytes content) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
         try {
-            try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp))) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 content.writeTo(out);
             }
             try {

@@ -1,0 +1,22 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.dsl.ide;
+
+import org.eclipse.xtext.ide.editor.contentassist.IdeContentProposalProvider;
+import org.eclipse.xtext.ide.editor.syntaxcoloring.ISemanticHighlightingCalculator;
+import org.tdpscope.dsl.ide.contentassist.TdpContentProposalProvider;
+import org.tdpscope.dsl.ide.highlighting.TdpSemanticHighlightingCalculator;
+
+/** Editor services of the scenario language. */
+public class TdpIdeModule extends AbstractTdpIdeModule {
+
+    public Class<? extends IdeContentProposalProvider> bindIdeContentProposalProvider() {
+        return TdpContentProposalProvider.class;
+    }
+
+    public Class<? extends ISemanticHighlightingCalculator> bindISemanticHighlightingCalculator() {
+        return TdpSemanticHighlightingCalculator.class;
+    }
+}

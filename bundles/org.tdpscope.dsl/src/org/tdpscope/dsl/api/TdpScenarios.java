@@ -1,0 +1,206 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.dsl.api;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.emf.common.util.URI;
+import org.eclipse.emf.ecore.EObject;
+import org.eclipse.xtext.formatting2.FormatterPreferenceKeys;
+import org.eclipse.xtext.formatting2.FormatterRequest;
+import org.eclipse.xtext.formatting2.IFormatter2;
+import org.eclipse.xtext.formatting2.regionaccess.ITextRegionAccess;
+import org.eclipse.xtext.formatting2.regionaccess.ITextReplacement;
+import org.eclipse.xtext.formatting2.regionaccess.TextRegionAccessBuilder;
+import org.eclipse.xtext.preferences.MapBasedPreferenceValues;
+import org.eclipse.xtext.resource.XtextResource;
+import org.eclipse.xtext.resource.XtextResourceSet;
+import org.eclipse.xtext.util.CancelIndicator;
+import org.eclipse.xtext.validation.CheckMode;
+import org.eclipse.xtext.validation.IResourceValidator;
+import org.eclipse.xtext.validation.Issue;
+import org.tdpscope.dsl.TdpStandaloneSetup;
+import org.tdpscope.dsl.interpreter.InterpretException;
+import org.tdpscope.dsl.interpreter.Positions;
+import org.tdpscope.dsl.interpreter.TdpInterpreter;
+import org.tdpscope.dsl.tdp.Model;
+import org.tdpscope.dsl.validation.TdpIssueCodes;
+
+import com.google.inject.Injector;
+
+/**
+ * Entry point for tools: reads {@code .tdp} files without an Eclipse workspace. Create once and
+ * reuse (setting Xtext up takes a while); calls are serialized, so one instance may be shared.
+ */
+public final class TdpScenarios {
+
+    private final Injector injector;
+
+    private TdpScenarios(Injector injector) {
+        this.injector = injector;
+    }
+
+    public static TdpScenarios create() {
+        quietLogging();
+        return new TdpScenarios(new TdpStandaloneSetup().createInjectorAndDoEMFRegistration());
+    }
+
+    /**
+     * Xtext logs through log4j 1.2; unconfigured, it prints setup warnings at every user. Errors
+     * still reach stderr.
+     */
+    private static void quietLogging() {
+        org.apache.log4j.Logger root = org.apache.log4j.Logger.getRootLogger();
+        if (!root.getAllAppenders().hasMoreElements()) {
+            root.setLevel(org.apache.log4j.Level.ERROR);
+            root.addAppender(new org.apache.log4j.ConsoleAppender(
+                    new org.apache.log4j.PatternLayout("tdpscope: %p %c{1}: %m%n"), "System.err"));
+        }
+    }
+
+    /** The language's Guice injector (for editor services built on the same setup). */
+    public Injector injector() {
+        return injector;
+    }
+
+    /** Loads a file; never throws for bad input: an unreadable file gives one error at 1:1. */
+    public LoadedScenario load(Path file) {
+        String name = String.valueOf(file);
+        String text;
+        try {
+            text = decode(Files.readAllBytes(file));
+        } catch (IOException | RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return new LoadedScenario(name, "", "", List.of(new Diagnostic(Diagnostic.Severity.ERROR, name, 1, 1,
+                    "cannot read the file: " + why, TdpIssueCodes.IO)), null, List.of(), List.of());
+        }
+        return load(text, name);
+    }
+
+    /** UTF-8, or Latin-1 when the bytes are not UTF-8 (the parser then reports what it cannot read). */
+    private static String decode(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** Parses, validates (including a dry run under each policy) and interprets {@code text}. */
+    public synchronized LoadedScenario load(String text, String fileName) {
+        String file = fileName == null ? "<scenario>" : fileName;
+        String source = text == null ? "" : text;
+        try {
+            return doLoad(source, file);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new LoadedScenario(file, source, "", List.of(new Diagnostic(Diagnostic.Severity.ERROR, file, 1, 1,
+                    "internal error while reading the scenario: " + e, TdpIssueCodes.INTERNAL)), null, List.of(),
+                    List.of());
+        }
+    }
+
+    private XtextResource parse(String text) throws IOException {
+        XtextResourceSet rs = injector.getInstance(XtextResourceSet.class);
+        XtextResource r = injector.getInstance(XtextResource.class);
+        r.setURI(URI.createURI("inmemory:/scenario.tdp"));
+        rs.getResources().add(r);
+        r.load(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+                Map.of(XtextResource.OPTION_ENCODING, "UTF-8"));
+        return r;
+    }
+
+    private LoadedScenario doLoad(String text, String file) throws RuntimeException {
+        XtextResource r;
+        try {
+            r = parse(text);
+        } catch (IOException e) {
+            return new LoadedScenario(file, text, "", List.of(new Diagnostic(Diagnostic.Severity.ERROR, file, 1, 1,
+                    "cannot read the scenario: " + e.getMessage(), TdpIssueCodes.IO)), null, List.of(), List.of());
+        }
+        List<Issue> issues = injector.getInstance(IResourceValidator.class).validate(r, CheckMode.ALL,
+                CancelIndicator.NullImpl);
+        LinkedHashSet<Diagnostic> diags = new LinkedHashSet<>();
+        for (Issue i : issues) {
+            diags.add(toDiagnostic(i, file));
+        }
+        EObject root = r.getContents().isEmpty() ? null : r.getContents().get(0);
+        Model model = root instanceof Model m ? m : null;
+        String name = model != null && model.getTitle() != null ? model.getTitle() : "";
+        boolean errors = diags.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
+        if (model == null && !errors) {
+            diags.add(new Diagnostic(Diagnostic.Severity.ERROR, file, 1, 1, "expected: scenario \"title\" { ... }",
+                    TdpIssueCodes.SYNTAX));
+            errors = true;
+        }
+        TdpInterpreter.Result result = null;
+        if (!errors) {
+            try {
+                result = new TdpInterpreter().interpret(model);
+            } catch (InterpretException e) {
+                diags.add(new Diagnostic(Diagnostic.Severity.ERROR, file, Positions.line(e.where()),
+                        Positions.column(e.where()), e.getMessage(), TdpIssueCodes.INTERPRETER));
+            }
+        }
+        List<Diagnostic> sorted = new ArrayList<>(diags);
+        sorted.sort(Comparator.comparingInt(Diagnostic::line).thenComparingInt(Diagnostic::column));
+        if (result == null) {
+            return new LoadedScenario(file, text, name, sorted, null, List.of(), List.of());
+        }
+        return new LoadedScenario(file, text, name, sorted, result.scenario(), result.policies(),
+                new ArrayList<>(result.expectations()));
+    }
+
+    private static Diagnostic toDiagnostic(Issue i, String file) {
+        Diagnostic.Severity sev = switch (i.getSeverity()) {
+            case ERROR -> Diagnostic.Severity.ERROR;
+            case WARNING -> Diagnostic.Severity.WARNING;
+            default -> Diagnostic.Severity.INFO;
+        };
+        int line = i.getLineNumber() == null || i.getLineNumber() < 1 ? 1 : i.getLineNumber();
+        int col = i.getColumn() == null || i.getColumn() < 1 ? 1 : i.getColumn();
+        return new Diagnostic(sev, file, line, col, i.getMessage(), TdpIssueCodes.external(i.getCode()));
+    }
+
+    /**
+     * Formats a scenario the canonical way (one statement a line, two-space indentation, blank
+     * lines kept). Text that does not parse is returned unchanged.
+     */
+    public synchronized String format(String text) {
+        try {
+            XtextResource r = parse(text);
+            if (!r.getErrors().isEmpty() || r.getParseResult() == null || r.getParseResult().hasSyntaxErrors()) {
+                return text;
+            }
+            ITextRegionAccess access = injector.getInstance(TextRegionAccessBuilder.class).forNodeModel(r).create();
+            FormatterRequest req = injector.getInstance(FormatterRequest.class);
+            req.setTextRegionAccess(access);
+            req.setAllowIdentityEdits(false);
+            req.setPreferences(new MapBasedPreferenceValues(Map.of(FormatterPreferenceKeys.indentation.getId(), "  ",
+                    FormatterPreferenceKeys.lineSeparator.getId(), "\n")));
+            List<ITextReplacement> reps = new ArrayList<>(injector.getInstance(IFormatter2.class).format(req));
+            reps.sort(Comparator.comparingInt(ITextReplacement::getOffset).reversed());
+            StringBuilder sb = new StringBuilder(text);
+            for (ITextReplacement rep : reps) {
+                sb.replace(rep.getOffset(), rep.getOffset() + rep.getLength(), rep.getReplacementText());
+            }
+            return sb.toString();
+        } catch (IOException | RuntimeException e) {
+            return text;
+        }
+    }
+}

@@ -1,0 +1,371 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.dsl.interpreter;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.emf.ecore.EObject;
+import org.tdpscope.dsl.tdp.AccessMode;
+import org.tdpscope.dsl.tdp.AccessOp;
+import org.tdpscope.dsl.tdp.Actor;
+import org.tdpscope.dsl.tdp.BrokenFlag;
+import org.tdpscope.dsl.tdp.BrokenOption;
+import org.tdpscope.dsl.tdp.DeleteSlot;
+import org.tdpscope.dsl.tdp.EnableDirtyLog;
+import org.tdpscope.dsl.tdp.Expectation;
+import org.tdpscope.dsl.tdp.FastZap;
+import org.tdpscope.dsl.tdp.FaultMode;
+import org.tdpscope.dsl.tdp.FaultOp;
+import org.tdpscope.dsl.tdp.FlagAfterWalk;
+import org.tdpscope.dsl.tdp.GraceStep;
+import org.tdpscope.dsl.tdp.GuestMaps;
+import org.tdpscope.dsl.tdp.GuestPaging;
+import org.tdpscope.dsl.tdp.InvOp;
+import org.tdpscope.dsl.tdp.Invalidator;
+import org.tdpscope.dsl.tdp.LoadRoot;
+import org.tdpscope.dsl.tdp.LockMode;
+import org.tdpscope.dsl.tdp.LockOption;
+import org.tdpscope.dsl.tdp.Mapping;
+import org.tdpscope.dsl.tdp.Memslot;
+import org.tdpscope.dsl.tdp.Model;
+import org.tdpscope.dsl.tdp.MoveSlot;
+import org.tdpscope.dsl.tdp.NoSlotsLock;
+import org.tdpscope.dsl.tdp.OnOff;
+import org.tdpscope.dsl.tdp.Option;
+import org.tdpscope.dsl.tdp.PolicyDecl;
+import org.tdpscope.dsl.tdp.ReloadOp;
+import org.tdpscope.dsl.tdp.RootsOption;
+import org.tdpscope.dsl.tdp.SpteWord;
+import org.tdpscope.dsl.tdp.Step;
+import org.tdpscope.dsl.tdp.TdpDecl;
+import org.tdpscope.dsl.tdp.ThreadDecl;
+import org.tdpscope.dsl.tdp.ThreadStep;
+import org.tdpscope.dsl.tdp.Vcpu;
+import org.tdpscope.dsl.tdp.VcpuOp;
+import org.tdpscope.dsl.tdp.VcpuThread;
+import org.tdpscope.dsl.tdp.VmItem;
+import org.tdpscope.dsl.tdp.WalkSpec;
+import org.tdpscope.dsl.tdp.Walker;
+import org.tdpscope.dsl.tdp.YieldOption;
+import org.tdpscope.sim.Op;
+import org.tdpscope.sim.Policy;
+import org.tdpscope.sim.RootRole;
+import org.tdpscope.sim.Scenario;
+import org.tdpscope.sim.ScheduleStep;
+import org.tdpscope.sim.Variants;
+import org.tdpscope.sim.YieldSpec;
+import org.tdpscope.sim.mmu.SpteOp;
+
+/**
+ * Turns a parsed scenario into simulator input ({@link Scenario}, its policies) and checkable
+ * expectations. Assumes a scenario without errors; anything it cannot translate raises an
+ * {@link InterpretException} at the offending object.
+ */
+public final class TdpInterpreter {
+
+    public static final long PAGE_4K = 4096;
+    public static final long PAGE_2M = 2L << 20;
+    public static final long PAGE_1G = 1L << 30;
+
+    /** What a scenario file means. */
+    public record Result(Scenario scenario, List<Policy> policies, List<CheckedExpectation> expectations) {
+    }
+
+    public Result interpret(Model model) {
+        if (model == null) {
+            throw new InterpretException("no scenario", null);
+        }
+        Scenario s = new Scenario();
+        s.name = model.getTitle() == null ? "scenario" : model.getTitle();
+        if (model.getVm() != null) {
+            vm(model, s);
+        }
+        List<Policy> policies = policies(model.getPolicy());
+        s.policy = policies.get(0);
+        if (model.getThreads() != null) {
+            for (ThreadDecl t : model.getThreads().getThreads()) {
+                s.threads.add(thread(t, s));
+            }
+        }
+        if (model.getSchedule() != null) {
+            s.schedule = new ArrayList<>();
+            for (Step st : model.getSchedule().getSteps()) {
+                s.schedule.add(step(st));
+            }
+        }
+        List<CheckedExpectation> expectations = new ArrayList<>();
+        if (model.getExpect() != null) {
+            for (Expectation e : model.getExpect().getItems()) {
+                expectations.add(CheckedExpectation.of(e, policiesOf(e)));
+            }
+        }
+        return new Result(s, policies, expectations);
+    }
+
+    private static void vm(Model model, Scenario s) {
+        for (VmItem item : model.getVm().getItems()) {
+            if (item instanceof Memslot m) {
+                s.memslots.add(new Scenario.MemslotSpec(slotId(m), m.getStart(), m.isPlus() ? m.getEnd()
+                        : m.getEnd() - m.getStart(), m.isReadOnly(), m.isDirtyLogging()));
+            } else if (item instanceof TdpDecl t) {
+                if (t.getLevels() != 0) {
+                    s.tdpLevels = t.getLevels();
+                }
+                s.accessedDirty = t.getAccessedDirty() != OnOff.OFF;
+            } else if (item instanceof GuestPaging g) {
+                s.guestLevels = g.getLevels();
+            } else if (item instanceof Vcpu v) {
+                s.vcpus.add(new Scenario.VcpuSpec(v.getName(), RootRole.of(v.getRole() == null ? "default" : v.getRole()),
+                        vcpuVariants(model, v)));
+            } else if (item instanceof GuestMaps gm) {
+                for (Mapping m : gm.getMaps()) {
+                    long size = m.isPlus() ? m.getEnd() : m.getEnd() - m.getGva();
+                    long page = m.getPageSize() == 0 ? PAGE_4K : m.getPageSize();
+                    s.guestMappings.add(new Scenario.GuestMapping(m.getGva(), m.getGpa(), size, (int) page, !m.isRo(),
+                            m.isUser(), !m.isNx(), m.isGlobal()));
+                }
+            }
+        }
+    }
+
+    /** The broken fault path of a vCPU is written on its thread: {@code vcpu v0: ..., broken: ...}. */
+    private static Variants vcpuVariants(Model model, Vcpu v) {
+        if (model.getThreads() == null) {
+            return Variants.KERNEL;
+        }
+        for (ThreadDecl t : model.getThreads().getThreads()) {
+            if (t instanceof VcpuThread vt && vt.getVcpu() == v) {
+                for (Option o : vt.getOptions()) {
+                    if (o instanceof BrokenOption b && b.getFlag() == BrokenFlag.FAULT_IGNORES_INVALID_ROOT) {
+                        return new Variants(false, false, false, false, true);
+                    }
+                }
+            }
+        }
+        return Variants.KERNEL;
+    }
+
+    public static int slotId(Memslot m) {
+        try {
+            return Integer.parseInt(m.getName());
+        } catch (NumberFormatException e) {
+            throw new InterpretException("memslot id must be a small number", m);
+        }
+    }
+
+    /** The policies a scenario runs under: one, a compared list, or all four; {@code continue} by default. */
+    public static List<Policy> policies(PolicyDecl p) {
+        if (p == null) {
+            return List.of(Policy.CONTINUE);
+        }
+        if (p.isAll()) {
+            return List.of(Policy.values());
+        }
+        List<Policy> out = new ArrayList<>();
+        for (String w : p.getPolicies()) {
+            Policy pol = Policy.fromWord(w);
+            if (pol == null) {
+                throw new InterpretException("unknown policy '" + w + "'", p);
+            }
+            if (!out.contains(pol)) {
+                out.add(pol);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new InterpretException("no policy named", p);
+        }
+        return out;
+    }
+
+    private static List<Policy> policiesOf(Expectation e) {
+        List<Policy> out = new ArrayList<>();
+        for (String w : e.getPolicies()) {
+            Policy pol = Policy.fromWord(w);
+            if (pol == null) {
+                throw new InterpretException("unknown policy '" + w + "'", e);
+            }
+            out.add(pol);
+        }
+        return out;
+    }
+
+    private static String name(Actor a, EObject where) {
+        if (a == null || a.eIsProxy() || a.getName() == null) {
+            throw new InterpretException("unresolved name", where);
+        }
+        return a.getName();
+    }
+
+    private static Scenario.ThreadSpec thread(ThreadDecl t, Scenario s) {
+        if (t instanceof VcpuThread v) {
+            List<Op> ops = new ArrayList<>();
+            for (VcpuOp op : v.getOps()) {
+                ops.add(vcpuOp(op));
+            }
+            return new Scenario.ThreadSpec(name(v.getVcpu(), v), Scenario.ThreadKind.VCPU, ops);
+        }
+        if (t instanceof Walker w) {
+            List<Op> ops = new ArrayList<>();
+            for (WalkSpec ws : w.getWalks()) {
+                ops.add(walk(ws));
+            }
+            return new Scenario.ThreadSpec(w.getName(), Scenario.ThreadKind.WALKER, ops);
+        }
+        if (t instanceof Invalidator inv) {
+            List<Op> ops = new ArrayList<>();
+            for (InvOp op : inv.getOps()) {
+                ops.add(invOp(op));
+            }
+            return new Scenario.ThreadSpec(inv.getName(), Scenario.ThreadKind.INVALIDATOR, ops);
+        }
+        throw new InterpretException("unknown kind of thread", t);
+    }
+
+    public static Op vcpuOp(VcpuOp op) {
+        if (op instanceof LoadRoot) {
+            return new Op.LoadRoot();
+        }
+        if (op instanceof ReloadOp) {
+            return new Op.Reload();
+        }
+        if (op instanceof FaultOp f) {
+            return new Op.Fault(f.getGfn(), f.getMode() == FaultMode.WRITE, f.getMode() == FaultMode.EXEC);
+        }
+        if (op instanceof AccessOp a) {
+            return new Op.Access(a.getGva(), a.getMode() == AccessMode.WRITE, a.isUser(), a.getMode() == AccessMode.FETCH);
+        }
+        throw new InterpretException("unknown vCPU operation", op);
+    }
+
+    public static SpteOp spteOp(SpteWord w) {
+        return switch (w) {
+            case WRPROT -> SpteOp.WRPROT;
+            case ZAP -> SpteOp.ZAP;
+            case CLEAR_DIRTY -> SpteOp.CLEAR_DIRTY;
+            case ZAP_COLLAPSIBLE -> SpteOp.ZAP_COLLAPSIBLE;
+            case AGE -> SpteOp.AGE;
+        };
+    }
+
+    /** mmu_notifier unmap and zap reach invalid roots and take mmu_lock for write, as in v5.16. */
+    public static boolean defaultOnlyValid(WalkSpec ws) {
+        return !ws.isNotifier() && ws.getOp() != SpteWord.ZAP;
+    }
+
+    public static boolean defaultShared(WalkSpec ws) {
+        return !ws.isNotifier() && ws.getOp() != SpteWord.ZAP && ws.getOp() != SpteWord.AGE;
+    }
+
+    private static Op walk(WalkSpec ws) {
+        boolean onlyValid = defaultOnlyValid(ws);
+        boolean shared = defaultShared(ws);
+        for (Option o : ws.getOptions()) {
+            if (o instanceof RootsOption r) {
+                onlyValid = r.isValid();
+            } else if (o instanceof LockOption l) {
+                shared = l.getMode() == LockMode.SHARED;
+            }
+        }
+        long end = ws.isPlus() ? ws.getStart() + ws.getEnd() : ws.getEnd();
+        SpteOp op = ws.isNotifier() ? SpteOp.ZAP : spteOp(ws.getOp());
+        return new Op.Walk(op, ws.getStart(), end, onlyValid, shared, yieldSpec(ws.getOptions()), variants(ws.getOptions()),
+                ws.isNotifier());
+    }
+
+    public static YieldSpec yieldSpec(List<Option> options) {
+        YieldSpec y = YieldSpec.NEVER;
+        for (Option o : options) {
+            if (o instanceof YieldOption yo) {
+                if (yo.isNever()) {
+                    y = YieldSpec.NEVER;
+                } else if (yo.isAfter()) {
+                    y = YieldSpec.afterGfn(yo.getGfn());
+                } else if (yo.isEvery()) {
+                    y = YieldSpec.every(yo.getCount());
+                } else if (yo.isAlways()) {
+                    y = YieldSpec.ALWAYS;
+                }
+                if (yo.getRoot() != null && !yo.isNever()) {
+                    y = y.inRoot(yo.getRoot());
+                }
+            }
+        }
+        return y;
+    }
+
+    public static Variants variants(List<Option> options) {
+        boolean noRootRef = false;
+        boolean putPrevFirst = false;
+        boolean noProgress = false;
+        boolean noFlush = false;
+        boolean faultIgnores = false;
+        for (Option o : options) {
+            if (o instanceof BrokenOption b && b.getFlag() != null) {
+                switch (b.getFlag()) {
+                    case NO_ROOT_REF -> noRootRef = true;
+                    case PUT_PREV_FIRST -> putPrevFirst = true;
+                    case YIELD_WITHOUT_PROGRESS -> noProgress = true;
+                    case YIELD_WITHOUT_FLUSH -> noFlush = true;
+                    case FAULT_IGNORES_INVALID_ROOT -> faultIgnores = true;
+                    default -> throw new InterpretException("unknown broken variant", b);
+                }
+            }
+        }
+        return new Variants(noRootRef, putPrevFirst, noProgress, noFlush, faultIgnores);
+    }
+
+    private static boolean takesSlotsLock(List<Option> options) {
+        return options.stream().noneMatch(o -> o instanceof NoSlotsLock);
+    }
+
+    private static Op invOp(InvOp op) {
+        List<Option> opts = op.getOptions();
+        boolean lock = takesSlotsLock(opts);
+        YieldSpec y = yieldSpec(opts);
+        if (op instanceof FastZap) {
+            return new Op.FastZap(lock, y);
+        }
+        if (op instanceof DeleteSlot d) {
+            return new Op.MemslotDelete(slotRef(d.getSlot(), d), lock, y);
+        }
+        if (op instanceof MoveSlot m) {
+            return new Op.MemslotMove(slotRef(m.getSlot(), m), m.getGfn(), lock, y);
+        }
+        if (op instanceof EnableDirtyLog e) {
+            boolean flagAfter = opts.stream().anyMatch(o -> o instanceof FlagAfterWalk);
+            return new Op.DirtyLogEnable(slotRef(e.getSlot(), e), !flagAfter, lock, y, variants(opts));
+        }
+        throw new InterpretException("unknown invalidator operation", op);
+    }
+
+    private static int slotRef(Memslot m, EObject where) {
+        if (m == null || m.eIsProxy()) {
+            throw new InterpretException("unresolved memslot", where);
+        }
+        return slotId(m);
+    }
+
+    private static ScheduleStep step(Step st) {
+        int line = Positions.line(st);
+        if (st instanceof GraceStep) {
+            return ScheduleStep.gracePeriod().at(line);
+        }
+        if (st instanceof ThreadStep t) {
+            String who = name(t.getThread(), t);
+            if (t.isUntilYield()) {
+                return ScheduleStep.untilYield(who).at(line);
+            }
+            if (t.isToEnd()) {
+                return ScheduleStep.toEnd(who).at(line);
+            }
+            if (t.getAction() != null) {
+                return ScheduleStep.action(who, vcpuOp(t.getAction())).at(line);
+            }
+            return ScheduleStep.ops(who, t.getCount()).at(line);
+        }
+        throw new InterpretException("unknown schedule step", st);
+    }
+}

@@ -1,0 +1,50 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.dsl.validation;
+
+/** Stable issue codes of scenario diagnostics (what {@code Diagnostic.code()} carries). */
+public final class TdpIssueCodes {
+
+    private TdpIssueCodes() {
+    }
+
+    public static final String SYNTAX = "syntax";
+    public static final String UNKNOWN_NAME = "unknown-name";
+    public static final String IO = "io";
+    public static final String INTERNAL = "internal";
+    public static final String INTERPRETER = "interpreter";
+
+    public static final String DUPLICATE_NAME = "duplicate-name";
+    public static final String OVERLAPPING_MEMSLOTS = "overlapping-memslots";
+    public static final String EMPTY_RANGE = "empty-range";
+    public static final String GFN_OUTSIDE_SLOTS = "gfn-outside-slots";
+    public static final String BAD_POLICY = "bad-policy";
+    public static final String POLICY_NOT_RUN = "policy-not-run";
+    public static final String BAD_LEVELS = "bad-levels";
+    public static final String BAD_MAPPING = "bad-mapping";
+    public static final String MISPLACED_OPTION = "misplaced-option";
+    public static final String DUPLICATE_OPTION = "duplicate-option";
+    public static final String THREAD_ENDED = "thread-ended";
+    public static final String CANNOT_YIELD = "cannot-yield";
+    public static final String NOT_A_VCPU = "not-a-vcpu";
+    public static final String NO_OPS_LEFT = "no-ops-left";
+    public static final String BAD_INVARIANT = "bad-invariant";
+    public static final String ROOT_NAME = "root-name";
+    public static final String NOT_A_WALKER = "not-a-walker";
+    public static final String DRY_RUN = "dry-run";
+    public static final String DRY_RUN_LIMIT = "dry-run-limit";
+    public static final String BAD_NUMBER = "bad-number";
+
+    /** Xtext's own codes in the short form tools print. */
+    public static String external(String code) {
+        if (code == null) {
+            return SYNTAX;
+        }
+        if (code.equals(org.eclipse.xtext.diagnostics.Diagnostic.LINKING_DIAGNOSTIC)) {
+            return UNKNOWN_NAME;
+        }
+        return code.startsWith("org.eclipse.xtext.") ? SYNTAX : code;
+    }
+}

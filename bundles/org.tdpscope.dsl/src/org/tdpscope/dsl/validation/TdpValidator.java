@@ -1,0 +1,663 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.dsl.validation;
+
+import static org.tdpscope.dsl.validation.TdpIssueCodes.*;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.eclipse.emf.ecore.EObject;
+import org.eclipse.emf.ecore.EStructuralFeature;
+import org.eclipse.emf.ecore.resource.Resource;
+import org.eclipse.xtext.EcoreUtil2;
+import org.eclipse.xtext.validation.Check;
+import org.eclipse.xtext.validation.CheckType;
+import org.tdpscope.dsl.interpreter.InterpretException;
+import org.tdpscope.dsl.interpreter.Positions;
+import org.tdpscope.dsl.interpreter.TdpInterpreter;
+import org.tdpscope.dsl.scoping.TdpScopeProvider;
+import org.tdpscope.dsl.tdp.Actor;
+import org.tdpscope.dsl.tdp.BrokenFlag;
+import org.tdpscope.dsl.tdp.BrokenOption;
+import org.tdpscope.dsl.tdp.EnableDirtyLog;
+import org.tdpscope.dsl.tdp.Expectation;
+import org.tdpscope.dsl.tdp.FaultOp;
+import org.tdpscope.dsl.tdp.FlagAfterWalk;
+import org.tdpscope.dsl.tdp.FreedCheck;
+import org.tdpscope.dsl.tdp.GuestPaging;
+import org.tdpscope.dsl.tdp.InvOp;
+import org.tdpscope.dsl.tdp.Invalidator;
+import org.tdpscope.dsl.tdp.LockOption;
+import org.tdpscope.dsl.tdp.Mapping;
+import org.tdpscope.dsl.tdp.Memslot;
+import org.tdpscope.dsl.tdp.Model;
+import org.tdpscope.dsl.tdp.MoveSlot;
+import org.tdpscope.dsl.tdp.NoSlotsLock;
+import org.tdpscope.dsl.tdp.Option;
+import org.tdpscope.dsl.tdp.PolicyDecl;
+import org.tdpscope.dsl.tdp.RefcountCheck;
+import org.tdpscope.dsl.tdp.RootsCheck;
+import org.tdpscope.dsl.tdp.RootsOption;
+import org.tdpscope.dsl.tdp.Schedule;
+import org.tdpscope.dsl.tdp.SpteCheck;
+import org.tdpscope.dsl.tdp.Step;
+import org.tdpscope.dsl.tdp.TdpDecl;
+import org.tdpscope.dsl.tdp.ThreadDecl;
+import org.tdpscope.dsl.tdp.ThreadStep;
+import org.tdpscope.dsl.tdp.ValidityCheck;
+import org.tdpscope.dsl.tdp.Vcpu;
+import org.tdpscope.dsl.tdp.VcpuRootCheck;
+import org.tdpscope.dsl.tdp.VcpuThread;
+import org.tdpscope.dsl.tdp.ViolationCheck;
+import org.tdpscope.dsl.tdp.VisitedCheck;
+import org.tdpscope.dsl.tdp.Vm;
+import org.tdpscope.dsl.tdp.VmItem;
+import org.tdpscope.dsl.tdp.WalkSpec;
+import org.tdpscope.dsl.tdp.Walker;
+import org.tdpscope.dsl.tdp.YieldOption;
+import org.tdpscope.sim.Invariant;
+import org.tdpscope.sim.Policy;
+import org.tdpscope.sim.RunResult;
+import org.tdpscope.sim.ScheduleException;
+import org.tdpscope.sim.Simulation;
+
+/**
+ * Checks a scenario: names, memslot geometry, option placement, schedule sequencing, and finally a
+ * dry run of the simulator under each policy, so a step that cannot be taken is an error at its
+ * schedule line rather than a surprise at run time.
+ */
+public class TdpValidator extends AbstractTdpValidator {
+
+    /** A dry run that has not ended after this many events is reported and abandoned. */
+    public static final long DRY_RUN_STEPS = 2_000_000;
+
+    private static final Pattern ROOT_NAME_PATTERN = Pattern.compile("[A-Z]+");
+    private static final String POLICY_WORDS = "continue, restart, terminate or fifo";
+
+    /** Where the static checks report; the dry run counts errors with the same checks. */
+    interface Sink {
+        void report(boolean error, String message, EObject where, EStructuralFeature feature, String code);
+    }
+
+    private final Sink reporter = (error, message, where, feature, code) -> {
+        if (error) {
+            error(message, where, feature, code);
+        } else {
+            warning(message, where, feature, code);
+        }
+    };
+
+    private static EStructuralFeature feature(EObject o, String name) {
+        return o.eClass().getEStructuralFeature(name);
+    }
+
+    @Check
+    public void checkStatically(EObject o) {
+        staticChecks(o, reporter);
+    }
+
+    static void staticChecks(EObject o, Sink s) {
+        if (o instanceof Model m) {
+            names(m, s);
+        } else if (o instanceof Vm vm) {
+            memslots(vm, s);
+        } else if (o instanceof TdpDecl t) {
+            if (t.getLevels() != 0 && t.getLevels() != 4 && t.getLevels() != 5) {
+                s.report(true, "the TDP (EPT) page table has 4 or 5 levels", t, feature(t, "levels"), BAD_LEVELS);
+            }
+        } else if (o instanceof GuestPaging g) {
+            if (g.getLevels() != 4 && g.getLevels() != 5) {
+                s.report(true, "guest paging has 4 or 5 levels", g, feature(g, "levels"), BAD_LEVELS);
+            }
+        } else if (o instanceof Mapping m) {
+            mapping(m, s);
+        } else if (o instanceof PolicyDecl p) {
+            policy(p, s);
+        } else if (o instanceof VcpuThread v) {
+            for (Option opt : v.getOptions()) {
+                if (!(opt instanceof BrokenOption b && b.getFlag() == BrokenFlag.FAULT_IGNORES_INVALID_ROOT)) {
+                    s.report(true, "a vCPU thread takes only 'broken: fault-ignores-invalid-root'", opt, null,
+                            MISPLACED_OPTION);
+                }
+            }
+        } else if (o instanceof FaultOp f) {
+            Model m = EcoreUtil2.getContainerOfType(f, Model.class);
+            if (m != null && !inSomeSlot(m, f.getGfn())) {
+                s.report(true, "gfn 0x" + Long.toHexString(f.getGfn()) + " is in no memslot", f, feature(f, "gfn"),
+                        GFN_OUTSIDE_SLOTS);
+            }
+        } else if (o instanceof WalkSpec w) {
+            walk(w, s);
+        } else if (o instanceof InvOp op) {
+            invOp(op, s);
+        } else if (o instanceof Schedule sch) {
+            schedule(sch, s);
+        } else if (o instanceof Expectation e) {
+            expectation(e, s);
+        } else if (o instanceof ViolationCheck v) {
+            if (v.getInvariant() != null && Invariant.fromWord(v.getInvariant()) == null) {
+                List<String> words = new ArrayList<>();
+                for (Invariant i : Invariant.values()) {
+                    words.add(i.word());
+                }
+                s.report(true, "no invariant named '" + v.getInvariant() + "' (known: " + String.join(", ", words) + ")",
+                        v, feature(v, "invariant"), BAD_INVARIANT);
+            }
+        } else if (o instanceof VisitedCheck v) {
+            if (v.getThread() instanceof Vcpu) {
+                s.report(false, "a vCPU walks no roots; name a walker or an invalidator", v, feature(v, "thread"),
+                        NOT_A_WALKER);
+            }
+            rootNames(v, v.getRoots(), s);
+        } else if (o instanceof RootsCheck r) {
+            rootNames(r, r.getRoots(), s);
+        } else if (o instanceof RefcountCheck r) {
+            rootName(r, r.getRoot(), s);
+        } else if (o instanceof FreedCheck f) {
+            rootName(f, f.getRoot(), s);
+        } else if (o instanceof ValidityCheck v) {
+            rootName(v, v.getRoot(), s);
+        } else if (o instanceof VcpuRootCheck v) {
+            rootName(v, v.getRoot(), s);
+            if (v.getVcpu() != null && !v.getVcpu().eIsProxy() && !(v.getVcpu() instanceof Vcpu)) {
+                s.report(true, v.getVcpu().getName() + " is not a vCPU", v, feature(v, "vcpu"), NOT_A_VCPU);
+            }
+        } else if (o instanceof SpteCheck c) {
+            rootName(c, c.getRoot(), s);
+            Model m = EcoreUtil2.getContainerOfType(c, Model.class);
+            if (m != null && !inSomeSlot(m, c.getGfn())) {
+                s.report(false, "gfn 0x" + Long.toHexString(c.getGfn()) + " is in no memslot", c, feature(c, "gfn"),
+                        GFN_OUTSIDE_SLOTS);
+            }
+        } else if (o instanceof YieldOption y && y.getRoot() != null) {
+            rootName(y, y.getRoot(), s);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ names
+
+    private static void names(Model m, Sink s) {
+        Map<String, EObject> seen = new HashMap<>();
+        List<Actor> all = new ArrayList<>(TdpScopeProvider.vcpus(m));
+        if (m.getThreads() != null) {
+            for (ThreadDecl t : m.getThreads().getThreads()) {
+                if (t instanceof Actor a && a.getName() != null) {
+                    all.add(a);
+                }
+            }
+        }
+        for (Actor a : all) {
+            if (seen.putIfAbsent(a.getName(), a) != null) {
+                s.report(true, "'" + a.getName() + "' is already the name of " + kind(seen.get(a.getName())), a,
+                        feature(a, "name"), DUPLICATE_NAME);
+            }
+        }
+        Set<Vcpu> withThread = new HashSet<>();
+        if (m.getThreads() != null) {
+            for (ThreadDecl t : m.getThreads().getThreads()) {
+                if (t instanceof VcpuThread v && v.getVcpu() != null && !v.getVcpu().eIsProxy()
+                        && !withThread.add(v.getVcpu())) {
+                    s.report(true, "vCPU " + v.getVcpu().getName() + " already has a thread; give it one program",
+                            v, feature(v, "vcpu"), DUPLICATE_NAME);
+                }
+            }
+        }
+    }
+
+    private static String kind(EObject o) {
+        return o instanceof Vcpu ? "a vCPU" : o instanceof Walker ? "a walker" : "an invalidator";
+    }
+
+    // --------------------------------------------------------------------------------- memslots
+
+    private static void memslots(Vm vm, Sink s) {
+        List<Memslot> slots = new ArrayList<>();
+        Map<String, Memslot> ids = new HashMap<>();
+        int tdp = 0;
+        int paging = 0;
+        for (VmItem i : vm.getItems()) {
+            if (i instanceof TdpDecl && ++tdp > 1) {
+                s.report(false, "the tdp line is given twice; the last one counts", i, null, DUPLICATE_OPTION);
+            }
+            if (i instanceof GuestPaging && ++paging > 1) {
+                s.report(false, "guest paging is given twice; the last one counts", i, null, DUPLICATE_OPTION);
+            }
+            if (!(i instanceof Memslot m) || m.getName() == null) {
+                continue;
+            }
+            long n = npages(m);
+            if (n <= 0) {
+                s.report(true, "memslot " + m.getName() + " is empty: the end gfn must lie after the start", m,
+                        feature(m, "end"), EMPTY_RANGE);
+                continue;
+            }
+            try {
+                int id = Integer.parseInt(m.getName());
+                if (id < 0 || id > 32767) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                s.report(true, "memslot ids are small numbers (0 to 32767)", m, feature(m, "name"), DUPLICATE_NAME);
+                continue;
+            }
+            if (ids.putIfAbsent(String.valueOf(Integer.parseInt(m.getName())), m) != null) {
+                s.report(true, "memslot " + m.getName() + " is declared twice", m, feature(m, "name"), DUPLICATE_NAME);
+                continue;
+            }
+            for (Memslot o : slots) {
+                if (m.getStart() < o.getStart() + npages(o) && o.getStart() < m.getStart() + n) {
+                    s.report(true, "memslot " + m.getName() + " (gfn 0x" + Long.toHexString(m.getStart()) + "..0x"
+                            + Long.toHexString(m.getStart() + n) + ") overlaps memslot " + o.getName() + " (gfn 0x"
+                            + Long.toHexString(o.getStart()) + "..0x" + Long.toHexString(o.getStart() + npages(o)) + ")",
+                            m, feature(m, "start"), OVERLAPPING_MEMSLOTS);
+                }
+            }
+            slots.add(m);
+        }
+    }
+
+    static long npages(Memslot m) {
+        return m.isPlus() ? m.getEnd() : m.getEnd() - m.getStart();
+    }
+
+    /** In a memslot as declared, or in the place a memslot is moved to later. */
+    static boolean inSomeSlot(Model m, long gfn) {
+        for (Memslot slot : TdpScopeProvider.memslots(m)) {
+            if (gfn >= slot.getStart() && gfn - slot.getStart() < npages(slot)) {
+                return true;
+            }
+        }
+        for (Iterator<EObject> it = m.eAllContents(); it.hasNext();) {
+            if (it.next() instanceof MoveSlot mv && mv.getSlot() != null && !mv.getSlot().eIsProxy()
+                    && gfn >= mv.getGfn() && gfn - mv.getGfn() < npages(mv.getSlot())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean rangeMeetsSlot(Model m, long start, long end) {
+        for (Memslot slot : TdpScopeProvider.memslots(m)) {
+            if (start < slot.getStart() + npages(slot) && slot.getStart() < end) {
+                return true;
+            }
+        }
+        for (Iterator<EObject> it = m.eAllContents(); it.hasNext();) {
+            if (it.next() instanceof MoveSlot mv && mv.getSlot() != null && !mv.getSlot().eIsProxy()
+                    && start < mv.getGfn() + npages(mv.getSlot()) && mv.getGfn() < end) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------------------------- mappings
+
+    private static void mapping(Mapping m, Sink s) {
+        long page = m.getPageSize() == 0 ? TdpInterpreter.PAGE_4K : m.getPageSize();
+        if (page != TdpInterpreter.PAGE_4K && page != TdpInterpreter.PAGE_2M && page != TdpInterpreter.PAGE_1G) {
+            s.report(true, "guest pages are 4K, 2M or 1G", m, feature(m, "pageSize"), BAD_MAPPING);
+            return;
+        }
+        long size = m.isPlus() ? m.getEnd() : m.getEnd() - m.getGva();
+        if (size <= 0) {
+            s.report(true, "the mapping is empty", m, feature(m, "end"), EMPTY_RANGE);
+            return;
+        }
+        long mask = page - 1;
+        if ((m.getGva() & mask) != 0 || (m.getGpa() & mask) != 0 || (size & mask) != 0) {
+            s.report(true, "gva, gpa and size must be multiples of the page size (" + sizeWord(page) + ")", m, null,
+                    BAD_MAPPING);
+        }
+        if (m.isRw() && m.isRo()) {
+            s.report(true, "a mapping is rw or ro, not both", m, feature(m, "ro"), BAD_MAPPING);
+        }
+        if (size / page > 1 << 20) {
+            s.report(true, "the mapping needs more than 2^20 guest pages; use bigger pages", m, null, BAD_MAPPING);
+        }
+        Model model = EcoreUtil2.getContainerOfType(m, Model.class);
+        if (model != null && !rangeMeetsSlot(model, m.getGpa() >>> 12, (m.getGpa() + size) >>> 12)) {
+            s.report(false, "gpa 0x" + Long.toHexString(m.getGpa()) + " is in no memslot: accesses through this "
+                    + "mapping are MMIO", m, feature(m, "gpa"), GFN_OUTSIDE_SLOTS);
+        }
+    }
+
+    private static String sizeWord(long page) {
+        return page == TdpInterpreter.PAGE_4K ? "4K" : page == TdpInterpreter.PAGE_2M ? "2M" : "1G";
+    }
+
+    // ---------------------------------------------------------------------------------- policies
+
+    private static void policy(PolicyDecl p, Sink s) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < p.getPolicies().size(); i++) {
+            String w = p.getPolicies().get(i);
+            if (Policy.fromWord(w) == null) {
+                s.report(true, "no policy named '" + w + "': use " + POLICY_WORDS + (p.isCompare() ? ", or all" : ""),
+                        p, feature(p, "policies"), BAD_POLICY);
+            } else if (!seen.add(w)) {
+                s.report(false, "policy " + w + " is listed twice", p, feature(p, "policies"), BAD_POLICY);
+            }
+        }
+    }
+
+    private static List<Policy> runPolicies(Model m) {
+        try {
+            return TdpInterpreter.policies(m.getPolicy());
+        } catch (InterpretException e) {
+            return List.of(Policy.values());
+        }
+    }
+
+    // ----------------------------------------------------------------------------------- options
+
+    private static void walk(WalkSpec w, Sink s) {
+        long end = w.isPlus() ? w.getStart() + w.getEnd() : w.getEnd();
+        if (end <= w.getStart()) {
+            s.report(true, "the gfn range is empty: the end must lie after the start", w, feature(w, "end"),
+                    EMPTY_RANGE);
+        } else {
+            Model m = EcoreUtil2.getContainerOfType(w, Model.class);
+            if (m != null && !rangeMeetsSlot(m, w.getStart(), end)) {
+                s.report(false, "gfn 0x" + Long.toHexString(w.getStart()) + "..0x" + Long.toHexString(end)
+                        + " is in no memslot: the walk has nothing to do", w, feature(w, "start"), GFN_OUTSIDE_SLOTS);
+            }
+        }
+        Map<Object, Option> seen = new LinkedHashMap<>();
+        for (Option o : w.getOptions()) {
+            if (o instanceof NoSlotsLock || o instanceof FlagAfterWalk) {
+                s.report(true, "'" + Positions.text(o) + "' belongs to an invalidator, not to a walker", o, null,
+                        MISPLACED_OPTION);
+                continue;
+            }
+            if (o instanceof BrokenOption b && b.getFlag() == BrokenFlag.FAULT_IGNORES_INVALID_ROOT) {
+                s.report(true, "fault-ignores-invalid-root breaks a vCPU's fault path; put it on a vcpu thread", o, null,
+                        MISPLACED_OPTION);
+                continue;
+            }
+            duplicate(o, seen, s);
+            if (o instanceof YieldOption y && y.isAfter() && end > w.getStart()
+                    && (y.getGfn() < w.getStart() || y.getGfn() >= end)) {
+                s.report(false, "the walk covers gfn 0x" + Long.toHexString(w.getStart()) + "..0x"
+                        + Long.toHexString(end) + " and never reaches gfn 0x" + Long.toHexString(y.getGfn()), y,
+                        feature(y, "gfn"), CANNOT_YIELD);
+            }
+        }
+    }
+
+    private static void duplicate(Option o, Map<Object, Option> seen, Sink s) {
+        Object key = o instanceof BrokenOption b ? b.getFlag() : o.eClass();
+        Option before = seen.put(key, o);
+        if (before != null) {
+            s.report(true, "'" + Positions.text(o) + "' repeats or contradicts '" + Positions.text(before) + "'", o, null,
+                    DUPLICATE_OPTION);
+        }
+    }
+
+    private static void invOp(InvOp op, Sink s) {
+        Map<Object, Option> seen = new LinkedHashMap<>();
+        for (Option o : op.getOptions()) {
+            if (o instanceof RootsOption || o instanceof LockOption) {
+                s.report(true, "'" + Positions.text(o) + "' belongs to a walker; invalidators choose their own roots "
+                        + "and locks", o, null, MISPLACED_OPTION);
+                continue;
+            }
+            if (o instanceof FlagAfterWalk && !(op instanceof EnableDirtyLog)) {
+                s.report(true, "'flag after walk' applies to 'enable dirty logging' only", o, null, MISPLACED_OPTION);
+                continue;
+            }
+            if (o instanceof BrokenOption b && (!(op instanceof EnableDirtyLog)
+                    || b.getFlag() == BrokenFlag.FAULT_IGNORES_INVALID_ROOT)) {
+                s.report(true, "'" + Positions.text(o) + "' does not apply here: broken walk variants go on walkers "
+                        + "or on 'enable dirty logging'", o, null, MISPLACED_OPTION);
+                continue;
+            }
+            duplicate(o, seen, s);
+        }
+        if (op instanceof MoveSlot mv && mv.getSlot() != null && !mv.getSlot().eIsProxy()) {
+            Model m = EcoreUtil2.getContainerOfType(op, Model.class);
+            long n = npages(mv.getSlot());
+            if (m != null) {
+                for (Memslot other : TdpScopeProvider.memslots(m)) {
+                    if (other != mv.getSlot() && mv.getGfn() < other.getStart() + npages(other)
+                            && other.getStart() < mv.getGfn() + n) {
+                        s.report(true, "moved to gfn 0x" + Long.toHexString(mv.getGfn()) + ", memslot "
+                                + mv.getSlot().getName() + " would overlap memslot " + other.getName(), op,
+                                feature(op, "gfn"), OVERLAPPING_MEMSLOTS);
+                    }
+                }
+            }
+        }
+        if (op instanceof EnableDirtyLog e && e.getSlot() != null && !e.getSlot().eIsProxy()
+                && e.getSlot().isDirtyLogging()) {
+            s.report(false, "memslot " + e.getSlot().getName() + " already logs dirty pages", op, feature(op, "slot"),
+                    DUPLICATE_OPTION);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- schedule
+
+    private static int opCount(Model m, Actor a) {
+        if (a instanceof Walker w) {
+            return w.getWalks().size();
+        }
+        if (a instanceof Invalidator i) {
+            return i.getOps().size();
+        }
+        if (m.getThreads() != null) {
+            for (ThreadDecl t : m.getThreads().getThreads()) {
+                if (t instanceof VcpuThread v && v.getVcpu() == a) {
+                    return v.getOps().size();
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static boolean yields(List<Option> options) {
+        for (Option o : options) {
+            if (o instanceof YieldOption y && !y.isNever()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether an operation from {@code from} on can reach a yield point. */
+    private static boolean canYield(Actor a, int from) {
+        if (a instanceof Walker w) {
+            for (int i = from; i < w.getWalks().size(); i++) {
+                if (yields(w.getWalks().get(i).getOptions())) {
+                    return true;
+                }
+            }
+        } else if (a instanceof Invalidator inv) {
+            for (int i = from; i < inv.getOps().size(); i++) {
+                if (yields(inv.getOps().get(i).getOptions())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void schedule(Schedule sch, Sink s) {
+        Model m = EcoreUtil2.getContainerOfType(sch, Model.class);
+        if (m == null) {
+            return;
+        }
+        Map<Actor, Integer> done = new HashMap<>();
+        Map<Actor, Boolean> exact = new HashMap<>();
+        Map<Actor, Integer> endedAt = new HashMap<>();
+        for (Step st : sch.getSteps()) {
+            if (!(st instanceof ThreadStep ts) || ts.getThread() == null || ts.getThread().eIsProxy()) {
+                continue;
+            }
+            Actor a = ts.getThread();
+            EStructuralFeature threadF = feature(ts, "thread");
+            if (ts.getAction() != null) {
+                if (!(a instanceof Vcpu)) {
+                    s.report(true, a.getName() + " is " + kind(a) + "; only a vCPU does an operation on the spot", ts,
+                            threadF, NOT_A_VCPU);
+                }
+                continue;
+            }
+            if (endedAt.containsKey(a)) {
+                s.report(true, a.getName() + " has already run to its end (line " + endedAt.get(a) + ")", ts, threadF,
+                        THREAD_ENDED);
+                continue;
+            }
+            int total = opCount(m, a);
+            int d = done.getOrDefault(a, 0);
+            if (ts.isUntilYield()) {
+                if (a instanceof Vcpu) {
+                    s.report(true, "vCPU " + a.getName() + " never yields: its operations run in one piece", ts, threadF,
+                            CANNOT_YIELD);
+                } else if (!canYield(a, d)) {
+                    s.report(true, a.getName() + " has no yield point left: give it 'yield after gfn ...', 'yield every "
+                            + "N' or 'yield always'", ts, threadF, CANNOT_YIELD);
+                }
+                exact.put(a, false);
+            } else if (ts.isToEnd()) {
+                endedAt.put(a, Positions.line(ts));
+            } else {
+                int n = ts.getCount();
+                if (n <= 0) {
+                    s.report(true, "run at least 1 operation", ts, feature(ts, "count"), NO_OPS_LEFT);
+                    continue;
+                }
+                if (d + n > total) {
+                    s.report(true, a.getName() + " has " + (total - d <= 0 ? "no operation" : (exact.getOrDefault(a, true)
+                            ? "only " : "at most ") + (total - d) + " operation" + (total - d == 1 ? "" : "s"))
+                            + " left", ts, feature(ts, "count"), NO_OPS_LEFT);
+                    continue;
+                }
+                done.put(a, d + n);
+                if (d + n == total && exact.getOrDefault(a, true)) {
+                    endedAt.put(a, Positions.line(ts));
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------ expectations
+
+    private static void expectation(Expectation e, Sink s) {
+        Model m = EcoreUtil2.getContainerOfType(e, Model.class);
+        List<Policy> run = m == null ? List.of(Policy.values()) : runPolicies(m);
+        for (String w : e.getPolicies()) {
+            Policy p = Policy.fromWord(w);
+            if (p == null) {
+                s.report(true, "no policy named '" + w + "': use " + POLICY_WORDS, e, feature(e, "policies"), BAD_POLICY);
+            } else if (!run.contains(p)) {
+                s.report(false, "never checked: the scenario runs under " + words(run) + " only", e,
+                        feature(e, "policies"), POLICY_NOT_RUN);
+            }
+        }
+    }
+
+    private static String words(List<Policy> ps) {
+        List<String> out = new ArrayList<>();
+        for (Policy p : ps) {
+            out.add(p.word());
+        }
+        return String.join(", ", out);
+    }
+
+    private static void rootNames(EObject o, List<String> names, Sink s) {
+        for (String n : names) {
+            rootName(o, n, s);
+        }
+    }
+
+    private static void rootName(EObject o, String name, Sink s) {
+        if (name != null && !ROOT_NAME_PATTERN.matcher(name).matches()) {
+            s.report(false, "'" + name + "' is not a root name: roots are named A, B, C, ... in creation order", o,
+                    null, ROOT_NAME);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------- dry run
+
+    /** Runs the scenario under each policy it names; a step that cannot be taken is an error at its line. */
+    @Check(CheckType.NORMAL)
+    public void dryRun(Model m) {
+        Resource r = m.eResource();
+        if (r != null && !r.getErrors().isEmpty()) {
+            return;
+        }
+        int[] errors = { 0 };
+        Sink counter = (error, message, where, feature, code) -> errors[0] += error ? 1 : 0;
+        staticChecks(m, counter);
+        for (Iterator<EObject> it = m.eAllContents(); it.hasNext();) {
+            EObject o = it.next();
+            for (EObject x : o.eCrossReferences()) {
+                if (x.eIsProxy()) {
+                    return;
+                }
+            }
+            staticChecks(o, counter);
+        }
+        if (errors[0] > 0) {
+            return;
+        }
+        TdpInterpreter.Result built;
+        try {
+            built = new TdpInterpreter().interpret(m);
+        } catch (InterpretException e) {
+            error(e.getMessage(), e.where() == null ? m : e.where(), null, INTERPRETER);
+            return;
+        }
+        Map<String, List<Policy>> byMessage = new LinkedHashMap<>();
+        Map<String, Integer> lineOf = new HashMap<>();
+        for (Policy p : built.policies()) {
+            String msg;
+            int line = 0;
+            try {
+                RunResult res = new Simulation(built.scenario(), p, e -> {
+                }).runTo(DRY_RUN_STEPS);
+                if (res.error() != null) {
+                    ScheduleException se = res.error();
+                    msg = se.getMessage();
+                    line = se.line();
+                } else if (!res.complete()) {
+                    warning("the dry run under " + p.word() + " did not end within " + DRY_RUN_STEPS + " steps", m,
+                            feature(m, "title"), DRY_RUN_LIMIT);
+                    continue;
+                } else {
+                    continue;
+                }
+            } catch (RuntimeException | StackOverflowError e) {
+                msg = "the simulator failed: " + e;
+            }
+            byMessage.computeIfAbsent(msg, k -> new ArrayList<>()).add(p);
+            lineOf.put(msg, line);
+        }
+        for (Map.Entry<String, List<Policy>> e : byMessage.entrySet()) {
+            String prefix = e.getValue().size() == built.policies().size() ? "" : "under " + words(e.getValue()) + ": ";
+            EObject where = stepAt(m, lineOf.get(e.getKey()));
+            error(prefix + e.getKey(), where, where == m ? feature(m, "title") : null, DRY_RUN);
+        }
+    }
+
+    private static EObject stepAt(Model m, int line) {
+        if (line > 0 && m.getSchedule() != null) {
+            for (Step st : m.getSchedule().getSteps()) {
+                if (Positions.line(st) == line) {
+                    return st;
+                }
+            }
+        }
+        return m.getSchedule() != null && line > 0 ? m.getSchedule() : m;
+    }
+}
