@@ -126,6 +126,22 @@ class MainTest {
     }
 
     @Test
+    void policyComparisonDiagram(@TempDir Path dir) throws IOException {
+        Outcome o = tdpscope("export", EXAMPLES.resolve("stale-spte-fifo.tdp").toString(), "--svg", dir.toString(),
+                "--diagram", "policies");
+        assertEquals(0, o.code(), o.err());
+        String svg = Files.readString(dir.resolve("stale-spte-fifo.policies.svg"));
+        for (String p : List.of("continue", "restart", "terminate", "fifo")) {
+            assertTrue(svg.contains("id=\"lane-" + p + "\""), p);
+        }
+        assertTrue(svg.contains("missed-root"), "terminate's stale SPTE is shown");
+        Outcome run = tdpscope("run", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--quiet", "--svg",
+                dir.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(Files.exists(dir.resolve("seed-terminate.policies.svg")), "run --svg compares the policies it ran");
+    }
+
+    @Test
     void helpAndPerPolicyNames() {
         assertEquals(0, tdpscope("help").code());
         assertEquals(Path.of("o/t.fifo.jsonl"), Main.perPolicy(Path.of("o/t.jsonl"), org.tdpscope.sim.Policy.FIFO, 4));

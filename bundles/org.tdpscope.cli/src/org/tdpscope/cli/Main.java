@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 import org.tdpscope.dsl.api.Diagnostic;
@@ -19,6 +21,7 @@ import org.tdpscope.dsl.api.Expectation;
 import org.tdpscope.dsl.api.ExpectationResult;
 import org.tdpscope.dsl.api.LoadedScenario;
 import org.tdpscope.dsl.api.TdpScenarios;
+import org.tdpscope.export.PolicyComparisonDiagram;
 import org.tdpscope.export.RootListDiagram;
 import org.tdpscope.export.Theme;
 import org.tdpscope.model.io.AtomicFiles;
@@ -53,7 +56,7 @@ public final class Main {
                     run a scenario: print the step table and the expectation results
               check FILE...
                     parse and validate scenarios (errors as file:line:col: message)
-              export FILE --svg DIR [--policy P|all] [--step N] [--theme light|dark] [--diagram roots]
+              export FILE --svg DIR [--diagram roots|policies] [--policy P|all] [--step N] [--theme light|dark]
                     write diagrams as SVG
               lsp   start the language server on stdin/stdout
               ide   start the workbench (from the ./tdpscope launcher)
@@ -182,6 +185,7 @@ public final class Main {
         }
         List<Policy> policies = policies(a, loaded);
         int result = OK;
+        Map<Policy, RunResult> runs = new LinkedHashMap<>();
         for (Policy policy : policies) {
             out.println("== " + loaded.name() + " — policy " + policy.word());
             StepTable table = new StepTable(quiet ? nullStream() : out, allEvents);
@@ -205,6 +209,7 @@ public final class Main {
                 err.println(file + ":" + Math.max(1, run.error().line()) + ":1: error: " + run.error().getMessage());
                 return BAD_INPUT;
             }
+            runs.put(policy, run);
             result = Math.max(result, report(file, loaded, policy, run));
             if (trace != null) {
                 out.println("trace: " + trace);
@@ -227,7 +232,25 @@ public final class Main {
                 out.println("diagram: " + svg);
             }
         }
+        if (svgDir != null && runs.size() > 1) {
+            Path svg = Path.of(svgDir).resolve(baseName(file) + ".policies.svg");
+            if (!write(svg, PolicyComparisonDiagram.svg(loaded.name(), runs, theme))) {
+                return BAD_INPUT;
+            }
+            out.println("diagram: " + svg);
+        }
         return result;
+    }
+
+    /** Writes a diagram all or nothing; false (after saying why) when it cannot. */
+    private boolean write(Path target, String text) {
+        try {
+            writeText(target, text);
+            return true;
+        } catch (IOException e) {
+            err.println("tdpscope: cannot write " + target + ": " + e.getMessage());
+            return false;
+        }
     }
 
     private static RunResult simulate(LoadedScenario loaded, Policy policy, TraceListener listener) {
@@ -280,15 +303,8 @@ public final class Main {
     }
 
     private boolean writeSvg(Path svg, LoadedScenario loaded, RunResult run, Theme theme) {
-        String text = RootListDiagram.svg(loaded.name(), RootListSnapshot.of(run.simulation(), null),
-                run.violations(), theme);
-        try {
-            writeText(svg, text);
-            return true;
-        } catch (IOException e) {
-            err.println("tdpscope: cannot write " + svg + ": " + e.getMessage());
-            return false;
-        }
+        return write(svg, RootListDiagram.svg(loaded.name(), RootListSnapshot.of(run.simulation(), null),
+                run.violations(), theme));
     }
 
     private int export(Args a) {
@@ -301,8 +317,8 @@ public final class Main {
         if (svgDir == null) {
             throw new UsageException("export needs --svg DIR");
         }
-        if (diagram != null && !diagram.equals("roots")) {
-            throw new UsageException("diagram '" + diagram + "' is not available yet (roots)");
+        if (diagram != null && !diagram.equals("roots") && !diagram.equals("policies")) {
+            throw new UsageException("unknown diagram '" + diagram + "' (roots, policies)");
         }
         long at;
         try {
@@ -314,6 +330,19 @@ public final class Main {
         if (loaded == null) {
             return BAD_INPUT;
         }
+        if ("policies".equals(diagram)) {
+            Map<Policy, RunResult> runs = new LinkedHashMap<>();
+            List<Policy> policies = a.option("--policy") == null ? List.of(Policy.values()) : policies(a, loaded);
+            for (Policy policy : policies) {
+                runs.put(policy, new Simulation(loaded.scenario(), policy, e -> { }).run());
+            }
+            Path svg = Path.of(svgDir).resolve(baseName(file) + ".policies.svg");
+            if (!write(svg, PolicyComparisonDiagram.svg(loaded.name(), runs, theme))) {
+                return BAD_INPUT;
+            }
+            out.println(svg);
+            return OK;
+        }
         for (Policy policy : policies(a, loaded)) {
             TraceEvent[] last = new TraceEvent[1];
             Simulation sim = new Simulation(loaded.scenario(), policy, e -> last[0] = e);
@@ -322,10 +351,7 @@ public final class Main {
             String text = RootListDiagram.svg(loaded.name(), RootListSnapshot.of(sim, last[0]), violations, theme);
             Path svg = Path.of(svgDir).resolve(baseName(file) + "." + policy.word() + ".roots"
                     + (step == null ? "" : ".step" + step) + ".svg");
-            try {
-                writeText(svg, text);
-            } catch (IOException e) {
-                err.println("tdpscope: cannot write " + svg + ": " + e.getMessage());
+            if (!write(svg, text)) {
                 return BAD_INPUT;
             }
             out.println(svg);

@@ -7,6 +7,8 @@ package org.tdpscope.dsl;
 import org.eclipse.xtext.conversion.IValueConverterService;
 import org.eclipse.xtext.formatting2.IFormatter2;
 import org.eclipse.xtext.linking.ILinkingDiagnosticMessageProvider;
+import org.eclipse.xtext.parser.antlr.ISyntaxErrorMessageProvider;
+import org.tdpscope.dsl.conversion.TdpSyntaxErrorMessageProvider;
 import org.tdpscope.dsl.conversion.TdpValueConverters;
 import org.tdpscope.dsl.formatting2.TdpFormatter;
 import org.tdpscope.dsl.scoping.TdpLinkingDiagnosticMessageProvider;
@@ -17,6 +19,10 @@ public class TdpRuntimeModule extends AbstractTdpRuntimeModule {
     @Override
     public Class<? extends IValueConverterService> bindIValueConverterService() {
         return TdpValueConverters.class;
+    }
+
+    public Class<? extends ISyntaxErrorMessageProvider> bindISyntaxErrorMessageProvider() {
+        return TdpSyntaxErrorMessageProvider.class;
     }
 
     public Class<? extends IFormatter2> bindIFormatter2() {

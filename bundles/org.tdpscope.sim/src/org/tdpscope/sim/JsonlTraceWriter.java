@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 
+import org.tdpscope.model.io.TraceJsonl;
+
 /**
  * Streams events as JSON Lines: one object per line with {@code step}, {@code thread},
  * {@code event} and the event's own fields. Field order is fixed, numbers in gfn/SPTE fields are
@@ -34,54 +36,10 @@ public final class JsonlTraceWriter implements TraceListener {
         }
     }
 
-    /** One event as a JSON object (no newline). */
+    /** One event as a JSON object (no newline), in the format the model's {@link TraceJsonl} reads. */
     public static void format(TraceEvent e, StringBuilder sb) {
-        sb.append("{\"step\":").append(e.step());
-        string(sb, "thread", e.thread());
-        string(sb, "event", e.type().id());
-        if (e.root() != null) {
-            string(sb, "root", e.root());
-            sb.append(",\"rc\":").append(e.rc());
-        }
-        if (e.gfn() >= 0) {
-            string(sb, "gfn", "0x" + Long.toHexString(e.gfn()));
-        }
-        if (e.level() >= 0) {
-            sb.append(",\"level\":").append(e.level());
-        }
-        if (e.type().id().startsWith("spte.") || e.type() == EventType.FAULT) {
-            string(sb, "old", "0x" + Long.toHexString(e.oldSpte()));
-            string(sb, "new", "0x" + Long.toHexString(e.newSpte()));
-        }
-        if (e.invariant() != null) {
-            sb.append(",\"invariant\":").append(e.invariant().number());
-            string(sb, "kind", e.invariant().word());
-        }
-        if (e.detail() != null) {
-            string(sb, "detail", e.detail());
-        }
-        sb.append('}');
-    }
-
-    private static void string(StringBuilder sb, String key, String value) {
-        sb.append(",\"").append(key).append("\":\"");
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
+        TraceJsonl.formatLine(sb, e.step(), e.thread(), e.type().id(), e.root(), e.rc(), e.gfn(), e.level(),
+                e.oldSpte(), e.newSpte(), e.invariant() == null ? 0 : e.invariant().number(),
+                e.invariant() == null ? null : e.invariant().word(), e.detail());
     }
 }

@@ -4,16 +4,46 @@
  *******************************************************************************/
 package org.tdpscope.dsl.conversion;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import org.eclipse.xtext.common.services.DefaultTerminalConverters;
 import org.eclipse.xtext.conversion.IValueConverter;
 import org.eclipse.xtext.conversion.ValueConverter;
 import org.eclipse.xtext.conversion.ValueConverterException;
+import org.eclipse.emf.ecore.EObject;
+import org.eclipse.xtext.Assignment;
+import org.eclipse.xtext.Group;
 import org.eclipse.xtext.nodemodel.INode;
+import org.tdpscope.dsl.validation.TdpIssueCodes;
+import org.tdpscope.model.Invariant;
+import org.tdpscope.model.Policy;
 
-/** Numbers as kernel developers write them: {@code 0x7f00_0000_0000}, {@code 262144}, {@code 2M}. */
+/**
+ * Numbers as kernel developers write them ({@code 0x7f00_0000_0000}, {@code 262144}, {@code 2M}), and
+ * the words of the metamodel's enums ({@link Policy}, {@link Invariant}) that the grammar reads as
+ * identifiers: an unknown word is an error naming the choices, with a quick-fix-ready issue code.
+ */
 public class TdpValueConverters extends DefaultTerminalConverters {
+
+    /** The policy words, for messages. */
+    public static final String POLICY_WORDS = "continue, restart, terminate or fifo";
+
+    /** A conversion error that carries one of {@link TdpIssueCodes} (see {@code TdpSyntaxErrorMessageProvider}). */
+    public static final class WordException extends ValueConverterException {
+        private static final long serialVersionUID = 1L;
+        private final String issueCode;
+
+        public WordException(String message, INode node, String issueCode) {
+            super(message, node, null);
+            this.issueCode = issueCode;
+        }
+
+        public String issueCode() {
+            return issueCode;
+        }
+    }
 
     /** Parses hex ({@code 0x..}, underscores allowed), decimal, or a size with a K/M/G/T suffix. */
     public static long parse(String text) {
@@ -91,5 +121,76 @@ public class TdpValueConverters extends DefaultTerminalConverters {
     @ValueConverter(rule = "PageSize")
     public IValueConverter<Long> pageSize() {
         return new LongConverter("page size (4K, 2M or 1G)");
+    }
+
+    /** {@code continue}, {@code restart}, {@code terminate}, {@code fifo}: the literals of the metamodel's Policy. */
+    @ValueConverter(rule = "PolicyWord")
+    public IValueConverter<Policy> policyWord() {
+        return new IValueConverter<>() {
+            @Override
+            public Policy toValue(String string, INode node) {
+                String w = string == null ? "" : string.trim();
+                if (w.isEmpty()) {
+                    return null; // the parser is recovering from a syntax error, which it reports itself
+                }
+                Policy p = Policy.get(w);
+                if (p == null) {
+                    throw new WordException("no policy named '" + w + "': use " + POLICY_WORDS
+                            + (inComparedList(node) ? ", or all" : ""), node, TdpIssueCodes.BAD_POLICY);
+                }
+                return p;
+            }
+
+            @Override
+            public String toString(Policy value) {
+                return value == null ? "" : value.getLiteral();
+            }
+        };
+    }
+
+    /** Whether the word is one of a {@code policy compare a, b} list (where {@code all} is also allowed). */
+    private static boolean inComparedList(INode node) {
+        if (node == null) {
+            return false;
+        }
+        for (EObject g = node.getGrammarElement(); g != null; g = g.eContainer()) {
+            if (g instanceof Group group) {
+                for (EObject e : group.getElements()) {
+                    if (e instanceof Assignment a && "compare".equals(a.getFeature())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** {@code use-after-free}, {@code refcount}, ...: the literals of the metamodel's Invariant, any case. */
+    @ValueConverter(rule = "InvariantWord")
+    public IValueConverter<Invariant> invariantWord() {
+        return new IValueConverter<>() {
+            @Override
+            public Invariant toValue(String string, INode node) {
+                String w = string == null ? "" : string.trim();
+                if (w.isEmpty()) {
+                    return null; // see policyWord()
+                }
+                Invariant i = Invariant.get(w.toLowerCase(Locale.ROOT));
+                if (i == null) {
+                    List<String> words = new ArrayList<>();
+                    for (Invariant known : Invariant.VALUES) {
+                        words.add(known.getLiteral());
+                    }
+                    throw new WordException("no invariant named '" + w + "' (known: " + String.join(", ", words) + ")",
+                            node, TdpIssueCodes.BAD_INVARIANT);
+                }
+                return i;
+            }
+
+            @Override
+            public String toString(Invariant value) {
+                return value == null ? "" : value.getLiteral();
+            }
+        };
     }
 }

@@ -19,6 +19,7 @@ import org.tdpscope.dsl.tdp.ValidityCheck;
 import org.tdpscope.dsl.tdp.VcpuRootCheck;
 import org.tdpscope.dsl.tdp.ViolationCheck;
 import org.tdpscope.dsl.tdp.VisitedCheck;
+import org.tdpscope.sim.Invariant;
 import org.tdpscope.sim.Kvm;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.Root;
@@ -175,11 +176,11 @@ public final class CheckedExpectation implements Expectation {
             return run -> new Outcome(run.violations().isEmpty(), violations(run.violations()));
         }
         if (c instanceof ViolationCheck v) {
-            String word = v.getInvariant();
+            Invariant wanted = TdpInterpreter.invariant(v.getInvariant());
             int step = v.getStep();
             return run -> {
                 for (TraceEvent e : run.violations()) {
-                    if (e.invariant() != null && e.invariant().word().equals(word) && (step <= 0 || e.step() == step)) {
+                    if (e.invariant() == wanted && (step <= 0 || e.step() == step)) {
                         return new Outcome(true, describe(e));
                     }
                 }

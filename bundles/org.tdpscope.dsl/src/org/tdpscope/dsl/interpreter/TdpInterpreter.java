@@ -50,6 +50,7 @@ import org.tdpscope.dsl.tdp.VmItem;
 import org.tdpscope.dsl.tdp.WalkSpec;
 import org.tdpscope.dsl.tdp.Walker;
 import org.tdpscope.dsl.tdp.YieldOption;
+import org.tdpscope.sim.Invariant;
 import org.tdpscope.sim.Op;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RootRole;
@@ -118,7 +119,7 @@ public final class TdpInterpreter {
             } else if (item instanceof GuestPaging g) {
                 s.guestLevels = g.getLevels();
             } else if (item instanceof Vcpu v) {
-                s.vcpus.add(new Scenario.VcpuSpec(v.getName(), RootRole.of(v.getRole() == null ? "default" : v.getRole()),
+                s.vcpus.add(new Scenario.VcpuSpec(v.getName(), role(v),
                         vcpuVariants(model, v)));
             } else if (item instanceof GuestMaps gm) {
                 for (Mapping m : gm.getMaps()) {
@@ -165,11 +166,8 @@ public final class TdpInterpreter {
             return List.of(Policy.values());
         }
         List<Policy> out = new ArrayList<>();
-        for (String w : p.getPolicies()) {
-            Policy pol = Policy.fromWord(w);
-            if (pol == null) {
-                throw new InterpretException("unknown policy '" + w + "'", p);
-            }
+        for (org.tdpscope.model.Policy w : p.getPolicies()) {
+            Policy pol = policy(w);
             if (!out.contains(pol)) {
                 out.add(pol);
             }
@@ -182,14 +180,44 @@ public final class TdpInterpreter {
 
     private static List<Policy> policiesOf(Expectation e) {
         List<Policy> out = new ArrayList<>();
-        for (String w : e.getPolicies()) {
-            Policy pol = Policy.fromWord(w);
-            if (pol == null) {
-                throw new InterpretException("unknown policy '" + w + "'", e);
-            }
-            out.add(pol);
+        for (org.tdpscope.model.Policy w : e.getPolicies()) {
+            out.add(policy(w));
         }
         return out;
+    }
+
+    /**
+     * The simulator's policy for the metamodel's (the grammar reads policy words as
+     * {@link org.tdpscope.model.Policy}); the one place the two enums meet.
+     */
+    public static Policy policy(org.tdpscope.model.Policy p) {
+        return switch (p) {
+            case CONTINUE -> Policy.CONTINUE;
+            case RESTART -> Policy.RESTART;
+            case TERMINATE -> Policy.TERMINATE;
+            case FIFO -> Policy.FIFO;
+        };
+    }
+
+    /** The simulator's root role for a vCPU's (a metamodel RootRole, by its word); {@code default} when none. */
+    public static RootRole role(Vcpu v) {
+        org.tdpscope.model.RootRole r = v.getRole();
+        return RootRole.of(r == null || r.getName() == null ? "default" : r.getName());
+    }
+
+    /** The simulator's invariant for the metamodel's (the grammar reads {@code violation X} as one). */
+    public static Invariant invariant(org.tdpscope.model.Invariant i) {
+        return switch (i) {
+            case USE_AFTER_FREE -> Invariant.USE_AFTER_FREE;
+            case REFCOUNT -> Invariant.REFCOUNT;
+            case SPTE_IN_INVALID_ROOT -> Invariant.SPTE_IN_INVALID_ROOT;
+            case FAST_ZAP_LEFTOVER -> Invariant.FAST_ZAP_LEFTOVER;
+            case NOTIFIER_LEFTOVER -> Invariant.NOTIFIER_LEFTOVER;
+            case MISSED_ROOT -> Invariant.MISSED_ROOT;
+            case LIVELOCK -> Invariant.LIVELOCK;
+            case BAD_YIELD -> Invariant.BAD_YIELD;
+            case ROOT_WALKED_TWICE -> Invariant.ROOT_WALKED_TWICE;
+        };
     }
 
     private static String name(Actor a, EObject where) {

@@ -20,6 +20,9 @@ import org.eclipse.emf.ecore.EObject;
 import org.eclipse.emf.ecore.EStructuralFeature;
 import org.eclipse.emf.ecore.resource.Resource;
 import org.eclipse.xtext.EcoreUtil2;
+import org.eclipse.xtext.nodemodel.ICompositeNode;
+import org.eclipse.xtext.nodemodel.INode;
+import org.eclipse.xtext.nodemodel.util.NodeModelUtils;
 import org.eclipse.xtext.validation.Check;
 import org.eclipse.xtext.validation.CheckType;
 import org.tdpscope.dsl.interpreter.InterpretException;
@@ -58,14 +61,12 @@ import org.tdpscope.dsl.tdp.ValidityCheck;
 import org.tdpscope.dsl.tdp.Vcpu;
 import org.tdpscope.dsl.tdp.VcpuRootCheck;
 import org.tdpscope.dsl.tdp.VcpuThread;
-import org.tdpscope.dsl.tdp.ViolationCheck;
 import org.tdpscope.dsl.tdp.VisitedCheck;
 import org.tdpscope.dsl.tdp.Vm;
 import org.tdpscope.dsl.tdp.VmItem;
 import org.tdpscope.dsl.tdp.WalkSpec;
 import org.tdpscope.dsl.tdp.Walker;
 import org.tdpscope.dsl.tdp.YieldOption;
-import org.tdpscope.sim.Invariant;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RunResult;
 import org.tdpscope.sim.ScheduleException;
@@ -82,7 +83,6 @@ public class TdpValidator extends AbstractTdpValidator {
     public static final long DRY_RUN_STEPS = 2_000_000;
 
     private static final Pattern ROOT_NAME_PATTERN = Pattern.compile("[A-Z]+");
-    private static final String POLICY_WORDS = "continue, restart, terminate or fifo";
 
     /** Where the static checks report; the dry run counts errors with the same checks. */
     interface Sink {
@@ -144,15 +144,6 @@ public class TdpValidator extends AbstractTdpValidator {
             schedule(sch, s);
         } else if (o instanceof Expectation e) {
             expectation(e, s);
-        } else if (o instanceof ViolationCheck v) {
-            if (v.getInvariant() != null && Invariant.fromWord(v.getInvariant()) == null) {
-                List<String> words = new ArrayList<>();
-                for (Invariant i : Invariant.values()) {
-                    words.add(i.word());
-                }
-                s.report(true, "no invariant named '" + v.getInvariant() + "' (known: " + String.join(", ", words) + ")",
-                        v, feature(v, "invariant"), BAD_INVARIANT);
-            }
         } else if (o instanceof VisitedCheck v) {
             if (v.getThread() instanceof Vcpu) {
                 s.report(false, "a vCPU walks no roots; name a walker or an invalidator", v, feature(v, "thread"),
@@ -338,25 +329,37 @@ public class TdpValidator extends AbstractTdpValidator {
 
     // ---------------------------------------------------------------------------------- policies
 
+    /** Unknown policy words are reported by the parser ({@code TdpValueConverters}); repeats are a warning. */
     private static void policy(PolicyDecl p, Sink s) {
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < p.getPolicies().size(); i++) {
-            String w = p.getPolicies().get(i);
-            if (Policy.fromWord(w) == null) {
-                s.report(true, "no policy named '" + w + "': use " + POLICY_WORDS + (p.isCompare() ? ", or all" : ""),
-                        p, feature(p, "policies"), BAD_POLICY);
-            } else if (!seen.add(w)) {
-                s.report(false, "policy " + w + " is listed twice", p, feature(p, "policies"), BAD_POLICY);
+        Set<org.tdpscope.model.Policy> seen = new HashSet<>();
+        for (org.tdpscope.model.Policy w : p.getPolicies()) {
+            if (w != null && !seen.add(w)) {
+                s.report(false, "policy " + w.getLiteral() + " is listed twice", p, feature(p, "policies"), BAD_POLICY);
             }
         }
     }
 
     private static List<Policy> runPolicies(Model m) {
+        if (m.getPolicy() != null && hasSyntaxError(m.getPolicy())) {
+            return List.of(Policy.values()); // e.g. a misspelt policy: do not guess which ones run
+        }
         try {
             return TdpInterpreter.policies(m.getPolicy());
         } catch (InterpretException e) {
             return List.of(Policy.values());
         }
+    }
+
+    private static boolean hasSyntaxError(EObject o) {
+        ICompositeNode node = NodeModelUtils.getNode(o);
+        if (node != null) {
+            for (INode n : node.getAsTreeIterable()) {
+                if (n.getSyntaxErrorMessage() != null) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     // ----------------------------------------------------------------------------------- options
@@ -555,11 +558,8 @@ public class TdpValidator extends AbstractTdpValidator {
     private static void expectation(Expectation e, Sink s) {
         Model m = EcoreUtil2.getContainerOfType(e, Model.class);
         List<Policy> run = m == null ? List.of(Policy.values()) : runPolicies(m);
-        for (String w : e.getPolicies()) {
-            Policy p = Policy.fromWord(w);
-            if (p == null) {
-                s.report(true, "no policy named '" + w + "': use " + POLICY_WORDS, e, feature(e, "policies"), BAD_POLICY);
-            } else if (!run.contains(p)) {
+        for (org.tdpscope.model.Policy w : e.getPolicies()) {
+            if (w != null && !run.contains(TdpInterpreter.policy(w))) {
                 s.report(false, "never checked: the scenario runs under " + words(run) + " only", e,
                         feature(e, "policies"), POLICY_NOT_RUN);
             }

@@ -67,29 +67,41 @@ public final class TraceJsonl {
     }
 
     public static void format(TraceEvent e, StringBuilder sb) {
-        sb.append("{\"step\":").append(e.getStep());
-        string(sb, "thread", e.getThread());
-        string(sb, "event", e.getKind().getLiteral());
-        if (e.getRootName() != null) {
-            string(sb, "root", e.getRootName());
-            sb.append(",\"rc\":").append(e.getRc());
+        formatLine(sb, e.getStep(), e.getThread(), e.getKind().getLiteral(), e.getRootName(), e.getRc(), e.getGfn(),
+                e.getLevel(), e.getOldSpte(), e.getNewSpte(), e.isSetInvariant() ? e.getInvariant().getValue() : 0,
+                e.isSetInvariant() ? e.getInvariant().getLiteral() : null, e.getDetail());
+    }
+
+    /**
+     * The one definition of a trace line, shared by this writer and the simulator's streaming writer
+     * (which has no EObjects): fixed field order, gfn and SPTE values as hex strings, fields that do
+     * not apply left out ({@code root} null, {@code gfn}/{@code level} negative, {@code invariant} 0).
+     */
+    public static void formatLine(StringBuilder sb, long step, String thread, String event, String root, int rc,
+            long gfn, int level, long oldSpte, long newSpte, int invariant, String invariantWord, String detail) {
+        sb.append("{\"step\":").append(step);
+        string(sb, "thread", thread);
+        string(sb, "event", event);
+        if (root != null) {
+            string(sb, "root", root);
+            sb.append(",\"rc\":").append(rc);
         }
-        if (e.getGfn() >= 0) {
-            string(sb, "gfn", "0x" + Long.toHexString(e.getGfn()));
+        if (gfn >= 0) {
+            string(sb, "gfn", "0x" + Long.toHexString(gfn));
         }
-        if (e.getLevel() >= 0) {
-            sb.append(",\"level\":").append(e.getLevel());
+        if (level >= 0) {
+            sb.append(",\"level\":").append(level);
         }
-        if (hasSptes(e.getKind())) {
-            string(sb, "old", "0x" + Long.toHexString(e.getOldSpte()));
-            string(sb, "new", "0x" + Long.toHexString(e.getNewSpte()));
+        if (event.startsWith("spte.") || event.equals("fault")) {
+            string(sb, "old", "0x" + Long.toHexString(oldSpte));
+            string(sb, "new", "0x" + Long.toHexString(newSpte));
         }
-        if (e.isSetInvariant()) {
-            sb.append(",\"invariant\":").append(e.getInvariant().getValue());
-            string(sb, "kind", e.getInvariant().getLiteral());
+        if (invariant != 0) {
+            sb.append(",\"invariant\":").append(invariant);
+            string(sb, "kind", invariantWord);
         }
-        if (e.getDetail() != null) {
-            string(sb, "detail", e.getDetail());
+        if (detail != null) {
+            string(sb, "detail", detail);
         }
         sb.append('}');
     }

@@ -4,6 +4,8 @@
  *******************************************************************************/
 package org.tdpscope.sim.mmu;
 
+import org.tdpscope.model.bits.GuestEntryBits;
+
 /**
  * x86-64 (4-/5-level) guest paging-structure entries (Intel SDM vol. 3, ch. 4, tables 4-15 to 4-20).
  * <p>
@@ -11,21 +13,22 @@ package org.tdpscope.sim.mmu;
  * gives reserved-address-bit faults something to bite on; guest physical addresses are limited to 64 TiB.
  */
 public final class GuestPte {
-    public static final long P = 1L;
-    public static final long RW = 1L << 1;
-    public static final long US = 1L << 2;
-    public static final long PWT = 1L << 3;
-    public static final long PCD = 1L << 4;
-    public static final long A = 1L << 5;
-    public static final long D = 1L << 6;
+    // The bit positions are defined once, in the model (GuestEntryBits); these aliases keep the MMU code short.
+    public static final long P = GuestEntryBits.P;
+    public static final long RW = GuestEntryBits.RW;
+    public static final long US = GuestEntryBits.US;
+    public static final long PWT = GuestEntryBits.PWT;
+    public static final long PCD = GuestEntryBits.PCD;
+    public static final long A = GuestEntryBits.A;
+    public static final long D = GuestEntryBits.D;
     /** Page size in a PDPTE (1G) or PDE (2M); PAT in a 4K PTE; reserved in a PML4E/PML5E. */
-    public static final long PS = 1L << 7;
+    public static final long PS = GuestEntryBits.PS;
     public static final long PAT_4K = 1L << 7;
-    public static final long G = 1L << 8;
+    public static final long G = GuestEntryBits.G;
     /** PAT bit of a 2M/1G leaf. */
     public static final long PAT_LARGE = 1L << 12;
-    public static final long PKEY_MASK = 0xfL << 59;
-    public static final long XD = 1L << 63;
+    public static final long PKEY_MASK = GuestEntryBits.PKEY_MASK;
+    public static final long XD = GuestEntryBits.XD;
 
     public static final int MAXPHYADDR = 46;
     /** Address bits an entry may use, 45:12. */

@@ -4,6 +4,8 @@
  *******************************************************************************/
 package org.tdpscope.sim.mmu;
 
+import org.tdpscope.model.bits.SpteBits;
+
 /**
  * SPTE encoding in Intel EPT format as KVM uses it (DOMAIN.md section 4). SPTEs are plain {@code long}s stored in
  * table pages; these are the static helpers to build and decode them.
@@ -19,26 +21,27 @@ package org.tdpscope.sim.mmu;
  * </ul>
  */
 public final class Spte {
-    public static final long READABLE = 1;
-    public static final long WRITABLE = 2;
-    public static final long EXECUTABLE = 4;
-    public static final long RWX_MASK = 7;
-    public static final int MEMTYPE_SHIFT = 3;
-    public static final long MEMTYPE_MASK = 7L << MEMTYPE_SHIFT;
+    // The bit positions are defined once, in the model (SpteBits); these aliases keep the MMU code short.
+    public static final long READABLE = SpteBits.READABLE;
+    public static final long WRITABLE = SpteBits.WRITABLE;
+    public static final long EXECUTABLE = SpteBits.EXECUTABLE;
+    public static final long RWX_MASK = SpteBits.RWX_MASK;
+    public static final int MEMTYPE_SHIFT = SpteBits.MEMTYPE_SHIFT;
+    public static final long MEMTYPE_MASK = SpteBits.MEMTYPE_MASK;
     public static final long MEMTYPE_WB = 6;
-    public static final long IGNORE_PAT = 1L << 6;
-    public static final long PAGE_SIZE = 1L << 7;
-    public static final long ACCESSED = 1L << 8;
-    public static final long DIRTY = 1L << 9;
+    public static final long IGNORE_PAT = SpteBits.IGNORE_PAT;
+    public static final long PAGE_SIZE = SpteBits.PAGE_SIZE;
+    public static final long ACCESSED = SpteBits.ACCESSED;
+    public static final long DIRTY = SpteBits.DIRTY;
     /** KVM's software "shadow present" bit: set in every present SPTE, never in MMIO or REMOVED ones. */
-    public static final long MMU_PRESENT = 1L << 11;
-    public static final long HOST_WRITABLE = 1L << 57;
-    public static final long MMU_WRITABLE = 1L << 58;
-    public static final long PFN_MASK = 0x000f_ffff_ffff_f000L;
-    public static final long REMOVED_SPTE = 0x5a0L;
+    public static final long MMU_PRESENT = SpteBits.MMU_PRESENT;
+    public static final long HOST_WRITABLE = SpteBits.HOST_WRITABLE;
+    public static final long MMU_WRITABLE = SpteBits.MMU_WRITABLE;
+    public static final long PFN_MASK = SpteBits.PFN_MASK;
+    public static final long REMOVED_SPTE = SpteBits.REMOVED_SPTE;
 
     /** MMIO SPTEs: W|X without R, which the CPU reports as an EPT misconfiguration. */
-    public static final long MMIO_VALUE = WRITABLE | EXECUTABLE;
+    public static final long MMIO_VALUE = SpteBits.MMIO_VALUE;
     static final int MMIO_GEN_LOW_SHIFT = 3;
     static final int MMIO_GEN_LOW_BITS = 8;
     static final int MMIO_GEN_HIGH_SHIFT = 52;

@@ -46,7 +46,7 @@ public class TdpContentProposalProvider extends IdeContentProposalProvider {
             }
             return;
         }
-        if ("role".equals(f)) {
+        if ("role".equals(f) || "VcpuRole".equals(r)) {
             for (String role : ROLES) {
                 propose(role, "root role", context, acceptor);
             }

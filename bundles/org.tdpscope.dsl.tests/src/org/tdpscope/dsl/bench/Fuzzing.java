@@ -1,0 +1,197 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.dsl.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.tdpscope.dsl.api.Diagnostic;
+import org.tdpscope.dsl.api.ExpectationResult;
+import org.tdpscope.dsl.api.LoadedScenario;
+import org.tdpscope.dsl.api.TdpScenarios;
+import org.tdpscope.dsl.validation.TdpIssueCodes;
+import org.tdpscope.sim.Policy;
+import org.tdpscope.sim.RunResult;
+
+/**
+ * The fuzzing shared by {@code FuzzTest} (a few thousand inputs in every build) and {@link FuzzMain}
+ * (100,000 on demand): mutations of real scenarios, random word soup, and the checks every input must
+ * pass. Plain Java (no JUnit), so the harness runs on the product's class path.
+ */
+public final class Fuzzing {
+
+    /** Keywords, names, numbers and punctuation of the language, plus a few things it must reject. */
+    public static final String[] WORDS = { "scenario", "vm", "memslot", "gfn", "..", "+", "0x10", "0x40000", "4K",
+            "2M", "1G", "99999999999999999999", "0x", "-1", ":", ";", ",", "{", "}", "[", "]", "->", "vcpu", "v0", "v9",
+            "role", "smm", "guest", "maps", "map", "gva", "gpa", "policy", "compare", "all", "fifo", "lifo", "threads",
+            "walker", "W", "invalidator", "Z", "fast", "zap", "without", "slots_lock", "yield", "after", "every",
+            "always", "never", "in", "root", "B", "broken", "no-root-ref", "fault-ignores-invalid-root", "delete",
+            "move", "to", "enable", "dirty", "logging", "on", "flag", "walk", "load", "reload", "fault", "write",
+            "access", "fetch", "schedule", "until", "end", "ops", "grace", "period", "expect", "under", "visited",
+            "roots", "refcount", "freed", "by", "invalid", "valid", "no", "violation", "use-after-free", "at", "step",
+            "spte", "present", "writable", "not", "\"", "//", "/*", "*/", "\n", "tdp", "4-level", "-level", "\u00e9" };
+
+    /** Odd inputs worth trying once each: NUL, a BOM, unterminated strings and comments, huge numbers, CRLF. */
+    public static final List<String> ODD_INPUTS = List.of("\0", "\uFEFFscenario \"x\" {}", "scenario \"unterminated {",
+            "/* never closed", "scenario \"x\" { vm { memslot 0: gfn 0 .. 0x7fffffffffffffff } }",
+            "scenario \"x\" { vm { memslot 0: gfn 0x7fffffffffffffff .. +0x7fffffffffffffff } }",
+            "scenario \"x\" { vm { memslot 2147483648: gfn 0 .. 1 } }",
+            "scenario \"x\" { vm { memslot 0: gfn 0 .. 0x1000 vcpu v0 guest maps: map gva 0 .. +0x7fffffffffffffff -> gpa 0 } }",
+            "scenario \"x\" { vm { tdp 99999999999-level } }", "\r\n\r\nscenario \"x\" {\r\n}\r\n");
+
+    private Fuzzing() {
+    }
+
+    /** The examples folder: system property {@code tdpscope.examples}, else {@code ../../examples}. */
+    public static Path examplesDir() {
+        String p = System.getProperty("tdpscope.examples");
+        Path dir = p != null ? Path.of(p) : Path.of("../../examples");
+        return dir.toAbsolutePath().normalize();
+    }
+
+    /** The texts of the example scenarios, sorted by file name: the seeds of the mutations. */
+    public static List<String> seeds(Path examplesDir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(examplesDir)) {
+            files = s.filter(f -> f.toString().endsWith(".tdp")).sorted().collect(Collectors.toList());
+        }
+        List<String> out = new ArrayList<>();
+        for (Path f : files) {
+            out.add(Files.readString(f));
+        }
+        return out;
+    }
+
+    /** One to four edits: delete a character or a stretch, insert a word, duplicate or swap lines. */
+    public static String mutate(String text, Random rnd) {
+        StringBuilder sb = new StringBuilder(text);
+        int edits = 1 + rnd.nextInt(4);
+        for (int i = 0; i < edits && sb.length() > 0; i++) {
+            int at = rnd.nextInt(sb.length());
+            switch (rnd.nextInt(6)) {
+                case 0 -> sb.deleteCharAt(at);
+                case 1 -> sb.insert(at, WORDS[rnd.nextInt(WORDS.length)]);
+                case 2 -> sb.insert(at, " " + WORDS[rnd.nextInt(WORDS.length)] + " ");
+                case 3 -> {
+                    int end = Math.min(sb.length(), at + rnd.nextInt(40));
+                    sb.delete(at, end);
+                }
+                case 4 -> {
+                    // duplicate a line
+                    String[] ls = sb.toString().split("\n", -1);
+                    int l = rnd.nextInt(ls.length);
+                    int m = rnd.nextInt(ls.length);
+                    List<String> list = new ArrayList<>(List.of(ls));
+                    list.add(m, ls[l]);
+                    sb.setLength(0);
+                    sb.append(String.join("\n", list));
+                }
+                default -> {
+                    // swap two lines
+                    String[] ls = sb.toString().split("\n", -1);
+                    int l = rnd.nextInt(ls.length);
+                    int m = rnd.nextInt(ls.length);
+                    String t = ls[l];
+                    ls[l] = ls[m];
+                    ls[m] = t;
+                    sb.setLength(0);
+                    sb.append(String.join("\n", ls));
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Up to 60 random words, half the time inside {@code scenario "r" { }}. */
+    public static String wordSoup(Random rnd) {
+        StringBuilder sb = new StringBuilder(rnd.nextBoolean() ? "scenario \"r\" { " : "");
+        int n = rnd.nextInt(60);
+        for (int k = 0; k < n; k++) {
+            sb.append(WORDS[rnd.nextInt(WORDS.length)]).append(rnd.nextInt(5) == 0 ? "\n" : " ");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * What is wrong with how {@code s} reports on {@code text}, or null: every diagnostic positioned
+     * inside the text with a message and a code, no internal error, a scenario exactly when there is
+     * no error.
+     */
+    public static String problem(String text, LoadedScenario s) {
+        int lines = text.split("\n", -1).length;
+        for (Diagnostic d : s.diagnostics()) {
+            if (d.line() < 1 || d.line() > lines + 1) {
+                return "line out of range: " + d;
+            }
+            if (d.column() < 1) {
+                return "column out of range: " + d;
+            }
+            if (d.message() == null || d.code() == null) {
+                return "no message or no code: " + d;
+            }
+            if (TdpIssueCodes.INTERNAL.equals(d.code())) {
+                return "internal error: " + d;
+            }
+        }
+        if (s.hasErrors() && s.scenario() != null) {
+            return "a scenario with errors was interpreted";
+        }
+        if (!s.hasErrors() && s.scenario() == null) {
+            return "a scenario without errors was not interpreted";
+        }
+        return null;
+    }
+
+    /** What {@link #exercise} found: null when the input passed; {@code clean} when it had no error. */
+    public record Outcome(String problem, boolean clean) {
+    }
+
+    /**
+     * Loads (and formats) {@code text}; a script without errors is also run under each of its
+     * policies and checked. Returns the first problem found, with its cause when something threw.
+     */
+    public static Outcome exercise(TdpScenarios api, String text) {
+        LoadedScenario s;
+        try {
+            s = api.load(text, "fuzz.tdp");
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Outcome("load threw " + e, false);
+        }
+        String p = problem(text, s);
+        if (p != null) {
+            return new Outcome(p, !s.hasErrors());
+        }
+        try {
+            api.format(text);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Outcome("format threw " + e, !s.hasErrors());
+        }
+        if (!s.hasErrors()) {
+            for (Policy pol : s.policies()) {
+                RunResult run;
+                try {
+                    run = s.run(pol);
+                } catch (RuntimeException | StackOverflowError e) {
+                    return new Outcome("a scenario without errors failed to run under " + pol.word() + ": " + e, true);
+                }
+                if (run.error() != null) {
+                    return new Outcome("validation missed a schedule error: " + run.error(), true);
+                }
+                for (ExpectationResult r : s.check(run)) {
+                    if (r.actual() == null) {
+                        return new Outcome("an expectation result without an actual value", true);
+                    }
+                }
+            }
+        }
+        return new Outcome(null, !s.hasErrors());
+    }
+}
