@@ -128,8 +128,10 @@ class MainTest {
     @Test
     void policyComparisonDiagram(@TempDir Path dir) throws IOException {
         Outcome o = tdpscope("export", EXAMPLES.resolve("stale-spte-fifo.tdp").toString(), "--svg", dir.toString(),
-                "--diagram", "policies");
+                "--diagram", "policies", "--png");
         assertEquals(0, o.code(), o.err());
+        byte[] png = Files.readAllBytes(dir.resolve("stale-spte-fifo.policies.png"));
+        assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG beside the SVG");
         String svg = Files.readString(dir.resolve("stale-spte-fifo.policies.svg"));
         for (String p : List.of("continue", "restart", "terminate", "fifo")) {
             assertTrue(svg.contains("id=\"lane-" + p + "\""), p);

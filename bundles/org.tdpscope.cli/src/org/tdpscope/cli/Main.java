@@ -22,7 +22,10 @@ import org.tdpscope.dsl.api.ExpectationResult;
 import org.tdpscope.dsl.api.LoadedScenario;
 import org.tdpscope.dsl.api.TdpScenarios;
 import org.tdpscope.export.PolicyComparisonDiagram;
+import org.tdpscope.export.PngRenderer;
 import org.tdpscope.export.RootListDiagram;
+import org.tdpscope.export.Scene;
+import org.tdpscope.export.SvgRenderer;
 import org.tdpscope.export.Theme;
 import org.tdpscope.model.io.AtomicFiles;
 import org.tdpscope.model.io.RunStore;
@@ -51,12 +54,13 @@ public final class Main {
     private static final String USAGE = """
             usage: tdpscope <command> [arguments]
 
-              run FILE [--policy P|all] [--trace OUT.jsonl] [--xmi OUT.tdprun] [--svg DIR] [--theme light|dark]
-                       [--all-events] [--quiet]
+              run FILE [--policy P|all] [--trace OUT.jsonl] [--xmi OUT.tdprun] [--svg DIR [--png]]
+                       [--theme light|dark] [--all-events] [--quiet]
                     run a scenario: print the step table and the expectation results
               check FILE...
                     parse and validate scenarios (errors as file:line:col: message)
-              export FILE --svg DIR [--diagram roots|policies] [--policy P|all] [--step N] [--theme light|dark]
+              export FILE --svg DIR [--png] [--diagram roots|policies] [--policy P|all] [--step N]
+                       [--theme light|dark]
                     write diagrams as SVG
               lsp   start the language server on stdin/stdout
               ide   start the workbench (from the ./tdpscope launcher)
@@ -68,6 +72,8 @@ public final class Main {
     private final PrintStream out;
     private final PrintStream err;
     private TdpScenarios scenarios;
+    /** Write a PNG (twice the SVG's size) beside each SVG. */
+    private boolean png;
 
     Main(PrintStream out, PrintStream err) {
         this.out = out;
@@ -175,6 +181,7 @@ public final class Main {
         String tracePath = a.option("--trace");
         String svgDir = a.option("--svg");
         String xmiPath = a.option("--xmi");
+        png = a.flag("--png");
         boolean quiet = a.flag("--quiet");
         boolean allEvents = a.flag("--all-events");
         Theme theme = theme(a);
@@ -234,7 +241,7 @@ public final class Main {
         }
         if (svgDir != null && runs.size() > 1) {
             Path svg = Path.of(svgDir).resolve(baseName(file) + ".policies.svg");
-            if (!write(svg, PolicyComparisonDiagram.svg(loaded.name(), runs, theme))) {
+            if (!writeDiagram(svg, PolicyComparisonDiagram.layout(loaded.name(), runs, theme))) {
                 return BAD_INPUT;
             }
             out.println("diagram: " + svg);
@@ -242,10 +249,20 @@ public final class Main {
         return result;
     }
 
-    /** Writes a diagram all or nothing; false (after saying why) when it cannot. */
-    private boolean write(Path target, String text) {
+    /**
+     * Writes a diagram as SVG (and PNG with --png), each all or nothing; false (after saying why)
+     * when it cannot.
+     */
+    private boolean writeDiagram(Path svg, Scene scene) {
+        Path target = svg;
         try {
-            writeText(target, text);
+            writeText(svg, SvgRenderer.render(scene));
+            if (png) {
+                String name = svg.getFileName().toString();
+                target = svg.resolveSibling(name.substring(0, name.length() - 4) + ".png");
+                byte[] bytes = PngRenderer.png(scene, 2);
+                AtomicFiles.write(target, o -> o.write(bytes));
+            }
             return true;
         } catch (IOException e) {
             err.println("tdpscope: cannot write " + target + ": " + e.getMessage());
@@ -303,7 +320,7 @@ public final class Main {
     }
 
     private boolean writeSvg(Path svg, LoadedScenario loaded, RunResult run, Theme theme) {
-        return write(svg, RootListDiagram.svg(loaded.name(), RootListSnapshot.of(run.simulation(), null),
+        return writeDiagram(svg, RootListDiagram.layout(loaded.name(), RootListSnapshot.of(run.simulation(), null),
                 run.violations(), theme));
     }
 
@@ -312,6 +329,7 @@ public final class Main {
         String svgDir = a.option("--svg");
         String step = a.option("--step");
         String diagram = a.option("--diagram");
+        png = a.flag("--png");
         Theme theme = theme(a);
         a.rejectUnknown();
         if (svgDir == null) {
@@ -337,7 +355,7 @@ public final class Main {
                 runs.put(policy, new Simulation(loaded.scenario(), policy, e -> { }).run());
             }
             Path svg = Path.of(svgDir).resolve(baseName(file) + ".policies.svg");
-            if (!write(svg, PolicyComparisonDiagram.svg(loaded.name(), runs, theme))) {
+            if (!writeDiagram(svg, PolicyComparisonDiagram.layout(loaded.name(), runs, theme))) {
                 return BAD_INPUT;
             }
             out.println(svg);
@@ -348,10 +366,10 @@ public final class Main {
             Simulation sim = new Simulation(loaded.scenario(), policy, e -> last[0] = e);
             RunResult run = sim.runTo(at);
             List<TraceEvent> violations = run.violations();
-            String text = RootListDiagram.svg(loaded.name(), RootListSnapshot.of(sim, last[0]), violations, theme);
+            Scene scene = RootListDiagram.layout(loaded.name(), RootListSnapshot.of(sim, last[0]), violations, theme);
             Path svg = Path.of(svgDir).resolve(baseName(file) + "." + policy.word() + ".roots"
                     + (step == null ? "" : ".step" + step) + ".svg");
-            if (!write(svg, text)) {
+            if (!writeDiagram(svg, scene)) {
                 return BAD_INPUT;
             }
             out.println(svg);
