@@ -150,4 +150,48 @@ class MainTest {
         assertEquals(Path.of("o/t.jsonl"), Main.perPolicy(Path.of("o/t.jsonl"), org.tdpscope.sim.Policy.FIFO, 1));
         assertEquals("seed", Main.baseName("examples/seed.tdp"));
     }
+
+    @Test
+    void exportTimelineWalkTablesAndAnimated(@TempDir Path dir) throws IOException {
+        String walkFile = EXAMPLES.resolve("two-d-walk.tdp").toString();
+        Outcome o = tdpscope("export", walkFile, "--svg", dir.toString(), "--diagram", "walk", "--png");
+        assertEquals(0, o.code(), o.err());
+        String walk = Files.readString(dir.resolve("two-d-walk.continue.walk.v0.svg"));
+        assertTrue(walk.contains("id=\"ref-1\"") && walk.contains("EPT L4"), "the grid");
+        assertTrue(Files.size(dir.resolve("two-d-walk.continue.walk.v0.png")) > 1000);
+
+        o = tdpscope("export", walkFile, "--svg", dir.toString(), "--diagram", "tables", "--gfn", "0x200..0x400");
+        assertEquals(0, o.code(), o.err());
+        String tables = Files.readString(dir.resolve("two-d-walk.continue.tables.svg"));
+        assertTrue(tables.contains("gfn 0x200..0x400") && tables.contains("gfn 0x200 2M"), "the range's leaf");
+        assertFalse(tables.contains("gfn 0x600 2M"), "outside the range");
+        assertEquals(2, tdpscope("export", walkFile, "--svg", dir.toString(), "--diagram", "tables", "--gfn",
+                "0x400..0x200").code());
+        assertEquals(2, tdpscope("export", walkFile, "--svg", dir.toString(), "--gfn", "0x0..0x10").code(),
+                "--gfn only with tables");
+
+        String seed = EXAMPLES.resolve("seed-terminate.tdp").toString();
+        o = tdpscope("export", seed, "--svg", dir.toString(), "--diagram", "timeline", "--policy", "fifo");
+        assertEquals(0, o.code(), o.err());
+        String timeline = Files.readString(dir.resolve("seed-terminate.fifo.timeline.svg"));
+        assertTrue(timeline.contains(">create A</text>") && timeline.contains(">rcu</text>"), "lanes and marks");
+        tdpscope("export", seed, "--svg", dir.toString(), "--diagram", "timeline", "--policy", "fifo");
+        assertEquals(timeline, Files.readString(dir.resolve("seed-terminate.fifo.timeline.svg")), "deterministic");
+
+        o = tdpscope("export", seed, "--svg", dir.toString(), "--diagram", "animated", "--policy", "continue");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(Files.readString(dir.resolve("seed-terminate.continue.animated.svg")).contains("<animate "));
+    }
+
+    @Test
+    void exportSaysWhenADiagramHasNothingToShow(@TempDir Path dir) {
+        Outcome o = tdpscope("export", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--svg", dir.toString(),
+                "--diagram", "walk", "--policy", "continue");
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("no vCPU made a 2-D walk"), o.err());
+        o = tdpscope("export", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--svg", dir.toString(),
+                "--diagram", "gantt");
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("timeline, walk, tables, animated"), o.err());
+    }
 }

@@ -21,12 +21,16 @@ import org.tdpscope.dsl.api.Expectation;
 import org.tdpscope.dsl.api.ExpectationResult;
 import org.tdpscope.dsl.api.LoadedScenario;
 import org.tdpscope.dsl.api.TdpScenarios;
+import org.tdpscope.export.AnimatedRootList;
+import org.tdpscope.export.PageTableDiagram;
 import org.tdpscope.export.PolicyComparisonDiagram;
 import org.tdpscope.export.PngRenderer;
 import org.tdpscope.export.RootListDiagram;
 import org.tdpscope.export.Scene;
 import org.tdpscope.export.SvgRenderer;
 import org.tdpscope.export.Theme;
+import org.tdpscope.export.TimelineDiagram;
+import org.tdpscope.export.TwoDWalkDiagram;
 import org.tdpscope.model.io.AtomicFiles;
 import org.tdpscope.model.io.RunStore;
 import org.tdpscope.sim.JsonlTraceWriter;
@@ -59,9 +63,11 @@ public final class Main {
                     run a scenario: print the step table and the expectation results
               check FILE...
                     parse and validate scenarios (errors as file:line:col: message)
-              export FILE --svg DIR [--png] [--diagram roots|policies] [--policy P|all] [--step N]
-                       [--theme light|dark]
-                    write diagrams as SVG
+              export FILE --svg DIR [--png] [--diagram roots|policies|timeline|walk|tables|animated]
+                       [--policy P|all] [--step N] [--gfn A..B] [--theme light|dark]
+                    write diagrams as SVG: the root list (default), the policies side by side, the
+                    run's timeline, each vCPU's last 2-D walk, the TDP page tables of a gfn range
+                    (--gfn, default all), the root list animated over the run
               lsp   start the language server on stdin/stdout
               ide   start the workbench (from the ./tdpscope launcher)
 
@@ -329,15 +335,20 @@ public final class Main {
         String svgDir = a.option("--svg");
         String step = a.option("--step");
         String diagram = a.option("--diagram");
+        String gfn = a.option("--gfn");
         png = a.flag("--png");
         Theme theme = theme(a);
         a.rejectUnknown();
         if (svgDir == null) {
             throw new UsageException("export needs --svg DIR");
         }
-        if (diagram != null && !diagram.equals("roots") && !diagram.equals("policies")) {
-            throw new UsageException("unknown diagram '" + diagram + "' (roots, policies)");
+        if (diagram != null && !DIAGRAMS.contains(diagram)) {
+            throw new UsageException("unknown diagram '" + diagram + "' (" + String.join(", ", DIAGRAMS) + ")");
         }
+        if (gfn != null && !"tables".equals(diagram)) {
+            throw new UsageException("--gfn goes with --diagram tables");
+        }
+        long[] gfns = gfn == null ? null : gfnRange(gfn);
         long at;
         try {
             at = step == null ? Long.MAX_VALUE : Long.parseLong(step);
@@ -361,6 +372,9 @@ public final class Main {
             out.println(svg);
             return OK;
         }
+        if (diagram != null && !diagram.equals("roots")) {
+            return exportRun(file, loaded, diagram, policies(a, loaded), at, step, gfns, Path.of(svgDir), theme);
+        }
         for (Policy policy : policies(a, loaded)) {
             TraceEvent[] last = new TraceEvent[1];
             Simulation sim = new Simulation(loaded.scenario(), policy, e -> last[0] = e);
@@ -373,6 +387,104 @@ public final class Main {
                 return BAD_INPUT;
             }
             out.println(svg);
+        }
+        return OK;
+    }
+
+    static final List<String> DIAGRAMS = List.of("roots", "policies", "timeline", "walk", "tables", "animated");
+
+    /** {@code A..B} (hex with 0x, or decimal), end exclusive. */
+    static long[] gfnRange(String text) {
+        int dots = text.indexOf("..");
+        try {
+            if (dots > 0) {
+                long from = Long.decode(text.substring(0, dots).trim());
+                long to = Long.decode(text.substring(dots + 2).trim());
+                if (from >= 0 && to > from) {
+                    return new long[] { from, to };
+                }
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new UsageException("--gfn wants a range A..B with A < B (e.g. 0x0..0x1000), not '" + text + "'");
+    }
+
+    /** The timeline, walk, tables and animated diagrams: one file (or one per vCPU) for each policy. */
+    private int exportRun(String file, LoadedScenario loaded, String diagram, List<Policy> policies, long at,
+            String step, long[] gfns, Path dir, Theme theme) {
+        String suffix = step == null ? "" : ".step" + step;
+        for (Policy policy : policies) {
+            String base = baseName(file) + "." + policy.word() + "." + diagram;
+            if (diagram.equals("animated")) {
+                List<Scene> frames = AnimatedRootList.frames(loaded.name(), loaded.scenario(), policy, theme);
+                Path svg = dir.resolve(base + ".svg");
+                try {
+                    writeText(svg, AnimatedRootList.svg(loaded.name() + " — policy " + policy.word() + ", animated",
+                            frames, AnimatedRootList.SECONDS_PER_FRAME, theme));
+                    if (png && !frames.isEmpty()) {
+                        // a PNG has one picture: the last frame, the final state
+                        byte[] bytes = PngRenderer.png(frames.get(frames.size() - 1), 2);
+                        AtomicFiles.write(dir.resolve(base + ".png"), o -> o.write(bytes));
+                    }
+                } catch (IOException e) {
+                    err.println("tdpscope: cannot write " + svg + ": " + e.getMessage());
+                    return BAD_INPUT;
+                }
+                out.println(svg);
+                continue;
+            }
+            List<TraceEvent> events = new ArrayList<>();
+            RunResult run = new Simulation(loaded.scenario(), policy, events::add).runTo(at);
+            if (diagram.equals("timeline")) {
+                if (events.isEmpty()) {
+                    err.println("tdpscope: " + file + ": nothing to draw: the run has no event");
+                    return BAD_INPUT;
+                }
+                Path svg = dir.resolve(base + suffix + ".svg");
+                if (!writeDiagram(svg, TimelineDiagram.layout(loaded.name() + " — policy " + policy.word(), events,
+                        theme))) {
+                    return BAD_INPUT;
+                }
+                out.println(svg);
+            } else if (diagram.equals("walk")) {
+                int written = 0;
+                for (org.tdpscope.sim.Vcpu v : run.kvm().vcpus()) {
+                    org.tdpscope.sim.mmu.TwoDResult walk = run.kvm().lastWalk(v.name());
+                    if (walk == null || walk.refs().isEmpty()) {
+                        continue;
+                    }
+                    Path svg = dir.resolve(base + "." + v.name() + suffix + ".svg");
+                    if (!writeDiagram(svg, TwoDWalkDiagram.layout(loaded.name(), v.name(), walk, theme))) {
+                        return BAD_INPUT;
+                    }
+                    out.println(svg);
+                    written++;
+                }
+                if (written == 0) {
+                    err.println("tdpscope: " + file + ": nothing to draw: no vCPU made a 2-D walk (a guest access"
+                            + " through guest page tables, 'access gva ...' with 'guest paging')"
+                            + (step == null ? "" : " by step " + step));
+                    return BAD_INPUT;
+                }
+            } else if (diagram.equals("tables")) {
+                long from = gfns == null ? 0 : gfns[0];
+                long to = gfns == null ? run.kvm().mmu().gfnLimit() : gfns[1];
+                PageTableDiagram.Forest forest = PageTableDiagram.tdp(run.kvm(), from, to,
+                        PageTableDiagram.DEFAULT_MAX_TABLES);
+                if (forest.tables().isEmpty()) {
+                    err.println("tdpscope: " + file + ": nothing to draw: no TDP root is alive"
+                            + (step == null ? " at the end of the run" : " at step " + step));
+                    return BAD_INPUT;
+                }
+                String subtitle = "TDP page tables, gfn 0x" + Long.toHexString(from) + "..0x" + Long.toHexString(to)
+                        + ", policy " + policy.word() + (step == null ? ", end of run" : ", step " + step);
+                Path svg = dir.resolve(base + suffix + ".svg");
+                if (!writeDiagram(svg, PageTableDiagram.layout(loaded.name(), subtitle, forest, theme))) {
+                    return BAD_INPUT;
+                }
+                out.println(svg);
+            }
         }
         return OK;
     }
@@ -415,7 +527,7 @@ public final class Main {
     /** Tiny argument parser: positional words, {@code --name value} options and {@code --flag}s. */
     static final class Args {
         private static final List<String> VALUED = List.of("--policy", "--trace", "--svg", "--theme", "--step",
-                "--diagram", "--xmi");
+                "--diagram", "--xmi", "--gfn");
         private final List<String> positional = new ArrayList<>();
         private final java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
         private final java.util.Set<String> used = new java.util.HashSet<>();

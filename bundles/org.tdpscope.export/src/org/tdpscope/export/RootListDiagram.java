@@ -23,8 +23,8 @@ public final class RootListDiagram {
     static final int BOX_H = 72;
     static final int GAP = 40;
     static final int LEFT = 150;
-    static final int ROW1 = 110;
-    static final int ROW2 = 260;
+    static final int ROW1 = 124;
+    static final int ROW2 = 274;
 
     private RootListDiagram() {
     }

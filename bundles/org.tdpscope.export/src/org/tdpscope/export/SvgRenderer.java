@@ -15,27 +15,41 @@ public final class SvgRenderer {
 
     public static String render(Scene scene) {
         StringBuilder sb = new StringBuilder(8192);
+        header(sb, scene.width(), scene.height(), scene.title(), scene.background(), arrowColour(scene));
+        shapes(sb, scene, "");
+        return sb.append("</svg>\n").toString();
+    }
+
+    /** The prologue: XML declaration, svg element, title, the arrow marker if any, the background. */
+    static void header(StringBuilder sb, int width, int height, String title, String background, String arrowColour) {
         sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(scene.width()).append("\" height=\"")
-                .append(scene.height()).append("\" viewBox=\"0 0 ").append(scene.width()).append(' ')
-                .append(scene.height()).append("\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n");
-        sb.append("<title>").append(escape(scene.title())).append("</title>\n");
-        String arrowColour = null;
-        for (Scene.Shape s : scene.shapes()) {
-            if (s instanceof Scene.Line l && l.arrow()) {
-                arrowColour = l.stroke();
-                break;
-            }
-        }
+        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"")
+                .append(height).append("\" viewBox=\"0 0 ").append(width).append(' ')
+                .append(height).append("\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n");
+        sb.append("<title>").append(escape(title)).append("</title>\n");
         if (arrowColour != null) {
             sb.append("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" ")
                     .append("markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"")
                     .append(arrowColour).append("\"/></marker></defs>\n");
         }
-        sb.append("<rect width=\"100%\" height=\"100%\" fill=\"").append(scene.background()).append("\"/>\n");
+        sb.append("<rect width=\"100%\" height=\"100%\" fill=\"").append(background).append("\"/>\n");
+    }
+
+    /** The colour of the first arrow line, or null when the scene has no arrow. */
+    static String arrowColour(Scene scene) {
+        for (Scene.Shape s : scene.shapes()) {
+            if (s instanceof Scene.Line l && l.arrow()) {
+                return l.stroke();
+            }
+        }
+        return null;
+    }
+
+    /** The scene's shapes, one element a line. */
+    static void shapes(StringBuilder sb, Scene scene, String idPrefix) {
         for (Scene.Shape s : scene.shapes()) {
             if (s instanceof Scene.Rect r) {
-                rect(sb, r);
+                rect(sb, r, idPrefix);
             } else if (s instanceof Scene.Line l) {
                 sb.append("<line x1=\"").append(l.x1()).append("\" y1=\"").append(l.y1()).append("\" x2=\"")
                         .append(l.x2()).append("\" y2=\"").append(l.y2()).append("\" stroke=\"").append(l.stroke())
@@ -65,13 +79,12 @@ public final class SvgRenderer {
                 sb.append("\" fill=\"").append(p.fill()).append("\"/>\n");
             }
         }
-        return sb.append("</svg>\n").toString();
     }
 
-    private static void rect(StringBuilder sb, Scene.Rect r) {
+    private static void rect(StringBuilder sb, Scene.Rect r, String idPrefix) {
         sb.append("<rect");
         if (r.id() != null) {
-            sb.append(" id=\"").append(escape(r.id())).append('"');
+            sb.append(" id=\"").append(escape(idPrefix + r.id())).append('"');
         }
         sb.append(" x=\"").append(r.x()).append("\" y=\"").append(r.y()).append("\" width=\"").append(r.w())
                 .append("\" height=\"").append(r.h()).append("\" rx=\"").append(r.radius()).append("\" fill=\"")

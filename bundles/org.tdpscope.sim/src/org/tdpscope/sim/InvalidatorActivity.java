@@ -44,6 +44,19 @@ final class InvalidatorActivity implements Activity {
         return walk;
     }
 
+    /** Whether the next step would block on slots_lock held by another thread (the one lock held across steps). */
+    boolean blockedOnSlotsLock(Kvm kvm, String thread) {
+        return phase == Phase.SLOTS_LOCK && takeSlotsLock && kvm.slotsLockOwner != null
+                && !kvm.slotsLockOwner.equals(thread);
+    }
+
+    void fingerprint(Fingerprint f) {
+        f.add(phase.ordinal()).roots(invalidated);
+        if (walk != null) {
+            walk.fingerprint(f);
+        }
+    }
+
     @Override
     public String where() {
         return walk != null && phase == Phase.WALK ? walk.where() : op.describe();

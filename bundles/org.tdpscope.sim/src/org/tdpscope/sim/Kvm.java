@@ -361,6 +361,9 @@ public final class Kvm implements SpteObserver {
             case CLEAR_DIRTY -> EventType.SPTE_CLEAR_DIRTY;
             case AGE -> EventType.SPTE_AGE;
         };
+        if (r != null) {
+            r.leafHash ^= leafMix(gfn, level, oldSpte) ^ leafMix(gfn, level, newSpte);
+        }
         emit(type, r, gfn, level, oldSpte, newSpte, null);
         if (kind == SpteChange.SET && r != null && Spte.isPresent(newSpte) && Spte.isLeaf(newSpte, level)) {
             if (r.invalid) {
@@ -374,6 +377,14 @@ public final class Kvm implements SpteObserver {
                 }
             }
         }
+    }
+
+    /** A leaf's share of {@link Root#leafHash}: 0 for anything but a present leaf. */
+    static long leafMix(long gfn, int level, long spte) {
+        if (!Spte.isPresent(spte) || !Spte.isLeaf(spte, level)) {
+            return 0;
+        }
+        return Fingerprint.mix(Fingerprint.mix(gfn * 8 + level) ^ spte);
     }
 
     /**

@@ -31,6 +31,8 @@ public final class Root {
     boolean invalid;
     State state = State.LISTED;
     long freedStep = -1;
+    /** XOR of a mix of (gfn, level, spte) over the present leaves, kept up to date by {@link Kvm#spteChanged}. */
+    long leafHash;
     String lastPutBy;
     // list_head links: an RCU reader that holds a root keeps following next after list_del_rcu
     Root next;

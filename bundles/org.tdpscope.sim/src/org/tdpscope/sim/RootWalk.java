@@ -86,6 +86,20 @@ final class RootWalk implements Activity {
         return current;
     }
 
+    /** The walk's position for the explorer's state hash: phase, cursor, yield state, roots seen. */
+    void fingerprint(Fingerprint f) {
+        f.add(phase.ordinal()).root(prev).root(current);
+        f.add(iter == null ? -1 : iter.nextLastLevelGfn()).add(iter == null ? -1 : iter.yieldedGfn());
+        f.add(yieldedOnce).add(lastYieldGfn).add(yieldedInPlace);
+        if (!f.symmetric()) {
+            f.add(restarts);
+        }
+        f.roots(visited).roots(List.copyOf(validAtStart));
+        if (fixedRoots != null) {
+            f.add(fixedIndex).roots(fixedRoots.subList(fixedIndex, fixedRoots.size()));
+        }
+    }
+
     @Override
     public Status step(Kvm kvm) {
         while (true) {

@@ -77,6 +77,27 @@ public final class Scenario {
         return this;
     }
 
+    /** A copy with the same VM and threads (lists copied, elements shared: they are immutable records) and the same schedule. */
+    public Scenario copy() {
+        Scenario c = new Scenario();
+        c.name = name;
+        c.tdpLevels = tdpLevels;
+        c.accessedDirty = accessedDirty;
+        c.guestLevels = guestLevels;
+        c.cr0 = cr0;
+        c.cr4 = cr4;
+        c.efer = efer;
+        c.guestTablePoolGpa = guestTablePoolGpa;
+        c.guestTablePoolPages = guestTablePoolPages;
+        c.policy = policy;
+        c.memslots.addAll(memslots);
+        c.vcpus.addAll(vcpus);
+        c.guestMappings.addAll(guestMappings);
+        c.threads.addAll(threads);
+        c.schedule = schedule == null ? null : new ArrayList<>(schedule);
+        return c;
+    }
+
     public Scenario step(ScheduleStep s) {
         if (schedule == null) {
             schedule = new ArrayList<>();

@@ -37,6 +37,10 @@ public final class SimThread {
         return kind;
     }
 
+    Vcpu vcpu() {
+        return vcpu;
+    }
+
     public boolean finished() {
         return pc >= ops.size() && current == null;
     }
@@ -72,6 +76,48 @@ public final class SimThread {
     /** Roots each completed or running walk of this thread visited, in order (names). */
     public List<List<String>> walks() {
         return walks;
+    }
+
+    /** The next operation when the thread stands between operations; null mid-operation or when finished. */
+    public Op nextOp() {
+        return current == null && pc < ops.size() ? ops.get(pc) : null;
+    }
+
+    /** Whether {@link #step} would make progress now: not finished and not waiting for slots_lock. */
+    boolean canStep(Kvm kvm) {
+        if (finished()) {
+            return false;
+        }
+        Activity a = current;
+        if (a == null) {
+            Op op = ops.get(pc);
+            if (!(op instanceof Op.FastZap || op instanceof Op.MemslotDelete || op instanceof Op.MemslotMove
+                    || op instanceof Op.DirtyLogEnable)) {
+                return true;
+            }
+            a = new InvalidatorActivity(op);
+        }
+        return !(a instanceof InvalidatorActivity ia && ia.blockedOnSlotsLock(kvm, name));
+    }
+
+    /** This thread's position for the explorer's state hash; {@code period} > 0 folds a repeating program. */
+    void fingerprint(Fingerprint f, int period, boolean history) {
+        f.add(period > 0 ? pc % period : pc);
+        if (current instanceof RootWalk w) {
+            f.add(1);
+            w.fingerprint(f);
+        } else if (current instanceof InvalidatorActivity a) {
+            f.add(2);
+            a.fingerprint(f);
+        } else {
+            f.add(current == null ? 0 : 3);
+        }
+        if (history) {
+            f.add(walks.size());
+            for (List<String> w : walks) {
+                f.add(w.hashCode());
+            }
+        }
     }
 
     /** Runs until the next interleaving point; returns how it stopped. */

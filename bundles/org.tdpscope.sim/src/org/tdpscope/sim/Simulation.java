@@ -28,11 +28,13 @@ public final class Simulation {
     private final Kvm kvm;
     private final Map<String, SimThread> threads = new LinkedHashMap<>();
     private boolean started;
+    private final boolean hasAccessOps;
 
     public Simulation(Scenario scenario, Policy policy, TraceListener listener) {
         this.scenario = scenario;
         this.policy = policy;
         this.kvm = new Kvm(policy, scenario.tdpLevels, scenario.accessedDirty, listener);
+        this.hasAccessOps = hasAccessOps();
     }
 
     public Kvm kvm() {
@@ -212,6 +214,157 @@ public final class Simulation {
                 ? "slots_lock held by " + kvm.slotsLockOwner
                 : "mmu_lock held by " + (kvm.mmuLock.writer() != null ? kvm.mmuLock.writer() : kvm.mmuLock.readers());
         throw new ScheduleException(t.name() + " blocks: " + holder + " (" + t.where() + ")", line);
+    }
+
+    // ---- stepping from outside, for the schedule explorer
+
+    /** Restarts beyond this many make a walk report a livelock (the simulator's own cut-off). */
+    public static final int LIVELOCK_RESTARTS = RootWalk.LIVELOCK_RESTARTS;
+
+    /**
+     * Sets the VM up without running anything; then {@link #stepOnce} drives threads one
+     * interleaving point at a time (the scenario's explicit schedule is not used).
+     */
+    public void start() {
+        if (started) {
+            throw new IllegalStateException("a Simulation runs once; make a new one to replay");
+        }
+        started = true;
+        setUp();
+    }
+
+    /** Whether {@code thread} can take a step now: it has work left and is not waiting for a lock. */
+    public boolean canStep(String thread) {
+        SimThread t = threads.get(thread);
+        return t != null && t.canStep(kvm);
+    }
+
+    /**
+     * Runs {@code thread} to its next interleaving point (a yield inside a walk or the end of its
+     * current operation), then lets an RCU grace period elapse, as a schedule step does. Returns the
+     * schedule step that does exactly this in a replay: {@code untilYield} or {@code ops 1}.
+     *
+     * @throws ScheduleException if the thread cannot step ({@link #canStep} is false)
+     */
+    public ScheduleStep stepOnce(String thread) {
+        SimThread t = threads.get(thread);
+        if (t == null || t.finished()) {
+            throw new ScheduleException(thread + " has nothing to run", 0);
+        }
+        Activity.Status st = t.step(kvm);
+        checkBlocked(t, st, 0);
+        kvm.gracePeriod();
+        return st == Activity.Status.YIELDED ? ScheduleStep.untilYield(thread) : ScheduleStep.ops(thread, 1);
+    }
+
+    /**
+     * Whether the next steps of two threads commute (a sound, deliberately narrow independence rule
+     * for partial-order reduction): both are vCPUs about to start a fault on different live, valid
+     * roots with no reload pending. Each fault then takes mmu_lock for read and writes only its own
+     * root's SPTEs (and sets bits in a dirty bitmap); neither can disable the other.
+     */
+    public boolean commute(String a, String b) {
+        SimThread x = threads.get(a);
+        SimThread y = threads.get(b);
+        if (x == null || y == null || x == y) {
+            return false;
+        }
+        Root rx = faultRoot(x);
+        Root ry = faultRoot(y);
+        return rx != null && ry != null && rx != ry;
+    }
+
+    private static Root faultRoot(SimThread t) {
+        if (t.kind() != Scenario.ThreadKind.VCPU || !(t.nextOp() instanceof Op.Fault)) {
+            return null;
+        }
+        Vcpu v = t.vcpu();
+        if (v == null || v.root == null || v.reloadRequested || v.root.invalid || v.root.state != Root.State.LISTED) {
+            return null;
+        }
+        return v.root;
+    }
+
+    /**
+     * A 64-bit hash of the state between steps: root lists (order, refcounts, invalid, life state,
+     * role, present leaf SPTEs), roots waiting to be freed, locks, RCU callbacks, vCPU roots and
+     * reload requests, memslots and dirty bitmaps, each thread's position (operation index, activity
+     * phase, walk cursor). {@code symmetric}: roots named by order of appearance, freed roots, history
+     * and report-only counters left out (see the explorer's cycle detection); otherwise exact, with
+     * the walkers' visited roots and the violations so far. {@code periods}: threads whose program
+     * repeats with that period (their operation index is taken modulo it).
+     */
+    public long fingerprint(boolean symmetric, Map<String, Integer> periods) {
+        Fingerprint f = new Fingerprint(symmetric);
+        hashList(f, kvm.roots.toList());
+        hashList(f, kvm.invalidRoots.toList());
+        for (Root r : kvm.allRoots) {
+            if (r.state == Root.State.UNLINKED) {
+                f.root(r).add(r.refcount).add(r.invalid).add(leafHash(r));
+            }
+        }
+        f.add(-3).roots(kvm.rcuCallbacks);
+        f.add(kvm.mmuLock.writer()).add(kvm.mmuLock.readers().hashCode()).add(kvm.slotsLockOwner);
+        for (Vcpu v : kvm.vcpus.values()) {
+            f.root(v.root).add(v.reloadRequested);
+        }
+        for (org.tdpscope.sim.mmu.Memslot m : kvm.slots.all()) {
+            f.add(m.id()).add(m.baseGfn()).add(m.npages()).add(m.readOnly()).add(m.dirtyLogging());
+        }
+        for (Map.Entry<Integer, java.util.BitSet> e : new java.util.TreeMap<>(kvm.dirtyBitmaps).entrySet()) {
+            f.add(e.getKey()).add(e.getValue().hashCode());
+        }
+        for (SimThread t : threads.values()) {
+            Integer p = periods.get(t.name());
+            t.fingerprint(f, p == null ? 0 : p, !symmetric && t.kind() == Scenario.ThreadKind.WALKER);
+        }
+        if (!symmetric) {
+            f.add(kvm.allRoots.size());
+            long v = 0;
+            for (TraceEvent e : kvm.violations) {
+                v += Fingerprint.mix((e.invariant().word() + ' ' + e.root()).hashCode());
+            }
+            f.add(v);
+        }
+        return f.value();
+    }
+
+    private void hashList(Fingerprint f, List<Root> list) {
+        f.add(-4).add(list.size());
+        for (Root r : list) {
+            f.root(r).add(r.refcount).add(r.invalid).add(r.state.ordinal()).add(r.role().hashCode()).add(leafHash(r));
+        }
+    }
+
+    /**
+     * The present leaves of a root: the running hash, or (when guest accesses ran, whose hardware A/D
+     * updates are not reported as SPTE changes) the table read out.
+     */
+    private long leafHash(Root r) {
+        if (r.state == Root.State.FREED) {
+            return 0;
+        }
+        if (!hasAccessOps) {
+            return r.leafHash;
+        }
+        long h = 0;
+        org.tdpscope.sim.mmu.TdpIter it = kvm.mmu.iter(r.hpfn(), 0, kvm.maxGfn());
+        while (it.valid()) {
+            h ^= Kvm.leafMix(it.gfn(), it.level(), it.oldSpte());
+            it.next();
+        }
+        return h;
+    }
+
+    private boolean hasAccessOps() {
+        for (Scenario.ThreadSpec t : scenario.threads) {
+            for (Op op : t.ops()) {
+                if (op instanceof Op.Access) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A convenience for tests and tools: the whole run's events in memory. */

@@ -7,14 +7,17 @@ package org.tdpscope.ui;
 import org.eclipse.ui.IPageLayout;
 import org.eclipse.ui.IPerspectiveFactory;
 
-/** The TDP Scope perspective: the Roots view over the whole window for now. */
+/** The TDP Scope perspective: the scenario editor, the Roots view beside it, Outline and Problems. */
 public final class TdpPerspective implements IPerspectiveFactory {
 
     public static final String ID = "org.tdpscope.ui.perspective";
 
     @Override
     public void createInitialLayout(IPageLayout layout) {
-        layout.setEditorAreaVisible(false);
-        layout.addView(RootsView.ID, IPageLayout.TOP, 0.95f, layout.getEditorArea());
+        String editor = layout.getEditorArea();
+        layout.setEditorAreaVisible(true);
+        layout.addView(IPageLayout.ID_OUTLINE, IPageLayout.LEFT, 0.18f, editor);
+        layout.addView(RootsView.ID, IPageLayout.RIGHT, 0.45f, editor);
+        layout.addView(IPageLayout.ID_PROBLEM_VIEW, IPageLayout.BOTTOM, 0.75f, editor);
     }
 }

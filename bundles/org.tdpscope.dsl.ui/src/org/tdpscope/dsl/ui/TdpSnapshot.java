@@ -1,0 +1,52 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.dsl.ui;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.emf.ecore.EObject;
+import org.eclipse.xtext.ide.editor.syntaxcoloring.ISemanticHighlightingCalculator;
+import org.eclipse.xtext.resource.XtextResource;
+import org.eclipse.xtext.util.CancelIndicator;
+import org.tdpscope.dsl.api.Diagnostic;
+import org.tdpscope.dsl.ide.highlighting.TdpSemanticHighlightingCalculator;
+
+/**
+ * What one background reconcile learned about a text: its problems, its semantic highlighting
+ * and its outline. Immutable; computed off the UI thread.
+ */
+public record TdpSnapshot(String text, List<Diagnostic> diagnostics, List<Highlight> highlights,
+        OutlineNode outline) {
+
+    /** A semantically highlighted range and the calculator's style id. */
+    public record Highlight(int offset, int length, String style) {
+    }
+
+    /** Parses, validates and analyses {@code text}. */
+    public static TdpSnapshot compute(String text, String fileName) {
+        TdpLanguage lang = TdpLanguage.get();
+        List<Diagnostic> diags = lang.scenarios().load(text, fileName).diagnostics();
+        XtextResource r = lang.parse(text);
+        List<Highlight> hl = new ArrayList<>();
+        try {
+            ISemanticHighlightingCalculator calc = lang.injector().getInstance(ISemanticHighlightingCalculator.class);
+            calc.provideHighlightingFor(r, (offset, length, ids) -> {
+                for (String id : ids) {
+                    if (TdpSemanticHighlightingCalculator.ACTOR.equals(id)
+                            || TdpSemanticHighlightingCalculator.ROOT.equals(id)) {
+                        hl.add(new Highlight(offset, length, id));
+                        return;
+                    }
+                }
+            }, CancelIndicator.NullImpl);
+        } catch (RuntimeException e) {
+            // a half-typed scenario: highlight what was found
+        }
+        EObject root = r.getContents().isEmpty() ? null : r.getContents().get(0);
+        OutlineNode outline = root == null ? null : OutlineNode.build(root);
+        return new TdpSnapshot(text, diags, List.copyOf(hl), outline);
+    }
+}

@@ -1,0 +1,118 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.export;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.tdpscope.sim.EventType;
+import org.tdpscope.sim.Policy;
+import org.tdpscope.sim.RootListSnapshot;
+import org.tdpscope.sim.Scenario;
+import org.tdpscope.sim.Simulation;
+import org.tdpscope.sim.TraceEvent;
+
+/**
+ * The root list over a run as one animated SVG: a frame (a {@link RootListDiagram}) for each step
+ * that changes the list or moves a walker, each in a {@code <g>} whose visibility a discrete SMIL
+ * {@code <animate>} switches on for its slot of the loop. Deterministic (no clock, fixed frame
+ * times). Viewers without SMIL (and rsvg-convert) show the last frame, the final state.
+ */
+public final class AnimatedRootList {
+
+    /** The events that start a new frame. */
+    static final Set<EventType> FRAMES = EnumSet.of(EventType.ROOT_CREATE, EventType.ROOT_REUSE, EventType.ROOT_GET,
+            EventType.ROOT_PUT, EventType.ROOT_INVALIDATE, EventType.ROOT_UNLINK, EventType.ROOT_FREE,
+            EventType.WALK_VISIT, EventType.WALK_YIELD, EventType.WALK_RESTART, EventType.WALK_END,
+            EventType.VIOLATION);
+    public static final int MAX_FRAMES = 200;
+    public static final double SECONDS_PER_FRAME = 1.0;
+
+    private AnimatedRootList() {
+    }
+
+    /** Runs the scenario, then draws the root list after each frame step. */
+    public static String svg(String title, Scenario scenario, Policy policy, Theme theme) {
+        return svg(title + " — policy " + policy.word() + ", animated", frames(title, scenario, policy, theme),
+                SECONDS_PER_FRAME, theme);
+    }
+
+    /** The frames: the root list after each step that starts a frame, and after the last step. */
+    public static List<Scene> frames(String title, Scenario scenario, Policy policy, Theme theme) {
+        List<TraceEvent> events = new ArrayList<>();
+        Simulation.run(scenario, policy, events);
+        TreeSet<Long> steps = new TreeSet<>();
+        for (TraceEvent e : events) {
+            if (FRAMES.contains(e.type()) && steps.size() < MAX_FRAMES - 1) {
+                steps.add(e.step());
+            }
+        }
+        if (!events.isEmpty()) {
+            steps.add(events.get(events.size() - 1).step());
+        }
+        List<Scene> frames = new ArrayList<>();
+        for (long step : steps) {
+            List<TraceEvent> violations = new ArrayList<>();
+            for (TraceEvent e : events) {
+                if (e.step() <= step && e.is(EventType.VIOLATION)) {
+                    violations.add(e);
+                }
+            }
+            frames.add(RootListDiagram.layout(title, RootListSnapshot.at(scenario, policy, step), violations, theme));
+        }
+        return frames;
+    }
+
+    /** Any frames as one looping animated SVG, {@code seconds} per frame. */
+    public static String svg(String title, List<Scene> frames, double seconds, Theme theme) {
+        int width = 1;
+        int height = 1;
+        String arrow = null;
+        for (Scene f : frames) {
+            width = Math.max(width, f.width());
+            height = Math.max(height, f.height());
+            arrow = arrow != null ? arrow : SvgRenderer.arrowColour(f);
+        }
+        StringBuilder sb = new StringBuilder(16384 * Math.max(1, frames.size()));
+        SvgRenderer.header(sb, width, height, title, theme.background, arrow);
+        int n = frames.size();
+        String dur = String.format(Locale.ROOT, "%.3fs", n * seconds);
+        for (int i = 0; i < n; i++) {
+            String id = "frame-" + (i + 1);
+            sb.append("<g id=\"").append(id).append("\" visibility=\"").append(i == n - 1 ? "visible" : "hidden")
+                    .append("\">\n");
+            if (n > 1) {
+                String from = fraction(i, n);
+                String to = fraction(i + 1, n);
+                String values;
+                String keyTimes;
+                if (i == 0) {
+                    values = "visible;hidden";
+                    keyTimes = "0;" + to;
+                } else if (i == n - 1) {
+                    values = "hidden;visible";
+                    keyTimes = "0;" + from;
+                } else {
+                    values = "hidden;visible;hidden";
+                    keyTimes = "0;" + from + ";" + to;
+                }
+                sb.append("<animate attributeName=\"visibility\" calcMode=\"discrete\" values=\"").append(values)
+                        .append("\" keyTimes=\"").append(keyTimes).append("\" dur=\"").append(dur)
+                        .append("\" repeatCount=\"indefinite\"/>\n");
+            }
+            SvgRenderer.shapes(sb, frames.get(i), id + "-");
+            sb.append("</g>\n");
+        }
+        return sb.append("</svg>\n").toString();
+    }
+
+    private static String fraction(int i, int n) {
+        return String.format(Locale.ROOT, "%.4f", (double) i / n);
+    }
+}

@@ -1,0 +1,255 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.export;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.elk.alg.layered.options.LayeredMetaDataProvider;
+import org.eclipse.elk.alg.layered.options.LayeredOptions;
+import org.eclipse.elk.alg.layered.options.OrderingStrategy;
+import org.eclipse.elk.core.RecursiveGraphLayoutEngine;
+import org.eclipse.elk.core.data.LayoutMetaDataService;
+import org.eclipse.elk.core.math.ElkPadding;
+import org.eclipse.elk.core.options.CoreOptions;
+import org.eclipse.elk.core.options.Direction;
+import org.eclipse.elk.core.options.EdgeRouting;
+import org.eclipse.elk.core.util.BasicProgressMonitor;
+import org.eclipse.elk.graph.ElkBendPoint;
+import org.eclipse.elk.graph.ElkEdge;
+import org.eclipse.elk.graph.ElkEdgeSection;
+import org.eclipse.elk.graph.ElkNode;
+import org.eclipse.elk.graph.util.ElkGraphUtil;
+import org.tdpscope.sim.Kvm;
+import org.tdpscope.sim.Root;
+import org.tdpscope.sim.mmu.HostMemory;
+import org.tdpscope.sim.mmu.Spte;
+import org.tdpscope.sim.mmu.TdpMmu;
+
+/**
+ * TDP page-table trees for a gfn range: one node per table page (its level, hpfn and the present
+ * entries in the range: index, gfn, and for a leaf its size, hpfn, R/W/X and A/D), an edge from
+ * each non-leaf entry to its child table. Laid out by ELK's layered algorithm (levels left to
+ * right), not by hand. Tables past a cap are counted in a "… N more tables" note, entries past
+ * {@link #MAX_ENTRIES} of a table in a "… N more entries" line.
+ */
+public final class PageTableDiagram {
+
+    public static final int DEFAULT_MAX_TABLES = 500;
+    static final int MAX_ENTRIES = 8;
+    static final int HEAD = 58;
+    static final int LINE_H = 14;
+    static final double CHAR_W = 6.6;
+
+    /** A table page: a stable id, its heading, its entry lines, the ids of its child tables. */
+    public record Table(String id, String head, List<String> entries, List<String> children, boolean root) {
+    }
+
+    /** The tables to draw (parents before children) and how many more the cap left out. */
+    public record Forest(List<Table> tables, int hidden) {
+    }
+
+    private static volatile boolean registered;
+
+    private PageTableDiagram() {
+    }
+
+    /** ELK outside Eclipse's extension registry: the layered algorithm is registered by hand, once. */
+    private static void register() {
+        if (!registered) {
+            synchronized (PageTableDiagram.class) {
+                if (!registered) {
+                    LayoutMetaDataService.getInstance().registerLayoutMetaDataProviders(new LayeredMetaDataProvider());
+                    registered = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * The TDP tables of the roots not yet freed, breadth first from each root, restricted to
+     * {@code [gfnStart, gfnEnd)}; at most {@code maxTables} tables.
+     */
+    public static Forest tdp(Kvm kvm, long gfnStart, long gfnEnd, int maxTables) {
+        TdpMmu mmu = kvm.mmu();
+        HostMemory mem = mmu.memory();
+        List<Table> tables = new ArrayList<>();
+        int hidden = 0;
+        record Pending(String id, String rootName, long hpfn, int level, long baseGfn, boolean root) {
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        ArrayDeque<Pending> queue = new ArrayDeque<>();
+        for (Root r : kvm.allRoots()) {
+            if (!r.freed()) {
+                queue.add(new Pending("t-" + r.name() + "-0x" + Long.toHexString(r.hpfn()), r.name(), r.hpfn(),
+                        mmu.levels(), 0, true));
+            }
+        }
+        while (!queue.isEmpty()) {
+            Pending p = queue.poll();
+            if (!seen.add(p.id())) {
+                continue;
+            }
+            if (tables.size() >= maxTables) {
+                hidden++;
+                continue;
+            }
+            long[] page = mem.peekPage(p.hpfn());
+            long span = Spte.pagesPerLevel(p.level());
+            List<String> lines = new ArrayList<>();
+            List<String> children = new ArrayList<>();
+            int more = 0;
+            for (int i = 0; page != null && i < HostMemory.ENTRIES; i++) {
+                long gfn = p.baseGfn() + i * span;
+                if (gfn >= gfnEnd || gfn + span <= gfnStart) {
+                    continue;
+                }
+                long spte = page[i];
+                if (!Spte.isPresent(spte)) {
+                    continue;
+                }
+                boolean leaf = Spte.isLeaf(spte, p.level());
+                if (lines.size() < MAX_ENTRIES) {
+                    lines.add(entry(i, gfn, spte, p.level(), leaf));
+                } else {
+                    more++;
+                }
+                if (!leaf) {
+                    String child = "t-" + p.rootName() + "-0x" + Long.toHexString(Spte.pfn(spte));
+                    children.add(child);
+                    queue.add(new Pending(child, p.rootName(), Spte.pfn(spte), p.level() - 1, gfn, false));
+                }
+            }
+            if (more > 0) {
+                lines.add("… " + more + " more entries");
+            }
+            if (lines.isEmpty()) {
+                lines.add(page == null ? "(not materialized)" : "(no present entry in range)");
+            }
+            boolean root = p.root();
+            String head = (root ? "root " + p.rootName() + " · " : p.rootName() + " · ") + "L" + p.level()
+                    + " · hpfn 0x" + Long.toHexString(p.hpfn());
+            String sub = "gfn 0x" + Long.toHexString(p.baseGfn()) + "+0x"
+                    + Long.toHexString(span * HostMemory.ENTRIES);
+            List<String> all = new ArrayList<>();
+            all.add(sub);
+            all.addAll(lines);
+            tables.add(new Table(p.id(), head, all, children, root));
+        }
+        return new Forest(tables, hidden);
+    }
+
+    static String entry(int index, long gfn, long spte, int level, boolean leaf) {
+        String where = String.format("[%3d] gfn 0x%x", index, gfn);
+        if (!leaf) {
+            return where + " → L" + (level - 1) + " 0x" + Long.toHexString(Spte.pfn(spte));
+        }
+        String size = level == 1 ? "4K" : level == 2 ? "2M" : level == 3 ? "1G" : "512G";
+        String rwx = ((spte & Spte.READABLE) != 0 ? "R" : "-") + ((spte & Spte.WRITABLE) != 0 ? "W" : "-")
+                + ((spte & Spte.EXECUTABLE) != 0 ? "X" : "-");
+        String ad = ((spte & Spte.ACCESSED) != 0 ? "A" : "-") + ((spte & Spte.DIRTY) != 0 ? "D" : "-");
+        return where + " " + size + " 0x" + Long.toHexString(Spte.pfn(spte)) + " " + rwx + " " + ad;
+    }
+
+    public static String svg(String title, String subtitle, Forest forest, Theme theme) {
+        return SvgRenderer.render(layout(title, subtitle, forest, theme));
+    }
+
+    /** Lays the forest out with ELK (layered, left to right, orthogonal edges) and draws it. */
+    public static Scene layout(String title, String subtitle, Forest forest, Theme theme) {
+        register();
+        ElkNode graph = ElkGraphUtil.createGraph();
+        graph.setProperty(CoreOptions.ALGORITHM, LayeredOptions.ALGORITHM_ID);
+        graph.setProperty(CoreOptions.DIRECTION, Direction.RIGHT);
+        graph.setProperty(CoreOptions.EDGE_ROUTING, EdgeRouting.ORTHOGONAL);
+        graph.setProperty(LayeredOptions.SPACING_NODE_NODE, 14.0);
+        graph.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, 48.0);
+        graph.setProperty(CoreOptions.PADDING, new ElkPadding(0));
+        // children in table order (by gfn), and one shared outgoing bus per table rather than a fan of lines
+        graph.setProperty(LayeredOptions.CONSIDER_MODEL_ORDER_STRATEGY, OrderingStrategy.NODES_AND_EDGES);
+        graph.setProperty(LayeredOptions.MERGE_EDGES, true);
+        Map<String, ElkNode> nodes = new HashMap<>();
+        for (Table t : forest.tables()) {
+            ElkNode n = ElkGraphUtil.createNode(graph);
+            n.setIdentifier(t.id());
+            int chars = t.head().length() + 2;
+            for (String l : t.entries()) {
+                chars = Math.max(chars, l.length());
+            }
+            n.setDimensions(Math.ceil(chars * CHAR_W) + 20, 30 + t.entries().size() * LINE_H + 8);
+            nodes.put(t.id(), n);
+        }
+        List<ElkEdge> edges = new ArrayList<>();
+        for (Table t : forest.tables()) {
+            for (String c : t.children()) {
+                ElkNode target = nodes.get(c);
+                if (target != null) {
+                    ElkEdge e = ElkGraphUtil.createSimpleEdge(nodes.get(t.id()), target);
+                    ElkGraphUtil.updateContainment(e);
+                    edges.add(e);
+                }
+            }
+        }
+        new RecursiveGraphLayoutEngine().layout(graph, new BasicProgressMonitor());
+
+        int dx = 16;
+        int dy = HEAD + 8;
+        int notes = forest.hidden() > 0 ? 24 : 0;
+        int width = (int) Math.ceil(Math.max(graph.getWidth() + 2 * dx, Math.max(title.length() * 11 + 32,
+                subtitle.length() * 7 + 32)));
+        int height = (int) Math.ceil(graph.getHeight()) + dy + 16 + notes + (forest.tables().isEmpty() ? 24 : 0);
+        Scene s = new Scene(width, height, title + " — page tables", theme.background);
+        s.text(16, 28, title, 18, theme.text, null, true);
+        s.text(16, 50, subtitle, 13, theme.muted, null, false);
+        for (ElkEdge e : edges) {
+            for (ElkEdgeSection sec : e.getSections()) {
+                List<int[]> pts = new ArrayList<>();
+                pts.add(new int[] { r(sec.getStartX()) + dx, r(sec.getStartY()) + dy });
+                for (ElkBendPoint b : sec.getBendPoints()) {
+                    pts.add(new int[] { r(b.getX()) + dx, r(b.getY()) + dy });
+                }
+                pts.add(new int[] { r(sec.getEndX()) + dx, r(sec.getEndY()) + dy });
+                for (int i = 1; i < pts.size(); i++) {
+                    s.line(pts.get(i - 1)[0], pts.get(i - 1)[1], pts.get(i)[0], pts.get(i)[1], theme.muted, 1,
+                            i == pts.size() - 1);
+                }
+            }
+        }
+        for (Table t : forest.tables()) {
+            ElkNode n = nodes.get(t.id());
+            int x = r(n.getX()) + dx;
+            int y = r(n.getY()) + dy;
+            int w = r(n.getWidth());
+            int h = r(n.getHeight());
+            s.rect(t.id(), x, y, w, h, 5, t.root() ? theme.invalidFill : theme.validFill,
+                    t.root() ? theme.invalidStroke : theme.validStroke, t.root() ? 2 : 1, null);
+            s.text(x + 8, y + 16, t.head(), 12, theme.text, null, true);
+            int ty = y + 32;
+            for (int i = 0; i < t.entries().size(); i++) {
+                String line = t.entries().get(i);
+                s.text(x + 8, ty, line, 11, i == 0 || line.startsWith("…") || line.startsWith("(") ? theme.muted
+                        : theme.text, null, false);
+                ty += LINE_H;
+            }
+        }
+        int y = dy + (int) Math.ceil(graph.getHeight()) + 16;
+        if (forest.tables().isEmpty()) {
+            s.text(16, y, "(no table)", 12, theme.muted, null, false);
+            y += 24;
+        }
+        if (forest.hidden() > 0) {
+            s.text(16, y, "… " + forest.hidden() + " more tables not drawn (cap " + forest.tables().size() + ")", 12,
+                    theme.violation, null, true);
+        }
+        return s;
+    }
+
+    private static int r(double v) {
+        return (int) Math.round(v);
+    }
+}

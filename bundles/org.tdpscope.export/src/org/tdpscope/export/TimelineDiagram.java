@@ -1,0 +1,296 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.export;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.tdpscope.sim.EventType;
+import org.tdpscope.sim.TraceEvent;
+
+/**
+ * A run as a sequence diagram: one lane per thread (vCPUs, walkers, invalidators, rcu) in order
+ * of appearance; lock holds (acquire to release; mmu_lock read and write told apart, other locks
+ * as a thin strip) and yields as bars; root, walk and violation events as labelled marks along a
+ * step axis. Only the steps with such marks get an x position of their own, so a long run of SPTE
+ * changes does not stretch the picture; bars that start or end between marked steps are placed
+ * proportionally between them. At most {@link #MAX_COLUMNS} marked steps are drawn; the rest are
+ * counted in a note.
+ */
+public final class TimelineDiagram {
+
+    static final int LEFT = 110;
+    static final int COL = 70;
+    static final int TOP = 76;
+    static final int LANE = 58;
+    static final int MAX_COLUMNS = 160;
+
+    /** The events that get a column and a labelled mark. */
+    static final Set<EventType> MARKED = EnumSet.of(EventType.ROOT_CREATE, EventType.ROOT_INVALIDATE,
+            EventType.ROOT_UNLINK, EventType.ROOT_FREE, EventType.WALK_START, EventType.WALK_VISIT,
+            EventType.WALK_YIELD, EventType.WALK_RESTART, EventType.WALK_END, EventType.RCU_SYNC,
+            EventType.VIOLATION);
+
+    private TimelineDiagram() {
+    }
+
+    public static String svg(String title, List<TraceEvent> events, Theme theme) {
+        return SvgRenderer.render(layout(title, events, theme));
+    }
+
+    /** A bar of a lane between two steps. */
+    private record Bar(String thread, long from, long to, String kind, String label) {
+    }
+
+    /** The diagram of a whole trace (the events a {@code TraceListener} saw, in order). */
+    public static Scene layout(String title, List<TraceEvent> events, Theme theme) {
+        // lanes in order of appearance; "setup" (memslots) only when it does something marked
+        Map<String, Integer> lanes = new LinkedHashMap<>();
+        for (TraceEvent e : events) {
+            if (!e.thread().equals("setup") || MARKED.contains(e.type())) {
+                lanes.putIfAbsent(e.thread(), lanes.size());
+            }
+        }
+        TreeSet<Long> keys = new TreeSet<>();
+        List<TraceEvent> marks = new ArrayList<>();
+        int hidden = 0;
+        for (TraceEvent e : events) {
+            if (MARKED.contains(e.type()) && lanes.containsKey(e.thread())) {
+                if (keys.size() < MAX_COLUMNS || keys.contains(e.step())) {
+                    keys.add(e.step());
+                    marks.add(e);
+                } else {
+                    hidden++;
+                }
+            }
+        }
+        long lastStep = events.isEmpty() ? 0 : events.get(events.size() - 1).step();
+        if (hidden == 0) {
+            // the first and the last step of the drawn lanes get a column too, so that bars before the first
+            // and after the last mark are not squeezed to a sliver
+            for (TraceEvent e : events) {
+                if (lanes.containsKey(e.thread())) {
+                    keys.add(e.step());
+                    break;
+                }
+            }
+            if (!events.isEmpty()) {
+                keys.add(lastStep);
+            }
+        }
+        long[] cols = keys.stream().mapToLong(Long::longValue).toArray();
+        long axisEnd = hidden > 0 && cols.length > 0 ? cols[cols.length - 1] : lastStep;
+
+        List<Bar> bars = bars(events, lanes, axisEnd);
+        List<TraceEvent> violations = new ArrayList<>();
+        for (TraceEvent e : marks) {
+            if (e.is(EventType.VIOLATION)) {
+                violations.add(e);
+            }
+        }
+        int chartRight = LEFT + Math.max(cols.length, 1) * COL;
+        int longest = title.length() * 11;
+        for (TraceEvent v : violations) {
+            longest = Math.max(longest, (v.detail().length() + 40) * 7);
+        }
+        int width = Math.max(chartRight + 24, Math.max(longest + 32, 640));
+        int lanesBottom = TOP + lanes.size() * LANE;
+        int height = lanesBottom + 40 + 26 + 18 * (violations.size() + (hidden > 0 ? 1 : 0)) + 20;
+        String subtitle = "steps 1–" + lastStep + " · " + lanes.size() + (lanes.size() == 1 ? " thread · " : " threads · ")
+                + cols.length + " steps drawn (root, walk, rcu and violation events; the steps between compressed)";
+        width = Math.max(width, subtitle.length() * 7 + 32);
+        Scene s = new Scene(width, height, title + " — timeline", theme.background);
+        s.text(16, 28, title, 18, theme.text, null, true);
+        s.text(16, 50, subtitle, 13, theme.muted, null, false);
+
+        // lanes: label, background stripe, and a faint centre line
+        for (Map.Entry<String, Integer> lane : lanes.entrySet()) {
+            int y = TOP + lane.getValue() * LANE;
+            if (lane.getValue() % 2 == 1) {
+                s.rect(null, 8, y, chartRight - 8 + 8, LANE, 0, theme.unlinkedFill, theme.unlinkedFill, 0, null);
+            }
+            s.text(16, y + LANE / 2 + 5, lane.getKey(), 14, theme.text, null, true);
+            s.line(LEFT, y + 36, chartRight, y + 36, theme.muted, 1, false);
+        }
+        // column guides and the step axis
+        for (int i = 0; i < cols.length; i++) {
+            int x = LEFT + i * COL + COL / 2;
+            s.line(x, TOP, x, lanesBottom, theme.unlinkedStroke, 1, false);
+            s.text(x, lanesBottom + 16, Long.toString(cols[i]), 11, theme.muted, "middle", false);
+            if (i > 0 && cols[i] - cols[i - 1] > 1) {
+                // compressed steps between two columns
+                s.text(x - COL / 2, lanesBottom + 30, "+" + (cols[i] - cols[i - 1] - 1), 9, theme.muted, "middle",
+                        false);
+            }
+        }
+        s.text(16, lanesBottom + 16, "step", 11, theme.muted, null, false);
+        // bars first, marks over them
+        for (Bar b : bars) {
+            int y = TOP + lanes.get(b.thread()) * LANE;
+            int x1 = xOf(b.from(), cols);
+            int x2 = Math.max(xOf(b.to(), cols), x1 + 4);
+            String id = "bar-" + b.thread() + "-" + b.from();
+            switch (b.kind()) {
+                case "write" -> s.rect(id, x1, y + 28, x2 - x1, 16, 3, theme.invalidFill, theme.invalidStroke, 1,
+                        null);
+                case "read" -> s.rect(id, x1, y + 28, x2 - x1, 16, 3, theme.validFill, theme.validStroke, 1, null);
+                case "yield" -> s.rect(id, x1, y + 30, x2 - x1, 12, 3, theme.background, theme.muted, 1, "4 3");
+                default -> s.rect(id, x1, y + 46, x2 - x1, 5, 2, theme.cursor, theme.cursor, 0, null);
+            }
+        }
+        for (TraceEvent e : marks) {
+            int y = TOP + lanes.get(e.thread()) * LANE + 36;
+            int x = xOf(e.step(), cols);
+            String colour = colour(e.type(), theme);
+            if (e.is(EventType.VIOLATION)) {
+                s.rect("mark-" + e.step(), x - 7, y - 7, 14, 14, 2, theme.violation, theme.violation, 1, null);
+                s.text(x, y + 4, "!", 11, theme.background, "middle", true);
+            } else {
+                s.polygon(colour, x, y - 7, x + 7, y, x, y + 7, x - 7, y);
+            }
+            s.text(x, y - 13, label(e), 11, e.is(EventType.VIOLATION) ? theme.violation : theme.text, "middle",
+                    e.is(EventType.VIOLATION) || e.is(EventType.ROOT_FREE));
+        }
+        // legend and notes
+        int y = lanesBottom + 52;
+        int x = 16;
+        s.rect(null, x, y - 10, 22, 12, 3, theme.validFill, theme.validStroke, 1, null);
+        s.text(x + 28, y, "mmu_lock read", 11, theme.muted, null, false);
+        x += 130;
+        s.rect(null, x, y - 10, 22, 12, 3, theme.invalidFill, theme.invalidStroke, 1, null);
+        s.text(x + 28, y, "mmu_lock write", 11, theme.muted, null, false);
+        x += 134;
+        s.rect(null, x, y - 6, 22, 5, 2, theme.cursor, theme.cursor, 0, null);
+        s.text(x + 28, y, "other lock", 11, theme.muted, null, false);
+        x += 104;
+        s.rect(null, x, y - 10, 22, 12, 3, theme.background, theme.muted, 1, "4 3");
+        s.text(x + 28, y, "yielded", 11, theme.muted, null, false);
+        x += 84;
+        s.polygon(theme.violation, x, y - 10, x + 12, y - 10, x + 12, y + 2, x, y + 2);
+        s.text(x + 18, y, "violation", 11, theme.muted, null, false);
+        y += 22;
+        for (TraceEvent v : violations) {
+            String inv = v.invariant() == null ? "violation" : "violation " + v.invariant().number() + " ("
+                    + v.invariant().word() + ")";
+            s.text(16, y, inv + " at step " + v.step() + ": " + v.detail(), 12, theme.violation, null, true);
+            y += 18;
+        }
+        if (hidden > 0) {
+            s.text(16, y, "… " + hidden + " more marked events after step " + axisEnd + " not drawn", 12,
+                    theme.muted, null, false);
+        }
+        return s;
+    }
+
+    /** Lock holds (per lock name) and yields (walk.yield to the next event of the thread's walk). */
+    private static List<Bar> bars(List<TraceEvent> events, Map<String, Integer> lanes, long end) {
+        List<Bar> bars = new ArrayList<>();
+        Map<String, TraceEvent> open = new LinkedHashMap<>();
+        for (TraceEvent e : events) {
+            if (!lanes.containsKey(e.thread()) || e.step() > end) {
+                continue;
+            }
+            if (e.is(EventType.LOCK_ACQUIRE) || e.is(EventType.LOCK_RELEASE)) {
+                String lock = lockName(e.detail());
+                String key = e.thread() + "\u0000" + lock;
+                if (e.is(EventType.LOCK_ACQUIRE)) {
+                    open.putIfAbsent(key, e);
+                } else {
+                    TraceEvent a = open.remove(key);
+                    if (a != null) {
+                        bars.add(new Bar(e.thread(), a.step(), e.step(), kind(a.detail()), lock));
+                    }
+                }
+            } else if (e.is(EventType.WALK_YIELD)) {
+                open.putIfAbsent(e.thread() + "\u0000yield", e);
+            } else if (e.is(EventType.WALK_RESUME) || e.is(EventType.WALK_RESTART) || e.is(EventType.WALK_END)
+                    || e.is(EventType.LOCK_ACQUIRE)) {
+                TraceEvent y = open.remove(e.thread() + "\u0000yield");
+                if (y != null) {
+                    bars.add(new Bar(e.thread(), y.step(), e.step(), "yield", "yield"));
+                }
+            }
+        }
+        // still held or yielded at the end of the trace (or of the drawn part)
+        for (TraceEvent a : open.values()) {
+            String kind = a.is(EventType.WALK_YIELD) ? "yield" : kind(a.detail());
+            bars.add(new Bar(a.thread(), a.step(), end, kind, kind));
+        }
+        bars.sort((p, q) -> p.kind().equals("other") == q.kind().equals("other") ? Long.compare(p.from(), q.from())
+                : p.kind().equals("other") ? 1 : -1);
+        return bars;
+    }
+
+    private static String lockName(String detail) {
+        if (detail == null || detail.isBlank()) {
+            return "lock";
+        }
+        int sp = detail.indexOf(' ');
+        return sp < 0 ? detail : detail.substring(0, sp);
+    }
+
+    private static String kind(String detail) {
+        if (detail != null && detail.startsWith("mmu_lock")) {
+            return detail.endsWith("write") ? "write" : "read";
+        }
+        return "other";
+    }
+
+    /** x of a step: marked steps at their column's centre, others between their neighbours. */
+    static int xOf(long step, long[] cols) {
+        if (cols.length == 0) {
+            return LEFT + COL / 2;
+        }
+        int i = java.util.Arrays.binarySearch(cols, step);
+        if (i >= 0) {
+            return LEFT + i * COL + COL / 2;
+        }
+        int next = -i - 1;
+        if (next == 0) {
+            return LEFT + 4;
+        }
+        if (next == cols.length) {
+            return LEFT + cols.length * COL - 4;
+        }
+        long a = cols[next - 1];
+        long b = cols[next];
+        int xa = LEFT + (next - 1) * COL + COL / 2;
+        return xa + (int) ((step - a) * COL / (b - a));
+    }
+
+    private static String colour(EventType t, Theme theme) {
+        return switch (t) {
+            case ROOT_CREATE -> theme.validStroke;
+            case ROOT_INVALIDATE, ROOT_UNLINK -> theme.invalidStroke;
+            case ROOT_FREE -> theme.freedFill;
+            case WALK_VISIT, WALK_START, WALK_END, WALK_RESTART -> theme.cursor;
+            case RCU_SYNC -> theme.unlinkedStroke;
+            default -> theme.muted;
+        };
+    }
+
+    static String label(TraceEvent e) {
+        String root = e.root() == null ? "" : " " + e.root();
+        return switch (e.type()) {
+            case ROOT_CREATE -> "create" + root;
+            case ROOT_INVALIDATE -> "inval" + root;
+            case ROOT_UNLINK -> "unlink" + root;
+            case ROOT_FREE -> "free" + root;
+            case WALK_START -> "walk";
+            case WALK_VISIT -> "visit" + root;
+            case WALK_YIELD -> "yield" + root;
+            case WALK_RESTART -> "restart";
+            case WALK_END -> "end";
+            case RCU_SYNC -> "rcu sync";
+            case VIOLATION -> e.invariant() == null ? "violation" : "violation " + e.invariant().number();
+            default -> e.type().id();
+        };
+    }
+}

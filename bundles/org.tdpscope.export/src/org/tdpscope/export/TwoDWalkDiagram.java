@@ -1,0 +1,158 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.export;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.tdpscope.sim.mmu.GuestPte;
+import org.tdpscope.sim.mmu.MemRef;
+import org.tdpscope.sim.mmu.Spte;
+import org.tdpscope.sim.mmu.TwoDResult;
+
+/**
+ * A two-dimensional walk as the guest × EPT grid of the textbooks: one row per guest page-table
+ * level (the guest table's gpa translated through EPT, then the guest entry read) plus a last row
+ * for the data's gpa; one column per EPT level plus the guest-entry (or data) access. Each cell is
+ * numbered in reference order (1…24 for 4×4 levels, 1…35 for 5×5) and shows its gpa, hpa and the
+ * entry it read. A walk that ends early (a huge guest or EPT page, a fault) has fewer cells; the
+ * others stay empty.
+ */
+public final class TwoDWalkDiagram {
+
+    static final int LEFT = 120;
+    static final int TOP = 104;
+    static final int CELL_W = 208;
+    static final int CELL_H = 86;
+    static final int GAP = 8;
+    static final int CHARS = 29;
+
+    private TwoDWalkDiagram() {
+    }
+
+    public static String svg(String title, String vcpu, TwoDResult walk, Theme theme) {
+        return SvgRenderer.render(layout(title, vcpu, walk, theme));
+    }
+
+    public static Scene layout(String title, String vcpu, TwoDResult walk, Theme theme) {
+        List<MemRef> refs = walk.refs();
+        int guestLevels = 0;
+        int eptLevels = 0;
+        for (MemRef r : refs) {
+            guestLevels = Math.max(guestLevels, r.guestLevel());
+            eptLevels = Math.max(eptLevels, r.eptLevel());
+        }
+        guestLevels = Math.max(guestLevels, 1);
+        eptLevels = Math.max(eptLevels, 1);
+        int rows = guestLevels + 1;
+        int cols = eptLevels + 1;
+        int width = Math.max(LEFT + cols * (CELL_W + GAP) + 16, title.length() * 11 + 32);
+        int height = TOP + rows * (CELL_H + GAP) + 70;
+        Scene s = new Scene(width, height, title + " — 2-D walk of " + vcpu, theme.background);
+        s.text(16, 28, title, 18, theme.text, null, true);
+        s.text(16, 50, vcpu + ": " + walk + (walk.ok() && walk.pageSize() > 0 ? ", page " + size(walk.pageSize())
+                : ""), 13, walk.ok() ? theme.muted : theme.violation, null, false);
+        // column heads
+        for (int c = 0; c < cols; c++) {
+            int x = LEFT + c * (CELL_W + GAP) + CELL_W / 2;
+            String head = c < eptLevels ? "EPT L" + (eptLevels - c) : "guest entry / data";
+            s.text(x, TOP - 12, head, 13, theme.text, "middle", true);
+        }
+        for (int r = 0; r < rows; r++) {
+            int y = TOP + r * (CELL_H + GAP) + CELL_H / 2;
+            String head = r < guestLevels ? "guest L" + (guestLevels - r) : "data";
+            s.text(16, y + 5, head, 13, theme.text, null, true);
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                s.rect(null, LEFT + c * (CELL_W + GAP), TOP + r * (CELL_H + GAP), CELL_W, CELL_H, 6,
+                        theme.background, theme.unlinkedStroke, 1, "3 3");
+            }
+        }
+        for (int i = 0; i < refs.size(); i++) {
+            MemRef m = refs.get(i);
+            int row = m.guestLevel() > 0 ? guestLevels - m.guestLevel() : guestLevels;
+            int col = m.eptLevel() > 0 ? eptLevels - m.eptLevel() : eptLevels;
+            int x = LEFT + col * (CELL_W + GAP);
+            int y = TOP + row * (CELL_H + GAP);
+            boolean last = i == refs.size() - 1;
+            boolean failed = last && !walk.ok();
+            String fill = m.eptLevel() > 0 ? theme.validFill : m.guestLevel() > 0 ? theme.invalidFill
+                    : theme.unlinkedFill;
+            String stroke = failed ? theme.violation
+                    : m.eptLevel() > 0 ? theme.validStroke : m.guestLevel() > 0 ? theme.invalidStroke
+                            : theme.unlinkedStroke;
+            s.rect("ref-" + m.index(), x, y, CELL_W, CELL_H, 6, fill, stroke, failed ? 3 : 1, null);
+            s.text(x + 10, y + 24, Integer.toString(m.index()), 20, theme.text, null, true);
+            s.text(x + CELL_W - 8, y + 18, m.eptLevel() > 0 ? "EPT L" + m.eptLevel()
+                    : m.guestLevel() > 0 ? "gPTE L" + m.guestLevel() : "data", 10, theme.muted, "end", false);
+            s.text(x + 50, y + 18, "gpa 0x" + Long.toHexString(m.gpa()), 11, theme.text, null, false);
+            s.text(x + 50, y + 32, "hpa 0x" + Long.toHexString(m.hpa()), 11, theme.text, null, false);
+            String what = m.eptLevel() > 0 ? Spte.describe(m.value(), m.eptLevel())
+                    : m.guestLevel() > 0 ? GuestPte.describe(m.value(), m.guestLevel())
+                            : "value 0x" + Long.toHexString(m.value());
+            int ty = y + 50;
+            for (String line : wrap(what, CHARS, 2)) {
+                s.text(x + 10, ty, line, 11, theme.muted, null, false);
+                ty += 14;
+            }
+        }
+        int y = TOP + rows * (CELL_H + GAP) + 18;
+        s.text(16, y, refs.size() + " memory references" + (walk.ok() ? "" : "; the walk stopped: " + walk.reason()),
+                12, walk.ok() ? theme.text : theme.violation, null, true);
+        int x = 16;
+        y += 24;
+        s.rect(null, x, y - 10, 22, 12, 3, theme.validFill, theme.validStroke, 1, null);
+        s.text(x + 28, y, "EPT entry read", 11, theme.muted, null, false);
+        x += 140;
+        s.rect(null, x, y - 10, 22, 12, 3, theme.invalidFill, theme.invalidStroke, 1, null);
+        s.text(x + 28, y, "guest entry read", 11, theme.muted, null, false);
+        x += 150;
+        s.rect(null, x, y - 10, 22, 12, 3, theme.unlinkedFill, theme.unlinkedStroke, 1, null);
+        s.text(x + 28, y, "data access", 11, theme.muted, null, false);
+        x += 120;
+        s.rect(null, x, y - 10, 22, 12, 3, theme.background, theme.unlinkedStroke, 1, "3 3");
+        s.text(x + 28, y, "not referenced", 11, theme.muted, null, false);
+        return s;
+    }
+
+    private static String size(int bytes) {
+        if (bytes >= 1 << 30) {
+            return (bytes >>> 30) + "G";
+        }
+        return bytes >= 1 << 20 ? (bytes >>> 20) + "M" : (bytes >>> 10) + "K";
+    }
+
+    /** Splits at spaces into at most {@code lines} lines of {@code max} characters, the last cut with "…". */
+    static List<String> wrap(String text, int max, int lines) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (cur.length() > 0 && cur.length() + 1 + word.length() > max) {
+                out.add(cur.toString());
+                cur.setLength(0);
+            }
+            if (cur.length() > 0) {
+                cur.append(' ');
+            }
+            cur.append(word);
+        }
+        if (cur.length() > 0) {
+            out.add(cur.toString());
+        }
+        if (out.size() > lines) {
+            List<String> cut = new ArrayList<>(out.subList(0, lines));
+            String l = cut.get(lines - 1);
+            cut.set(lines - 1, (l.length() > max - 1 ? l.substring(0, max - 1) : l) + "…");
+            return cut;
+        }
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i).length() > max) {
+                out.set(i, out.get(i).substring(0, max - 1) + "…");
+            }
+        }
+        return out;
+    }
+}
