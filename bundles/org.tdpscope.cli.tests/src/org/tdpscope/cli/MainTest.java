@@ -144,6 +144,25 @@ class MainTest {
     }
 
     @Test
+    void exploreFindsTerminatesStaleSpteAndReplaysIt(@TempDir Path dir) throws IOException {
+        Outcome o = tdpscope("explore", EXAMPLES.resolve("stale-spte-fifo.tdp").toString(), "--policy", "terminate");
+        assertEquals(1, o.code(), o.out() + o.err());
+        assertTrue(o.out().contains("BAD") && o.out().contains("missed-root"), o.out());
+        // The printed counterexample is a schedule block a user can paste back: it replays to the violation.
+        String schedule = o.out().substring(o.out().indexOf("paste into a schedule block):") + 30).lines()
+                .takeWhile(l -> l.startsWith("    ")).map(String::trim).reduce("", (x, y) -> x + y + "\n");
+        String text = Files.readString(EXAMPLES.resolve("stale-spte-fifo.tdp"));
+        int start = text.indexOf("schedule {");
+        int end = text.indexOf('}', start);
+        String replay = text.substring(0, start) + "schedule {\n" + schedule + "}" + text.substring(end + 1);
+        replay = replay.substring(0, replay.indexOf("expect {")) + "expect { violation missed-root }\n}\n";
+        Path file = dir.resolve("replay.tdp");
+        Files.writeString(file, replay);
+        Outcome r = tdpscope("run", file.toString(), "--policy", "terminate", "--quiet");
+        assertEquals(0, r.code(), replay + "\n" + r.out() + r.err());
+    }
+
+    @Test
     void helpAndPerPolicyNames() {
         assertEquals(0, tdpscope("help").code());
         assertEquals(Path.of("o/t.fifo.jsonl"), Main.perPolicy(Path.of("o/t.jsonl"), org.tdpscope.sim.Policy.FIFO, 4));

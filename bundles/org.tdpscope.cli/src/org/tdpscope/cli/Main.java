@@ -13,8 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
 
 import org.tdpscope.dsl.api.Diagnostic;
 import org.tdpscope.dsl.api.Expectation;
@@ -38,8 +39,13 @@ import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RootListSnapshot;
 import org.tdpscope.sim.RunResult;
 import org.tdpscope.sim.Simulation;
+import org.tdpscope.sim.ScheduleStep;
 import org.tdpscope.sim.TraceEvent;
 import org.tdpscope.sim.TraceListener;
+import org.tdpscope.sim.explore.ExploreBounds;
+import org.tdpscope.sim.explore.ExploreResult;
+import org.tdpscope.sim.explore.Explorer;
+import org.tdpscope.sim.explore.Outcome;
 import org.tdpscope.sim.snapshot.SnapshotProjector;
 
 /**
@@ -68,11 +74,17 @@ public final class Main {
                     write diagrams as SVG: the root list (default), the policies side by side, the
                     run's timeline, each vCPU's last 2-D walk, the TDP page tables of a gfn range
                     (--gfn, default all), the root list animated over the run
+              explore FILE [--policy P|all] [--depth N] [--yields N] [--max-visits N] [--repeat T,...]
+                       [--workers N] [--expectations]
+                    run every interleaving of the scenario's threads (its schedule is ignored), check the
+                    invariants (and with --expectations the expect block) in each, list the distinct
+                    outcomes and a shortest counterexample schedule for each bad one
               lsp   start the language server on stdin/stdout
               ide   start the workbench (from the ./tdpscope launcher)
 
             policies: continue, restart, terminate, fifo
-            exit codes: 0 expectations hold, 1 an expectation failed, 2 bad script or arguments
+            exit codes: 0 expectations hold (explore: no bad outcome), 1 an expectation failed (explore: a bad
+            outcome), 2 bad script or arguments
             """;
 
     private final PrintStream out;
@@ -118,6 +130,7 @@ public final class Main {
             case "run" -> run(a);
             case "check" -> check(a);
             case "export" -> export(a);
+            case "explore" -> explore(a);
             case "lsp" -> lsp();
             default -> throw new UsageException("unknown command '" + args[0] + "'");
         };
@@ -489,6 +502,93 @@ public final class Main {
         return OK;
     }
 
+    private int explore(Args a) {
+        String file = a.single("explore");
+        ExploreBounds bounds = ExploreBounds.defaults();
+        bounds = bounds.withMaxDepth(intOption(a, "--depth", bounds.maxDepth()));
+        bounds = bounds.withMaxYields(intOption(a, "--yields", bounds.maxYields()));
+        bounds = bounds.withMaxVisits(intOption(a, "--max-visits", 2_000_000));
+        bounds = bounds.withWorkers(intOption(a, "--workers", bounds.workers()));
+        String repeat = a.option("--repeat");
+        if (repeat != null) {
+            bounds = bounds.withRepeating(repeat.split(","));
+        }
+        boolean expectations = a.flag("--expectations");
+        a.rejectUnknown();
+        LoadedScenario loaded = load(file);
+        if (loaded == null) {
+            return BAD_INPUT;
+        }
+        int result = OK;
+        for (Policy policy : policies(a, loaded)) {
+            Predicate<RunResult> check = !expectations ? null : run -> {
+                for (Expectation x : loaded.expectations()) {
+                    if (x.appliesTo(policy) && !x.check(run).holds()) {
+                        return false;
+                    }
+                }
+                return true;
+            };
+            ExploreResult r;
+            try {
+                r = new Explorer().explore(loaded.scenario(), policy, bounds, check, null);
+            } catch (IllegalArgumentException e) {
+                err.println(file + ":1:1: error: cannot explore: " + e.getMessage());
+                return BAD_INPUT;
+            }
+            ExploreResult.Stats st = r.stats();
+            out.println("== " + loaded.name() + " — every interleaving under " + policy.word());
+            out.printf(Locale.ROOT, "  %,d visits, %,d distinct states in %.1f s (%,.0f states/s); pruned %,d by state"
+                    + " hashing, %,d by sleep sets; %,d runs cut by the bounds%s%n", st.visits(), st.distinctStates(),
+                    st.millis() / 1000.0, st.distinctStatesPerSecond(), st.hashPruned(), st.sleepPruned(),
+                    st.boundCut(), st.truncated() ? " (TRUNCATED: raise --max-visits)" : "");
+            out.printf("  %d distinct outcome(s), %d bad%n", r.outcomes().size(), r.bad().size());
+            for (Outcome o : r.outcomes()) {
+                out.printf(Locale.ROOT, "  %-4s %-9s x%-7d walks %s, final list %s%s%n", o.bad() ? "BAD" : "ok",
+                        o.kind().name().toLowerCase(Locale.ROOT), o.count(), o.walks(), o.finalRoots(),
+                        o.violations().isEmpty() ? "" : ", violations " + o.violations());
+            }
+            for (Outcome o : r.bad()) {
+                out.println("  shortest schedule to " + (o.violations().isEmpty() ? o.kind().name().toLowerCase(Locale.ROOT)
+                        : o.violations().get(0)) + " (" + o.length() + " steps; paste into a schedule block):");
+                for (ScheduleStep step : o.kind() == Outcome.Kind.LIVELOCK ? o.stem() : o.schedule()) {
+                    out.println("    " + scriptOf(step));
+                }
+                if (o.kind() == Outcome.Kind.LIVELOCK) {
+                    out.println("    // then, again and again:");
+                    for (ScheduleStep step : o.cycle()) {
+                        out.println("    " + scriptOf(step));
+                    }
+                }
+                result = FAILED;
+            }
+        }
+        return result;
+    }
+
+    /** A schedule step as the scenario language writes it. */
+    static String scriptOf(ScheduleStep s) {
+        return switch (s.kind()) {
+            case TO_END -> s.thread() + " to end";
+            case UNTIL_YIELD -> s.thread() + " until yield";
+            case OPS -> s.thread() + " " + s.count() + (s.count() == 1 ? " op" : " ops");
+            case ACTION -> s.thread() + " " + s.action().describe();
+            case GRACE_PERIOD -> "grace period";
+        };
+    }
+
+    private static int intOption(Args a, String name, int fallback) {
+        String v = a.option(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " wants a number, not '" + v + "'");
+        }
+    }
+
     private int lsp() {
         org.tdpscope.dsl.ide.TdpLanguageServer.start(System.in, System.out);
         return OK;
@@ -527,7 +627,7 @@ public final class Main {
     /** Tiny argument parser: positional words, {@code --name value} options and {@code --flag}s. */
     static final class Args {
         private static final List<String> VALUED = List.of("--policy", "--trace", "--svg", "--theme", "--step",
-                "--diagram", "--xmi", "--gfn");
+                "--diagram", "--xmi", "--gfn", "--depth", "--yields", "--max-visits", "--repeat", "--workers");
         private final List<String> positional = new ArrayList<>();
         private final java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
         private final java.util.Set<String> used = new java.util.HashSet<>();
