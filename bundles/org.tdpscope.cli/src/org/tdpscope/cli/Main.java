@@ -552,12 +552,12 @@ public final class Main {
                 out.println("  shortest schedule to " + (o.violations().isEmpty() ? o.kind().name().toLowerCase(Locale.ROOT)
                         : o.violations().get(0)) + " (" + o.length() + " steps; paste into a schedule block):");
                 for (ScheduleStep step : o.kind() == Outcome.Kind.LIVELOCK ? o.stem() : o.schedule()) {
-                    out.println("    " + scriptOf(step));
+                    out.println("    " + step.script());
                 }
                 if (o.kind() == Outcome.Kind.LIVELOCK) {
                     out.println("    // then, again and again:");
                     for (ScheduleStep step : o.cycle()) {
-                        out.println("    " + scriptOf(step));
+                        out.println("    " + step.script());
                     }
                 }
                 result = FAILED;
@@ -566,16 +566,6 @@ public final class Main {
         return result;
     }
 
-    /** A schedule step as the scenario language writes it. */
-    static String scriptOf(ScheduleStep s) {
-        return switch (s.kind()) {
-            case TO_END -> s.thread() + " to end";
-            case UNTIL_YIELD -> s.thread() + " until yield";
-            case OPS -> s.thread() + " " + s.count() + (s.count() == 1 ? " op" : " ops");
-            case ACTION -> s.thread() + " " + s.action().describe();
-            case GRACE_PERIOD -> "grace period";
-        };
-    }
 
     private static int intOption(Args a, String name, int fallback) {
         String v = a.option(name);

@@ -48,6 +48,17 @@ public record ScheduleStep(String thread, Kind kind, Op action, int count, int l
         return new ScheduleStep(null, Kind.GRACE_PERIOD, null, 0, 0);
     }
 
+    /** The step as the scenario language writes it, e.g. {@code W until yield} or {@code v0 reload}. */
+    public String script() {
+        return switch (kind) {
+            case TO_END -> thread + " to end";
+            case UNTIL_YIELD -> thread + " until yield";
+            case OPS -> thread + " " + count + (count == 1 ? " op" : " ops");
+            case ACTION -> thread + " " + action.describe();
+            case GRACE_PERIOD -> "grace period";
+        };
+    }
+
     public ScheduleStep at(int sourceLine) {
         return new ScheduleStep(thread, kind, action, count, sourceLine);
     }

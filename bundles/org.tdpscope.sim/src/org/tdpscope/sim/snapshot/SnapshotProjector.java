@@ -299,7 +299,7 @@ public final class SnapshotProjector {
         run.setPolicy(policy(kvm.policy()));
         if (simulation.scenario().schedule != null) {
             for (ScheduleStep s : simulation.scenario().schedule) {
-                run.getSchedule().add(describe(s));
+                run.getSchedule().add(s.script());
             }
         }
         run.setSteps(kvm.step());
@@ -326,17 +326,6 @@ public final class SnapshotProjector {
         }
         run.setFinalSnapshot(machine());
         return run;
-    }
-
-    /** A schedule step as the scenario language writes it. */
-    public static String describe(ScheduleStep s) {
-        return switch (s.kind()) {
-            case TO_END -> s.thread() + " to end";
-            case UNTIL_YIELD -> s.thread() + " until yield";
-            case OPS -> s.thread() + " " + s.count() + (s.count() == 1 ? " op" : " ops");
-            case ACTION -> s.thread() + " " + s.action().describe();
-            case GRACE_PERIOD -> "grace period";
-        };
     }
 
     public static Policy policy(org.tdpscope.sim.Policy p) {
