@@ -176,6 +176,23 @@ class RootsPanelTest {
     }
 
     @Test
+    void exportWritesTheDrawingOnScreen() throws Exception {
+        assertTrue(panel.open(EXAMPLE), panel.statusText());
+        panel.setPolicy(Policy.FIFO);
+        panel.goTo(firstStep("walk.yield", null));
+        Path dir = Files.createTempDirectory("roots-export");
+        Path svg = dir.resolve("roots.svg");
+        Path png = dir.resolve("roots.png");
+        panel.exportTo(svg);
+        panel.exportTo(png);
+        String text = Files.readString(svg);
+        assertTrue(text.startsWith("<?xml") && text.contains("id=\"root-B\""), "the SVG has the root boxes");
+        assertTrue(text.contains("policy fifo · step " + panel.step()), "and says which step it shows");
+        ImageData data = new ImageLoader().load(png.toString())[0];
+        assertEquals(panel.scene().width() * 2, data.width, "PNG at twice the size, from the same drawing");
+    }
+
+    @Test
     void aBadScenarioShowsPositionedErrors() throws Exception {
         Path bad = Files.createTempFile("bad", ".tdp");
         Files.writeString(bad, "scenario \"x\" { vm { memslot 0: gfn 0x0 .. } }");

@@ -20,9 +20,12 @@ import org.eclipse.swt.widgets.Scale;
 import org.tdpscope.dsl.api.Diagnostic;
 import org.tdpscope.dsl.api.LoadedScenario;
 import org.tdpscope.dsl.api.TdpScenarios;
+import org.tdpscope.export.PngRenderer;
 import org.tdpscope.export.RootListDiagram;
 import org.tdpscope.export.Scene;
+import org.tdpscope.export.SvgRenderer;
 import org.tdpscope.export.Theme;
+import org.tdpscope.model.io.AtomicFiles;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RootListSnapshot;
 import org.tdpscope.sim.Simulation;
@@ -144,6 +147,20 @@ public final class RootsPanel extends Composite {
                 + (last == null ? "" : ": " + last.thread() + " " + last.type().id()
                         + (last.root() != null ? " " + last.root() : "")));
         layout(true);
+    }
+
+    /**
+     * Writes the diagram on screen as SVG (and, for a {@code .png} name, as PNG rendered from the same
+     * drawing), all or nothing.
+     */
+    public void exportTo(Path file) throws java.io.IOException {
+        Scene scene = canvas.scene();
+        if (scene == null) {
+            throw new java.io.IOException("nothing to export: open a scenario first");
+        }
+        byte[] bytes = file.getFileName().toString().endsWith(".png") ? PngRenderer.png(scene, 2)
+                : SvgRenderer.render(scene).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        AtomicFiles.write(file, out -> out.write(bytes));
     }
 
     public long step() {
