@@ -47,6 +47,13 @@ public final class Scene {
         this.background = background;
     }
 
+    /** A scene that only says something, e.g. why a view has no diagram to show. */
+    public static Scene message(String text, Theme theme) {
+        Scene s = new Scene(Math.max(320, text.length() * 8 + 32), 48, text, theme.background);
+        s.text(16, 30, text, 13, theme.muted, null, false);
+        return s;
+    }
+
     public int width() {
         return width;
     }

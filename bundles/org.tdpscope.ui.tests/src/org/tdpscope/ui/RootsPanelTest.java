@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.GC;
@@ -190,6 +192,43 @@ class RootsPanelTest {
         assertTrue(text.contains("policy fifo · step " + panel.step()), "and says which step it shows");
         ImageData data = new ImageLoader().load(png.toString())[0];
         assertEquals(panel.scene().width() * 2, data.width, "PNG at twice the size, from the same drawing");
+    }
+
+    @Test
+    void followingViewsDrawTheirDiagramsAtTheCurrentStep() throws Exception {
+        List<Long> seen = new ArrayList<>();
+        java.util.function.Consumer<RootsPanel> listener = p -> seen.add(p.step());
+        RunSelection.listen(listener);
+        try {
+            assertTrue(panel.open(EXAMPLE), panel.statusText());
+            panel.setPolicy(Policy.TERMINATE);
+            long yielded = firstStep("walk.yield", null);
+            panel.goTo(yielded);
+            assertEquals(yielded, seen.get(seen.size() - 1), "the views hear of each step");
+            Scene timeline = TimelineView.scene(panel);
+            assertTrue(texts(timeline).contains("W"), "a lane for the walker");
+            assertTrue(texts(timeline).contains("yield B"), "the yield is marked: " + texts(timeline));
+            assertTrue(texts(TimelineView.scene(panel)).stream().noneMatch(t -> t.startsWith("free ")),
+                    "nothing after the current step is drawn");
+            Scene tables = PageTablesView.scene(panel);
+            assertTrue(texts(tables).stream().anyMatch(t -> t.contains("B")), "root B's tree: " + texts(tables));
+            Scene walk = WalkView.scene(panel);
+            assertTrue(texts(walk).get(0).startsWith("no vCPU has made a guest access"), "the seed makes no 2-D walk");
+            panel.goTo(0);
+            assertEquals("step 0: nothing has happened yet", texts(TimelineView.scene(panel)).get(0));
+        } finally {
+            RunSelection.unlisten(listener);
+        }
+    }
+
+    private static List<String> texts(Scene scene) {
+        List<String> out = new ArrayList<>();
+        for (Scene.Shape s : scene.shapes()) {
+            if (s instanceof Scene.Text t) {
+                out.add(t.text());
+            }
+        }
+        return out;
     }
 
     @Test

@@ -47,6 +47,7 @@ public final class RootsPanel extends Composite {
     private Policy policy = Policy.CONTINUE;
     private List<TraceEvent> events = List.of();
     private long step;
+    private Simulation atStep;
 
     public RootsPanel(Composite parent, int style) {
         super(parent, style);
@@ -133,7 +134,11 @@ public final class RootsPanel extends Composite {
             return;
         }
         step = target;
-        RootListSnapshot snap = RootListSnapshot.at(loaded.scenario(), policy, target);
+        TraceEvent[] last = new TraceEvent[1];
+        Simulation sim = new Simulation(loaded.scenario(), policy, e -> last[0] = e);
+        sim.runTo(target);
+        atStep = sim;
+        RootListSnapshot snap = RootListSnapshot.of(sim, last[0]);
         List<TraceEvent> violations = new ArrayList<>();
         for (TraceEvent e : events) {
             if (e.step() <= target && e.invariant() != null) {
@@ -142,11 +147,22 @@ public final class RootsPanel extends Composite {
         }
         canvas.setScene(RootListDiagram.layout(loaded.name(), snap, violations, Theme.LIGHT));
         scale.setSelection((int) target);
-        TraceEvent last = target > 0 && target <= events.size() ? events.get((int) target - 1) : null;
+        TraceEvent shown = target > 0 && target <= events.size() ? events.get((int) target - 1) : null;
         status.setText("step " + target + " / " + events.size()
-                + (last == null ? "" : ": " + last.thread() + " " + last.type().id()
-                        + (last.root() != null ? " " + last.root() : "")));
+                + (shown == null ? "" : ": " + shown.thread() + " " + shown.type().id()
+                        + (shown.root() != null ? " " + shown.root() : "")));
         layout(true);
+        RunSelection.changed(this);
+    }
+
+    /** The scenario's name, or null before one is open. */
+    public String scenarioName() {
+        return loaded == null ? null : loaded.name();
+    }
+
+    /** The simulation replayed to the current step (for the other views), or null. */
+    public Simulation simulationAtStep() {
+        return atStep;
     }
 
     /**

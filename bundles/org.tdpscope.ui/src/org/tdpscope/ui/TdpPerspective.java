@@ -4,6 +4,7 @@
  *******************************************************************************/
 package org.tdpscope.ui;
 
+import org.eclipse.ui.IFolderLayout;
 import org.eclipse.ui.IPageLayout;
 import org.eclipse.ui.IPerspectiveFactory;
 
@@ -19,5 +20,10 @@ public final class TdpPerspective implements IPerspectiveFactory {
         layout.addView(IPageLayout.ID_OUTLINE, IPageLayout.LEFT, 0.18f, editor);
         layout.addView(RootsView.ID, IPageLayout.RIGHT, 0.45f, editor);
         layout.addView(IPageLayout.ID_PROBLEM_VIEW, IPageLayout.BOTTOM, 0.75f, editor);
+        // Below the Roots view, the views that follow its run and step.
+        IFolderLayout below = layout.createFolder("org.tdpscope.ui.below", IPageLayout.BOTTOM, 0.55f, RootsView.ID);
+        below.addView(TimelineView.ID);
+        below.addView(WalkView.ID);
+        below.addView(PageTablesView.ID);
     }
 }

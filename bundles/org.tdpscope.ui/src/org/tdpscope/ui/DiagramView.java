@@ -1,0 +1,63 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.ui;
+
+import java.util.function.Consumer;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.ScrolledComposite;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.ui.part.ViewPart;
+import org.tdpscope.export.Scene;
+import org.tdpscope.export.Theme;
+
+/**
+ * A view that draws one export diagram of the run and step the Roots view shows: the view holds no
+ * simulation logic, the diagram comes from the export bundle as a {@link Scene}.
+ */
+public abstract class DiagramView extends ViewPart {
+
+    private SceneCanvas canvas;
+    private final Consumer<RootsPanel> follow = this::show;
+
+    /** The diagram for the panel's current run and step; a hint scene when there is nothing to draw. */
+    protected abstract Scene diagram(RootsPanel panel);
+
+    @Override
+    public void createPartControl(Composite parent) {
+        ScrolledComposite scroll = new ScrolledComposite(parent, SWT.H_SCROLL | SWT.V_SCROLL);
+        canvas = new SceneCanvas(scroll, SWT.NONE);
+        scroll.setContent(canvas);
+        scroll.setExpandHorizontal(true);
+        scroll.setExpandVertical(true);
+        canvas.addListener(SWT.Resize, e -> scroll.setMinSize(canvas.computeSize(SWT.DEFAULT, SWT.DEFAULT)));
+        RunSelection.listen(follow);
+    }
+
+    private void show(RootsPanel panel) {
+        if (canvas == null || canvas.isDisposed() || panel.simulationAtStep() == null) {
+            return;
+        }
+        canvas.setScene(diagram(panel));
+        canvas.getParent().layout(true);
+        ((ScrolledComposite) canvas.getParent()).setMinSize(canvas.computeSize(SWT.DEFAULT, SWT.DEFAULT));
+    }
+
+    /** A one-line scene that says why there is no diagram. */
+    protected static Scene hint(String text) {
+        return Scene.message(text, Theme.LIGHT);
+    }
+
+    @Override
+    public void setFocus() {
+        canvas.setFocus();
+    }
+
+    @Override
+    public void dispose() {
+        RunSelection.unlisten(follow);
+        super.dispose();
+    }
+}
