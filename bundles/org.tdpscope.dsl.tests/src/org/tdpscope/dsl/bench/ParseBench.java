@@ -12,20 +12,14 @@ package org.tdpscope.dsl.bench;
  *     org.tdpscope.dsl.bench.ParseBench [LINES [RUNS]]      (defaults 10000 and 9; --print writes the script to stdout)
  */
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
-import org.eclipse.emf.common.util.URI;
 import org.eclipse.emf.ecore.util.EcoreUtil;
 import org.eclipse.xtext.resource.XtextResource;
-import org.eclipse.xtext.resource.XtextResourceSet;
 import org.eclipse.xtext.util.CancelIndicator;
 import org.eclipse.xtext.validation.CheckMode;
 import org.eclipse.xtext.validation.IResourceValidator;
@@ -137,16 +131,6 @@ public final class ParseBench {
         return runs % 2 == 1 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
     }
 
-    private static XtextResource parse(Injector injector, String text) throws IOException {
-        XtextResourceSet rs = injector.getInstance(XtextResourceSet.class);
-        XtextResource r = injector.getInstance(XtextResource.class);
-        r.setURI(URI.createURI("inmemory:/bench.tdp"));
-        rs.getResources().add(r);
-        r.load(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
-                Map.of(XtextResource.OPTION_ENCODING, "UTF-8"));
-        return r;
-    }
-
     private static List<Issue> validate(Injector injector, XtextResource r, CheckMode mode) {
         return injector.getInstance(IResourceValidator.class).validate(r, mode, CancelIndicator.NullImpl);
     }
@@ -182,12 +166,12 @@ public final class ParseBench {
         // warm up every path before measuring
         for (int i = 0; i < 10; i++) {
             api.load(text, "bench.tdp");
-            validate(injector, parse(injector, text), CheckMode.FAST_ONLY);
+            validate(injector, api.parse(text), CheckMode.FAST_ONLY);
         }
         double load = median(runs, () -> api.load(text, "bench.tdp"));
-        double parse = median(runs, () -> EcoreUtil.resolveAll(parse(injector, text)));
-        double parseFast = median(runs, () -> validate(injector, parse(injector, text), CheckMode.FAST_ONLY));
-        double parseAll = median(runs, () -> validate(injector, parse(injector, text), CheckMode.ALL));
+        double parse = median(runs, () -> EcoreUtil.resolveAll(api.parse(text)));
+        double parseFast = median(runs, () -> validate(injector, api.parse(text), CheckMode.FAST_ONLY));
+        double parseAll = median(runs, () -> validate(injector, api.parse(text), CheckMode.ALL));
         PrintStream out = System.out;
         out.printf(Locale.ROOT, "script: %,d lines, %,d characters; %d policies; %d/%d expectation checks hold%n",
                 actual, text.length(), first.policies().size(), held, checked);

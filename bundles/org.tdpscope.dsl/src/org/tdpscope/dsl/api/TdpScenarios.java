@@ -114,7 +114,8 @@ public final class TdpScenarios {
         }
     }
 
-    private XtextResource parse(String text) throws IOException {
+    /** Parses only (no validation), as {@link #load} does first; for benchmarks and tools. */
+    public XtextResource parse(String text) throws IOException {
         XtextResourceSet rs = injector.getInstance(XtextResourceSet.class);
         XtextResource r = injector.getInstance(XtextResource.class);
         r.setURI(URI.createURI("inmemory:/scenario.tdp"));
