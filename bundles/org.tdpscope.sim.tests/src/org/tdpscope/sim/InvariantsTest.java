@@ -47,7 +47,7 @@ class InvariantsTest {
     }
 
     /** A walker W yields in B; fast zap Z runs; v1 reloads (dropping B's last other reference). */
-    private static Scenario walkerYieldsDuringFastZap(Variants walker) {
+    static Scenario walkerYieldsDuringFastZap(Variants walker) {
         Scenario s = twoRoots();
         s.thread("W", ThreadKind.WALKER, walk(SpteOp.WRPROT, 0, 0x100, YieldSpec.afterGfn(0x10).inRoot("B"), walker));
         s.thread("Z", ThreadKind.INVALIDATOR, new Op.FastZap(true, YieldSpec.NEVER));
@@ -157,7 +157,7 @@ class InvariantsTest {
     }
 
     /** W yields in every root; each time, a fast zap invalidates everything and v0 builds a new root. */
-    private static Scenario invalidationStorm(int rounds) {
+    static Scenario invalidationStorm(int rounds) {
         Scenario s = base();
         s.vcpu("v0", RootRole.DEFAULT);
         s.thread("v0", ThreadKind.VCPU, new Op.LoadRoot(), write(0x10), write(0x20));

@@ -21,6 +21,9 @@ interface Activity {
 
     Status step(Kvm kvm);
 
+    /** This activity, mid-way, in a forked simulation (roots, vCPUs and iterators mapped to the fork's). */
+    Activity copy(Fork f);
+
     /** What the thread is doing, for step tables and views (e.g. "write-protect in root B at gfn 0x10"). */
     String where();
 }

@@ -40,6 +40,15 @@ final class InvalidatorActivity implements Activity {
         }
     }
 
+    @Override
+    public InvalidatorActivity copy(Fork f) {
+        InvalidatorActivity c = new InvalidatorActivity(op);
+        c.phase = phase;
+        c.invalidated.addAll(f.roots(invalidated));
+        c.walk = walk == null ? null : walk.copy(f);
+        return c;
+    }
+
     RootWalk walk() {
         return walk;
     }

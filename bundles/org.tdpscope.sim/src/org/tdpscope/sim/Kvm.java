@@ -41,16 +41,16 @@ public final class Kvm implements SpteObserver {
     }
 
     final Policy policy;
-    final HostMemory mem = new HostMemory();
-    final Memslots slots = new Memslots(mem);
+    final HostMemory mem;
+    final Memslots slots;
     final TdpMmu mmu;
-    final RootList roots = new RootList("tdp_mmu_roots");
+    final RootList roots;
     /** Invalid roots taken off {@link #roots} under policies that delist them. */
-    final RootList invalidRoots = new RootList("invalid_roots");
+    final RootList invalidRoots;
     final List<Root> allRoots = new ArrayList<>();
     private final Map<Long, Root> rootByHpfn = new HashMap<>();
     private Root lastSpteRoot;
-    final MmuLock mmuLock = new MmuLock();
+    final MmuLock mmuLock;
     String slotsLockOwner;
     long mmuValidGen;
     /** call_rcu queue: roots whose last reference is gone, freed at the next grace period. */
@@ -70,7 +70,45 @@ public final class Kvm implements SpteObserver {
     Kvm(Policy policy, int tdpLevels, boolean accessedDirty, TraceListener listener) {
         this.policy = policy;
         this.listener = listener;
+        this.mem = new HostMemory();
+        this.slots = new Memslots(mem);
         this.mmu = new TdpMmu(mem, slots, tdpLevels, accessedDirty, this);
+        this.roots = new RootList("tdp_mmu_roots");
+        this.invalidRoots = new RootList("invalid_roots");
+        this.mmuLock = new MmuLock();
+    }
+
+    /** The copy of {@code o} in fork {@code f}, reporting to {@code listener} from {@code o}'s step on. */
+    Kvm(Kvm o, Fork f, TraceListener listener) {
+        f.kvm = this;
+        this.policy = o.policy;
+        this.listener = listener;
+        this.mem = o.mem.copy();
+        this.slots = o.slots.copy(mem);
+        this.mmu = o.mmu.copy(mem, slots, this);
+        this.roots = new RootList(o.roots, f);
+        this.invalidRoots = new RootList(o.invalidRoots, f);
+        this.mmuLock = o.mmuLock.copy();
+        allRoots.addAll(f.roots(o.allRoots));
+        for (Root r : allRoots) {
+            rootByHpfn.put(r.hpfn(), r);
+        }
+        f.linkRoots();
+        slotsLockOwner = o.slotsLockOwner;
+        mmuValidGen = o.mmuValidGen;
+        rcuCallbacks.addAll(f.roots(o.rcuCallbacks));
+        for (Map.Entry<Integer, BitSet> e : o.dirtyBitmaps.entrySet()) {
+            dirtyBitmaps.put(e.getKey(), (BitSet) e.getValue().clone());
+        }
+        for (Vcpu v : o.vcpus.values()) {
+            vcpus.put(v.name(), v.copy(f));
+        }
+        violations.addAll(o.violations);
+        lastWalks.putAll(o.lastWalks); // results of finished 2-D walks, never changed afterwards
+        reportedOnce.addAll(o.reportedOnce);
+        step = o.step;
+        stopAfter = o.stopAfter;
+        current = o.current;
     }
 
     void stopAfter(long lastStep) {
@@ -260,7 +298,7 @@ public final class Kvm implements SpteObserver {
             emit(EventType.ROOT_UNLINK, r, "last reference dropped by " + current);
         }
         TdpIter it = mmu.iter(r.hpfn(), 0, maxGfn());
-        mmu.run(it, SpteOp.ZAP, i -> false);
+        mmu.run(it, SpteOp.ZAP, null);
         flushIfPending(it, r);
         rcuCallbacks.add(r);
     }

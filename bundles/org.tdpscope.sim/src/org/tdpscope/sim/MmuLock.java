@@ -16,6 +16,13 @@ public final class MmuLock {
     private final List<String> readers = new ArrayList<>();
     private String writer;
 
+    MmuLock copy() {
+        MmuLock c = new MmuLock();
+        c.readers.addAll(readers);
+        c.writer = writer;
+        return c;
+    }
+
     /** Takes the lock if it is free for this mode; false means the thread would block. */
     boolean tryAcquire(String thread, boolean shared) {
         if (writer != null) {

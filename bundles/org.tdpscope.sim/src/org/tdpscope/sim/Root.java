@@ -60,6 +60,18 @@ public final class Root {
         this.prev = this;
     }
 
+    /** This root's state without its list links (a {@link Fork} fixes them up). */
+    Root copyUnlinked() {
+        Root c = sentinel ? new Root(name) : new Root(id, role, hpfn, createdStep);
+        c.refcount = refcount;
+        c.invalid = invalid;
+        c.state = state;
+        c.freedStep = freedStep;
+        c.leafHash = leafHash;
+        c.lastPutBy = lastPutBy;
+        return c;
+    }
+
     /** A, B, ..., Z, AA, AB, ... in creation order, so traces compare across runs and policies. */
     public static String nameOf(int id) {
         StringBuilder sb = new StringBuilder();

@@ -20,6 +20,11 @@ final class RootList {
         head = new Root(label);
     }
 
+    /** The copy of {@code list} in a fork (its head's links are fixed up with the roots'). */
+    RootList(RootList list, Fork f) {
+        head = f.root(list.head);
+    }
+
     void addHead(Root r) {
         insertAfter(head, r);
     }

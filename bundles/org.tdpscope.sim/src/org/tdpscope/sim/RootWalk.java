@@ -66,6 +66,31 @@ final class RootWalk implements Activity {
         this.fixedRoots = fixedRoots;
     }
 
+    /** After the memory was copied: the iterator re-takes its pages (see {@link TdpIter#unshare}). */
+    void unshareIterator() {
+        if (iter != null) {
+            iter.unshare();
+        }
+    }
+
+    @Override
+    public RootWalk copy(Fork f) {
+        RootWalk c = new RootWalk(label, op, start, end, onlyValid, shared, yieldSpec, variants, stateChange, notifier,
+                fixedRoots == null ? null : f.roots(fixedRoots));
+        c.fixedIndex = fixedIndex;
+        c.phase = phase;
+        c.prev = f.root(prev);
+        c.current = f.root(current);
+        c.iter = iter == null ? null : iter.copy(f.kvm.mmu);
+        c.yieldedOnce = yieldedOnce;
+        c.lastYieldGfn = lastYieldGfn;
+        c.yieldedInPlace = yieldedInPlace;
+        c.restarts = restarts;
+        c.visited.addAll(f.roots(visited));
+        c.validAtStart.addAll(f.roots(List.copyOf(validAtStart)));
+        return c;
+    }
+
     static RootWalk of(Op.Walk w) {
         return new RootWalk(w.describe(), w.spteOp(), w.startGfn(), w.endGfn(), w.onlyValid(), w.shared(), w.yield(),
                 w.variants(), w.stateChange(), w.notifier(), null);
@@ -89,6 +114,8 @@ final class RootWalk implements Activity {
     /** The walk's position for the explorer's state hash: phase, cursor, yield state, roots seen. */
     void fingerprint(Fingerprint f) {
         f.add(phase.ordinal()).root(prev).root(current);
+        // where an unlinked root's stale next pointer leads is where this walk goes on (RCU list semantics)
+        f.root(offList(prev)).root(offList(current));
         f.add(iter == null ? -1 : iter.nextLastLevelGfn()).add(iter == null ? -1 : iter.yieldedGfn());
         f.add(yieldedOnce).add(lastYieldGfn).add(yieldedInPlace);
         if (!f.symmetric()) {
@@ -98,6 +125,10 @@ final class RootWalk implements Activity {
         if (fixedRoots != null) {
             f.add(fixedIndex).roots(fixedRoots.subList(fixedIndex, fixedRoots.size()));
         }
+    }
+
+    private static Root offList(Root r) {
+        return r == null || r.state == Root.State.LISTED ? null : r.next;
     }
 
     @Override

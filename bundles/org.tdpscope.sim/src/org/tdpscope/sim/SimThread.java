@@ -29,6 +29,42 @@ public final class SimThread {
         this.vcpu = vcpu;
     }
 
+    /** After the memory was copied (forked): a walk in progress re-takes the table pages its iterator holds. */
+    void unshareIterators() {
+        if (current instanceof RootWalk w) {
+            w.unshareIterator();
+        } else if (current instanceof InvalidatorActivity a && a.walk() != null) {
+            a.walk().unshareIterator();
+        }
+    }
+
+    private SimThread(SimThread o, Vcpu vcpu) {
+        this.name = o.name;
+        this.kind = o.kind;
+        this.ops = o.ops; // immutable
+        this.vcpu = vcpu;
+    }
+
+    /** This thread in a fork: same program and position, its activity copied into the fork. */
+    SimThread copy(Fork f) {
+        SimThread c = new SimThread(this, f.vcpu(vcpu));
+        c.pc = pc;
+        c.current = current == null ? null : current.copy(f);
+        c.lastStatus = lastStatus;
+        for (List<String> w : walks) {
+            c.walks.add(new ArrayList<>(w));
+        }
+        // the walk whose visits the last entry of walks records, if it is still going on
+        if (walkOwner != null) {
+            if (current == walkOwner) {
+                c.walkOwner = (RootWalk) c.current;
+            } else if (current instanceof InvalidatorActivity a && a.walk() == walkOwner) {
+                c.walkOwner = ((InvalidatorActivity) c.current).walk();
+            }
+        }
+        return c;
+    }
+
     public String name() {
         return name;
     }

@@ -37,6 +37,31 @@ public final class Simulation {
         this.hasAccessOps = hasAccessOps();
     }
 
+    /** A copy for {@link #fork}: the same scenario and policy, state copied. */
+    private Simulation(Simulation o, TraceListener listener) {
+        this.scenario = o.scenario;
+        this.policy = o.policy;
+        this.started = o.started;
+        this.hasAccessOps = o.hasAccessOps;
+        this.nextUnit = o.nextUnit; // a fork taken at a boundary goes on from there (never the boundary callback)
+        Fork f = new Fork();
+        this.kvm = new Kvm(o.kvm, f, listener);
+        for (SimThread t : o.threads.values()) {
+            threads.put(t.name(), t.copy(f));
+            t.unshareIterators(); // the original's memory is copy-on-write from now on too
+        }
+    }
+
+    /**
+     * An independent copy of this simulation as it stands between steps (after {@link #start} and
+     * any {@link #stepOnce}s): stepping either one never affects the other, and both produce the
+     * same events from here on. The copy reports its events to {@code listener}. This is what lets
+     * the explorer branch without replaying a path, and stepping back start from a checkpoint.
+     */
+    public Simulation fork(TraceListener listener) {
+        return new Simulation(this, listener);
+    }
+
     public Kvm kvm() {
         return kvm;
     }
@@ -68,36 +93,86 @@ public final class Simulation {
      * right after that event: views replay to a step this way.
      */
     public RunResult runTo(long lastStep) {
+        return runTo(lastStep, null);
+    }
+
+    /** {@link #runTo(long)}, showing {@code boundary} every boundary between units (see {@link Replay}). */
+    RunResult runTo(long lastStep, UnitBoundary boundary) {
         if (started) {
             throw new IllegalStateException("a Simulation runs once; make a new one to replay");
         }
         started = true;
         kvm.stopAfter(lastStep);
-        ScheduleException error = null;
-        boolean complete = false;
         try {
             setUp();
-            if (scenario.schedule != null) {
-                for (ScheduleStep s : scenario.schedule) {
+        } catch (ScheduleException e) {
+            return new RunResult(this, false, e);
+        } catch (Kvm.StepLimitReached e) {
+            return new RunResult(this, false, null);
+        }
+        return continueRun(boundary);
+    }
+
+    /**
+     * The run's units, in order: each step of the schedule, then each thread run to its end; an RCU
+     * grace period follows each. {@code nextUnit} is where a run (or a fork taken between units) goes on.
+     */
+    private int nextUnit;
+
+    /** Seen at every boundary between units of a run, before the next unit starts. */
+    interface UnitBoundary {
+        void before(Simulation sim);
+    }
+
+    /** Sees the boundaries of the run going on now (null: nobody). */
+    private UnitBoundary boundary;
+
+    /**
+     * Runs the remaining units; {@code boundary} (may be null) sees each boundary, and the points between a
+     * thread's steps while it runs to its end (resuming there just goes on running it to its end).
+     */
+    RunResult continueRun(UnitBoundary boundary) {
+        this.boundary = boundary;
+        ScheduleException error = null;
+        boolean complete = false;
+        List<ScheduleStep> schedule = scenario.schedule == null ? List.of() : scenario.schedule;
+        List<SimThread> order = List.copyOf(threads.values());
+        try {
+            while (nextUnit < schedule.size() + order.size()) {
+                if (boundary != null) {
+                    boundary.before(this);
+                }
+                if (nextUnit < schedule.size()) {
+                    ScheduleStep s = schedule.get(nextUnit);
                     try {
                         take(s);
                     } catch (ScheduleException e) {
                         throw e.at(s.line());
                     }
-                    kvm.gracePeriod();
+                } else {
+                    runToEnd(order.get(nextUnit - schedule.size()), 0);
                 }
-            }
-            for (SimThread t : threads.values()) {
-                runToEnd(t, 0);
                 kvm.gracePeriod();
+                nextUnit++;
             }
             complete = true;
         } catch (ScheduleException e) {
             error = e;
         } catch (Kvm.StepLimitReached e) {
             // stopped where the caller asked
+        } finally {
+            this.boundary = null;
         }
         return new RunResult(this, complete, error);
+    }
+
+    /**
+     * Goes on with a run forked between two units ({@link Replay}'s checkpoints) until {@code lastStep}
+     * events have happened in all, or the end.
+     */
+    RunResult resumeTo(long lastStep) {
+        kvm.stopAfter(lastStep);
+        return continueRun(null);
     }
 
     private void setUp() {
@@ -202,6 +277,9 @@ public final class Simulation {
 
     private void runToEnd(SimThread t, int line) {
         while (!t.finished()) {
+            if (boundary != null) {
+                boundary.before(this);
+            }
             checkBlocked(t, t.step(kvm), line);
         }
     }

@@ -23,6 +23,20 @@ public final class Vcpu {
         this.regs = regs;
     }
 
+    /** This vCPU in a fork: registers copied, its root mapped to the copy's. */
+    Vcpu copy(Fork f) {
+        CpuRegs r = new CpuRegs();
+        r.cr0 = regs.cr0;
+        r.cr3 = regs.cr3;
+        r.cr4 = regs.cr4;
+        r.efer = regs.efer;
+        Vcpu c = new Vcpu(name, role, r);
+        c.root = f.root(root);
+        c.reloadRequested = reloadRequested;
+        c.faultVariants = faultVariants;
+        return c;
+    }
+
     public String name() {
         return name;
     }

@@ -29,6 +29,11 @@ final class VcpuActivity implements Activity {
     }
 
     @Override
+    public VcpuActivity copy(Fork f) {
+        return new VcpuActivity(f.vcpu(vcpu), op);
+    }
+
+    @Override
     public String where() {
         return op.describe();
     }

@@ -114,9 +114,9 @@ public final class ExploreBench {
         ExploreResult.Stats st = r.stats();
         System.out.printf(Locale.ROOT,
                 "   %s: %,10d visits %,9d distinct states %,8d ms %,9.0f distinct states/s %,9.0f visits/s"
-                        + " (%,d replays, %,d sim steps, %d tasks%s)%n",
+                        + " (%,d forks, %,d sim steps, %d tasks%s)%n",
                 label, st.visits(), st.distinctStates(), st.millis(), st.distinctStatesPerSecond(),
-                st.visits() * 1000.0 / Math.max(1, st.millis()), st.replays(), st.steps(), st.tasks(),
+                st.visits() * 1000.0 / Math.max(1, st.millis()), st.forks(), st.steps(), st.tasks(),
                 st.truncated() ? ", TRUNCATED" : "");
         return r;
     }

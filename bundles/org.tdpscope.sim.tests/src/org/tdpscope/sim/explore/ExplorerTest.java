@@ -19,6 +19,7 @@ import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RootRole;
 import org.tdpscope.sim.RunResult;
 import org.tdpscope.sim.Scenario;
+import org.tdpscope.sim.ScheduleStep;
 import org.tdpscope.sim.Scenario.ThreadKind;
 import org.tdpscope.sim.Simulation;
 import org.tdpscope.sim.TraceEvent;
@@ -195,6 +196,39 @@ class ExplorerTest {
         assertEquals(lengths(reduced), lengths(again));
         assertEquals(reduced.stats().distinctStates(), again.stats().distinctStates());
         assertTrue(reduced.stats().visits() < full.stats().visits(), reduced.stats() + " vs " + full.stats());
+        // the workers share their visited states, yet report what one worker alone does: counts, counterexamples
+        ExploreResult alone = explore(s, Policy.CONTINUE, b.withWorkers(1));
+        assertEquals(lengths(alone), lengths(reduced));
+        assertEquals(alone.stats().distinctStates(), reduced.stats().distinctStates());
+        assertEquals(full.stats().distinctStates(), reduced.stats().distinctStates());
+    }
+
+    /** An invalidator that would fast-zap forever, bounded to two invalidations per interleaving. */
+    @Test
+    void invalidationBound() {
+        Scenario s = base(true);
+        s.vcpu("v0", RootRole.DEFAULT);
+        s.thread("v0", ThreadKind.VCPU, new Op.LoadRoot(), write(0x10));
+        s.thread("Z", ThreadKind.INVALIDATOR, new Op.FastZap(true, YieldSpec.NEVER));
+        ExploreBounds b = ExploreBounds.defaults().withRepeating("Z");
+        long states = 0;
+        for (int n = 0; n <= 2; n++) {
+            ExploreResult r = explore(s, Policy.CONTINUE, b.withMaxInvalidations(n));
+            assertFalse(r.stats().truncated());
+            for (Outcome o : r.outcomes()) {
+                assertEquals(Outcome.Kind.COMPLETE, o.kind(), o.toString());
+                RunResult run = assertReplays(r, o);
+                int zaps = 0;
+                for (ScheduleStep st : o.schedule()) {
+                    zaps += "Z".equals(st.thread()) ? 1 : 0;
+                }
+                assertTrue(zaps <= n, o.schedule().toString());
+                assertTrue(run.complete());
+            }
+            // each invalidation allowed brings states the smaller budget could not reach
+            assertTrue(r.stats().distinctStates() > states, n + ": " + r.stats());
+            states = r.stats().distinctStates();
+        }
     }
 
     @Test

@@ -21,48 +21,69 @@ import java.util.Set;
  * @param workers       worker threads; the tree is split at {@code splitDepth} and the subtrees dealt round-robin,
  *                      so results depend on the bounds only, never on thread timing
  * @param splitDepth    depth at which subtrees are handed to the workers
+ * @param maxInvalidations invalidation operations started per run (see {@link #withMaxInvalidations})
  */
 public record ExploreBounds(int maxDepth, int maxYields, long maxVisits, Set<String> repeating, int unroll,
-        boolean stateHashing, boolean partialOrder, int workers, int splitDepth) {
+        boolean stateHashing, boolean partialOrder, int workers, int splitDepth, int maxInvalidations) {
 
     public ExploreBounds {
         repeating = Set.copyOf(repeating);
-        if (maxDepth < 1 || maxYields < 0 || maxVisits < 1 || unroll < 1 || workers < 1 || splitDepth < 0) {
+        if (maxDepth < 1 || maxYields < 0 || maxVisits < 1 || unroll < 1 || workers < 1 || splitDepth < 0
+                || maxInvalidations < 0) {
             throw new IllegalArgumentException("bad exploration bounds");
         }
     }
 
-    /** Depth 64, 32 yields, 50 M visits per worker, no repeating thread, hashing and POR on, 2 workers split at depth 2. */
+    /**
+     * Depth 64, 32 yields, 50 M visits per worker, no repeating thread, hashing and POR on, 2 workers split at
+     * depth 2, no invalidation bound.
+     */
     public static ExploreBounds defaults() {
-        return new ExploreBounds(64, 32, 50_000_000L, Set.of(), 64, true, true, 2, 2);
+        return new ExploreBounds(64, 32, 50_000_000L, Set.of(), 64, true, true, 2, 2, Integer.MAX_VALUE);
     }
 
     public ExploreBounds withMaxDepth(int d) {
-        return new ExploreBounds(d, maxYields, maxVisits, repeating, unroll, stateHashing, partialOrder, workers, splitDepth);
+        return new ExploreBounds(d, maxYields, maxVisits, repeating, unroll, stateHashing, partialOrder, workers,
+                splitDepth, maxInvalidations);
     }
 
     public ExploreBounds withMaxYields(int y) {
-        return new ExploreBounds(maxDepth, y, maxVisits, repeating, unroll, stateHashing, partialOrder, workers, splitDepth);
+        return new ExploreBounds(maxDepth, y, maxVisits, repeating, unroll, stateHashing, partialOrder, workers,
+                splitDepth, maxInvalidations);
     }
 
     public ExploreBounds withMaxVisits(long v) {
-        return new ExploreBounds(maxDepth, maxYields, v, repeating, unroll, stateHashing, partialOrder, workers, splitDepth);
+        return new ExploreBounds(maxDepth, maxYields, v, repeating, unroll, stateHashing, partialOrder, workers,
+                splitDepth, maxInvalidations);
     }
 
     public ExploreBounds withRepeating(String... threads) {
         return new ExploreBounds(maxDepth, maxYields, maxVisits, Set.of(threads), unroll, stateHashing, partialOrder,
-                workers, splitDepth);
+                workers, splitDepth, maxInvalidations);
     }
 
     public ExploreBounds withReductions(boolean hashing, boolean por) {
-        return new ExploreBounds(maxDepth, maxYields, maxVisits, repeating, unroll, hashing, por, workers, splitDepth);
+        return new ExploreBounds(maxDepth, maxYields, maxVisits, repeating, unroll, hashing, por, workers,
+                splitDepth, maxInvalidations);
     }
 
     public ExploreBounds withWorkers(int w) {
-        return new ExploreBounds(maxDepth, maxYields, maxVisits, repeating, unroll, stateHashing, partialOrder, w, splitDepth);
+        return new ExploreBounds(maxDepth, maxYields, maxVisits, repeating, unroll, stateHashing, partialOrder, w,
+                splitDepth, maxInvalidations);
     }
 
     public ExploreBounds withSplitDepth(int d) {
-        return new ExploreBounds(maxDepth, maxYields, maxVisits, repeating, unroll, stateHashing, partialOrder, workers, d);
+        return new ExploreBounds(maxDepth, maxYields, maxVisits, repeating, unroll, stateHashing, partialOrder,
+                workers, d, maxInvalidations);
+    }
+
+    /**
+     * At most {@code n} invalidation operations (fast zap, memslot delete/move, mmu_notifier unmap) start in one
+     * interleaving; a thread whose next operation would exceed that stops there (the rest of its program is not
+     * run). Meant for repeating invalidators: {@code repeat Z} with {@code invalidations 3}.
+     */
+    public ExploreBounds withMaxInvalidations(int n) {
+        return new ExploreBounds(maxDepth, maxYields, maxVisits, repeating, unroll, stateHashing, partialOrder, workers,
+                splitDepth, n);
     }
 }

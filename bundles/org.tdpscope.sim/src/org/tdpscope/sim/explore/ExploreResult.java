@@ -24,11 +24,12 @@ public final class ExploreResult {
      * {@code sleepPruned}: transitions skipped by sleep sets; {@code cyclesPruned}: runs cut because they
      * came back to a state on their own path without being a livelock (e.g. an invalidator spinning
      * alone); {@code boundCut}: runs cut by the depth/yield bound; {@code replays}/{@code replayedSteps}:
-     * the cost of stateless backtracking (a node is rebuilt by replaying its path from scratch).
+     * subtrees handed to workers, rebuilt by replaying their path from scratch; {@code forks}: simulations
+     * copied so a node's later children start from its state ({@code Simulation.fork}).
      */
     public record Stats(long visits, long distinctStates, long hashPruned, long sleepPruned, long cyclesPruned,
-            long boundCut, long replays, long replayedSteps, long steps, long millis, int tasks, boolean truncated,
-            boolean cancelled) {
+            long boundCut, long replays, long replayedSteps, long forks, long steps, long millis, int tasks,
+            boolean truncated, boolean cancelled) {
 
         public double distinctStatesPerSecond() {
             return millis == 0 ? distinctStates * 1000.0 : distinctStates * 1000.0 / millis;

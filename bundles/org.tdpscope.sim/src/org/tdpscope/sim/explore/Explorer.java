@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import org.tdpscope.sim.Op;
@@ -35,16 +36,19 @@ import org.tdpscope.sim.TraceListener;
  * its operation; an RCU grace period follows every step, as in {@link Simulation}), within
  * {@link ExploreBounds}, and reports the distinct outcomes with counts and shortest counterexamples.
  *
- * <p>Stateless search: the simulator cannot be cloned, so a node is rebuilt by replaying its path in
- * a fresh {@link Simulation} when the search backtracks to it (the first child of a node reuses the
- * running simulation). Reductions: exact state hashing (a state explored before with no smaller depth,
- * yield count or sleep set is skipped), sleep sets over {@link Simulation#commute}. Livelock
+ * <p>Depth-first search that branches by forking the simulator ({@link Simulation#fork}, copy on
+ * write): a node's later children start from a fork taken before its first child ran, so nothing is
+ * replayed except the short path to each worker's subtree. Reductions: exact state hashing (a state
+ * explored before no deeper, with no more yields, no larger sleep set and, at equal depth, along a
+ * path that comes first, is skipped), sleep sets over {@link Simulation#commute}. Livelock
  * (invariant 7): a state that comes back on the current path, modulo root names and report-only
  * counters ({@code Simulation.fingerprint(true, ...)}), with a walker stepping in between and no
  * operation of a non-repeating thread finishing. Both cores: the tree is split at
- * {@link ExploreBounds#splitDepth}, subtrees are dealt round-robin to the workers, each with its own
- * simulations and visited set, and results are merged in a fixed order: deterministic whatever the
- * thread timing.
+ * {@link ExploreBounds#splitDepth}, workers take subtrees from a queue and share the visited states.
+ * What is reported does not depend on thread timing: the outcomes, their counts (distinct states
+ * each was seen in), the distinct-state total and each outcome's counterexample (the shortest, and
+ * the first in thread order among the shortest: the path-order rule above keeps a worker that got
+ * somewhere late with a better path from being cut). Visit and pruning figures do vary a little.
  */
 public final class Explorer {
 
@@ -84,11 +88,11 @@ public final class Explorer {
             });
             try {
                 List<Future<?>> fs = new ArrayList<>();
+                AtomicInteger next = new AtomicInteger();
                 for (int w = 0; w < nw; w++) {
                     Worker wk = workers.get(w);
-                    int first = w;
                     fs.add(pool.submit(() -> {
-                        for (int i = first; i < tasks.size(); i += nw) {
+                        for (int i = next.getAndIncrement(); i < tasks.size(); i = next.getAndIncrement()) {
                             wk.runFrom(tasks.get(i));
                         }
                     }));
@@ -110,15 +114,13 @@ public final class Explorer {
         all.add(top);
         all.addAll(workers);
         Map<Outcome.Key, Acc> merged = new LinkedHashMap<>();
-        LongLongMap distinct = new LongLongMap();
         long visits = 0, hashPruned = 0, sleepPruned = 0, cyclesPruned = 0, boundCut = 0, replays = 0, replayed = 0,
-                steps = 0;
+                forks = 0, steps = 0;
         boolean truncated = false, cancelled = false;
         for (Worker w : all) {
             for (Map.Entry<Outcome.Key, Acc> e : w.outcomes.entrySet()) {
                 merged.merge(e.getKey(), e.getValue().copy(), Acc::absorb);
             }
-            w.visited.addKeysTo(distinct);
             visits += w.visits;
             hashPruned += w.hashPruned;
             sleepPruned += w.sleepPruned;
@@ -126,6 +128,7 @@ public final class Explorer {
             boundCut += w.boundCut;
             replays += w.replays;
             replayed += w.replayedSteps;
+            forks += w.forks;
             steps += w.steps;
             truncated |= w.truncated;
             cancelled |= w.cancelled;
@@ -133,14 +136,14 @@ public final class Explorer {
         List<Outcome> outcomes = new ArrayList<>();
         for (Map.Entry<Outcome.Key, Acc> e : merged.entrySet()) {
             Acc a = e.getValue();
-            outcomes.add(new Outcome(e.getKey(), a.count, Arrays.asList(a.stem), Arrays.asList(a.cycle),
+            outcomes.add(new Outcome(e.getKey(), a.states.size(), Arrays.asList(a.stem), Arrays.asList(a.cycle),
                     a.cycle.length == 0 ? 0 : Simulation.LIVELOCK_RESTARTS + 1));
         }
         outcomes.sort((x, y) -> x.kind() != y.kind() ? x.kind().compareTo(y.kind())
                 : x.key().toString().compareTo(y.key().toString()));
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        ExploreResult.Stats stats = new ExploreResult.Stats(visits, distinct.size(), hashPruned, sleepPruned,
-                cyclesPruned, boundCut, replays, replayed, steps, millis, tasks.size(), truncated, cancelled);
+        ExploreResult.Stats stats = new ExploreResult.Stats(visits, c.visited.size(), hashPruned, sleepPruned,
+                cyclesPruned, boundCut, replays, replayed, forks, steps, millis, tasks.size(), truncated, cancelled);
         return new ExploreResult(c.base, policy, outcomes, stats);
     }
 
@@ -154,6 +157,7 @@ public final class Explorer {
         final Map<String, Integer> periods = new HashMap<>();
         final String[] names;
         final long nonRepeating;
+        final VisitedStates visited = new VisitedStates();
 
         Ctx(Scenario scenario, Policy policy, ExploreBounds bounds, Predicate<RunResult> expectations,
                 ExploreMonitor monitor) {
@@ -203,16 +207,19 @@ public final class Explorer {
     private record Task(int[] path, long sleep, int yields) {
     }
 
-    /** Per outcome: how often, and the best (shortest, then lowest thread order) schedule so far. */
+    /**
+     * Per outcome: the distinct states it was seen in (its count: the same whichever worker finds them), and the
+     * best (shortest, then lowest thread order) schedule so far.
+     */
     private static final class Acc {
-        long count;
+        final LongLongMap states = new LongLongMap();
         int[] order;
         ScheduleStep[] stem;
         ScheduleStep[] cycle;
 
         Acc copy() {
             Acc a = new Acc();
-            a.count = count;
+            states.addKeysTo(a.states);
             a.order = order;
             a.stem = stem;
             a.cycle = cycle;
@@ -227,7 +234,7 @@ public final class Explorer {
         }
 
         Acc absorb(Acc other) {
-            count += other.count;
+            other.states.addKeysTo(states);
             if (better(other.order)) {
                 order = other.order;
                 stem = other.stem;
@@ -237,23 +244,31 @@ public final class Explorer {
         }
     }
 
-    /** One depth-first search with its own simulations; nothing in the simulator is thread-safe. */
+    /** One depth-first search with its own simulations (nothing in the simulator is thread-safe). */
     private static final class Worker {
         final Ctx c;
         final int id;
         final int maxDepth;
         final Map<Outcome.Key, Acc> outcomes = new HashMap<>();
-        final LongLongMap visited = new LongLongMap();
         final Map<Long, Integer> onPath = new HashMap<>();
         final int[] path;
         final ScheduleStep[] stepAt;
         final int[] nonRepSteps;
         final int[] nonRepDone;
+        /** Invalidation operations started before depth d (for {@link ExploreBounds#maxInvalidations}). */
+        final int[] invStarted;
+        /**
+         * The first 12 thread choices of the path to depth d, 5 bits each, first choice highest: among paths of
+         * equal length, unsigned order of these is path order (paths that agree this far are in one subtree, which
+         * one worker searches in order).
+         */
+        final long[] orderAt;
         int splitAt = -1;
+        /** The exact hash of the state being looked at (an outcome counts distinct states). */
+        long exact;
         List<Task> tasks;
         Simulation sim;
-        int simLen = -1;
-        long visits, hashPruned, sleepPruned, cyclesPruned, boundCut, replays, replayedSteps, steps;
+        long visits, hashPruned, sleepPruned, cyclesPruned, boundCut, replays, replayedSteps, steps, forks;
         boolean truncated, cancelled;
 
         Worker(Ctx c, int id) {
@@ -264,6 +279,8 @@ public final class Explorer {
             stepAt = new ScheduleStep[maxDepth + 1];
             nonRepSteps = new int[maxDepth + 2];
             nonRepDone = new int[maxDepth + 2];
+            invStarted = new int[maxDepth + 2];
+            orderAt = new long[maxDepth + 2];
         }
 
         /** Replays the task's path (rebuilding the path bookkeeping and symmetric states on it), then searches. */
@@ -279,7 +296,8 @@ public final class Explorer {
                 take(d, i);
                 d++;
             }
-            simLen = d;
+            replays++;
+            replayedSteps += d;
             dfs(d, t.sleep(), t.yields());
         }
 
@@ -291,6 +309,8 @@ public final class Explorer {
 
         /** Takes thread {@code i}'s step as the {@code d}-th of the path. */
         private void take(int d, int i) {
+            invStarted[d + 1] = invStarted[d] + (isInvalidation(sim.thread(c.names[i]).nextOp()) ? 1 : 0);
+            orderAt[d + 1] = d < 12 ? orderAt[d] | (long) i << (55 - 5 * d) : orderAt[d];
             ScheduleStep st = sim.stepOnce(c.names[i]);
             steps++;
             path[d] = i;
@@ -300,25 +320,14 @@ public final class Explorer {
             nonRepDone[d + 1] = nonRepDone[d] + (nr && st.kind() == ScheduleStep.Kind.OPS ? 1 : 0);
         }
 
-        /** Makes {@link #sim} stand at the node of depth {@code d} on the current path. */
-        private void ensure(int d) {
-            if (simLen == d) {
+        private void dfs(int d, long sleep, int yields) {
+            if (d == splitAt) {
+                tasks.add(new Task(Arrays.copyOf(path, d), sleep, yields));
                 return;
             }
-            sim = fresh();
-            for (int k = 0; k < d; k++) {
-                sim.stepOnce(c.names[path[k]]);
-            }
-            replays++;
-            replayedSteps += d;
-            steps += d;
-            simLen = d;
-        }
-
-        private void dfs(int d, long sleep, int yields) {
             visits++;
             if ((visits & 4095) == 0) {
-                c.monitor.progress(id, visits, visited.size());
+                c.monitor.progress(id, visits, c.visited.size());
                 if (c.monitor.cancelled()) {
                     cancelled = true;
                 }
@@ -331,6 +340,7 @@ public final class Explorer {
             Integer j = onPath.get(sym);
             if (j != null) {
                 if (nonRepSteps[d] - nonRepSteps[j] > 0 && nonRepDone[d] - nonRepDone[j] == 0) {
+                    exact = sim.fingerprint(false, c.periods);
                     record(Outcome.Kind.LIVELOCK, d, j);
                 } else {
                     cyclesPruned++;
@@ -338,22 +348,23 @@ public final class Explorer {
                 return;
             }
             long exact = sim.fingerprint(false, c.periods);
-            long stored = visited.get(exact, -1);
-            if (stored != -1 && c.bounds.stateHashing()) {
-                int sd = (int) (stored >>> 48);
-                int sy = (int) (stored >>> 32 & 0xFFFF);
-                long ss = stored & 0xFFFFFFFFL;
-                if (sd <= d && sy <= yields && (ss & ~sleep) == 0) {
-                    hashPruned++;
-                    return;
-                }
+            if (c.bounds.maxInvalidations() != Integer.MAX_VALUE) {
+                exact ^= invStarted[d] * 0x9E3779B97F4A7C15L; // the budget left changes what can follow
             }
-            visited.put(exact, (long) d << 48 | (long) Math.min(yields, 0xFFFF) << 32 | sleep & 0xFFFFFFFFL);
+            if (c.visited.visit(exact, d, yields, sleep, orderAt[d], c.bounds.stateHashing())) {
+                hashPruned++;
+                return;
+            }
+            this.exact = exact;
 
             boolean allDone = true;
             long enabled = 0;
             for (int i = 0; i < c.names.length; i++) {
-                if ((c.nonRepeating >>> i & 1) != 0 && !sim.thread(c.names[i]).finished()) {
+                SimThread t = sim.thread(c.names[i]);
+                if (invStarted[d] >= c.bounds.maxInvalidations() && isInvalidation(t.nextOp())) {
+                    continue; // out of invalidation budget: this thread stops here
+                }
+                if ((c.nonRepeating >>> i & 1) != 0 && !t.finished()) {
                     allDone = false;
                 }
                 if (sim.canStep(c.names[i])) {
@@ -375,12 +386,13 @@ public final class Explorer {
                 }
                 return;
             }
-            if (d == splitAt) {
-                tasks.add(new Task(Arrays.copyOf(path, d), sleep, yields));
-                return;
-            }
             onPath.put(sym, d);
             long done = 0;
+            // Children after the first start from a fork of this node taken before the first ran; the
+            // last child takes that fork itself.
+            int children = Long.bitCount(enabled & ~sleep);
+            Simulation node = children > 1 ? sim.fork(QUIET) : null;
+            long exactHere = exact;
             for (int i = 0; i < c.names.length && !cancelled; i++) {
                 if ((enabled >>> i & 1) == 0) {
                     continue;
@@ -389,7 +401,11 @@ public final class Explorer {
                     sleepPruned++;
                     continue;
                 }
-                ensure(d);
+                if (done != 0) {
+                    children--;
+                    sim = children > 1 ? node.fork(QUIET) : node;
+                    forks++;
+                }
                 long childSleep = 0;
                 if (c.bounds.partialOrder()) {
                     long cand = (sleep | done) & enabled;
@@ -406,17 +422,21 @@ public final class Explorer {
                 } catch (ScheduleException e) {
                     path[d] = i;
                     stepAt[d] = ScheduleStep.ops(c.names[i], 1);
+                    exact = exactHere ^ (i + 1L) * 0x9E3779B97F4A7C15L; // the node, and which step failed there
                     recordError(d + 1, e);
-                    simLen = -1;
                     done |= 1L << i;
                     continue;
                 }
-                simLen = d + 1;
                 dfs(d + 1, childSleep, yields + (stepAt[d].kind() == ScheduleStep.Kind.UNTIL_YIELD ? 1 : 0));
-                simLen = -1;
                 done |= 1L << i;
             }
             onPath.remove(sym);
+        }
+
+        /** Fast zap, memslot delete or move, mmu_notifier unmap: what {@link ExploreBounds#maxInvalidations} counts. */
+        private static boolean isInvalidation(Op op) {
+            return op instanceof Op.FastZap || op instanceof Op.MemslotDelete || op instanceof Op.MemslotMove
+                    || op instanceof Op.Walk w && w.notifier();
         }
 
         private Outcome.Key key(Outcome.Kind kind, List<String> extraViolations) {
@@ -464,7 +484,7 @@ public final class Explorer {
                 a.order = null;
                 outcomes.put(k, a);
             }
-            a.count++;
+            a.states.put(exact, 0);
             if (a.order == null || a.better(order)) {
                 a.order = order;
                 int stemLen = cycleAt < 0 ? d : cycleAt;

@@ -18,7 +18,15 @@ import java.util.Arrays;
  * still holding it sees poison), and writes to it are dropped. Accesses to freed pages are counted, which lets the
  * simulator detect a use-after-free without crashing.
  * <p>
- * Not thread-safe: the simulator is single-threaded and models concurrency by interleaving steps.
+ * {@link #copy} is copy-on-write, so the schedule explorer can fork a simulation at every branch: the copy and the
+ * original share their chunk and page arrays until one of them writes, and then that one copies the array first.
+ * Which arrays a memory may change in place is kept in per-chunk bitmaps (null: nothing in that chunk, nor the chunk
+ * array itself); a memory that was never copied owns everything and pays nothing for this. Whoever caches a page array across a copy must take it again afterwards (see
+ * {@link TdpIter#unshare}); read-only users ({@link #peekPage}) only need to re-take arrays when {@link #remaps()}
+ * changed.
+ * <p>
+ * Not thread-safe: the simulator is single-threaded and models concurrency by interleaving steps. Separate copies
+ * may be used from separate threads (shared arrays are never written).
  */
 public final class HostMemory {
     /** What a freed page reads as. */
@@ -37,6 +45,11 @@ public final class HostMemory {
     private long materialized;
     private long freed;
     private long useAfterFreeAccesses;
+    /** Set once this memory was copied: from then on only arrays in {@link #owned} may be written in place. */
+    private boolean cow;
+    /** Per chunk, one bit per page slot this memory owns; non-null iff it owns the chunk array. Used once cow. */
+    private long[][] owned = new long[16][];
+    private long cowCopies;
 
     private static long[] poisonPage() {
         long[] p = new long[ENTRIES];
@@ -47,10 +60,38 @@ public final class HostMemory {
     public HostMemory() {
     }
 
+    /**
+     * An independent copy (a forked simulation's memory), copy-on-write: O(number of chunks), whatever the number of
+     * pages. The allocator and counters carry on from the same values, so hpfns mean the same in both.
+     */
+    public HostMemory copy() {
+        HostMemory c = new HostMemory();
+        c.chunks = chunks.clone();
+        c.nextHpfn = nextHpfn;
+        c.materialized = materialized;
+        c.freed = freed;
+        c.useAfterFreeAccesses = useAfterFreeAccesses;
+        c.cowCopies = cowCopies;
+        c.cow = true;
+        c.owned = new long[chunks.length][];
+        cow = true;
+        owned = new long[chunks.length][]; // everything is shared now
+        return c;
+    }
+
+    /**
+     * Changes that make a page array taken earlier stale: frees, and copy-on-write copies. A read-only cache of page
+     * arrays is valid while this stays the same.
+     */
+    public long remaps() {
+        return freed + cowCopies;
+    }
+
     /** A fresh zeroed page; returns its hpfn. */
     public long allocPage() {
         long hpfn = nextHpfn++;
-        slotFor(hpfn, true)[(int) hpfn & CHUNK_MASK] = new long[ENTRIES];
+        writableChunk(hpfn)[(int) hpfn & CHUNK_MASK] = new long[ENTRIES];
+        own(hpfn);
         materialized++;
         return hpfn;
     }
@@ -81,14 +122,16 @@ public final class HostMemory {
     /** Poisons a page: later reads give {@link #POISON}, writes are dropped, {@link #isFreed} is true. */
     public void freePage(long hpfn) {
         checkAllocated(hpfn);
-        long[][] chunk = slotFor(hpfn, true);
+        long[][] chunk = writableChunk(hpfn);
         int i = (int) hpfn & CHUNK_MASK;
         long[] old = chunk[i];
         if (old == POISON_PAGE) {
             throw new IllegalStateException("double free of hpfn 0x" + Long.toHexString(hpfn));
         }
         if (old != null) {
-            Arrays.fill(old, POISON); // stale references held by walkers now see poison as well
+            if (owns(hpfn)) {
+                Arrays.fill(old, POISON); // stale references held by walkers now see poison as well
+            } // else a copy still uses it; nobody here holds it (see TdpIter#unshare)
             materialized--;
         }
         chunk[i] = POISON_PAGE;
@@ -96,7 +139,7 @@ public final class HostMemory {
     }
 
     public boolean isFreed(long hpfn) {
-        long[][] chunk = slotFor(hpfn, false);
+        long[][] chunk = slotFor(hpfn);
         return chunk != null && chunk[(int) hpfn & CHUNK_MASK] == POISON_PAGE;
     }
 
@@ -128,19 +171,12 @@ public final class HostMemory {
     }
 
     /**
-     * The backing array of a page, materializing it (hot paths index it directly). For a freed page this returns a
-     * fresh poison-filled copy, so writes through it go nowhere.
+     * The backing array of a page, materializing it, for reading and writing in place (hot paths index it directly).
+     * For a freed page this returns a fresh poison-filled copy, so writes through it go nowhere.
      */
     public long[] page(long hpfn) {
-        long[][] chunk = slotFor(hpfn, true);
-        int i = (int) hpfn & CHUNK_MASK;
-        long[] p = chunk[i];
+        long[] p = privatePage(hpfn);
         if (p == null) {
-            checkAllocated(hpfn);
-            p = new long[ENTRIES];
-            chunk[i] = p;
-            materialized++;
-        } else if (p == POISON_PAGE) {
             useAfterFreeAccesses++;
             return poisonPage();
         }
@@ -148,12 +184,47 @@ public final class HostMemory {
     }
 
     /**
+     * {@link #page} for reading only: the array may be shared with a copy, so it must not be written, nor kept
+     * across a change of {@link #remaps()}. Spares the copy a write would need.
+     */
+    public long[] pageForRead(long hpfn) {
+        long[][] chunk = slotFor(hpfn);
+        long[] p = chunk == null ? null : chunk[(int) hpfn & CHUNK_MASK];
+        return p != null && p != POISON_PAGE ? p : page(hpfn);
+    }
+
+    /** {@link #page} without counting a use-after-free: null for a freed page. */
+    private long[] privatePage(long hpfn) {
+        long[][] chunk = slotFor(hpfn);
+        int i = (int) hpfn & CHUNK_MASK;
+        long[] p = chunk == null ? null : chunk[i];
+        if (p == POISON_PAGE) {
+            return null;
+        }
+        if (p != null && owns(hpfn)) {
+            return p;
+        }
+        if (p == null) {
+            checkAllocated(hpfn);
+            p = new long[ENTRIES];
+            materialized++;
+        } else {
+            p = p.clone(); // shared with a copy: copy on write
+            cowCopies++;
+        }
+        writableChunk(hpfn)[i] = p;
+        own(hpfn);
+        return p;
+    }
+
+
+    /**
      * The backing array if the page is materialized and not freed, else null; never materializes. For read-mostly
      * hot paths that keep their own references (a freed page's array is poison-filled, so a stale reference reads
      * poison; {@link #freedPages()} tells such a cache when to drop its references).
      */
     public long[] peekPage(long hpfn) {
-        long[][] chunk = slotFor(hpfn, false);
+        long[][] chunk = slotFor(hpfn);
         if (chunk == null) {
             return null;
         }
@@ -163,7 +234,7 @@ public final class HostMemory {
 
     /** True if the page has a backing array (written at least once and not freed). */
     public boolean isMaterialized(long hpfn) {
-        long[][] chunk = slotFor(hpfn, false);
+        long[][] chunk = slotFor(hpfn);
         if (chunk == null) {
             return false;
         }
@@ -173,12 +244,8 @@ public final class HostMemory {
 
     /** Zeroes a page if it is materialized, without materializing it otherwise. */
     public void zeroPage(long hpfn) {
-        long[][] chunk = slotFor(hpfn, false);
-        if (chunk != null) {
-            long[] p = chunk[(int) hpfn & CHUNK_MASK];
-            if (p != null && p != POISON_PAGE) {
-                Arrays.fill(p, 0);
-            }
+        if (isMaterialized(hpfn)) {
+            Arrays.fill(privatePage(hpfn), 0);
         }
     }
 
@@ -206,30 +273,58 @@ public final class HostMemory {
         }
     }
 
-    private long[][] slotFor(long hpfn, boolean create) {
+    private boolean owns(long hpfn) {
+        if (!cow) {
+            return true;
+        }
+        long c = hpfn >>> CHUNK_SHIFT;
+        long[] bits = c < owned.length ? owned[(int) c] : null;
+        return bits != null && (bits[(int) (hpfn & CHUNK_MASK) >>> 6] & 1L << hpfn) != 0;
+    }
+
+    /** Marks a page slot as this memory's own; its chunk is already (see {@link #writableChunk}). */
+    private void own(long hpfn) {
+        if (cow) {
+            owned[(int) (hpfn >>> CHUNK_SHIFT)][(int) (hpfn & CHUNK_MASK) >>> 6] |= 1L << hpfn;
+        }
+    }
+
+    /** The chunk holding {@code hpfn}'s slot, or null; for reading only. */
+    private long[][] slotFor(long hpfn) {
         if (hpfn < 0) {
-            if (create) {
-                throw new IllegalArgumentException("negative hpfn");
-            }
             return null;
         }
         long c = hpfn >>> CHUNK_SHIFT;
+        return c < chunks.length ? chunks[(int) c] : null;
+    }
+
+    /** The chunk holding {@code hpfn}'s slot, created or copied (copy on write) so it can be changed in place. */
+    private long[][] writableChunk(long hpfn) {
+        if (hpfn < 0) {
+            throw new IllegalArgumentException("negative hpfn");
+        }
+        long c = hpfn >>> CHUNK_SHIFT;
         if (c >= chunks.length) {
-            if (!create) {
-                return null;
-            }
             checkAllocated(hpfn);
             long n = chunks.length;
             while (n <= c) {
                 n <<= 1;
             }
             chunks = Arrays.copyOf(chunks, (int) n);
+            owned = Arrays.copyOf(owned, (int) n);
         }
         long[][] chunk = chunks[(int) c];
-        if (chunk == null && create) {
+        if (chunk == null) {
             checkAllocated(hpfn);
             chunk = new long[CHUNK_SIZE][];
-            chunks[(int) c] = chunk;
+        } else if (!cow || owned[(int) c] != null) {
+            return chunk;
+        } else {
+            chunk = chunk.clone();
+        }
+        chunks[(int) c] = chunk;
+        if (cow) {
+            owned[(int) c] = new long[CHUNK_SIZE / 64];
         }
         return chunk;
     }

@@ -32,6 +32,19 @@ public final class Memslots {
         return mem;
     }
 
+    /** An independent copy over {@code mem} (the copy of this set's memory), for a forked simulation. */
+    public Memslots copy(HostMemory mem) {
+        Memslots c = new Memslots(mem);
+        c.sorted = new Memslot[sorted.length];
+        for (int i = 0; i < sorted.length; i++) {
+            Memslot s = sorted[i];
+            c.sorted[i] = new Memslot(s.id(), s.baseGfn(), s.npages(), s.hostBasePfn(), s.readOnly(), s.dirtyLogging);
+        }
+        c.bases = bases.clone();
+        c.generation = generation;
+        return c;
+    }
+
     /** Adds a slot whose host backing has the same 1G/2M alignment as its gfns (huge pages possible). */
     public Memslot add(int id, long baseGfn, long npages, boolean readOnly) {
         return add(id, baseGfn, npages, readOnly, 0);

@@ -4,6 +4,8 @@
  *******************************************************************************/
 package org.tdpscope.sim.mmu;
 
+import java.util.Arrays;
+
 /**
  * Pre-order walk over one root's SPTEs in [startGfn, endGfn), modelled on the kernel's tdp_iter: every entry of
  * every table stepped into is visited, present or not. {@link #next()} tries to step down into a present non-leaf,
@@ -48,6 +50,42 @@ public final class TdpIter {
         restart();
     }
 
+    /** This iterator's position in {@code mmu}, a copy of its MMU (a forked simulation). */
+    public TdpIter copy(TdpMmu mmu) {
+        return new TdpIter(mmu, this);
+    }
+
+    /**
+     * Lets go of the cached table pages after the memory was copied ({@link HostMemory#copy}): they are shared with
+     * the copy now and must not be written through. An iterator kept across a copy is one that yielded, and a
+     * yielded iterator goes on only through {@link #restartFromRoot}, which takes every page of its path again
+     * (copy on write); anything else would fail loudly on the dropped pages rather than corrupt the copy.
+     */
+    public void unshare() {
+        Arrays.fill(ptPath, null);
+    }
+
+    private TdpIter(TdpMmu mmu, TdpIter o) {
+        this.mmu = mmu;
+        this.root = o.root;
+        this.rootLevel = o.rootLevel;
+        this.minLevel = o.minLevel;
+        this.startGfn = o.startGfn;
+        this.endGfn = o.endGfn;
+        // no pages: they are taken again on resume (see unshare)
+        nextLastLevelGfn = o.nextLastLevelGfn;
+        yieldedGfn = o.yieldedGfn;
+        gfn = o.gfn;
+        level = o.level;
+        index = o.index;
+        oldSpte = o.oldSpte;
+        valid = o.valid;
+        positions = o.positions;
+        changes = o.changes;
+        young = o.young;
+        flushNeeded = o.flushNeeded;
+    }
+
     /** True while positioned on an entry whose gfn is below the range end (the kernel's loop condition). */
     public boolean valid() {
         return valid && gfn < endGfn;
@@ -59,6 +97,23 @@ public final class TdpIter {
         }
         do {
             if (tryStepSide()) {
+                return;
+            }
+        } while (tryStepUp());
+        valid = false;
+    }
+
+    /**
+     * {@link #next()} for a caller that does nothing at non-present entries: a run of them in one table is stepped
+     * over at once, ending on the next present entry (or the table's last one). Arrivals are counted as if each
+     * entry had been visited.
+     */
+    public void nextSkippingAbsent() {
+        if (tryStepDown()) {
+            return;
+        }
+        do {
+            if (trySkipSide()) {
                 return;
             }
         } while (tryStepUp());
@@ -204,6 +259,28 @@ public final class TdpIter {
         index++;
         oldSpte = ptPath[level][index];
         countArrival();
+        return true;
+    }
+
+    private boolean trySkipSide() {
+        if (index == 511) {
+            return false;
+        }
+        long[] t = ptPath[level];
+        int to = index + 1;
+        while (to < 511 && !Spte.isPresent(t[to])) {
+            to++;
+        }
+        long span = Spte.pagesPerLevel(level);
+        int n = to - index;
+        if (gfn < endGfn) {
+            // arrivals at gfn + k*span, k = 1..n, that are still inside the range
+            positions += Math.min(n, (endGfn - gfn - 1) / span);
+        }
+        gfn += n * span;
+        nextLastLevelGfn = gfn;
+        index = to;
+        oldSpte = t[to];
         return true;
     }
 

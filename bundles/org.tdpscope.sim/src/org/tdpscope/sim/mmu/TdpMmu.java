@@ -40,6 +40,20 @@ public final class TdpMmu {
         this.tableFreer = mem::freePage;
     }
 
+    /**
+     * An independent copy over copies of the memory and memslots, reporting to {@code observer}: a forked
+     * simulation's MMU. Tables freed by the copy go back to its own memory.
+     */
+    public TdpMmu copy(HostMemory mem, Memslots slots, SpteObserver observer) {
+        TdpMmu c = new TdpMmu(mem, slots, levels, adEnabled, observer);
+        c.tablesAllocated = tablesAllocated;
+        c.tablesFreed = tablesFreed;
+        c.faults = faults;
+        c.tlbFlushes = tlbFlushes;
+        c.lastLookupLevel = lastLookupLevel;
+        return c;
+    }
+
     public int levels() {
         return levels;
     }
@@ -263,8 +277,16 @@ public final class TdpMmu {
      * with {@link TdpIter#restartFromRoot()} and another {@code run}.
      */
     public Progress run(TdpIter it, SpteOp op, YieldPoint yield) {
+        if (yield == null) {
+            // Nothing to decide at a non-present entry and no op changes one: step over runs of them at once.
+            while (it.valid()) {
+                apply(it, op);
+                it.nextSkippingAbsent();
+            }
+            return Progress.DONE;
+        }
         while (it.valid()) {
-            if (yield != null && yield.shouldYield(it)) {
+            if (yield.shouldYield(it)) {
                 return Progress.YIELD;
             }
             apply(it, op);
@@ -362,7 +384,7 @@ public final class TdpMmu {
 
     /** The leaf SPTE (or MMIO SPTE) mapping {@code gfn}; 0 if none. */
     public long lookup(long rootHpfn, long gfn) {
-        long[] t = mem.page(rootHpfn);
+        long[] t = mem.pageForRead(rootHpfn);
         for (int level = levels; level >= 1; level--) {
             long s = t[Spte.index(gfn, level)];
             if (Spte.isLeaf(s, level) || Spte.isMmio(s)) {
@@ -372,7 +394,7 @@ public final class TdpMmu {
             if (!Spte.isPresent(s)) {
                 break;
             }
-            t = mem.page(Spte.pfn(s));
+            t = mem.pageForRead(Spte.pfn(s));
         }
         lastLookupLevel = 0;
         return 0;
@@ -383,13 +405,13 @@ public final class TdpMmu {
      * a non-present entry). For tables and tests.
      */
     public long spteAt(long rootHpfn, long gfn, int level) {
-        long[] t = mem.page(rootHpfn);
+        long[] t = mem.pageForRead(rootHpfn);
         for (int l = levels; l > level; l--) {
             long s = t[Spte.index(gfn, l)];
             if (!Spte.isPresent(s) || Spte.isLeaf(s, l)) {
                 return 0;
             }
-            t = mem.page(Spte.pfn(s));
+            t = mem.pageForRead(Spte.pfn(s));
         }
         return t[Spte.index(gfn, level)];
     }
@@ -406,17 +428,17 @@ public final class TdpMmu {
 
     /** A present SPTE of any level whose span intersects [startGfn, endGfn). */
     public boolean anyPresent(long rootHpfn, long startGfn, long endGfn) {
-        return findFirst(mem.page(rootHpfn), levels, 0, startGfn, endGfn, ANY_PRESENT) >= 0;
+        return findFirst(mem.pageForRead(rootHpfn), levels, 0, startGfn, endGfn, ANY_PRESENT) >= 0;
     }
 
     /** The first gfn in [startGfn, endGfn) mapped by a present leaf, -1 if none. */
     public long firstPresentLeafGfn(long rootHpfn, long startGfn, long endGfn) {
-        return findFirst(mem.page(rootHpfn), levels, 0, startGfn, endGfn, PRESENT_LEAF);
+        return findFirst(mem.pageForRead(rootHpfn), levels, 0, startGfn, endGfn, PRESENT_LEAF);
     }
 
     /** The first gfn in [startGfn, endGfn) mapped by a writable leaf, -1 if none. */
     public long firstWritableLeafGfn(long rootHpfn, long startGfn, long endGfn) {
-        return findFirst(mem.page(rootHpfn), levels, 0, startGfn, endGfn, WRITABLE_LEAF);
+        return findFirst(mem.pageForRead(rootHpfn), levels, 0, startGfn, endGfn, WRITABLE_LEAF);
     }
 
     private long findFirst(long[] t, int level, long base, long start, long end, int mode) {
@@ -439,7 +461,7 @@ public final class TdpMmu {
                     return Math.max(g, start);
                 }
             } else {
-                long r = findFirst(mem.page(Spte.pfn(s)), level - 1, g, start, end, mode);
+                long r = findFirst(mem.pageForRead(Spte.pfn(s)), level - 1, g, start, end, mode);
                 if (r >= 0) {
                     return r;
                 }
@@ -449,7 +471,7 @@ public final class TdpMmu {
     }
 
     public long countPresentLeaves(long rootHpfn) {
-        return count(mem.page(rootHpfn), levels);
+        return count(mem.pageForRead(rootHpfn), levels);
     }
 
     private long count(long[] t, int level) {
@@ -459,7 +481,7 @@ public final class TdpMmu {
             if (Spte.isLeaf(s, level)) {
                 n++;
             } else if (Spte.isPresent(s)) {
-                n += count(mem.page(Spte.pfn(s)), level - 1);
+                n += count(mem.pageForRead(Spte.pfn(s)), level - 1);
             }
         }
         return n;

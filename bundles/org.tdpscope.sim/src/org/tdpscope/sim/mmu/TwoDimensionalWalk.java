@@ -34,13 +34,12 @@ public final class TwoDimensionalWalk {
     /**
      * Direct-mapped cache hpfn -> page array. Not a TLB (every reference is still made and counted): it only spares
      * the chunked page-table lookup of {@link HostMemory}, which would otherwise put three more dependent loads on
-     * each reference. Emptied whenever a page was freed since the last walk, so reads of freed pages still go
-     * through HostMemory and are counted there.
+     * each reference. Emptied whenever a page was freed (so reads of freed pages still go through HostMemory and are
+     * counted there) or copied on write since it was filled.
      */
-    private static final int PC_SIZE = 8192;
-    private final long[] pcKey = new long[PC_SIZE];
-    private final long[][] pcPage = new long[PC_SIZE][];
-    private long pcFreed = -1;
+    private final long[] pcKey;
+    private final long[][] pcPage;
+    private long pcFreed = -1; // HostMemory.remaps() when the cache was last emptied
     /** The table page last used at each EPT / guest level: consecutive walks mostly share the upper levels. */
     private final long[] eptPathHpfn = new long[6];
     private final long[][] eptPathPage = new long[6][];
@@ -63,6 +62,10 @@ public final class TwoDimensionalWalk {
         this.mem = mmu.memory();
         this.eptLevels = mmu.levels();
         this.eptAd = mmu.adEnabled();
+        // room for twice the pages there are now (a simulated access: a few hundred; a benchmark: thousands)
+        int size = Integer.highestOneBit((int) Math.max(32, Math.min(1 << 16, 2 * mem.materializedPages())) * 2 - 1);
+        pcKey = new long[size];
+        pcPage = new long[size][];
     }
 
     public TdpMmu mmu() {
@@ -79,6 +82,19 @@ public final class TwoDimensionalWalk {
         return translate(rootHpfn, regs, gva, access, false).references();
     }
 
+    /** Empties the page-array cache if a page was freed or copied (copy on write) since it was filled. */
+    private void dropCacheIfRemapped() {
+        if (mem.remaps() != pcFreed) {
+            Arrays.fill(pcKey, -1);
+            Arrays.fill(pcPage, null);
+            Arrays.fill(eptPathHpfn, -1);
+            Arrays.fill(eptPathPage, null);
+            Arrays.fill(guestPathHpfn, -1);
+            Arrays.fill(guestPathPage, null);
+            pcFreed = mem.remaps();
+        }
+    }
+
     public TwoDResult translate(long rootHpfn, CpuRegs regs, long gva, int access, boolean record) {
         TwoDResult res = record ? new TwoDResult() : scratch;
         res.reset();
@@ -86,15 +102,7 @@ public final class TwoDimensionalWalk {
         this.r = res;
         this.record = record;
         this.refCount = 0;
-        if (mem.freedPages() != pcFreed) {
-            Arrays.fill(pcKey, -1);
-            Arrays.fill(pcPage, null);
-            Arrays.fill(eptPathHpfn, -1);
-            Arrays.fill(eptPathPage, null);
-            Arrays.fill(guestPathHpfn, -1);
-            Arrays.fill(guestPathPage, null);
-            pcFreed = mem.freedPages();
-        }
+        dropCacheIfRemapped();
         walk(rootHpfn << 12, regs, gva, access);
         res.references = refCount;
         return res;
@@ -175,6 +183,7 @@ public final class TwoDimensionalWalk {
                     return;
                 }
                 mem.write(guestEntryHpa[i], want);
+                dropCacheIfRemapped();
             }
         }
         r.gpa = gpa;
@@ -189,7 +198,7 @@ public final class TwoDimensionalWalk {
 
     /** The page array of a materialized, live page (cached), or null. */
     private long[] array(long hpfn) {
-        int i = (int) hpfn & (PC_SIZE - 1);
+        int i = (int) hpfn & (pcKey.length - 1);
         if (pcKey[i] == hpfn) {
             return pcPage[i];
         }
@@ -309,11 +318,13 @@ public final class TwoDimensionalWalk {
             long v = read(hpa);
             if ((v & Spte.ACCESSED) == 0) {
                 mem.write(hpa, v | Spte.ACCESSED);
+                dropCacheIfRemapped();
             }
         }
         long want = leaf | Spte.ACCESSED | (write ? Spte.DIRTY : 0);
         if (want != leaf) {
             mem.write(eptEntryHpa[leafLevel - 1], want);
+            dropCacheIfRemapped();
         }
     }
 }
