@@ -48,7 +48,6 @@ public final class Kvm implements SpteObserver {
     /** Invalid roots taken off {@link #roots} under policies that delist them. */
     final RootList invalidRoots;
     final List<Root> allRoots = new ArrayList<>();
-    private final Map<Long, Root> rootByHpfn = new HashMap<>();
     private Root lastSpteRoot;
     final MmuLock mmuLock;
     String slotsLockOwner;
@@ -90,9 +89,6 @@ public final class Kvm implements SpteObserver {
         this.invalidRoots = new RootList(o.invalidRoots, f);
         this.mmuLock = o.mmuLock.copy();
         allRoots.addAll(f.roots(o.allRoots));
-        for (Root r : allRoots) {
-            rootByHpfn.put(r.hpfn(), r);
-        }
         f.linkRoots();
         slotsLockOwner = o.slotsLockOwner;
         mmuValidGen = o.mmuValidGen;
@@ -164,7 +160,14 @@ public final class Kvm implements SpteObserver {
     }
 
     public Root rootAt(long hpfn) {
-        return rootByHpfn.get(hpfn);
+        // newest first: the roots in use are the recent ones (a scan beats a boxed map at these sizes)
+        for (int i = allRoots.size() - 1; i >= 0; i--) {
+            Root r = allRoots.get(i);
+            if (r.hpfn() == hpfn) {
+                return r;
+            }
+        }
+        return null;
     }
 
     public Vcpu vcpu(String name) {
@@ -337,7 +340,6 @@ public final class Kvm implements SpteObserver {
         Root r = new Root(allRoots.size(), v.role(), mmu.allocRoot(), step + 1);
         r.refcount = 1;
         allRoots.add(r);
-        rootByHpfn.put(r.hpfn(), r);
         if (policy.insertAtTail()) {
             roots.addTail(r);
         } else {
@@ -389,7 +391,7 @@ public final class Kvm implements SpteObserver {
     public void spteChanged(long rootHpfn, long gfn, int level, long oldSpte, long newSpte, SpteChange kind) {
         Root r = lastSpteRoot;
         if (r == null || r.hpfn() != rootHpfn) {
-            r = rootByHpfn.get(rootHpfn);
+            r = rootAt(rootHpfn);
             lastSpteRoot = r; // walks change many SPTEs of one root in a row
         }
         EventType type = switch (kind) {

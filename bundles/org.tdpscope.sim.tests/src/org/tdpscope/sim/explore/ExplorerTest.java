@@ -168,6 +168,34 @@ class ExplorerTest {
         assertEquals(List.of(), kernel.bad(), kernel.outcomes().toString());
     }
 
+    /**
+     * An mmu_notifier unmap N racing a fast zap Z that yields in the roots it zaps: under the policies
+     * that take invalid roots off the list, some interleaving leaves N blind to an invalid root that
+     * still maps the range (invariant 5); keeping them listed (continue, fifo) has no such interleaving.
+     */
+    @Test
+    void delistingHidesInvalidRootsFromTheNotifier() {
+        Scenario s = base(true);
+        s.vcpu("v0", RootRole.DEFAULT).vcpu("v1", RootRole.of("smm"));
+        s.thread("v0", ThreadKind.VCPU, new Op.LoadRoot(), write(0x10));
+        s.thread("v1", ThreadKind.VCPU, new Op.LoadRoot(), write(0x20));
+        s.thread("Z", ThreadKind.INVALIDATOR, new Op.FastZap(true, YieldSpec.ALWAYS));
+        s.thread("N", ThreadKind.WALKER, new Op.Walk(SpteOp.ZAP, 0, 0x100, false, false, YieldSpec.NEVER,
+                Variants.KERNEL, true));
+        for (Policy p : List.of(Policy.RESTART, Policy.TERMINATE)) {
+            ExploreResult r = explore(s, p, ExploreBounds.defaults());
+            Outcome leftover = r.firstWith("notifier-leftover");
+            assertNotNull(leftover, p + ": " + r.outcomes());
+            RunResult replay = assertReplays(r, leftover);
+            assertTrue(words(replay.violations()).stream().anyMatch(v -> v.startsWith("notifier-leftover")));
+        }
+        for (Policy p : List.of(Policy.CONTINUE, Policy.FIFO)) {
+            ExploreResult r = explore(s, p, ExploreBounds.defaults());
+            assertFalse(r.stats().truncated());
+            assertEquals(List.of(), r.bad(), p + ": " + r.outcomes());
+        }
+    }
+
     @Test
     void restartLivelocksAsACycle() {
         ExploreBounds b = ExploreBounds.defaults().withRepeating("v0", "Z").withMaxDepth(24);

@@ -250,7 +250,8 @@ public final class Explorer {
         final int id;
         final int maxDepth;
         final Map<Outcome.Key, Acc> outcomes = new HashMap<>();
-        final Map<Long, Integer> onPath = new HashMap<>();
+        /** The symmetric hash of the state at each depth of the current path (a livelock comes back to one). */
+        final long[] symAt;
         final int[] path;
         final ScheduleStep[] stepAt;
         final int[] nonRepSteps;
@@ -281,6 +282,7 @@ public final class Explorer {
             nonRepDone = new int[maxDepth + 2];
             invStarted = new int[maxDepth + 2];
             orderAt = new long[maxDepth + 2];
+            symAt = new long[maxDepth + 2];
         }
 
         /** Replays the task's path (rebuilding the path bookkeeping and symmetric states on it), then searches. */
@@ -288,11 +290,10 @@ public final class Explorer {
             if (cancelled) {
                 return;
             }
-            onPath.clear();
             sim = fresh();
             int d = 0;
             for (int i : t.path()) {
-                onPath.put(sim.fingerprint(true, c.periods), d);
+                symAt[d] = sim.fingerprint(true, c.periods);
                 take(d, i);
                 d++;
             }
@@ -337,8 +338,11 @@ public final class Explorer {
                 return;
             }
             long sym = sim.fingerprint(true, c.periods);
-            Integer j = onPath.get(sym);
-            if (j != null) {
+            int j = 0;
+            while (j < d && symAt[j] != sym) {
+                j++;
+            }
+            if (j < d) {
                 if (nonRepSteps[d] - nonRepSteps[j] > 0 && nonRepDone[d] - nonRepDone[j] == 0) {
                     exact = sim.fingerprint(false, c.periods);
                     record(Outcome.Kind.LIVELOCK, d, j);
@@ -386,7 +390,7 @@ public final class Explorer {
                 }
                 return;
             }
-            onPath.put(sym, d);
+            symAt[d] = sym;
             long done = 0;
             // Children after the first start from a fork of this node taken before the first ran; the
             // last child takes that fork itself.
@@ -430,7 +434,6 @@ public final class Explorer {
                 dfs(d + 1, childSleep, yields + (stepAt[d].kind() == ScheduleStep.Kind.UNTIL_YIELD ? 1 : 0));
                 done |= 1L << i;
             }
-            onPath.remove(sym);
         }
 
         /** Fast zap, memslot delete or move, mmu_notifier unmap: what {@link ExploreBounds#maxInvalidations} counts. */
