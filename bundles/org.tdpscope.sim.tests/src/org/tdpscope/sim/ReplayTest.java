@@ -54,4 +54,29 @@ class ReplayTest {
             }
         }
     }
+
+    /** A long run keeps at most MAX_CHECKPOINTS checkpoints, spread over the whole run, and stays exact. */
+    @Test
+    void longRunsThinTheirCheckpoints() {
+        Scenario s = new Scenario();
+        s.memslots.add(new Scenario.MemslotSpec(0, 0, 0x10000, false, true));
+        s.vcpu("v0", RootRole.DEFAULT);
+        List<Op> ops = new ArrayList<>();
+        ops.add(new Op.LoadRoot());
+        for (int i = 0; i < 3000; i++) {
+            ops.add(new Op.Fault(i, true, false));
+        }
+        s.thread("v0", Scenario.ThreadKind.VCPU, ops.toArray(new Op[0]));
+        List<TraceEvent> all = new ArrayList<>();
+        Replay replay = new Replay(s, Policy.CONTINUE, all::add, 0);
+        assertTrue(replay.checkpoints() <= Replay.MAX_CHECKPOINTS && replay.checkpoints() > Replay.MAX_CHECKPOINTS / 2,
+                "checkpoints: " + replay.checkpoints());
+        for (long k = all.size(); k > 0; k -= 997) {
+            Simulation fresh = new Simulation(s, Policy.CONTINUE, e -> {
+            });
+            fresh.runTo(k);
+            assertEquals(fresh.fingerprint(false, NONE), replay.at(k, e -> {
+            }).fingerprint(false, NONE), "step " + k);
+        }
+    }
 }

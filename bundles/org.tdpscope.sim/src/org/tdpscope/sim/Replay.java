@@ -24,13 +24,17 @@ public final class Replay {
     private record Checkpoint(long events, Simulation sim) {
     }
 
+    /** Beyond this many checkpoints every other one goes and the interval doubles: memory stays bounded. */
+    static final int MAX_CHECKPOINTS = 1024;
+
     private final List<Checkpoint> checkpoints = new ArrayList<>();
     private final RunResult result;
-    private final long interval;
+    private long interval;
 
     /**
      * Runs {@code scenario} under {@code policy} to its end, telling {@code listener} every event, and
-     * keeps a checkpoint at most every {@code interval} events (0: at every boundary).
+     * keeps a checkpoint at most every {@code interval} events (0: at every boundary); a long run
+     * thins them out to at most {@value #MAX_CHECKPOINTS}.
      */
     public Replay(Scenario scenario, Policy policy, TraceListener listener, long interval) {
         this.interval = interval;
@@ -47,6 +51,12 @@ public final class Replay {
         long events = sim.kvm().step();
         if (checkpoints.isEmpty() || events - checkpoints.get(checkpoints.size() - 1).events() >= interval) {
             checkpoints.add(new Checkpoint(events, sim.fork(QUIET)));
+            if (checkpoints.size() > MAX_CHECKPOINTS) {
+                for (int i = checkpoints.size() - 1; i > 0; i -= 2) {
+                    checkpoints.remove(i);
+                }
+                interval = Math.max(1, interval) * 2;
+            }
         }
     }
 

@@ -12,12 +12,13 @@ import org.eclipse.emf.ecore.EStructuralFeature;
 import org.eclipse.xtext.nodemodel.ICompositeNode;
 import org.eclipse.xtext.nodemodel.util.NodeModelUtils;
 import org.tdpscope.dsl.tdp.Expect;
+import org.tdpscope.dsl.tdp.Explore;
 import org.tdpscope.dsl.tdp.Model;
 import org.tdpscope.dsl.tdp.Schedule;
 import org.tdpscope.dsl.tdp.Threads;
 import org.tdpscope.dsl.tdp.Vm;
 
-/** One line of the outline: scenario → vm / policy / threads / schedule / expect → their elements. */
+/** One line of the outline: scenario → vm / policy / threads / schedule / explore / expect → their elements. */
 public record OutlineNode(String label, String kind, int offset, int length, List<OutlineNode> children) {
 
     static OutlineNode build(EObject root) {
@@ -36,6 +37,9 @@ public record OutlineNode(String label, String kind, int offset, int length, Lis
         }
         if (m.getSchedule() != null) {
             sections.add(section(m.getSchedule(), "schedule", "schedule", ((Schedule) m.getSchedule()).getSteps()));
+        }
+        if (m.getExplore() != null) {
+            sections.add(section(m.getExplore(), "explore", "explore", ((Explore) m.getExplore()).getItems()));
         }
         if (m.getExpect() != null) {
             sections.add(section(m.getExpect(), "expect", "expect", ((Expect) m.getExpect()).getItems()));

@@ -17,6 +17,7 @@ import org.eclipse.xtext.util.CancelIndicator;
 import org.tdpscope.dsl.tdp.Actor;
 import org.tdpscope.dsl.tdp.FreedCheck;
 import org.tdpscope.dsl.tdp.RefcountCheck;
+import org.tdpscope.dsl.tdp.RepeatThreads;
 import org.tdpscope.dsl.tdp.RootsCheck;
 import org.tdpscope.dsl.tdp.SpteCheck;
 import org.tdpscope.dsl.tdp.ThreadStep;
@@ -44,6 +45,8 @@ public class TdpSemanticHighlightingCalculator extends DefaultSemanticHighlighti
             mark(o, "vcpu", acceptor, ACTOR, HighlightingStyles.DEFAULT_ID);
         } else if (o instanceof ThreadStep) {
             mark(o, "thread", acceptor, ACTOR, HighlightingStyles.DEFAULT_ID);
+        } else if (o instanceof RepeatThreads) {
+            mark(o, "threads", acceptor, ACTOR, HighlightingStyles.DEFAULT_ID);
         } else if (o instanceof VisitedCheck) {
             mark(o, "thread", acceptor, ACTOR, HighlightingStyles.DEFAULT_ID);
             mark(o, "roots", acceptor, ROOT, HighlightingStyles.NUMBER_ID);
