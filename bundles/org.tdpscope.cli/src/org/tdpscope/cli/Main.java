@@ -22,16 +22,13 @@ import org.tdpscope.dsl.api.Expectation;
 import org.tdpscope.dsl.api.ExpectationResult;
 import org.tdpscope.dsl.api.LoadedScenario;
 import org.tdpscope.dsl.api.TdpScenarios;
-import org.tdpscope.export.AnimatedRootList;
-import org.tdpscope.export.PageTableDiagram;
-import org.tdpscope.export.PolicyComparisonDiagram;
 import org.tdpscope.export.PngRenderer;
+import org.tdpscope.export.PolicyComparisonDiagram;
 import org.tdpscope.export.RootListDiagram;
+import org.tdpscope.export.RunExport;
 import org.tdpscope.export.Scene;
 import org.tdpscope.export.SvgRenderer;
 import org.tdpscope.export.Theme;
-import org.tdpscope.export.TimelineDiagram;
-import org.tdpscope.export.TwoDWalkDiagram;
 import org.tdpscope.model.io.AtomicFiles;
 import org.tdpscope.model.io.RunStore;
 import org.tdpscope.sim.JsonlTraceWriter;
@@ -70,15 +67,18 @@ public final class Main {
               check FILE...
                     parse and validate scenarios (errors as file:line:col: message)
               export FILE --svg DIR [--png] [--diagram roots|policies|timeline|walk|tables|animated]
-                       [--policy P|all] [--step N] [--gfn A..B] [--theme light|dark]
+                       [--policy P|all] [--step N] [--gfn A..B] [--gva A..B] [--theme light|dark]
                     write diagrams as SVG: the root list (default), the policies side by side, the
                     run's timeline, each vCPU's last 2-D walk, the TDP page tables of a gfn range
-                    (--gfn, default all), the root list animated over the run
-              explore FILE [--policy P|all] [--depth N] [--yields N] [--max-visits N] [--repeat T,...]
-                       [--workers N] [--expectations]
+                    (--gfn, default all) and each vCPU's guest page tables of a gva range (--gva,
+                    default all), the root list animated over the run; --png adds a PNG of each
+                    (an animated GIF for animated)
+              explore FILE [--policy P|all] [--depth N] [--yields N] [--invalidations N] [--max-visits N]
+                       [--repeat T,...] [--workers N] [--expectations]
                     run every interleaving of the scenario's threads (its schedule is ignored), check the
                     invariants (and with --expectations the expect block) in each, list the distinct
-                    outcomes and a shortest counterexample schedule for each bad one
+                    outcomes and a shortest counterexample schedule for each bad one; the scenario's
+                    explore block gives the bounds, the policies and 'check expectations', flags override it
               lsp   start the language server on stdin/stdout
               ide   start the workbench (from the ./tdpscope launcher)
 
@@ -349,186 +349,104 @@ public final class Main {
         String step = a.option("--step");
         String diagram = a.option("--diagram");
         String gfn = a.option("--gfn");
+        String gva = a.option("--gva");
         png = a.flag("--png");
         Theme theme = theme(a);
         a.rejectUnknown();
         if (svgDir == null) {
             throw new UsageException("export needs --svg DIR");
         }
-        if (diagram != null && !DIAGRAMS.contains(diagram)) {
-            throw new UsageException("unknown diagram '" + diagram + "' (" + String.join(", ", DIAGRAMS) + ")");
+        RunExport.Diagram d = diagram == null ? RunExport.Diagram.ROOTS : RunExport.Diagram.fromWord(diagram);
+        if (d == null) {
+            List<String> words = new ArrayList<>();
+            for (RunExport.Diagram x : RunExport.Diagram.values()) {
+                words.add(x.word());
+            }
+            throw new UsageException("unknown diagram '" + diagram + "' (" + String.join(", ", words) + ")");
         }
-        if (gfn != null && !"tables".equals(diagram)) {
-            throw new UsageException("--gfn goes with --diagram tables");
+        if ((gfn != null || gva != null) && d != RunExport.Diagram.TABLES) {
+            throw new UsageException((gfn != null ? "--gfn" : "--gva") + " goes with --diagram tables");
         }
-        long[] gfns = gfn == null ? null : gfnRange(gfn);
-        long at;
+        RunExport.Range gfns = gfn == null ? null : range(gfn, "--gfn");
+        RunExport.Range gvas = gva == null ? null : range(gva, "--gva");
+        Long at;
         try {
-            at = step == null ? Long.MAX_VALUE : Long.parseLong(step);
+            at = step == null ? null : Long.parseLong(step);
         } catch (NumberFormatException e) {
             throw new UsageException("--step wants a number, not '" + step + "'");
+        }
+        if (at != null && at < 0) {
+            throw new UsageException("--step wants a step number from 0, not " + at);
         }
         LoadedScenario loaded = load(file);
         if (loaded == null) {
             return BAD_INPUT;
         }
-        if ("policies".equals(diagram)) {
-            Map<Policy, RunResult> runs = new LinkedHashMap<>();
-            List<Policy> policies = a.option("--policy") == null ? List.of(Policy.values()) : policies(a, loaded);
-            for (Policy policy : policies) {
-                runs.put(policy, new Simulation(loaded.scenario(), policy, e -> { }).run());
+        // the comparison compares every policy unless told which
+        List<Policy> policies = d == RunExport.Diagram.POLICIES && a.option("--policy") == null
+                ? List.of(Policy.values()) : policies(a, loaded);
+        RunExport.Result result = RunExport.documents(baseName(file), loaded.name(), loaded.scenario(),
+                new RunExport.Choices(List.of(d), policies, theme, true, png, at, gfns, gvas));
+        if (!result.problems().isEmpty()) {
+            for (String p : result.problems()) {
+                err.println("tdpscope: " + file + ": " + p);
             }
-            Path svg = Path.of(svgDir).resolve(baseName(file) + ".policies.svg");
-            if (!writeDiagram(svg, PolicyComparisonDiagram.layout(loaded.name(), runs, theme))) {
-                return BAD_INPUT;
-            }
-            out.println(svg);
-            return OK;
+            return BAD_INPUT;
         }
-        if (diagram != null && !diagram.equals("roots")) {
-            return exportRun(file, loaded, diagram, policies(a, loaded), at, step, gfns, Path.of(svgDir), theme);
-        }
-        for (Policy policy : policies(a, loaded)) {
-            TraceEvent[] last = new TraceEvent[1];
-            Simulation sim = new Simulation(loaded.scenario(), policy, e -> last[0] = e);
-            RunResult run = sim.runTo(at);
-            List<TraceEvent> violations = run.violations();
-            Scene scene = RootListDiagram.layout(loaded.name(), RootListSnapshot.of(sim, last[0]), violations, theme);
-            Path svg = Path.of(svgDir).resolve(baseName(file) + "." + policy.word() + ".roots"
-                    + (step == null ? "" : ".step" + step) + ".svg");
-            if (!writeDiagram(svg, scene)) {
-                return BAD_INPUT;
-            }
-            out.println(svg);
-        }
-        return OK;
-    }
-
-    static final List<String> DIAGRAMS = List.of("roots", "policies", "timeline", "walk", "tables", "animated");
-
-    /** {@code A..B} (hex with 0x, or decimal), end exclusive. */
-    static long[] gfnRange(String text) {
-        int dots = text.indexOf("..");
         try {
-            if (dots > 0) {
-                long from = Long.decode(text.substring(0, dots).trim());
-                long to = Long.decode(text.substring(dots + 2).trim());
-                if (from >= 0 && to > from) {
-                    return new long[] { from, to };
-                }
+            for (Path written : RunExport.write(Path.of(svgDir), result.documents())) {
+                out.println(written);
             }
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw new UsageException("--gfn wants a range A..B with A < B (e.g. 0x0..0x1000), not '" + text + "'");
-    }
-
-    /** The timeline, walk, tables and animated diagrams: one file (or one per vCPU) for each policy. */
-    private int exportRun(String file, LoadedScenario loaded, String diagram, List<Policy> policies, long at,
-            String step, long[] gfns, Path dir, Theme theme) {
-        String suffix = step == null ? "" : ".step" + step;
-        for (Policy policy : policies) {
-            String base = baseName(file) + "." + policy.word() + "." + diagram;
-            if (diagram.equals("animated")) {
-                List<Scene> frames = AnimatedRootList.frames(loaded.name(), loaded.scenario(), policy, theme);
-                Path svg = dir.resolve(base + ".svg");
-                try {
-                    writeText(svg, AnimatedRootList.svg(loaded.name() + " — policy " + policy.word() + ", animated",
-                            frames, AnimatedRootList.SECONDS_PER_FRAME, theme));
-                    if (png && !frames.isEmpty()) {
-                        // a PNG has one picture: the last frame, the final state
-                        byte[] bytes = PngRenderer.png(frames.get(frames.size() - 1), 2);
-                        AtomicFiles.write(dir.resolve(base + ".png"), o -> o.write(bytes));
-                    }
-                } catch (IOException e) {
-                    err.println("tdpscope: cannot write " + svg + ": " + e.getMessage());
-                    return BAD_INPUT;
-                }
-                out.println(svg);
-                continue;
-            }
-            List<TraceEvent> events = new ArrayList<>();
-            RunResult run = new Simulation(loaded.scenario(), policy, events::add).runTo(at);
-            if (diagram.equals("timeline")) {
-                if (events.isEmpty()) {
-                    err.println("tdpscope: " + file + ": nothing to draw: the run has no event");
-                    return BAD_INPUT;
-                }
-                Path svg = dir.resolve(base + suffix + ".svg");
-                if (!writeDiagram(svg, TimelineDiagram.layout(loaded.name() + " — policy " + policy.word(), events,
-                        theme))) {
-                    return BAD_INPUT;
-                }
-                out.println(svg);
-            } else if (diagram.equals("walk")) {
-                int written = 0;
-                for (org.tdpscope.sim.Vcpu v : run.kvm().vcpus()) {
-                    org.tdpscope.sim.mmu.TwoDResult walk = run.kvm().lastWalk(v.name());
-                    if (walk == null || walk.refs().isEmpty()) {
-                        continue;
-                    }
-                    Path svg = dir.resolve(base + "." + v.name() + suffix + ".svg");
-                    if (!writeDiagram(svg, TwoDWalkDiagram.layout(loaded.name(), v.name(), walk, theme))) {
-                        return BAD_INPUT;
-                    }
-                    out.println(svg);
-                    written++;
-                }
-                if (written == 0) {
-                    err.println("tdpscope: " + file + ": nothing to draw: no vCPU made a 2-D walk (a guest access"
-                            + " through guest page tables, 'access gva ...' with 'guest paging')"
-                            + (step == null ? "" : " by step " + step));
-                    return BAD_INPUT;
-                }
-            } else if (diagram.equals("tables")) {
-                long from = gfns == null ? 0 : gfns[0];
-                long to = gfns == null ? run.kvm().mmu().gfnLimit() : gfns[1];
-                PageTableDiagram.Forest forest = PageTableDiagram.tdp(run.kvm(), from, to,
-                        PageTableDiagram.DEFAULT_MAX_TABLES);
-                if (forest.tables().isEmpty()) {
-                    err.println("tdpscope: " + file + ": nothing to draw: no TDP root is alive"
-                            + (step == null ? " at the end of the run" : " at step " + step));
-                    return BAD_INPUT;
-                }
-                String subtitle = "TDP page tables, gfn 0x" + Long.toHexString(from) + "..0x" + Long.toHexString(to)
-                        + ", policy " + policy.word() + (step == null ? ", end of run" : ", step " + step);
-                Path svg = dir.resolve(base + suffix + ".svg");
-                if (!writeDiagram(svg, PageTableDiagram.layout(loaded.name(), subtitle, forest, theme))) {
-                    return BAD_INPUT;
-                }
-                out.println(svg);
-            }
+        } catch (IOException e) {
+            err.println("tdpscope: " + e.getMessage());
+            return BAD_INPUT;
         }
         return OK;
+    }
+
+    private static RunExport.Range range(String text, String option) {
+        try {
+            return RunExport.Range.parse(text, option);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     private int explore(Args a) {
         String file = a.single("explore");
-        ExploreBounds bounds = ExploreBounds.defaults();
-        bounds = bounds.withMaxDepth(intOption(a, "--depth", bounds.maxDepth()));
-        bounds = bounds.withMaxYields(intOption(a, "--yields", bounds.maxYields()));
-        bounds = bounds.withMaxVisits(intOption(a, "--max-visits", 2_000_000));
-        bounds = bounds.withWorkers(intOption(a, "--workers", bounds.workers()));
+        // flags are read before the file, so a bad command line fails fast; they override the explore block
+        Integer depth = boundOption(a, "--depth", 1);
+        Integer yields = boundOption(a, "--yields", 0);
+        Integer invalidations = boundOption(a, "--invalidations", 0);
+        Integer visits = boundOption(a, "--max-visits", 1);
+        Integer workers = boundOption(a, "--workers", 1);
         String repeat = a.option("--repeat");
-        if (repeat != null) {
-            bounds = bounds.withRepeating(repeat.split(","));
-        }
-        boolean expectations = a.flag("--expectations");
+        boolean expectationsFlag = a.flag("--expectations");
         a.rejectUnknown();
         LoadedScenario loaded = load(file);
         if (loaded == null) {
             return BAD_INPUT;
         }
+        ExploreBounds bounds = loaded.exploreBounds().withMaxVisits(visits != null ? visits : 2_000_000);
+        if (depth != null) {
+            bounds = bounds.withMaxDepth(depth);
+        }
+        if (yields != null) {
+            bounds = bounds.withMaxYields(yields);
+        }
+        if (invalidations != null) {
+            bounds = bounds.withMaxInvalidations(invalidations);
+        }
+        if (workers != null) {
+            bounds = bounds.withWorkers(workers);
+        }
+        if (repeat != null) {
+            bounds = bounds.withRepeating(repeat.isBlank() ? new String[0] : repeat.split(","));
+        }
+        boolean expectations = expectationsFlag || loaded.exploreChecksExpectations();
         int result = OK;
-        for (Policy policy : policies(a, loaded)) {
-            Predicate<RunResult> check = !expectations ? null : run -> {
-                for (Expectation x : loaded.expectations()) {
-                    if (x.appliesTo(policy) && !x.check(run).holds()) {
-                        return false;
-                    }
-                }
-                return true;
-            };
+        for (Policy policy : a.option("--policy") == null ? loaded.explorePolicies() : policies(a, loaded)) {
+            Predicate<RunResult> check = expectations ? loaded.expectationsPredicate(policy) : null;
             ExploreResult r;
             try {
                 r = new Explorer().explore(loaded.scenario(), policy, bounds, check, null);
@@ -538,6 +456,12 @@ public final class Main {
             }
             ExploreResult.Stats st = r.stats();
             out.println("== " + loaded.name() + " — every interleaving under " + policy.word());
+            out.println("  bounds: depth " + bounds.maxDepth() + ", " + bounds.maxYields() + " yields"
+                    + (bounds.maxInvalidations() == Integer.MAX_VALUE ? "" : ", " + bounds.maxInvalidations()
+                            + " invalidations")
+                    + (bounds.repeating().isEmpty() ? "" : ", repeating " + String.join(", ",
+                            new java.util.TreeSet<>(bounds.repeating())))
+                    + (expectations ? ", expectations checked" : ""));
             out.printf(Locale.ROOT, "  %,d visits, %,d distinct states in %.1f s (%,.0f states/s); pruned %,d by state"
                     + " hashing, %,d by sleep sets; %,d runs cut by the bounds%s%n", st.visits(), st.distinctStates(),
                     st.millis() / 1000.0, st.distinctStatesPerSecond(), st.hashPruned(), st.sleepPruned(),
@@ -546,7 +470,8 @@ public final class Main {
             for (Outcome o : r.outcomes()) {
                 out.printf(Locale.ROOT, "  %-4s %-9s x%-7d walks %s, final list %s%s%n", o.bad() ? "BAD" : "ok",
                         o.kind().name().toLowerCase(Locale.ROOT), o.count(), o.walks(), o.finalRoots(),
-                        o.violations().isEmpty() ? "" : ", violations " + o.violations());
+                        (o.violations().isEmpty() ? "" : ", violations " + o.violations())
+                                + (Boolean.FALSE.equals(o.expectationsHold()) ? ", expectations fail" : ""));
             }
             for (Outcome o : r.bad()) {
                 out.println("  shortest schedule to " + (o.violations().isEmpty() ? o.kind().name().toLowerCase(Locale.ROOT)
@@ -567,6 +492,18 @@ public final class Main {
     }
 
 
+    /** A bound given on the command line (null when absent), at least {@code min}. */
+    private static Integer boundOption(Args a, String name, int min) {
+        if (a.option(name) == null) {
+            return null;
+        }
+        int v = intOption(a, name, min);
+        if (v < min) {
+            throw new UsageException(name + " must be at least " + min + ", not " + v);
+        }
+        return v;
+    }
+
     private static int intOption(Args a, String name, int fallback) {
         String v = a.option(name);
         if (v == null) {
@@ -585,8 +522,7 @@ public final class Main {
     }
 
     static String baseName(String file) {
-        String name = Path.of(file).getFileName().toString();
-        return name.endsWith(".tdp") ? name.substring(0, name.length() - 4) : name;
+        return RunExport.baseName(Path.of(file).getFileName().toString());
     }
 
     /** With several policies, {@code out.jsonl} becomes {@code out.fifo.jsonl} and so on. */
@@ -617,7 +553,7 @@ public final class Main {
     /** Tiny argument parser: positional words, {@code --name value} options and {@code --flag}s. */
     static final class Args {
         private static final List<String> VALUED = List.of("--policy", "--trace", "--svg", "--theme", "--step",
-                "--diagram", "--xmi", "--gfn", "--depth", "--yields", "--max-visits", "--repeat", "--workers");
+                "--diagram", "--xmi", "--gfn", "--depth", "--yields", "--max-visits", "--repeat", "--workers", "--invalidations", "--gva");
         private final List<String> positional = new ArrayList<>();
         private final java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
         private final java.util.Set<String> used = new java.util.HashSet<>();

@@ -136,6 +136,20 @@ class NewDiagramsTest {
         assertTrue(TimelineDiagram.layout(s.name(), events, Theme.LIGHT).width() < 200 + steps * TimelineDiagram.COL);
     }
 
+    /** A window of a run drawn with the run's lanes keeps every thread's lane where the whole run has it. */
+    @Test
+    void aWindowKeepsTheRunsLanes() {
+        LoadedScenario s = Golden.example("seed-terminate");
+        List<TraceEvent> events = trace(s);
+        List<String> lanes = TimelineDiagram.lanes(events);
+        assertEquals(List.of("v0", "v1", "W", "Z", "rcu"), lanes);
+        List<TraceEvent> tail = events.subList(events.size() - 10, events.size());
+        assertFalse(TimelineDiagram.lanes(tail).equals(lanes), "the tail alone has fewer threads or another order");
+        TimelineDiagram.Geometry g = TimelineDiagram.geometry(tail, lanes);
+        assertEquals(lanes, List.copyOf(g.lanes.keySet()));
+        assertEquals(TimelineDiagram.geometry(events).lanesBottom(), g.lanesBottom());
+    }
+
     @Test
     void timelineShowsViolations() {
         LoadedScenario s = Golden.example("use-after-free");

@@ -33,6 +33,10 @@ public final class AnimatedRootList {
             EventType.VIOLATION);
     public static final int MAX_FRAMES = 200;
     public static final double SECONDS_PER_FRAME = 1.0;
+    /** The GIF holds the final state three frame times before it loops (the SVG has no such pause). */
+    public static final int GIF_LAST_FRAME_HOLD = 3;
+    /** GIF frames at the diagrams' own size: a few hundred KB for a run, not megabytes. */
+    public static final int GIF_SCALE = 1;
 
     private AnimatedRootList() {
     }
@@ -47,17 +51,8 @@ public final class AnimatedRootList {
     public static List<Scene> frames(String title, Scenario scenario, Policy policy, Theme theme) {
         List<TraceEvent> events = new ArrayList<>();
         Simulation.run(scenario, policy, events);
-        TreeSet<Long> steps = new TreeSet<>();
-        for (TraceEvent e : events) {
-            if (FRAMES.contains(e.type()) && steps.size() < MAX_FRAMES - 1) {
-                steps.add(e.step());
-            }
-        }
-        if (!events.isEmpty()) {
-            steps.add(events.get(events.size() - 1).step());
-        }
         List<Scene> frames = new ArrayList<>();
-        for (long step : steps) {
+        for (long step : frameSteps(events)) {
             List<TraceEvent> violations = new ArrayList<>();
             for (TraceEvent e : events) {
                 if (e.step() <= step && e.is(EventType.VIOLATION)) {
@@ -67,6 +62,29 @@ public final class AnimatedRootList {
             frames.add(RootListDiagram.layout(title, RootListSnapshot.at(scenario, policy, step), violations, theme));
         }
         return frames;
+    }
+
+    /** The step each frame shows, in order: the steps that start a frame (capped), and the last step. */
+    public static List<Long> frameSteps(List<TraceEvent> events) {
+        TreeSet<Long> steps = new TreeSet<>();
+        for (TraceEvent e : events) {
+            if (FRAMES.contains(e.type()) && steps.size() < MAX_FRAMES - 1) {
+                steps.add(e.step());
+            }
+        }
+        if (!events.isEmpty()) {
+            steps.add(events.get(events.size() - 1).step());
+        }
+        return List.copyOf(steps);
+    }
+
+    /** The same frames as an animated GIF (see {@link AnimatedGif}), looping forever. */
+    public static byte[] gif(List<Scene> frames, Theme theme) {
+        int[] delays = new int[frames.size()];
+        int centis = (int) Math.round(SECONDS_PER_FRAME * 100);
+        java.util.Arrays.fill(delays, centis);
+        delays[delays.length - 1] = centis * GIF_LAST_FRAME_HOLD;
+        return AnimatedGif.gif(frames, delays, theme.background, GIF_SCALE);
     }
 
     /** Any frames as one looping animated SVG, {@code seconds} per frame. */

@@ -27,15 +27,20 @@ import org.eclipse.elk.graph.ElkNode;
 import org.eclipse.elk.graph.util.ElkGraphUtil;
 import org.tdpscope.sim.Kvm;
 import org.tdpscope.sim.Root;
+import org.tdpscope.sim.Vcpu;
+import org.tdpscope.sim.mmu.CpuRegs;
+import org.tdpscope.sim.mmu.GuestPte;
 import org.tdpscope.sim.mmu.HostMemory;
+import org.tdpscope.sim.mmu.Memslots;
 import org.tdpscope.sim.mmu.Spte;
 import org.tdpscope.sim.mmu.TdpMmu;
 
 /**
- * TDP page-table trees for a gfn range: one node per table page (its level, hpfn and the present
- * entries in the range: index, gfn, and for a leaf its size, hpfn, R/W/X and A/D), an edge from
- * each non-leaf entry to its child table. Laid out by ELK's layered algorithm (levels left to
- * right), not by hand. Tables past a cap are counted in a "… N more tables" note, entries past
+ * Page-table trees: the TDP tables for a gfn range (one node per table page: its level, hpfn and
+ * the present entries in the range: index, gfn, and for a leaf its size, hpfn, R/W/X and A/D), or a
+ * vCPU's guest tables for a gva range (from its CR3, entries read from guest memory: index, gva,
+ * and P, RW, US, XD, A, D, page size). An edge from each non-leaf entry to its child table. Both
+ * are a {@link Forest} laid out by the same ELK layered layout (levels left to right), not by hand. Tables past a cap are counted in a "… N more tables" note, entries past
  * {@link #MAX_ENTRIES} of a table in a "… N more entries" line.
  */
 public final class PageTableDiagram {
@@ -142,6 +147,126 @@ public final class PageTableDiagram {
             tables.add(new Table(p.id(), head, all, children, root));
         }
         return new Forest(tables, hidden);
+    }
+
+    /**
+     * The vCPU has guest page tables to draw: 4- or 5-level paging on, and CR3 pointing at a table in
+     * guest memory with a present entry (a scenario without guest mappings leaves CR3 at an empty page).
+     */
+    public static boolean hasGuestTables(Kvm kvm, Vcpu vcpu) {
+        CpuRegs regs = vcpu.regs();
+        if (!regs.paging() || !regs.longModeActive() || (regs.cr4 & CpuRegs.CR4_PAE) == 0) {
+            return false;
+        }
+        long table = regs.cr3 & GuestPte.PFN_MASK;
+        if (kvm.memslots().find(table >>> 12) == null) {
+            return false;
+        }
+        for (int i = 0; i < HostMemory.ENTRIES; i++) {
+            if ((kvm.memslots().readGpa(table + 8L * i) & GuestPte.P) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The guest page tables of {@code vcpu}, breadth first from its CR3, read from guest memory as
+     * the simulation stands; only the present entries whose gva span meets {@code [gvaFirst,
+     * gvaLast]} (unsigned, inclusive, canonical addresses); at most {@code maxTables} tables. Empty
+     * when the vCPU has no guest tables ({@link #hasGuestTables}).
+     */
+    public static Forest guest(Kvm kvm, Vcpu vcpu, long gvaFirst, long gvaLast, int maxTables) {
+        List<Table> tables = new ArrayList<>();
+        if (!hasGuestTables(kvm, vcpu)) {
+            return new Forest(tables, 0);
+        }
+        Memslots slots = kvm.memslots();
+        CpuRegs regs = vcpu.regs();
+        String v = vcpu.name();
+        int hidden = 0;
+        record Pending(long gpa, int level, long baseGva, boolean root) {
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        ArrayDeque<Pending> queue = new ArrayDeque<>();
+        queue.add(new Pending(regs.cr3 & GuestPte.PFN_MASK, regs.levels(), 0, true));
+        while (!queue.isEmpty()) {
+            Pending p = queue.poll();
+            // keyed by level too: a guest may map one page as a table at two levels (recursive mappings)
+            String id = guestId(v, p.level(), p.gpa());
+            if (!seen.add(id)) {
+                continue;
+            }
+            if (tables.size() >= maxTables) {
+                hidden++;
+                continue;
+            }
+            long span = GuestPte.pageSize(p.level());
+            boolean inMemory = slots.find(p.gpa() >>> 12) != null;
+            List<String> lines = new ArrayList<>();
+            List<String> children = new ArrayList<>();
+            int more = 0;
+            for (int i = 0; inMemory && i < HostMemory.ENTRIES; i++) {
+                long gva = canonical(p.baseGva() + i * span, regs.la57());
+                if (Long.compareUnsigned(gva, gvaLast) > 0 || Long.compareUnsigned(gva + span - 1, gvaFirst) < 0) {
+                    continue;
+                }
+                long pte = slots.readGpa(p.gpa() + 8L * i);
+                if ((pte & GuestPte.P) == 0) {
+                    continue;
+                }
+                boolean leaf = GuestPte.isLeaf(pte, p.level());
+                if (lines.size() < MAX_ENTRIES) {
+                    lines.add(guestEntry(i, gva, pte, p.level(), leaf));
+                } else {
+                    more++;
+                }
+                if (!leaf) {
+                    long child = GuestPte.address(pte, p.level());
+                    children.add(guestId(v, p.level() - 1, child));
+                    queue.add(new Pending(child, p.level() - 1, gva, false));
+                }
+            }
+            if (more > 0) {
+                lines.add("… " + more + " more entries");
+            }
+            if (lines.isEmpty()) {
+                lines.add(inMemory ? "(no present entry in range)" : "(gpa in no memslot)");
+            }
+            String head = (p.root() ? v + " CR3 · " : v + " · ") + TABLE_NAMES[p.level()] + " · gpa 0x"
+                    + Long.toHexString(p.gpa());
+            List<String> all = new ArrayList<>();
+            all.add("gva 0x" + Long.toHexString(p.baseGva()) + "+0x" + Long.toHexString(span * HostMemory.ENTRIES));
+            all.addAll(lines);
+            tables.add(new Table(id, head, all, children, p.root()));
+        }
+        return new Forest(tables, hidden);
+    }
+
+    private static final String[] TABLE_NAMES = { "", "PT", "PD", "PDPT", "PML4", "PML5" };
+
+    private static String guestId(String vcpu, int level, long gpa) {
+        return "g-" + vcpu + "-L" + level + "-0x" + Long.toHexString(gpa);
+    }
+
+    /** Sign-extends bit 47 (bit 56 with LA57): the upper half of the top table maps kernel addresses. */
+    private static long canonical(long gva, boolean la57) {
+        int shift = la57 ? 64 - 57 : 64 - 48;
+        return (gva << shift) >> shift;
+    }
+
+    /** E.g. {@code [254] gva 0x7f0000000000 2M gpa 0x200000 P RW US -- A D}; non-leaves point to their table. */
+    static String guestEntry(int index, long gva, long pte, int level, boolean leaf) {
+        String flags = "P " + ((pte & GuestPte.RW) != 0 ? "RW" : "--") + " " + ((pte & GuestPte.US) != 0 ? "US" : "--")
+                + " " + ((pte & GuestPte.XD) != 0 ? "XD" : "--") + " " + ((pte & GuestPte.A) != 0 ? "A" : "-");
+        String where = String.format("[%3d] gva 0x%x", index, gva);
+        if (!leaf) {
+            return where + " → " + TABLE_NAMES[level - 1] + " 0x" + Long.toHexString(GuestPte.address(pte, level))
+                    + " " + flags;
+        }
+        String size = level == 1 ? "4K" : level == 2 ? "2M" : "1G";
+        return where + " " + size + " gpa 0x" + Long.toHexString(GuestPte.address(pte, level)) + " " + flags + " "
+                + ((pte & GuestPte.D) != 0 ? "D" : "-");
     }
 
     static String entry(int index, long gfn, long spte, int level, boolean leaf) {

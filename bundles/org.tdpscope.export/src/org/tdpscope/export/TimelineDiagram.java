@@ -49,14 +49,83 @@ public final class TimelineDiagram {
     private record Bar(String thread, long from, long to, String kind, String label) {
     }
 
-    /** The diagram of a whole trace (the events a {@code TraceListener} saw, in order). */
-    public static Scene layout(String title, List<TraceEvent> events, Theme theme) {
-        // lanes in order of appearance; "setup" (memslots) only when it does something marked
+    /** A mark as {@link #layout} draws it: its event and the centre of its diamond (or violation square). */
+    public record Mark(TraceEvent event, int x, int y) {
+    }
+
+    /**
+     * Where {@link #layout} puts things for these events, so that a view can hit-test the marks and
+     * place a step on the axis with the geometry the diagram is drawn with.
+     */
+    public static final class Geometry {
+        final Map<String, Integer> lanes;
+        final long[] cols;
+        final List<TraceEvent> marks;
+        final int hidden;
+        final long lastStep;
+        final long axisEnd;
+
+        private Geometry(Map<String, Integer> lanes, long[] cols, List<TraceEvent> marks, int hidden,
+                long lastStep) {
+            this.lanes = lanes;
+            this.cols = cols;
+            this.marks = marks;
+            this.hidden = hidden;
+            this.lastStep = lastStep;
+            this.axisEnd = hidden > 0 && cols.length > 0 ? cols[cols.length - 1] : lastStep;
+        }
+
+        /** The marks drawn, in event order, with their centres in scene coordinates. */
+        public List<Mark> marks() {
+            List<Mark> out = new ArrayList<>(marks.size());
+            for (TraceEvent e : marks) {
+                out.add(new Mark(e, xOf(e.step(), cols), TOP + lanes.get(e.thread()) * LANE + 36));
+            }
+            return out;
+        }
+
+        /** The x of a step on the axis (between columns for an unmarked step). */
+        public int x(long step) {
+            return xOf(step, cols);
+        }
+
+        /** The top and bottom of the lanes. */
+        public int lanesTop() {
+            return TOP;
+        }
+
+        public int lanesBottom() {
+            return TOP + lanes.size() * LANE;
+        }
+    }
+
+    /**
+     * The lanes of a trace, top to bottom: threads in order of appearance; "setup" (memslots) only when
+     * it does something marked.
+     */
+    public static List<String> lanes(List<TraceEvent> events) {
         Map<String, Integer> lanes = new LinkedHashMap<>();
         for (TraceEvent e : events) {
             if (!e.thread().equals("setup") || MARKED.contains(e.type())) {
                 lanes.putIfAbsent(e.thread(), lanes.size());
             }
+        }
+        return List.copyOf(lanes.keySet());
+    }
+
+    /** The geometry {@link #layout} uses for these events. */
+    public static Geometry geometry(List<TraceEvent> events) {
+        return geometry(events, lanes(events));
+    }
+
+    /**
+     * The geometry for these events with the given lanes (e.g. a whole run's, so that a window of it
+     * keeps every lane where it is); events of other threads are not drawn.
+     */
+    public static Geometry geometry(List<TraceEvent> events, List<String> laneOrder) {
+        Map<String, Integer> lanes = new LinkedHashMap<>();
+        for (String t : laneOrder) {
+            lanes.putIfAbsent(t, lanes.size());
         }
         TreeSet<Long> keys = new TreeSet<>();
         List<TraceEvent> marks = new ArrayList<>();
@@ -85,8 +154,23 @@ public final class TimelineDiagram {
                 keys.add(lastStep);
             }
         }
-        long[] cols = keys.stream().mapToLong(Long::longValue).toArray();
-        long axisEnd = hidden > 0 && cols.length > 0 ? cols[cols.length - 1] : lastStep;
+        return new Geometry(lanes, keys.stream().mapToLong(Long::longValue).toArray(), marks, hidden, lastStep);
+    }
+
+    /** The diagram of a whole trace (the events a {@code TraceListener} saw, in order). */
+    public static Scene layout(String title, List<TraceEvent> events, Theme theme) {
+        return layout(title, events, theme, lanes(events));
+    }
+
+    /** {@link #layout(String, List, Theme)} with the given lanes (see {@link #geometry(List, List)}). */
+    public static Scene layout(String title, List<TraceEvent> events, Theme theme, List<String> laneOrder) {
+        Geometry g = geometry(events, laneOrder);
+        Map<String, Integer> lanes = g.lanes;
+        long[] cols = g.cols;
+        List<TraceEvent> marks = g.marks;
+        int hidden = g.hidden;
+        long lastStep = g.lastStep;
+        long axisEnd = g.axisEnd;
 
         List<Bar> bars = bars(events, lanes, axisEnd);
         List<TraceEvent> violations = new ArrayList<>();

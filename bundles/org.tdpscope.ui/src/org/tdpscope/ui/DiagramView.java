@@ -7,7 +7,6 @@ package org.tdpscope.ui;
 import java.util.function.Consumer;
 
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.custom.ScrolledComposite;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.ui.part.ViewPart;
 import org.tdpscope.export.Scene;
@@ -27,12 +26,7 @@ public abstract class DiagramView extends ViewPart {
 
     @Override
     public void createPartControl(Composite parent) {
-        ScrolledComposite scroll = new ScrolledComposite(parent, SWT.H_SCROLL | SWT.V_SCROLL);
-        canvas = new SceneCanvas(scroll, SWT.NONE);
-        scroll.setContent(canvas);
-        scroll.setExpandHorizontal(true);
-        scroll.setExpandVertical(true);
-        canvas.addListener(SWT.Resize, e -> scroll.setMinSize(canvas.computeSize(SWT.DEFAULT, SWT.DEFAULT)));
+        canvas = new SceneCanvas(parent, SWT.NONE); // scrolls itself
         RunSelection.listen(follow);
     }
 
@@ -41,8 +35,6 @@ public abstract class DiagramView extends ViewPart {
             return;
         }
         canvas.setScene(diagram(panel));
-        canvas.getParent().layout(true);
-        ((ScrolledComposite) canvas.getParent()).setMinSize(canvas.computeSize(SWT.DEFAULT, SWT.DEFAULT));
     }
 
     /** A one-line scene that says why there is no diagram. */

@@ -6,10 +6,18 @@ package org.tdpscope.ui;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.IJobChangeEvent;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.core.runtime.jobs.JobChangeAdapter;
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.custom.ScrolledComposite;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Button;
@@ -17,6 +25,10 @@ import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Scale;
+import org.eclipse.swt.widgets.Table;
+import org.eclipse.swt.widgets.TableColumn;
+import org.eclipse.swt.widgets.TableItem;
+import org.eclipse.swt.widgets.Text;
 import org.tdpscope.dsl.api.Diagnostic;
 import org.tdpscope.dsl.api.LoadedScenario;
 import org.tdpscope.dsl.api.TdpScenarios;
@@ -27,65 +39,148 @@ import org.tdpscope.export.SvgRenderer;
 import org.tdpscope.export.Theme;
 import org.tdpscope.model.io.AtomicFiles;
 import org.tdpscope.sim.Policy;
+import org.tdpscope.sim.Replay;
 import org.tdpscope.sim.RootListSnapshot;
+import org.tdpscope.sim.Scenario;
 import org.tdpscope.sim.Simulation;
 import org.tdpscope.sim.TraceEvent;
 
 /**
  * The Roots view's content: the root list of a scenario's run at the current step, with controls to
- * step forward and back, jump, and switch the policy (the run is replayed). Usable in any shell, so
+ * step forward and back, play through the steps at a chosen speed, go to a step, and switch the
+ * policy (the run is replayed); moving between steps animates the change, a new violation flashes,
+ * and the run's violations are listed (selecting one goes to its step). Usable in any shell, so
  * tests drive it without a workbench.
  */
 public final class RootsPanel extends Composite {
+
+    /** Playing speeds, steps per second. */
+    static final int[] SPEEDS = { 1, 2, 4, 8, 16, 30 };
 
     private final SceneCanvas canvas;
     private final Combo policyCombo;
     private final Scale scale;
     private final Label status;
+    private final Button play;
+    private final Combo speedCombo;
+    private final Text stepField;
+    private final Table violationTable;
+    private final List<TraceEvent> violationRows = new ArrayList<>();
+    private final Runnable playTick = this::playTick;
+    private boolean playing;
+    private boolean animated = true;
+    private Job running;
     private TdpScenarios scenarios;
     private LoadedScenario loaded;
     private Policy policy = Policy.CONTINUE;
     private List<TraceEvent> events = List.of();
+    /** The run's checkpoints: a step (back or forward) goes on from the nearest one, not from the start. */
+    private Replay replay;
+    private Path file;
     private long step;
     private Simulation atStep;
 
     public RootsPanel(Composite parent, int style) {
         super(parent, style);
-        setLayout(new GridLayout(8, false));
+        setLayout(new GridLayout(11, false));
         policyCombo = new Combo(this, SWT.READ_ONLY);
         for (Policy p : Policy.values()) {
             policyCombo.add(p.word());
         }
         policyCombo.select(0);
-        policyCombo.addListener(SWT.Selection, e -> setPolicy(Policy.values()[policyCombo.getSelectionIndex()]));
+        policyCombo.setToolTipText("Policy: switching replays the run");
+        policyCombo.addListener(SWT.Selection, e -> replay(Policy.values()[policyCombo.getSelectionIndex()]));
         button("|<", "First step", () -> goTo(0));
         button("<", "Step back", this::stepBack);
+        play = button("Play", "Play through the steps / pause", () -> setPlaying(!playing));
         button(">", "Step forward", this::stepForward);
         button(">|", "Last step", () -> goTo(events.size()));
         scale = new Scale(this, SWT.HORIZONTAL);
         scale.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
         scale.addListener(SWT.Selection, e -> goTo(scale.getSelection()));
+        Label go = new Label(this, SWT.NONE);
+        go.setText("Go to");
+        stepField = new Text(this, SWT.BORDER | SWT.SINGLE);
+        stepField.setToolTipText("A step number; Enter goes there");
+        GridData field = new GridData(SWT.LEFT, SWT.CENTER, false, false);
+        field.widthHint = 60;
+        stepField.setLayoutData(field);
+        stepField.addListener(SWT.DefaultSelection, e -> goTo(stepField.getText()));
+        speedCombo = new Combo(this, SWT.READ_ONLY);
+        for (int sp : SPEEDS) {
+            speedCombo.add(sp + " steps/s");
+        }
+        speedCombo.select(2);
+        speedCombo.setToolTipText("Playing speed");
         status = new Label(this, SWT.NONE);
-        status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 2, 1));
-        ScrolledComposite scroll = new ScrolledComposite(this, SWT.H_SCROLL | SWT.V_SCROLL);
-        scroll.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 8, 1));
-        canvas = new SceneCanvas(scroll, SWT.NONE);
-        scroll.setContent(canvas);
-        scroll.setExpandHorizontal(true);
-        scroll.setExpandVertical(true);
-        canvas.addListener(SWT.Resize, e -> scroll.setMinSize(canvas.computeSize(SWT.DEFAULT, SWT.DEFAULT)));
+        status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 11, 1));
+        canvas = new SceneCanvas(this, SWT.NONE);
+        canvas.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 11, 1));
+        violationTable = new Table(this, SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER);
+        violationTable.setHeaderVisible(true);
+        GridData table = new GridData(SWT.FILL, SWT.FILL, true, false, 11, 1);
+        table.heightHint = 80;
+        violationTable.setLayoutData(table);
+        for (String[] c : new String[][] { { "Step", "60" }, { "Thread", "80" }, { "Invariant", "220" },
+                { "Root", "60" }, { "What", "400" } }) {
+            TableColumn col = new TableColumn(violationTable, SWT.LEFT);
+            col.setText(c[0]);
+            col.setWidth(Integer.parseInt(c[1]));
+        }
+        violationTable.addListener(SWT.Selection, e -> {
+            int i = violationTable.getSelectionIndex();
+            if (i >= 0 && i < violationRows.size()) {
+                goTo(violationRows.get(i).step());
+            }
+        });
         status.setText("Open a scenario (.tdp) to watch its root list.");
+        addDisposeListener(e -> playing = false);
     }
 
-    private void button(String text, String tip, Runnable action) {
+    private Button button(String text, String tip, Runnable action) {
         Button b = new Button(this, SWT.PUSH);
         b.setText(text);
         b.setToolTipText(tip);
         b.addListener(SWT.Selection, e -> action.run());
+        return b;
     }
 
-    /** Loads a scenario file; errors are shown in the status line (file:line:col: message). */
+    /** Loads a scenario file and runs it; errors are shown in the status line (file:line:col: message). */
     public boolean open(Path file) {
+        if (!load(file)) {
+            return false;
+        }
+        setPolicy(loaded.policies().get(0));
+        return true;
+    }
+
+    /**
+     * Shows a scenario already loaded (e.g. a counterexample the explorer wrote into a script), under
+     * {@code p}; {@code file} is where it came from (may be null).
+     */
+    public void open(LoadedScenario scenario, Path file, Policy p) {
+        if (scenario.hasErrors()) {
+            throw new IllegalArgumentException("a scenario with errors: " + scenario.diagnostics());
+        }
+        loaded = scenario;
+        this.file = file;
+        step = Long.MAX_VALUE;
+        events = List.of();
+        replay = null;
+        setPolicy(p);
+    }
+
+    /** The file of the scenario shown, or null (none open, or not from a file). */
+    public Path scenarioFile() {
+        return loaded == null ? null : file;
+    }
+
+    /** Loads a scenario file and runs it as a background job (see {@link #replay}); null on errors. */
+    public Job openInBackground(Path file) {
+        return load(file) ? replay(loaded.policies().get(0)) : null;
+    }
+
+    private boolean load(Path file) {
         if (scenarios == null) {
             scenarios = TdpScenarios.create();
         }
@@ -102,22 +197,156 @@ public final class RootsPanel extends Composite {
             return false;
         }
         loaded = l;
+        this.file = file;
         step = Long.MAX_VALUE; // open on the outcome; step back from there
-        setPolicy(l.policies().get(0));
+        events = List.of();
+        replay = null;
         return true;
     }
 
+    /** Switches the policy and replays the run here, on the calling (UI) thread. */
     public void setPolicy(Policy p) {
-        policy = p;
-        policyCombo.select(p.ordinal());
+        if (running != null) {
+            running.cancel(); // this replay wins
+            running = null;
+        }
         if (loaded == null) {
+            policy = p;
+            policyCombo.select(p.ordinal());
             return;
         }
+        show(p, runAll(loaded.scenario(), p, null));
+    }
+
+    /**
+     * Switches the policy and replays the run as an Eclipse job (progress and cancel in the
+     * workbench's progress view); the result is shown on the UI thread when it is complete, and a
+     * cancelled run leaves the previous one on screen. A newer replay supersedes an older one.
+     */
+    public Job replay(Policy p) {
+        policyCombo.select(p.ordinal());
+        if (loaded == null) {
+            policy = p;
+            return null;
+        }
+        if (running != null) {
+            running.cancel();
+        }
+        Scenario scenario = loaded.scenario();
+        String name = loaded.name();
+        var display = getDisplay();
+        Run[] result = new Run[1];
+        Job job = new Job("Running '" + name + "' under " + p.word()) {
+            @Override
+            protected IStatus run(IProgressMonitor monitor) {
+                try {
+                    result[0] = runAll(scenario, p, monitor);
+                    return Status.OK_STATUS;
+                } catch (OperationCanceledException e) {
+                    return Status.CANCEL_STATUS;
+                } catch (RuntimeException e) {
+                    return Status.error("the simulator failed: " + e, e);
+                }
+            }
+        };
+        // done also when cancelled before it ran: the panel always hears the end
+        job.addJobChangeListener(new JobChangeAdapter() {
+            @Override
+            public void done(IJobChangeEvent event) {
+                if (display.isDisposed()) {
+                    return;
+                }
+                display.asyncExec(() -> {
+                    if (isDisposed() || running != job) {
+                        return; // superseded by a newer replay
+                    }
+                    running = null;
+                    if (event.getResult().isOK()) {
+                        show(p, result[0]);
+                    } else if (event.getResult().getSeverity() == IStatus.ERROR) {
+                        policyCombo.select(policy.ordinal());
+                        status.setText("run under " + p.word() + " failed (" + event.getResult().getMessage()
+                                + "); still showing " + policy.word());
+                    } else {
+                        policyCombo.select(policy.ordinal());
+                        status.setText("run under " + p.word() + " cancelled; still showing " + policy.word());
+                    }
+                });
+            }
+        });
+        job.setUser(true);
+        running = job;
+        status.setText("running under " + p.word() + "…");
+        job.schedule();
+        return job;
+    }
+
+    /** True while a replay job has not been shown yet. */
+    public boolean running() {
+        return running != null;
+    }
+
+    /** A whole run: its events, and its checkpoints for going to any step. */
+    record Run(List<TraceEvent> events, Replay replay) {
+    }
+
+    /** The whole run under a policy; checks the monitor (if any) at each event so that a cancel stops it at once. */
+    static Run runAll(Scenario scenario, Policy p, IProgressMonitor monitor) {
         List<TraceEvent> all = new ArrayList<>();
-        new Simulation(loaded.scenario(), p, all::add).run();
-        events = List.copyOf(all);
+        if (monitor != null) {
+            monitor.beginTask("Simulating the TDP MMU", IProgressMonitor.UNKNOWN);
+        }
+        Replay replay = new Replay(scenario, p, e -> {
+            all.add(e);
+            if (monitor != null) {
+                if (monitor.isCanceled()) {
+                    throw new OperationCanceledException();
+                }
+                if (all.size() % 1000 == 0) {
+                    monitor.subTask(all.size() + " events");
+                    monitor.worked(1);
+                }
+            }
+        });
+        if (monitor != null) {
+            monitor.done();
+        }
+        return new Run(List.copyOf(all), replay);
+    }
+
+    private void show(Policy p, Run run) {
+        policy = p;
+        policyCombo.select(p.ordinal());
+        events = run.events();
+        replay = run.replay();
         scale.setMaximum(Math.max(1, events.size()));
-        goTo(Math.min(step, events.size()));
+        listViolations();
+        boolean was = animated;
+        animated = false; // another run: nothing to animate from
+        try {
+            goTo(Math.min(step, events.size()));
+        } finally {
+            animated = was;
+        }
+    }
+
+    private void listViolations() {
+        violationTable.removeAll();
+        violationRows.clear();
+        for (TraceEvent e : events) {
+            if (e.invariant() != null) {
+                violationRows.add(e);
+                TableItem item = new TableItem(violationTable, SWT.NONE);
+                item.setText(new String[] { Long.toString(e.step()), e.thread(),
+                        e.invariant().number() + " " + e.invariant().word(), e.root() == null ? "" : e.root(),
+                        e.detail() == null ? "" : e.detail() });
+            }
+        }
+        // the list takes room from the picture only when the run has something to list
+        boolean any = !violationRows.isEmpty();
+        violationTable.setVisible(any);
+        ((GridData) violationTable.getLayoutData()).exclude = !any;
+        layout(true);
     }
 
     public void stepForward() {
@@ -128,31 +357,153 @@ public final class RootsPanel extends Composite {
         goTo(Math.max(step - 1, 0));
     }
 
-    /** Replays the run to {@code target} (0 = before the first event) and draws the root list there. */
+    /** Stands the run at {@code target} (0 = before the first event) and draws the root list there. */
     public void goTo(long target) {
-        if (loaded == null) {
+        if (loaded == null || replay == null) {
             return;
         }
+        long from = step;
         step = target;
-        TraceEvent[] last = new TraceEvent[1];
-        Simulation sim = new Simulation(loaded.scenario(), policy, e -> last[0] = e);
-        sim.runTo(target);
+        Simulation sim = replay.at(target, e -> {
+        });
         atStep = sim;
-        RootListSnapshot snap = RootListSnapshot.of(sim, last[0]);
+        RootListSnapshot snap = RootListSnapshot.of(sim,
+                target > 0 && target <= events.size() ? events.get((int) target - 1) : null);
         List<TraceEvent> violations = new ArrayList<>();
         for (TraceEvent e : events) {
             if (e.step() <= target && e.invariant() != null) {
                 violations.add(e);
             }
         }
-        canvas.setScene(RootListDiagram.layout(loaded.name(), snap, violations, Theme.LIGHT));
+        canvas.setScene(RootListDiagram.layout(loaded.name(), snap, violations, Theme.LIGHT),
+                animated && from != target);
+        // a violation that happened on the way here flashes
+        Set<String> flash = new LinkedHashSet<>();
+        for (TraceEvent v : violations) {
+            if (v.step() > from && v.root() != null) {
+                flash.add("root-" + v.root());
+            }
+        }
+        if (animated && from < target) {
+            canvas.flash(flash);
+        }
         scale.setSelection((int) target);
+        if (!stepField.isFocusControl()) {
+            stepField.setText(Long.toString(target));
+        }
+        int row = -1;
+        for (int i = 0; i < violationRows.size(); i++) {
+            if (violationRows.get(i).step() == target) {
+                row = i;
+            }
+        }
+        if (row >= 0) {
+            violationTable.setSelection(row);
+        } else {
+            violationTable.deselectAll();
+        }
         TraceEvent shown = target > 0 && target <= events.size() ? events.get((int) target - 1) : null;
         status.setText("step " + target + " / " + events.size()
                 + (shown == null ? "" : ": " + shown.thread() + " " + shown.type().id()
                         + (shown.root() != null ? " " + shown.root() : "")));
         layout(true);
         RunSelection.changed(this);
+    }
+
+    /** Goes to a step typed by the user; a bad number is said in the status line. */
+    public void goTo(String typed) {
+        if (loaded == null) {
+            return;
+        }
+        try {
+            long target = Long.parseLong(typed.trim());
+            if (target < 0 || target > events.size()) {
+                status.setText("no step " + target + ": this run has steps 0 to " + events.size());
+                return;
+            }
+            goTo(target);
+        } catch (NumberFormatException e) {
+            status.setText("not a step number: '" + typed.trim() + "' (0 to " + events.size() + ")");
+        }
+    }
+
+    /** Plays through the steps at the chosen speed, from the start if at the end; stops at the last step. */
+    public void setPlaying(boolean on) {
+        if (on && loaded != null && step >= events.size()) {
+            goTo(0);
+        }
+        playing = on && loaded != null;
+        play.setText(playing ? "Pause" : "Play");
+        if (playing) {
+            getDisplay().timerExec(periodMs(), playTick);
+        } else {
+            getDisplay().timerExec(-1, playTick);
+        }
+    }
+
+    private void playTick() {
+        if (!playing || isDisposed()) {
+            return;
+        }
+        stepForward();
+        if (step >= events.size()) {
+            setPlaying(false);
+        } else {
+            getDisplay().timerExec(periodMs(), playTick);
+        }
+    }
+
+    public boolean playing() {
+        return playing;
+    }
+
+    /** Sets the playing speed to one of {@link #SPEEDS} (steps per second). */
+    public void setSpeed(int stepsPerSecond) {
+        for (int i = 0; i < SPEEDS.length; i++) {
+            if (SPEEDS[i] == stepsPerSecond) {
+                speedCombo.select(i);
+                return;
+            }
+        }
+        throw new IllegalArgumentException("speed " + stepsPerSecond + " is not one of the offered speeds");
+    }
+
+    public int speed() {
+        return SPEEDS[Math.max(0, speedCombo.getSelectionIndex())];
+    }
+
+    private int periodMs() {
+        return 1000 / speed();
+    }
+
+    /** Whether moving between steps animates (on in the workbench). */
+    public void setAnimated(boolean on) {
+        animated = on;
+        if (!on) {
+            canvas.finishAnimation();
+        }
+    }
+
+    /** The run's violations as listed, in step order. */
+    public List<TraceEvent> violations() {
+        return List.copyOf(violationRows);
+    }
+
+    public Table violationTable() {
+        return violationTable;
+    }
+
+    public Text stepField() {
+        return stepField;
+    }
+
+    public Button playButton() {
+        return play;
+    }
+
+    /** The scenario open, or null. */
+    Scenario scenario() {
+        return loaded == null ? null : loaded.scenario();
     }
 
     /** The scenario's name, or null before one is open. */

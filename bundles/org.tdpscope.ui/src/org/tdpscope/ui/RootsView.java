@@ -30,7 +30,7 @@ public final class RootsView extends ViewPart {
                 d.setFilterExtensions(new String[] { "*.tdp", "*" });
                 String f = d.open();
                 if (f != null) {
-                    panel.open(Path.of(f));
+                    panel.openInBackground(Path.of(f));
                 }
             }
         };
@@ -60,7 +60,7 @@ public final class RootsView extends ViewPart {
         getViewSite().getActionBars().getMenuManager().add(export);
         String initial = System.getProperty("tdpscope.open");
         if (initial != null) {
-            panel.open(Path.of(initial));
+            panel.openInBackground(Path.of(initial));
         }
     }
 

@@ -25,5 +25,6 @@ public final class TdpPerspective implements IPerspectiveFactory {
         below.addView(TimelineView.ID);
         below.addView(WalkView.ID);
         below.addView(PageTablesView.ID);
+        below.addView(ExplorerView.ID);
     }
 }

@@ -4,27 +4,31 @@
  *******************************************************************************/
 package org.tdpscope.ui;
 
-import org.tdpscope.export.Scene;
-import org.tdpscope.export.Theme;
-import org.tdpscope.export.TimelineDiagram;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.ui.part.ViewPart;
 
-/** Timeline: one lane per thread, lock holds and yields as bars, events as marks, up to the current step. */
-public final class TimelineView extends DiagramView {
+/**
+ * Timeline: one lane per thread, lock holds and yields as bars, events as marks, the current step
+ * as a line; clicking a mark moves the current step.
+ */
+public final class TimelineView extends ViewPart {
 
     public static final String ID = "org.tdpscope.ui.timeline";
 
+    private TimelinePanel panel;
+
     @Override
-    protected Scene diagram(RootsPanel panel) {
-        return scene(panel);
+    public void createPartControl(Composite parent) {
+        panel = new TimelinePanel(parent, SWT.NONE);
     }
 
-    /** The timeline of the run so far. */
-    static Scene scene(RootsPanel panel) {
-        if (panel.step() == 0) {
-            return hint("step 0: nothing has happened yet");
-        }
-        var events = panel.events().subList(0, (int) Math.min(panel.step(), panel.events().size()));
-        return TimelineDiagram.layout(panel.scenarioName() + " — policy " + panel.policy().word(), events,
-                Theme.LIGHT);
+    public TimelinePanel panel() {
+        return panel;
+    }
+
+    @Override
+    public void setFocus() {
+        panel.setFocus();
     }
 }

@@ -20,6 +20,7 @@ import org.tdpscope.dsl.api.TdpScenarios;
 import org.tdpscope.dsl.validation.TdpIssueCodes;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RunResult;
+import org.tdpscope.sim.explore.Explorer;
 
 /**
  * The fuzzing shared by {@code FuzzTest} (a few thousand inputs in every build) and {@link FuzzMain}
@@ -37,7 +38,8 @@ public final class Fuzzing {
             "move", "to", "enable", "dirty", "logging", "on", "flag", "walk", "load", "reload", "fault", "write",
             "access", "fetch", "schedule", "until", "end", "ops", "grace", "period", "expect", "under", "visited",
             "roots", "refcount", "freed", "by", "invalid", "valid", "no", "violation", "use-after-free", "at", "step",
-            "spte", "present", "writable", "not", "\"", "//", "/*", "*/", "\n", "tdp", "4-level", "-level", "\u00e9" };
+            "spte", "present", "writable", "not", "\"", "//", "/*", "*/", "\n", "tdp", "4-level", "-level", "\u00e9",
+            "explore", "depth", "yields", "invalidations", "repeat", "policies", "check", "expectations", "restart" };
 
     /** Odd inputs worth trying once each: NUL, a BOM, unterminated strings and comments, huge numbers, CRLF. */
     public static final List<String> ODD_INPUTS = List.of("\0", "\uFEFFscenario \"x\" {}", "scenario \"unterminated {",
@@ -173,6 +175,18 @@ public final class Fuzzing {
             api.format(text);
         } catch (RuntimeException | StackOverflowError e) {
             return new Outcome("format threw " + e, !s.hasErrors());
+        }
+        if (!s.hasErrors() && s.hasExploreBlock()) {
+            // the explorer accepts what validation let through (one visit: the bounds and names are checked)
+            for (Policy pol : s.explorePolicies()) {
+                try {
+                    new Explorer().explore(s.scenario(), pol, s.exploreBounds().withMaxVisits(1).withWorkers(1), null,
+                            null);
+                } catch (RuntimeException | StackOverflowError e) {
+                    return new Outcome("the explorer refused a scenario without errors under " + pol.word() + ": " + e,
+                            true);
+                }
+            }
         }
         if (!s.hasErrors()) {
             for (Policy pol : s.policies()) {

@@ -118,6 +118,19 @@ class LanguageServerTest {
         assertTrue(items.stream().anyMatch(i -> i.getLabel().equals("fifo")), items.toString());
         assertTrue(items.stream().anyMatch(i -> i.getLabel().equals("compare")), items.toString());
 
+        // inside an explore block: its keywords
+        String text3 = "scenario \"c\" {\n  explore {\n    \n  }\n}\n";
+        String uri3 = dir.resolve("c.tdp").toUri().toString();
+        remote.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(uri3, "tdp", 1,
+                text3)));
+        Either<List<CompletionItem>, CompletionList> c3 = remote.getTextDocumentService()
+                .completion(new CompletionParams(new TextDocumentIdentifier(uri3), new Position(2, 4)))
+                .get(60, TimeUnit.SECONDS);
+        List<CompletionItem> items3 = c3.isLeft() ? c3.getLeft() : c3.getRight().getItems();
+        for (String word : List.of("depth", "yields", "invalidations", "repeat", "policies", "check")) {
+            assertTrue(items3.stream().anyMatch(i -> i.getLabel().equals(word)), word + " in " + items3);
+        }
+
         // not remote.exit(): Xtext's server answers it with System.exit, which would end the test runtime
         remote.shutdown().get(30, TimeUnit.SECONDS);
         try {

@@ -233,6 +233,26 @@ class ScenarioEditorTest {
     }
 
     @Test
+    void exploreBlockInTheOutlineWithItsThreadsHighlighted() throws Exception {
+        int at = doc.get().indexOf("  expect {");
+        assertTrue(at > 0);
+        doc.replace(at, 0, "  explore {\n    depth 20\n    repeat W\n  }\n");
+        waitFor("outline with the explore block", () -> {
+            OutlineNode o = config.model().latest().outline();
+            return o.children().stream().anyMatch(c -> c.label().equals("explore"));
+        });
+        OutlineNode outline = config.model().latest().outline();
+        OutlineNode explore = outline.children().stream().filter(c -> c.label().equals("explore")).findFirst()
+                .orElseThrow();
+        assertEquals(List.of("depth 20", "repeat W"), explore.children().stream().map(OutlineNode::label).toList());
+        int w = doc.get().indexOf("repeat W") + "repeat ".length();
+        waitFor("W after repeat in the thread colour", () -> {
+            StyleRange r = viewer.getTextWidget().getStyleRangeAtOffset(w);
+            return r != null && r.foreground != null && r.foreground.getRGB().equals(TdpColors.ACTOR);
+        });
+    }
+
+    @Test
     void screenshotShowsKeywordAndCommentColours() throws Exception {
         waitFor("semantic highlighting", () -> {
             StyleRange r = viewer.getTextWidget().getStyleRangeAtOffset(offsetOf("v0 to end", 0));

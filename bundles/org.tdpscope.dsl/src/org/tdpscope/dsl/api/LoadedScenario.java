@@ -6,11 +6,14 @@ package org.tdpscope.dsl.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
+import org.tdpscope.dsl.interpreter.TdpInterpreter;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RunResult;
 import org.tdpscope.sim.Scenario;
 import org.tdpscope.sim.Simulation;
+import org.tdpscope.sim.explore.ExploreBounds;
 
 /** A scenario file after parsing, validation and interpretation. */
 public final class LoadedScenario {
@@ -22,9 +25,15 @@ public final class LoadedScenario {
     private final Scenario scenario;
     private final List<Policy> policies;
     private final List<Expectation> expectations;
+    private final TdpInterpreter.ExploreSpec explore;
 
     LoadedScenario(String file, String text, String name, List<Diagnostic> diagnostics, Scenario scenario,
             List<Policy> policies, List<Expectation> expectations) {
+        this(file, text, name, diagnostics, scenario, policies, expectations, null);
+    }
+
+    LoadedScenario(String file, String text, String name, List<Diagnostic> diagnostics, Scenario scenario,
+            List<Policy> policies, List<Expectation> expectations, TdpInterpreter.ExploreSpec explore) {
         this.file = file;
         this.text = text;
         this.name = name;
@@ -33,6 +42,8 @@ public final class LoadedScenario {
         this.scenario = errors ? null : scenario;
         this.policies = List.copyOf(policies);
         this.expectations = List.copyOf(expectations);
+        this.explore = explore != null ? explore
+                : new TdpInterpreter.ExploreSpec(ExploreBounds.defaults(), this.policies, false, false);
     }
 
     /** The file name diagnostics carry. */
@@ -77,6 +88,45 @@ public final class LoadedScenario {
             }
         }
         return out;
+    }
+
+    /** Whether the scenario has an {@code explore} block. */
+    public boolean hasExploreBlock() {
+        return explore.declared();
+    }
+
+    /**
+     * The {@code explore} block's bounds ({@code depth}, {@code yields}, {@code invalidations}, {@code repeat})
+     * over {@link ExploreBounds#defaults()}; the defaults when there is no block.
+     */
+    public ExploreBounds exploreBounds() {
+        return explore.bounds();
+    }
+
+    /** The policies the block's {@code policies} line names; without one, {@link #policies()}. */
+    public List<Policy> explorePolicies() {
+        return explore.policies();
+    }
+
+    /** Whether the block says {@code check expectations}: a run that fails one is a bad outcome. */
+    public boolean exploreChecksExpectations() {
+        return explore.checkExpectations();
+    }
+
+    /**
+     * The expectations that apply under {@code policy} as one predicate on a finished run, for
+     * {@code Explorer#explore}: true when every one holds.
+     */
+    public Predicate<RunResult> expectationsPredicate(Policy policy) {
+        List<Expectation> mine = expectationsFor(policy);
+        return run -> {
+            for (Expectation e : mine) {
+                if (!e.check(run).holds()) {
+                    return false;
+                }
+            }
+            return true;
+        };
     }
 
     /** The source text. */

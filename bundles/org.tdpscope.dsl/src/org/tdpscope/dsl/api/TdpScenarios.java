@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,6 +40,10 @@ import org.tdpscope.dsl.interpreter.Positions;
 import org.tdpscope.dsl.interpreter.TdpInterpreter;
 import org.tdpscope.dsl.tdp.Model;
 import org.tdpscope.dsl.validation.TdpIssueCodes;
+import org.tdpscope.sim.Policy;
+import org.tdpscope.sim.ScheduleStep;
+import org.tdpscope.sim.explore.ExploreResult;
+import org.tdpscope.sim.explore.Outcome;
 
 import com.google.inject.Injector;
 
@@ -163,7 +168,7 @@ public final class TdpScenarios {
             return new LoadedScenario(file, text, name, sorted, null, List.of(), List.of());
         }
         return new LoadedScenario(file, text, name, sorted, result.scenario(), result.policies(),
-                new ArrayList<>(result.expectations()));
+                new ArrayList<>(result.expectations()), result.explore());
     }
 
     private static Diagnostic toDiagnostic(Issue i, String file) {
@@ -175,6 +180,41 @@ public final class TdpScenarios {
         int line = i.getLineNumber() == null || i.getLineNumber() < 1 ? 1 : i.getLineNumber();
         int col = i.getColumn() == null || i.getColumn() < 1 ? 1 : i.getColumn();
         return new Diagnostic(sev, file, line, col, i.getMessage(), TdpIssueCodes.external(i.getCode()));
+    }
+
+    /**
+     * The scenario {@code text} with {@code steps} as its schedule (an explorer's counterexample, to save and
+     * replay): the {@code schedule} block replaced or added, {@code comment} as its first lines, the policy
+     * line set to {@code policy} (null: kept), everything else as written except the programs of the
+     * {@code repeating} threads, written out as far as the steps run them.
+     *
+     * @throws IllegalArgumentException when the text does not parse
+     */
+    public synchronized String withSchedule(String text, List<ScheduleStep> steps, Collection<String> repeating,
+            Policy policy, String comment) {
+        XtextResource r;
+        try {
+            r = parse(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the scenario: " + e.getMessage(), e);
+        }
+        if (r.getParseResult() == null || r.getParseResult().hasSyntaxErrors() || r.getContents().isEmpty()
+                || !(r.getContents().get(0) instanceof Model model)) {
+            throw new IllegalArgumentException("the scenario has syntax errors");
+        }
+        return ScheduleRewrite.rewrite(model, text, steps, repeating, policy, comment);
+    }
+
+    /**
+     * A script that replays an explored outcome: {@code text} (the explored scenario's) with the outcome's
+     * shortest schedule, as far as a replay runs it (a livelock ends where the simulator's cut-off reports
+     * it), as its schedule block; see {@link #withSchedule}.
+     *
+     * @param repeating the threads the exploration repeated ({@code ExploreBounds#repeating})
+     */
+    public String counterexampleScript(String text, ExploreResult result, Outcome outcome,
+            Collection<String> repeating, String comment) {
+        return withSchedule(text, ScheduleRewrite.replayable(result, outcome), repeating, result.policy(), comment);
     }
 
     /**

@@ -22,6 +22,8 @@ import org.eclipse.xtext.nodemodel.util.NodeModelUtils;
 import org.eclipse.xtext.resource.XtextResource;
 import org.tdpscope.dsl.tdp.Expect;
 import org.tdpscope.dsl.tdp.Expectation;
+import org.tdpscope.dsl.tdp.Explore;
+import org.tdpscope.dsl.tdp.ExploreItem;
 import org.tdpscope.dsl.tdp.Mapping;
 import org.tdpscope.dsl.tdp.Model;
 import org.tdpscope.dsl.tdp.PolicyDecl;
@@ -53,7 +55,7 @@ public class TdpFormatter extends AbstractFormatter2 {
     private static boolean isStatement(EObject o) {
         return o instanceof Vm || o instanceof PolicyDecl || o instanceof Threads || o instanceof Schedule
                 || o instanceof Expect || o instanceof VmItem || o instanceof Mapping || o instanceof ThreadDecl
-                || o instanceof Step || o instanceof Expectation;
+                || o instanceof Step || o instanceof Expectation || o instanceof Explore || o instanceof ExploreItem;
     }
 
     private void formatModel(Model model, IFormattableDocument doc) {
@@ -69,7 +71,8 @@ public class TdpFormatter extends AbstractFormatter2 {
                     statementStarts.add(n.getOffset());
                 }
             }
-            if (o instanceof Vm || o instanceof Threads || o instanceof Schedule || o instanceof Expect) {
+            if (o instanceof Vm || o instanceof Threads || o instanceof Schedule || o instanceof Expect
+                    || o instanceof Explore) {
                 blocks.add(o);
             }
         }

@@ -14,7 +14,12 @@ import org.tdpscope.dsl.tdp.Actor;
 import org.tdpscope.dsl.tdp.BrokenFlag;
 import org.tdpscope.dsl.tdp.BrokenOption;
 import org.tdpscope.dsl.tdp.DeleteSlot;
+import org.tdpscope.dsl.tdp.CheckExpectations;
 import org.tdpscope.dsl.tdp.EnableDirtyLog;
+import org.tdpscope.dsl.tdp.Explore;
+import org.tdpscope.dsl.tdp.ExploreBound;
+import org.tdpscope.dsl.tdp.ExploreItem;
+import org.tdpscope.dsl.tdp.ExplorePolicies;
 import org.tdpscope.dsl.tdp.Expectation;
 import org.tdpscope.dsl.tdp.FastZap;
 import org.tdpscope.dsl.tdp.FaultMode;
@@ -37,6 +42,7 @@ import org.tdpscope.dsl.tdp.OnOff;
 import org.tdpscope.dsl.tdp.Option;
 import org.tdpscope.dsl.tdp.PolicyDecl;
 import org.tdpscope.dsl.tdp.ReloadOp;
+import org.tdpscope.dsl.tdp.RepeatThreads;
 import org.tdpscope.dsl.tdp.RootsOption;
 import org.tdpscope.dsl.tdp.SpteWord;
 import org.tdpscope.dsl.tdp.Step;
@@ -58,6 +64,7 @@ import org.tdpscope.sim.Scenario;
 import org.tdpscope.sim.ScheduleStep;
 import org.tdpscope.sim.Variants;
 import org.tdpscope.sim.YieldSpec;
+import org.tdpscope.sim.explore.ExploreBounds;
 import org.tdpscope.sim.mmu.SpteOp;
 
 /**
@@ -72,7 +79,17 @@ public final class TdpInterpreter {
     public static final long PAGE_1G = 1L << 30;
 
     /** What a scenario file means. */
-    public record Result(Scenario scenario, List<Policy> policies, List<CheckedExpectation> expectations) {
+    public record Result(Scenario scenario, List<Policy> policies, List<CheckedExpectation> expectations,
+            ExploreSpec explore) {
+    }
+
+    /**
+     * The {@code explore} block: bounds for the explorer (its defaults where the block is silent), the
+     * policies to explore (the scenario's own when the block names none), whether failed expectations count
+     * as bad outcomes; {@code declared} is false when the scenario has no block.
+     */
+    public record ExploreSpec(ExploreBounds bounds, List<Policy> policies, boolean checkExpectations,
+            boolean declared) {
     }
 
     public Result interpret(Model model) {
@@ -103,7 +120,58 @@ public final class TdpInterpreter {
                 expectations.add(CheckedExpectation.of(e, policiesOf(e)));
             }
         }
-        return new Result(s, policies, expectations);
+        return new Result(s, policies, expectations, explore(model.getExplore(), policies));
+    }
+
+    /** The explore block over {@link ExploreBounds#defaults()}; the last of a repeated line counts. */
+    public static ExploreSpec explore(Explore block, List<Policy> scenarioPolicies) {
+        ExploreBounds b = ExploreBounds.defaults();
+        if (block == null) {
+            return new ExploreSpec(b, scenarioPolicies, false, false);
+        }
+        List<Policy> policies = scenarioPolicies;
+        boolean check = false;
+        for (ExploreItem item : block.getItems()) {
+            if (item instanceof ExploreBound eb) {
+                int v = eb.getValue();
+                try {
+                    b = switch (eb.getBound()) {
+                        case DEPTH -> b.withMaxDepth(v);
+                        case YIELDS -> b.withMaxYields(v);
+                        case INVALIDATIONS -> b.withMaxInvalidations(v);
+                    };
+                } catch (IllegalArgumentException e) {
+                    throw new InterpretException(eb.getBound().getLiteral() + " " + v + " is out of range", eb);
+                }
+            } else if (item instanceof RepeatThreads r) {
+                List<String> names = new ArrayList<>(b.repeating());
+                for (Actor a : r.getThreads()) {
+                    String n = name(a, r);
+                    if (!names.contains(n)) {
+                        names.add(n);
+                    }
+                }
+                b = b.withRepeating(names.toArray(new String[0]));
+            } else if (item instanceof ExplorePolicies p) {
+                if (p.isAll()) {
+                    policies = List.of(Policy.values());
+                } else {
+                    List<Policy> out = new ArrayList<>();
+                    for (org.tdpscope.model.Policy w : p.getPolicies()) {
+                        if (w != null && !out.contains(policy(w))) {
+                            out.add(policy(w));
+                        }
+                    }
+                    if (out.isEmpty()) {
+                        throw new InterpretException("no policy named", p);
+                    }
+                    policies = out;
+                }
+            } else if (item instanceof CheckExpectations) {
+                check = true;
+            }
+        }
+        return new ExploreSpec(b, List.copyOf(policies), check, true);
     }
 
     private static void vm(Model model, Scenario s) {

@@ -36,6 +36,8 @@ public final class TdpIssueCodes {
     public static final String DRY_RUN = "dry-run";
     public static final String DRY_RUN_LIMIT = "dry-run-limit";
     public static final String BAD_NUMBER = "bad-number";
+    public static final String NOTHING_TO_REPEAT = "nothing-to-repeat";
+    public static final String NOTHING_TO_CHECK = "nothing-to-check";
 
     /** Xtext's own codes in the short form tools print. */
     public static String external(String code) {

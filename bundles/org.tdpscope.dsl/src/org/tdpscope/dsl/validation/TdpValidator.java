@@ -32,8 +32,14 @@ import org.tdpscope.dsl.scoping.TdpScopeProvider;
 import org.tdpscope.dsl.tdp.Actor;
 import org.tdpscope.dsl.tdp.BrokenFlag;
 import org.tdpscope.dsl.tdp.BrokenOption;
+import org.tdpscope.dsl.tdp.BoundWord;
+import org.tdpscope.dsl.tdp.CheckExpectations;
 import org.tdpscope.dsl.tdp.EnableDirtyLog;
 import org.tdpscope.dsl.tdp.Expectation;
+import org.tdpscope.dsl.tdp.Explore;
+import org.tdpscope.dsl.tdp.ExploreBound;
+import org.tdpscope.dsl.tdp.ExploreItem;
+import org.tdpscope.dsl.tdp.ExplorePolicies;
 import org.tdpscope.dsl.tdp.FaultOp;
 import org.tdpscope.dsl.tdp.FlagAfterWalk;
 import org.tdpscope.dsl.tdp.FreedCheck;
@@ -49,6 +55,7 @@ import org.tdpscope.dsl.tdp.NoSlotsLock;
 import org.tdpscope.dsl.tdp.Option;
 import org.tdpscope.dsl.tdp.PolicyDecl;
 import org.tdpscope.dsl.tdp.RefcountCheck;
+import org.tdpscope.dsl.tdp.RepeatThreads;
 import org.tdpscope.dsl.tdp.RootsCheck;
 import org.tdpscope.dsl.tdp.RootsOption;
 import org.tdpscope.dsl.tdp.Schedule;
@@ -86,14 +93,19 @@ public class TdpValidator extends AbstractTdpValidator {
 
     /** Where the static checks report; the dry run counts errors with the same checks. */
     interface Sink {
-        void report(boolean error, String message, EObject where, EStructuralFeature feature, String code);
+        void report(boolean error, String message, EObject where, EStructuralFeature feature, int index,
+                String code);
+
+        default void report(boolean error, String message, EObject where, EStructuralFeature feature, String code) {
+            report(error, message, where, feature, -1, code);
+        }
     }
 
-    private final Sink reporter = (error, message, where, feature, code) -> {
+    private final Sink reporter = (error, message, where, feature, index, code) -> {
         if (error) {
-            error(message, where, feature, code);
+            error(message, where, feature, index, code);
         } else {
-            warning(message, where, feature, code);
+            warning(message, where, feature, index, code);
         }
     };
 
@@ -142,6 +154,8 @@ public class TdpValidator extends AbstractTdpValidator {
             invOp(op, s);
         } else if (o instanceof Schedule sch) {
             schedule(sch, s);
+        } else if (o instanceof Explore e) {
+            explore(e, s);
         } else if (o instanceof Expectation e) {
             expectation(e, s);
         } else if (o instanceof VisitedCheck v) {
@@ -553,6 +567,56 @@ public class TdpValidator extends AbstractTdpValidator {
         }
     }
 
+    // ----------------------------------------------------------------------------------- explore
+
+    private static void explore(Explore block, Sink s) {
+        Model m = EcoreUtil2.getContainerOfType(block, Model.class);
+        Map<Object, ExploreItem> seen = new HashMap<>();
+        Set<String> repeated = new HashSet<>();
+        for (ExploreItem item : block.getItems()) {
+            Object key = item instanceof ExploreBound b ? b.getBound() : item.eClass();
+            ExploreItem before = item instanceof RepeatThreads ? null : seen.put(key, item);
+            if (before != null) {
+                s.report(true, "'" + words(item) + "' repeats '" + words(before) + "' (line " + Positions.line(before)
+                        + ")", item, null, DUPLICATE_OPTION);
+            }
+            if (item instanceof ExploreBound b && b.getBound() == BoundWord.DEPTH && b.getValue() < 1) {
+                s.report(true, "the depth is at least 1 schedule step", b, feature(b, "value"), BAD_NUMBER);
+            } else if (item instanceof RepeatThreads r) {
+                for (int i = 0; i < r.getThreads().size(); i++) {
+                    Actor a = r.getThreads().get(i);
+                    if (a == null || a.eIsProxy()) {
+                        continue;
+                    }
+                    if (!repeated.add(a.getName())) {
+                        s.report(true, a.getName() + " is already repeated", r, feature(r, "threads"), i,
+                                DUPLICATE_NAME);
+                    } else if (m != null && opCount(m, a) == 0) {
+                        s.report(true, "vCPU " + a.getName() + " has no thread with operations to repeat", r,
+                                feature(r, "threads"), i, NOTHING_TO_REPEAT);
+                    }
+                }
+            } else if (item instanceof ExplorePolicies p) {
+                Set<org.tdpscope.model.Policy> policies = new HashSet<>();
+                for (org.tdpscope.model.Policy w : p.getPolicies()) {
+                    if (w != null && !policies.add(w)) {
+                        s.report(false, "policy " + w.getLiteral() + " is listed twice", p, feature(p, "policies"),
+                                BAD_POLICY);
+                    }
+                }
+            } else if (item instanceof CheckExpectations c && m != null
+                    && (m.getExpect() == null || m.getExpect().getItems().isEmpty())) {
+                s.report(false, "nothing to check: the scenario has no expectations", c, null, NOTHING_TO_CHECK);
+            }
+        }
+    }
+
+    /** The item's words without the optional ';' after it. */
+    private static String words(ExploreItem item) {
+        String t = Positions.text(item);
+        return t.endsWith(";") ? t.substring(0, t.length() - 1).trim() : t;
+    }
+
     // ------------------------------------------------------------------------------ expectations
 
     private static void expectation(Expectation e, Sink s) {
@@ -597,7 +661,7 @@ public class TdpValidator extends AbstractTdpValidator {
             return;
         }
         int[] errors = { 0 };
-        Sink counter = (error, message, where, feature, code) -> errors[0] += error ? 1 : 0;
+        Sink counter = (error, message, where, feature, index, code) -> errors[0] += error ? 1 : 0;
         staticChecks(m, counter);
         for (Iterator<EObject> it = m.eAllContents(); it.hasNext();) {
             EObject o = it.next();

@@ -1,0 +1,135 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.export;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tdpscope.dsl.api.LoadedScenario;
+import org.tdpscope.export.RunExport.Choices;
+import org.tdpscope.export.RunExport.Diagram;
+import org.tdpscope.export.RunExport.Document;
+import org.tdpscope.export.RunExport.Range;
+import org.tdpscope.export.RunExport.Result;
+import org.tdpscope.sim.Policy;
+
+/** The files an export of a run writes for the user's choices, shared by the command and the wizard. */
+class RunExportTest {
+
+    private static Result export(String example, Choices c) {
+        LoadedScenario s = Golden.example(example);
+        return RunExport.documents(example, s.name(), s.scenario(), c);
+    }
+
+    private static List<String> names(Result r) {
+        return r.documents().stream().map(Document::name).toList();
+    }
+
+    @Test
+    void everyDiagramOfTheTwoDWalk() {
+        Result r = export("two-d-walk", new Choices(List.of(Diagram.values()), List.of(Policy.CONTINUE),
+                Theme.LIGHT, true, true, null, null, null));
+        assertEquals(List.of(), r.problems());
+        assertEquals(List.of("two-d-walk.policies.svg", "two-d-walk.policies.png",
+                "two-d-walk.continue.roots.svg", "two-d-walk.continue.roots.png",
+                "two-d-walk.continue.timeline.svg", "two-d-walk.continue.timeline.png",
+                "two-d-walk.continue.walk.v0.svg", "two-d-walk.continue.walk.v0.png",
+                "two-d-walk.continue.tables.svg", "two-d-walk.continue.tables.png",
+                "two-d-walk.continue.tables.guest-v0.svg", "two-d-walk.continue.tables.guest-v0.png",
+                "two-d-walk.continue.animated.svg", "two-d-walk.continue.animated.gif"), names(r));
+        for (Document d : r.documents()) {
+            String head = new String(d.bytes(), 0, 6, StandardCharsets.ISO_8859_1);
+            if (d.name().endsWith(".svg")) {
+                assertTrue(head.startsWith("<?xml"), d.name());
+            } else if (d.name().endsWith(".png")) {
+                assertEquals("\u0089PNG", head.substring(0, 4), d.name());
+            } else {
+                assertEquals("GIF89a", head, d.name());
+            }
+        }
+        Result again = export("two-d-walk", new Choices(List.of(Diagram.values()), List.of(Policy.CONTINUE),
+                Theme.LIGHT, true, true, null, null, null));
+        for (int i = 0; i < r.documents().size(); i++) {
+            assertArrayEquals(r.documents().get(i).bytes(), again.documents().get(i).bytes(),
+                    r.documents().get(i).name());
+        }
+    }
+
+    @Test
+    void pngOnlyStepAndRangesNameAndFilterTheFiles() {
+        Result r = export("two-d-walk", new Choices(List.of(Diagram.TABLES, Diagram.ANIMATED),
+                List.of(Policy.CONTINUE, Policy.FIFO), Theme.DARK, false, true, 9L, Range.parse("0x200..0x400",
+                        "--gfn"), Range.parse("0x400000..0x402000", "--gva")));
+        assertEquals(List.of(), r.problems());
+        assertTrue(names(r).contains("two-d-walk.fifo.tables.step9.png"), names(r).toString());
+        assertTrue(names(r).contains("two-d-walk.continue.animated.gif"), "the animation is the whole run");
+        assertFalse(names(r).stream().anyMatch(n -> n.endsWith(".svg")), "PNG only");
+
+        Result svg = export("two-d-walk", new Choices(List.of(Diagram.TABLES), List.of(Policy.CONTINUE),
+                Theme.LIGHT, true, false, null, null, Range.parse("0x400000..0x402000", "--gva")));
+        String guest = new String(svg.documents().get(1).bytes(), StandardCharsets.UTF_8);
+        assertEquals("two-d-walk.continue.tables.guest-v0.svg", svg.documents().get(1).name());
+        assertTrue(guest.contains("gva 0x400000..0x402000") && guest.contains("gva 0x401000 4K"));
+        assertFalse(guest.contains("gva 0x402000 4K"));
+    }
+
+    @Test
+    void aDiagramWithNothingToDrawStopsTheWholeExport() {
+        Result r = export("seed-terminate", new Choices(List.of(Diagram.ROOTS, Diagram.WALK),
+                List.of(Policy.FIFO), Theme.LIGHT, true, false, null, null, null));
+        assertEquals(List.of(), r.documents(), "nothing half-exported");
+        assertEquals(1, r.problems().size());
+        assertTrue(r.problems().get(0).startsWith("walk: nothing to draw: no vCPU made a 2-D walk"));
+        assertTrue(export("seed-terminate", new Choices(List.of(Diagram.ROOTS), List.of(Policy.FIFO), Theme.LIGHT,
+                false, false, null, null, null)).problems().contains("neither SVG nor PNG chosen"));
+        assertTrue(export("seed-terminate", new Choices(List.of(), List.of(Policy.FIFO), Theme.LIGHT, true, false,
+                null, null, null)).problems().contains("no diagram chosen"));
+    }
+
+    @Test
+    void writeIsAllOrNothingIntoAWritableDirectory(@TempDir Path dir) throws IOException {
+        List<Document> docs = List.of(new Document("a.svg", "<svg/>".getBytes(StandardCharsets.UTF_8)),
+                new Document("b.png", new byte[] { 1, 2, 3 }));
+        List<Path> written = RunExport.write(dir.resolve("new/sub"), docs);
+        assertEquals(List.of(dir.resolve("new/sub/a.svg"), dir.resolve("new/sub/b.png")), written);
+        assertArrayEquals(new byte[] { 1, 2, 3 }, Files.readAllBytes(dir.resolve("new/sub/b.png")));
+
+        Path blocker = dir.resolve("file");
+        Files.writeString(blocker, "x");
+        IOException e = assertThrows(IOException.class, () -> RunExport.write(blocker.resolve("out"), docs));
+        assertTrue(e.getMessage().startsWith("cannot create the directory " + blocker.resolve("out")), e.getMessage());
+        e = assertThrows(IOException.class, () -> RunExport.write(blocker, docs));
+        assertTrue(e.getMessage().contains(blocker.toString()), e.getMessage());
+        assertEquals("x", Files.readString(blocker), "nothing written");
+        try (var files = Files.list(dir)) {
+            assertEquals(2, files.count(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void rangesAreUnsignedHexOrDecimal() {
+        assertEquals(new Range(0x200, 0x400), Range.parse("0x200..0x400", "--gfn"));
+        assertEquals(new Range(16, 32), Range.parse(" 16 .. 32 ", "--gfn"));
+        Range kernel = Range.parse("0xffff800000000000..0xffff800000200000", "--gva");
+        assertEquals(0xffff800000000000L, kernel.from());
+        assertEquals("0xffff800000000000..0xffff800000200000", kernel.toString());
+        for (String bad : List.of("0x400..0x200", "12", "a..b", "0x1..0x1", "..5")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Range.parse(bad,
+                    "--gva"));
+            assertTrue(e.getMessage().startsWith("--gva wants a range A..B"), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,290 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.export;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.tdpscope.model.io.AtomicFiles;
+import org.tdpscope.sim.Policy;
+import org.tdpscope.sim.RootListSnapshot;
+import org.tdpscope.sim.RunResult;
+import org.tdpscope.sim.Scenario;
+import org.tdpscope.sim.Simulation;
+import org.tdpscope.sim.TraceEvent;
+import org.tdpscope.sim.Vcpu;
+import org.tdpscope.sim.mmu.TwoDResult;
+
+/**
+ * What to write for an export of a run: given a scenario and the user's choices (diagrams,
+ * policies, step, ranges, theme, SVG and/or PNG), the named documents, all rendered in memory
+ * before anything is written. The {@code tdpscope export} command and the workbench's Export
+ * wizard both call this, so the same choices give the same files, byte for byte.
+ */
+public final class RunExport {
+
+    /** The diagrams of a run; {@link #word()} is the command line's and the file name's word. */
+    public enum Diagram {
+        ROOTS, POLICIES, TIMELINE, WALK, TABLES, ANIMATED;
+
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Diagram fromWord(String word) {
+            for (Diagram d : values()) {
+                if (d.word().equals(word)) {
+                    return d;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** An address range {@code [from, to)}, compared unsigned (guest kernel addresses have bit 63 set). */
+    public record Range(long from, long to) {
+
+        /**
+         * {@code A..B}, hex with 0x or decimal, end exclusive, A below B; a clear message naming
+         * {@code option} otherwise.
+         */
+        public static Range parse(String text, String option) {
+            int dots = text.indexOf("..");
+            try {
+                if (dots > 0) {
+                    long from = number(text.substring(0, dots).trim());
+                    long to = number(text.substring(dots + 2).trim());
+                    if (Long.compareUnsigned(from, to) < 0) {
+                        return new Range(from, to);
+                    }
+                }
+            } catch (NumberFormatException e) {
+                // said below
+            }
+            throw new IllegalArgumentException(option + " wants a range A..B with A < B (e.g. 0x0..0x1000), not '"
+                    + text + "'");
+        }
+
+        private static long number(String s) {
+            String lower = s.toLowerCase(Locale.ROOT);
+            return lower.startsWith("0x") ? Long.parseUnsignedLong(lower.substring(2), 16) : Long.parseUnsignedLong(s);
+        }
+
+        @Override
+        public String toString() {
+            return "0x" + Long.toHexString(from) + "..0x" + Long.toHexString(to);
+        }
+    }
+
+    /**
+     * The choices. {@code step} null for the end of the run; {@code gfns} null for every gfn the
+     * TDP MMU maps, {@code gvas} null for every gva. {@link Diagram#POLICIES} compares
+     * {@code policies}; the other diagrams are written once per policy. With {@code png} the
+     * animated root list is a GIF, the others a PNG at twice the SVG's size.
+     */
+    public record Choices(List<Diagram> diagrams, List<Policy> policies, Theme theme, boolean svg, boolean png,
+            Long step, Range gfns, Range gvas) {
+
+        public Choices {
+            diagrams = List.copyOf(diagrams);
+            policies = List.copyOf(policies);
+        }
+    }
+
+    /** A file to write: its name in the target directory and its bytes. */
+    public record Document(String name, byte[] bytes) {
+    }
+
+    /**
+     * The documents, or the problems that stop the export (a chosen diagram with nothing to draw,
+     * no format or policy chosen): problems, when there are any, mean no document.
+     */
+    public record Result(List<Document> documents, List<String> problems) {
+    }
+
+    private RunExport() {
+    }
+
+    /** The start of the files' names: the scenario file's name without {@code .tdp}. */
+    public static String baseName(String scenarioFileName) {
+        return scenarioFileName.endsWith(".tdp") ? scenarioFileName.substring(0, scenarioFileName.length() - 4)
+                : scenarioFileName;
+    }
+
+    /**
+     * Renders the chosen diagrams of {@code scenario}; file names start with {@code base} (the
+     * scenario file's name without .tdp), drawings are titled {@code title} (the scenario's name).
+     */
+    public static Result documents(String base, String title, Scenario scenario, Choices c) {
+        List<String> problems = new ArrayList<>();
+        if (c.diagrams().isEmpty()) {
+            problems.add("no diagram chosen");
+        }
+        if (c.policies().isEmpty()) {
+            problems.add("no policy chosen");
+        }
+        if (!c.svg() && !c.png()) {
+            problems.add("neither SVG nor PNG chosen");
+        }
+        if (!problems.isEmpty()) {
+            return new Result(List.of(), problems);
+        }
+        Map<String, byte[]> docs = new LinkedHashMap<>();
+        long at = c.step() == null ? Long.MAX_VALUE : c.step();
+        String suffix = c.step() == null ? "" : ".step" + c.step();
+        String when = c.step() == null ? ", end of run" : ", step " + c.step();
+        Theme theme = c.theme();
+        if (c.diagrams().contains(Diagram.POLICIES)) {
+            Map<Policy, RunResult> runs = new LinkedHashMap<>();
+            for (Policy policy : c.policies()) {
+                runs.put(policy, new Simulation(scenario, policy, e -> { }).run());
+            }
+            scene(docs, base + ".policies", PolicyComparisonDiagram.layout(title, runs, theme), c);
+        }
+        for (Policy policy : c.policies()) {
+            String name = base + "." + policy.word() + ".";
+            String titled = title + " — policy " + policy.word();
+            List<TraceEvent> events = new ArrayList<>();
+            Simulation sim = new Simulation(scenario, policy, events::add);
+            RunResult run = sim.runTo(at);
+            for (Diagram d : c.diagrams()) {
+                if (d == Diagram.ROOTS) {
+                    TraceEvent last = events.isEmpty() ? null : events.get(events.size() - 1);
+                    scene(docs, name + "roots" + suffix, RootListDiagram.layout(title, RootListSnapshot.of(sim, last),
+                            run.violations(), theme), c);
+                } else if (d == Diagram.TIMELINE) {
+                    if (events.isEmpty()) {
+                        problems.add("timeline: nothing to draw: the run has no event");
+                        continue;
+                    }
+                    scene(docs, name + "timeline" + suffix, TimelineDiagram.layout(titled, events, theme), c);
+                } else if (d == Diagram.WALK) {
+                    int before = docs.size();
+                    for (Vcpu v : run.kvm().vcpus()) {
+                        TwoDResult walk = run.kvm().lastWalk(v.name());
+                        if (walk != null && !walk.refs().isEmpty()) {
+                            scene(docs, name + "walk." + v.name() + suffix,
+                                    TwoDWalkDiagram.layout(title, v.name(), walk, theme), c);
+                        }
+                    }
+                    if (docs.size() == before) {
+                        problems.add("walk: nothing to draw: no vCPU made a 2-D walk (a guest access through guest"
+                                + " page tables, 'access gva ...' with 'guest paging')"
+                                + (c.step() == null ? "" : " by step " + c.step()));
+                    }
+                } else if (d == Diagram.TABLES) {
+                    tables(docs, problems, name + "tables", suffix, title, ", policy " + policy.word() + when, run, c);
+                } else if (d == Diagram.ANIMATED) {
+                    List<Scene> frames = AnimatedRootList.frames(title, scenario, policy, theme);
+                    if (frames.isEmpty()) {
+                        problems.add("animated: nothing to draw: the run has no event");
+                        continue;
+                    }
+                    if (c.svg()) {
+                        docs.put(name + "animated.svg", utf8(AnimatedRootList.svg(titled + ", animated", frames,
+                                AnimatedRootList.SECONDS_PER_FRAME, theme)));
+                    }
+                    if (c.png()) {
+                        docs.put(name + "animated.gif", AnimatedRootList.gif(frames, theme));
+                    }
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            return new Result(List.of(), List.copyOf(problems));
+        }
+        List<Document> out = new ArrayList<>();
+        docs.forEach((n, b) -> out.add(new Document(n, b)));
+        return new Result(List.copyOf(out), List.of());
+    }
+
+    /** The TDP tables of the gfn range, and the guest tables of each vCPU with guest paging for the gva range. */
+    private static void tables(Map<String, byte[]> docs, List<String> problems, String name, String suffix,
+            String title, String when, RunResult run, Choices c) { // when: ", policy P, step N"
+        long from = c.gfns() == null ? 0 : c.gfns().from();
+        long to = c.gfns() == null ? run.kvm().mmu().gfnLimit() : c.gfns().to();
+        PageTableDiagram.Forest tdp = PageTableDiagram.tdp(run.kvm(), from, to, PageTableDiagram.DEFAULT_MAX_TABLES);
+        if (tdp.tables().isEmpty()) {
+            problems.add("tables: nothing to draw: no TDP root is alive"
+                    + (c.step() == null ? " at the end of the run" : " at step " + c.step()));
+            return;
+        }
+        scene(docs, name + suffix, PageTableDiagram.layout(title, "TDP page tables, gfn 0x" + Long.toHexString(from)
+                + "..0x" + Long.toHexString(to) + when, tdp,
+                c.theme()), c);
+        long first = c.gvas() == null ? 0 : c.gvas().from();
+        long last = c.gvas() == null ? -1L : c.gvas().to() - 1;
+        String range = c.gvas() == null ? "all gvas" : "gva " + c.gvas();
+        for (Vcpu v : run.kvm().vcpus()) {
+            if (!PageTableDiagram.hasGuestTables(run.kvm(), v)) {
+                continue;
+            }
+            PageTableDiagram.Forest guest = PageTableDiagram.guest(run.kvm(), v, first, last,
+                    PageTableDiagram.DEFAULT_MAX_TABLES);
+            scene(docs, name + ".guest-" + v.name() + suffix, PageTableDiagram.layout(title, "guest page tables of "
+                    + v.name() + " (" + v.regs().levels() + "-level, CR3 0x" + Long.toHexString(v.regs().cr3) + "), "
+                    + range + when, guest, c.theme()), c);
+        }
+    }
+
+    private static void scene(Map<String, byte[]> docs, String name, Scene scene, Choices c) {
+        if (c.svg()) {
+            docs.put(name + ".svg", utf8(SvgRenderer.render(scene)));
+        }
+        if (c.png()) {
+            docs.put(name + ".png", PngRenderer.png(scene, 2));
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Writes the documents into {@code dir} (created if missing), each all or nothing. The directory
+     * is checked first, so an unwritable target writes no file at all.
+     */
+    public static List<Path> write(Path dir, List<Document> documents) throws IOException {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("cannot create the directory " + dir + ": " + reason(e), e);
+        }
+        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new IOException("cannot write into " + dir + ": not a writable directory");
+        }
+        List<Path> written = new ArrayList<>();
+        for (Document d : documents) {
+            Path target = dir.resolve(d.name());
+            try {
+                AtomicFiles.write(target, o -> o.write(d.bytes()));
+            } catch (IOException e) {
+                throw new IOException("cannot write " + target + ": " + reason(e), e);
+            }
+            written.add(target);
+        }
+        return written;
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "a file of that name is in the way";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason(); // the message would repeat the path
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}
