@@ -67,8 +67,11 @@ public final class ExploreBench {
         String which = args.length > 1 ? args[1] : "all";
         Scenario s = scenario(zaps);
         Explorer x = new Explorer();
-        // warm-up
-        x.explore(scenario(1), Policy.CONTINUE, ExploreBounds.defaults(), null, null);
+        // warm-up: the JIT needs a few seconds of the whole search (forks, hashing, both workers) first
+        for (Policy p : Policy.values()) {
+            x.explore(scenario(2), p, ExploreBounds.defaults(), null, null);
+            x.explore(scenario(2), p, ExploreBounds.defaults().withWorkers(1), null, null);
+        }
         System.out.println("-- small scenario (2 vCPUs x 3 ops, walker, 1 fast zap), policy continue: exact factors");
         ExploreBounds sb = ExploreBounds.defaults().withWorkers(1);
         ExploreResult sBoth = run(x, small(), Policy.CONTINUE, sb, "hashing + POR, 1 worker ");

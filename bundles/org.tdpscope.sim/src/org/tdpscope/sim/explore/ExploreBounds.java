@@ -18,8 +18,8 @@ import java.util.Set;
  * @param unroll        how many times a repeating program is unrolled in the simulated (and replayed) scenario
  * @param stateHashing  skip states already explored (exact state hash)
  * @param partialOrder  sleep sets over the independence rule {@code Simulation.commute}
- * @param workers       worker threads; the tree is split at {@code splitDepth} and the subtrees dealt round-robin,
- *                      so results depend on the bounds only, never on thread timing
+ * @param workers       worker threads; the tree is split at {@code splitDepth}, the workers take the subtrees from
+ *                      a queue and share the visited states; results depend on the bounds only, never on timing
  * @param splitDepth    depth at which subtrees are handed to the workers
  * @param maxInvalidations invalidation operations started per run (see {@link #withMaxInvalidations})
  */
@@ -35,11 +35,11 @@ public record ExploreBounds(int maxDepth, int maxYields, long maxVisits, Set<Str
     }
 
     /**
-     * Depth 64, 32 yields, 50 M visits per worker, no repeating thread, hashing and POR on, 2 workers split at
-     * depth 2, no invalidation bound.
+     * Depth 64, 32 yields, 50 M visits per worker, no repeating thread, hashing and POR on, 2 workers taking
+     * the subtrees below depth 3 (dozens of them, so neither worker waits on one big one), no invalidation bound.
      */
     public static ExploreBounds defaults() {
-        return new ExploreBounds(64, 32, 50_000_000L, Set.of(), 64, true, true, 2, 2, Integer.MAX_VALUE);
+        return new ExploreBounds(64, 32, 50_000_000L, Set.of(), 64, true, true, 2, 3, Integer.MAX_VALUE);
     }
 
     public ExploreBounds withMaxDepth(int d) {

@@ -10,7 +10,8 @@ import java.util.Arrays;
  * Host physical memory, addressed by host page-frame number (hpfn) or host physical address (hpa).
  * <p>
  * Pages are {@code long[512]} and are materialized lazily: a guest RAM reservation of millions of pages costs
- * nothing until a page is written. The page table is a two-level chunked array (chunk of 4096 page slots), so a
+ * nothing until a page is written. The page table is a two-level chunked array (chunks of 512 page slots, small
+ * enough that copying one on write after a fork is cheap), so a
  * lookup is two array indexings, no hashing.
  * <p>
  * hpfns are handed out by a bump allocator and never reused, so a freed page stays recognisable forever: its slot
@@ -34,7 +35,7 @@ public final class HostMemory {
     public static final int PAGE_SHIFT = 12;
     public static final int ENTRIES = 512;
 
-    private static final int CHUNK_SHIFT = 12;
+    private static final int CHUNK_SHIFT = 9;
     private static final int CHUNK_SIZE = 1 << CHUNK_SHIFT;
     private static final int CHUNK_MASK = CHUNK_SIZE - 1;
     /** Shared slot value of every freed page; never handed out, so nobody can write into it. */
