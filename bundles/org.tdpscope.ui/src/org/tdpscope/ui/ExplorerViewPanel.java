@@ -37,7 +37,6 @@ import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
 import org.eclipse.swt.widgets.Text;
-import org.tdpscope.dsl.api.Diagnostic;
 import org.tdpscope.dsl.api.LoadedScenario;
 import org.tdpscope.dsl.api.TdpScenarios;
 import org.tdpscope.model.io.AtomicFiles;
@@ -187,13 +186,7 @@ public final class ExplorerViewPanel extends Composite {
         }
         LoadedScenario l = scenarios.load(file);
         if (l.hasErrors()) {
-            StringBuilder sb = new StringBuilder();
-            for (Diagnostic d : l.diagnostics()) {
-                if (d.severity() == Diagnostic.Severity.ERROR) {
-                    sb.append(d.format()).append('\n');
-                }
-            }
-            setStatus(sb.toString().trim());
+            setStatus(l.errorText());
             return false;
         }
         stop();

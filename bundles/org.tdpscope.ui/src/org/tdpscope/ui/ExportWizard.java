@@ -23,7 +23,6 @@ import org.eclipse.ui.IURIEditorInput;
 import org.eclipse.ui.IWorkbench;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.IWorkbenchWindow;
-import org.tdpscope.dsl.api.Diagnostic;
 import org.tdpscope.dsl.api.LoadedScenario;
 import org.tdpscope.dsl.api.TdpScenarios;
 import org.tdpscope.export.RunExport;
@@ -137,13 +136,7 @@ public final class ExportWizard extends Wizard implements IExportWizard {
     private IStatus export(Path file, Path dir, RunExport.Choices choices) {
         LoadedScenario loaded = TdpScenarios.create().load(file);
         if (loaded.hasErrors()) {
-            StringBuilder sb = new StringBuilder();
-            for (Diagnostic d : loaded.diagnostics()) {
-                if (d.severity() == Diagnostic.Severity.ERROR) {
-                    sb.append(sb.length() == 0 ? "" : "\n").append(d.format());
-                }
-            }
-            return error(sb.toString());
+            return error(loaded.errorText());
         }
         RunExport.Result r = RunExport.documents(RunExport.baseName(file.getFileName().toString()), loaded.name(), loaded.scenario(), choices);
         if (!r.problems().isEmpty()) {

@@ -29,7 +29,6 @@ import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
 import org.eclipse.swt.widgets.Text;
-import org.tdpscope.dsl.api.Diagnostic;
 import org.tdpscope.dsl.api.LoadedScenario;
 import org.tdpscope.dsl.api.TdpScenarios;
 import org.tdpscope.export.PngRenderer;
@@ -186,13 +185,7 @@ public final class RootsPanel extends Composite {
         }
         LoadedScenario l = scenarios.load(file);
         if (l.hasErrors()) {
-            StringBuilder sb = new StringBuilder();
-            for (Diagnostic d : l.diagnostics()) {
-                if (d.severity() == Diagnostic.Severity.ERROR) {
-                    sb.append(d.format()).append('\n');
-                }
-            }
-            status.setText(sb.toString().trim());
+            status.setText(l.errorText());
             layout(true);
             return false;
         }

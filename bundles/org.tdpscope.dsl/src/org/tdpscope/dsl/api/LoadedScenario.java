@@ -60,6 +60,17 @@ public final class LoadedScenario {
         return diagnostics.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
     }
 
+    /** The errors, one {@code file:line:col: message} a line (empty when there are none). */
+    public String errorText() {
+        StringBuilder sb = new StringBuilder();
+        for (Diagnostic d : diagnostics) {
+            if (d.severity() == Diagnostic.Severity.ERROR) {
+                sb.append(sb.length() == 0 ? "" : "\n").append(d.format());
+            }
+        }
+        return sb.toString();
+    }
+
     /** The scenario's title string (empty when it could not be read). */
     public String name() {
         return name;
