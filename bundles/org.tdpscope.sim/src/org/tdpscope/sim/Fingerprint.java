@@ -4,9 +4,7 @@
  *******************************************************************************/
 package org.tdpscope.sim;
 
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A 64-bit hash of a simulation's state between schedule steps, for the schedule explorer. Two
@@ -19,7 +17,9 @@ import java.util.Map;
 final class Fingerprint {
 
     private final boolean symmetric;
-    private final Map<Root, Integer> names = new IdentityHashMap<>();
+    /** Symmetric: the live roots met so far, in order; a root's name is its index (a scan: there are few). */
+    private Root[] met = new Root[8];
+    private int metCount;
     private long h = 0x243F6A8885A308D3L;
 
     Fingerprint(boolean symmetric) {
@@ -61,10 +61,15 @@ final class Fingerprint {
         if (r.state == Root.State.FREED) {
             return add(-1);
         }
-        Integer n = names.get(r);
-        if (n == null) {
-            n = names.size();
-            names.put(r, n);
+        int n = 0;
+        while (n < metCount && met[n] != r) {
+            n++;
+        }
+        if (n == metCount) {
+            if (metCount == met.length) {
+                met = java.util.Arrays.copyOf(met, metCount * 2);
+            }
+            met[metCount++] = r;
         }
         return add(n);
     }

@@ -5,17 +5,20 @@
 package org.tdpscope.sim;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The bookkeeping of one {@link Simulation#fork}: which copy stands for which original root (list
  * heads included), so every reference into the root graph (list links, a walker's cursor, a vCPU's
- * root, RCU callbacks) points into the copy and never back into the original.
+ * root, RCU callbacks) points into the copy and never back into the original. Roots are found by
+ * id (their index in creation order), list heads by identity: there are two.
  */
 final class Fork {
-    private final Map<Root, Root> roots = new IdentityHashMap<>();
+    private Root[] from = new Root[16];
+    private Root[] to = new Root[16];
+    private final Root[] headFrom = new Root[2];
+    private final Root[] headTo = new Root[2];
     /** The copy being built. */
     Kvm kvm;
 
@@ -23,12 +26,30 @@ final class Fork {
         if (r == null) {
             return null;
         }
-        Root c = roots.get(r);
-        if (c == null) {
-            c = r.copyUnlinked();
-            roots.put(r, c);
+        if (r.sentinel) {
+            for (int i = 0; i < headFrom.length; i++) {
+                if (headFrom[i] == r) {
+                    return headTo[i];
+                }
+                if (headFrom[i] == null) {
+                    headFrom[i] = r;
+                    headTo[i] = r.copyUnlinked();
+                    return headTo[i];
+                }
+            }
+            throw new IllegalStateException("a third list head: " + r);
         }
-        return c;
+        int id = r.id();
+        if (id >= from.length) {
+            int n = Math.max(from.length * 2, id + 1);
+            from = Arrays.copyOf(from, n);
+            to = Arrays.copyOf(to, n);
+        }
+        if (from[id] != r) {
+            from[id] = r;
+            to[id] = r.copyUnlinked();
+        }
+        return to[id];
     }
 
     List<Root> roots(List<Root> list) {
@@ -41,10 +62,21 @@ final class Fork {
 
     /** Fixes up the list links of every root copied so far, once all of them exist. */
     void linkRoots() {
-        for (Map.Entry<Root, Root> e : new ArrayList<>(roots.entrySet())) {
-            e.getValue().next = root(e.getKey().next);
-            e.getValue().prev = root(e.getKey().prev);
+        for (int i = 0; i < from.length; i++) {
+            if (from[i] != null) {
+                link(from[i], to[i]);
+            }
         }
+        for (int i = 0; i < headFrom.length; i++) {
+            if (headFrom[i] != null) {
+                link(headFrom[i], headTo[i]);
+            }
+        }
+    }
+
+    private void link(Root original, Root copy) {
+        copy.next = root(original.next);
+        copy.prev = root(original.prev);
     }
 
     Vcpu vcpu(Vcpu v) {

@@ -153,6 +153,24 @@ class TimelinePanelTest {
         assertTrue(matched > 5, "the seed has many marks: " + matched);
     }
 
+    /** The view's Export Diagram writes the whole run's timeline, the same SVG as tdpscope export draws. */
+    @Test
+    void exportWritesTheWholeRunsTimeline(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assertTrue(roots.open(Screens.example("seed-terminate.tdp")), roots.statusText());
+        roots.goTo(3); // the export is of the whole run, wherever the step is
+        java.nio.file.Path svg = dir.resolve("timeline.svg");
+        ExportDiagramAction.write(timeline.wholeRun(), svg);
+        List<TraceEvent> all = RootsPanel.runAll(roots.scenario(), roots.policy(), null).events();
+        String want = org.tdpscope.export.SvgRenderer.render(TimelineDiagram.layout(
+                roots.scenarioName() + " — policy " + roots.policy().word(), all,
+                org.tdpscope.export.Theme.LIGHT));
+        assertEquals(want, java.nio.file.Files.readString(svg));
+        java.nio.file.Path png = dir.resolve("timeline.png");
+        ExportDiagramAction.write(timeline.wholeRun(), png);
+        assertEquals(0x89, java.nio.file.Files.readAllBytes(png)[0] & 0xff, "a PNG");
+    }
+
     @Test
     void aLongRunIsShownThroughAWindowThatTheSliderMoves() {
         List<TraceEvent> run = org.tdpscope.ui.bench.UiBench.syntheticRun(20_000);

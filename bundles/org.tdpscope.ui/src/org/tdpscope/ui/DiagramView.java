@@ -27,6 +27,10 @@ public abstract class DiagramView extends ViewPart {
     @Override
     public void createPartControl(Composite parent) {
         canvas = new SceneCanvas(parent, SWT.NONE); // scrolls itself
+        ExportDiagramAction export = new ExportDiagramAction(parent::getShell, canvas::scene,
+                "this view's diagram at this step");
+        getViewSite().getActionBars().getToolBarManager().add(export);
+        getViewSite().getActionBars().getMenuManager().add(export);
         RunSelection.listen(follow);
     }
 

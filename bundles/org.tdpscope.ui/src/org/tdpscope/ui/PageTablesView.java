@@ -47,6 +47,11 @@ public final class PageTablesView extends ViewPart {
         picture = new SceneCanvas(tabs, SWT.NONE);
         pictureTab.setControl(picture);
         tabs.addListener(SWT.Selection, e -> drawPicture());
+        ExportDiagramAction export = new ExportDiagramAction(parent::getShell,
+                () -> last == null || last.isDisposed() || last.simulationAtStep() == null ? null : scene(last),
+                "the TDP page-table diagram at this step");
+        getViewSite().getActionBars().getToolBarManager().add(export);
+        getViewSite().getActionBars().getMenuManager().add(export);
         RunSelection.listen(follow);
     }
 

@@ -31,12 +31,9 @@ import org.eclipse.swt.widgets.TableItem;
 import org.eclipse.swt.widgets.Text;
 import org.tdpscope.dsl.api.LoadedScenario;
 import org.tdpscope.dsl.api.TdpScenarios;
-import org.tdpscope.export.PngRenderer;
 import org.tdpscope.export.RootListDiagram;
 import org.tdpscope.export.Scene;
-import org.tdpscope.export.SvgRenderer;
 import org.tdpscope.export.Theme;
-import org.tdpscope.model.io.AtomicFiles;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.Replay;
 import org.tdpscope.sim.RootListSnapshot;
@@ -514,13 +511,7 @@ public final class RootsPanel extends Composite {
      * drawing), all or nothing.
      */
     public void exportTo(Path file) throws java.io.IOException {
-        Scene scene = canvas.scene();
-        if (scene == null) {
-            throw new java.io.IOException("nothing to export: open a scenario first");
-        }
-        byte[] bytes = file.getFileName().toString().endsWith(".png") ? PngRenderer.png(scene, 2)
-                : SvgRenderer.render(scene).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        AtomicFiles.write(file, out -> out.write(bytes));
+        ExportDiagramAction.write(canvas.scene(), file);
     }
 
     public long step() {

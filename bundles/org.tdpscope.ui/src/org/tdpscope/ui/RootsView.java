@@ -7,7 +7,6 @@ package org.tdpscope.ui;
 import java.nio.file.Path;
 
 import org.eclipse.jface.action.Action;
-import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.FileDialog;
@@ -35,25 +34,7 @@ public final class RootsView extends ViewPart {
             }
         };
         open.setToolTipText("Open a .tdp scenario and run it");
-        Action export = new Action("Export Diagram...") {
-            @Override
-            public void run() {
-                FileDialog d = new FileDialog(parent.getShell(), SWT.SAVE);
-                d.setFilterExtensions(new String[] { "*.svg", "*.png" });
-                d.setOverwrite(true);
-                String f = d.open();
-                if (f == null) {
-                    return;
-                }
-                try {
-                    panel.exportTo(Path.of(f));
-                } catch (java.io.IOException e) {
-                    MessageDialog.openError(parent.getShell(), "Export Diagram", "Cannot write " + f + ": "
-                            + e.getMessage());
-                }
-            }
-        };
-        export.setToolTipText("Save the root list at this step as SVG or PNG, for a document");
+        Action export = new ExportDiagramAction(parent::getShell, panel::scene, "the root list at this step");
         getViewSite().getActionBars().getToolBarManager().add(open);
         getViewSite().getActionBars().getToolBarManager().add(export);
         getViewSite().getActionBars().getMenuManager().add(open);

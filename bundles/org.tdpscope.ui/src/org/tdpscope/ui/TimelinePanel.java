@@ -100,6 +100,19 @@ public final class TimelinePanel extends Composite {
         canvas.redraw();
     }
 
+    private String title() {
+        return panel == null || panel.scenarioName() == null ? "run"
+                : panel.scenarioName() + " — policy " + panel.policy().word();
+    }
+
+    /** The timeline of the whole run shown (for export), or null before one is. */
+    Scene wholeRun() {
+        if (run.isEmpty()) {
+            return null;
+        }
+        return TimelineDiagram.layout(title(), run, Theme.LIGHT);
+    }
+
     /** Lays out the events from index {@code first} on (a window of the run) and shows them. */
     public void showWindow(int first) {
         if (run.isEmpty()) {
@@ -108,9 +121,7 @@ public final class TimelinePanel extends Composite {
         from = Math.max(0, Math.min(first, Math.max(0, run.size() - WINDOW)));
         List<TraceEvent> window = run.subList(from, Math.min(run.size(), from + WINDOW));
         geometry = TimelineDiagram.geometry(window, lanes);
-        String title = panel == null || panel.scenarioName() == null ? "run"
-                : panel.scenarioName() + " — policy " + panel.policy().word();
-        canvas.setScene(TimelineDiagram.layout(title, window, Theme.LIGHT, lanes));
+        canvas.setScene(TimelineDiagram.layout(title(), window, Theme.LIGHT, lanes));
         slider.setSelection(from);
         updateWhere();
     }

@@ -21,6 +21,10 @@ public final class TimelineView extends ViewPart {
     @Override
     public void createPartControl(Composite parent) {
         panel = new TimelinePanel(parent, SWT.NONE);
+        ExportDiagramAction export = new ExportDiagramAction(parent::getShell, panel::wholeRun,
+                "the timeline of the whole run");
+        getViewSite().getActionBars().getToolBarManager().add(export);
+        getViewSite().getActionBars().getMenuManager().add(export);
     }
 
     public TimelinePanel panel() {

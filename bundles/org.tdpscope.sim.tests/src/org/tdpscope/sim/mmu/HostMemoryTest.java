@@ -71,4 +71,37 @@ class HostMemoryTest {
         assertEquals(base + 10, next);
         assertThrows(IllegalArgumentException.class, () -> m.page(next + 100));
     }
+
+    /** A copy and its original share pages until one writes; then only the writer sees the change. */
+    @Test
+    void copyOnWrite() {
+        HostMemory m = new HostMemory();
+        long a = m.allocPage();
+        long b = m.allocPage();
+        m.write(a << 12, 1);
+        m.write(b << 12, 2);
+        HostMemory c = m.copy();
+        assertTrue(m.pageForRead(a) == c.pageForRead(a), "shared until written");
+        c.write(a << 12, 10);
+        m.write((b << 12) + 8, 20);
+        assertEquals(1, m.read(a << 12));
+        assertEquals(10, c.read(a << 12));
+        assertEquals(0, c.read((b << 12) + 8));
+        assertEquals(20, m.read((b << 12) + 8));
+        assertTrue(c.remaps() > 0, "a copied page makes cached arrays stale");
+        // a page freed in one stays readable in the other; a page allocated in one does not exist in the other
+        m.freePage(b);
+        assertEquals(HostMemory.POISON, m.read(b << 12));
+        assertEquals(2, c.read(b << 12));
+        long n = c.allocPage();
+        assertEquals(n, m.allocPage(), "both go on handing out the same hpfns");
+        c.write(n << 12, 5);
+        assertEquals(0, m.read(n << 12));
+        // copies of copies
+        HostMemory d = c.copy();
+        d.zeroPage(a);
+        assertEquals(10, c.read(a << 12));
+        assertEquals(0, d.read(a << 12));
+        assertEquals(c.materializedPages(), d.materializedPages());
+    }
 }

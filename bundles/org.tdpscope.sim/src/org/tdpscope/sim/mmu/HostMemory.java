@@ -11,8 +11,7 @@ import java.util.Arrays;
  * <p>
  * Pages are {@code long[512]} and are materialized lazily: a guest RAM reservation of millions of pages costs
  * nothing until a page is written. The page table is a two-level chunked array (chunks of 512 page slots, small
- * enough that copying one on write after a fork is cheap), so a
- * lookup is two array indexings, no hashing.
+ * enough that copying one on write after a fork is cheap), so a lookup is two array indexings, no hashing.
  * <p>
  * hpfns are handed out by a bump allocator and never reused, so a freed page stays recognisable forever: its slot
  * points to a shared poison page (reads return {@link #POISON}), its old array is filled with poison too (a walker
@@ -22,9 +21,9 @@ import java.util.Arrays;
  * {@link #copy} is copy-on-write, so the schedule explorer can fork a simulation at every branch: the copy and the
  * original share their chunk and page arrays until one of them writes, and then that one copies the array first.
  * Which arrays a memory may change in place is kept in per-chunk bitmaps (null: nothing in that chunk, nor the chunk
- * array itself); a memory that was never copied owns everything and pays nothing for this. Whoever caches a page array across a copy must take it again afterwards (see
- * {@link TdpIter#unshare}); read-only users ({@link #peekPage}) only need to re-take arrays when {@link #remaps()}
- * changed.
+ * array itself); a memory that was never copied owns everything and pays nothing for this. Whoever caches a page
+ * array across a copy must take it again afterwards (see {@link TdpIter#unshare}); read-only users
+ * ({@link #peekPage}, {@link #pageForRead}) only need to take arrays again when {@link #remaps()} changed.
  * <p>
  * Not thread-safe: the simulator is single-threaded and models concurrency by interleaving steps. Separate copies
  * may be used from separate threads (shared arrays are never written).
@@ -46,7 +45,7 @@ public final class HostMemory {
     private long materialized;
     private long freed;
     private long useAfterFreeAccesses;
-    /** Set once this memory was copied: from then on only arrays in {@link #owned} may be written in place. */
+    /** Set once this memory was copied: from then on only arrays marked in {@link #owned} may be written in place. */
     private boolean cow;
     /** Per chunk, one bit per page slot this memory owns; non-null iff it owns the chunk array. Used once cow. */
     private long[][] owned = new long[16][];

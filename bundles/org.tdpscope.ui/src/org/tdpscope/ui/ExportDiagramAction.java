@@ -1,0 +1,60 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.ui;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+import org.eclipse.jface.action.Action;
+import org.eclipse.jface.dialogs.MessageDialog;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.FileDialog;
+import org.eclipse.swt.widgets.Shell;
+import org.tdpscope.export.PngRenderer;
+import org.tdpscope.export.Scene;
+import org.tdpscope.export.SvgRenderer;
+import org.tdpscope.model.io.AtomicFiles;
+
+/** A view's *Export Diagram...*: the drawing on screen as SVG, or as PNG rendered from the same drawing. */
+final class ExportDiagramAction extends Action {
+
+    private final Supplier<Shell> shell;
+    private final Supplier<Scene> scene;
+
+    ExportDiagramAction(Supplier<Shell> shell, Supplier<Scene> scene, String what) {
+        super("Export Diagram...");
+        this.shell = shell;
+        this.scene = scene;
+        setToolTipText("Save " + what + " as SVG or PNG, for a document");
+    }
+
+    @Override
+    public void run() {
+        FileDialog d = new FileDialog(shell.get(), SWT.SAVE);
+        d.setFilterExtensions(new String[] { "*.svg", "*.png" });
+        d.setOverwrite(true);
+        String f = d.open();
+        if (f == null) {
+            return;
+        }
+        try {
+            write(scene.get(), Path.of(f));
+        } catch (IOException e) {
+            MessageDialog.openError(shell.get(), "Export Diagram", "Cannot write " + f + ": " + e.getMessage());
+        }
+    }
+
+    /** Writes {@code scene} as SVG, or PNG for a {@code .png} name, all or nothing. */
+    static void write(Scene scene, Path file) throws IOException {
+        if (scene == null) {
+            throw new IOException("nothing to export: open a scenario first");
+        }
+        byte[] bytes = file.getFileName().toString().endsWith(".png") ? PngRenderer.png(scene, 2)
+                : SvgRenderer.render(scene).getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(file, out -> out.write(bytes));
+    }
+}
