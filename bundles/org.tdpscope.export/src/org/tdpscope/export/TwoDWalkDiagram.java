@@ -37,7 +37,24 @@ public final class TwoDWalkDiagram {
     }
 
     public static Scene layout(String title, String vcpu, TwoDResult walk, Theme theme) {
+        return layout(title, vcpu, walk, theme, walk.refs().size(), false);
+    }
+
+    /**
+     * The grid with the walk stepped to reference {@code litUpTo} (clamped to 1…N): references up to
+     * it drawn as in {@link #layout(String, String, TwoDResult, Theme)}, later ones only outlined with
+     * their number, the current one framed, and a caption line (between the subtitle and the column
+     * heads) with its number, levels, gpa→hpa and entry. The shapes are those of the 4-argument drawing
+     * with the frame and caption appended, so at {@code litUpTo = N} the cells are the same drawing.
+     */
+    public static Scene layout(String title, String vcpu, TwoDResult walk, Theme theme, int litUpTo) {
+        return layout(title, vcpu, walk, theme, litUpTo, true);
+    }
+
+    private static Scene layout(String title, String vcpu, TwoDResult walk, Theme theme, int litUpTo,
+            boolean stepping) {
         List<MemRef> refs = walk.refs();
+        int lit = Math.max(Math.min(litUpTo, refs.size()), Math.min(1, refs.size()));
         int guestLevels = 0;
         int eptLevels = 0;
         for (MemRef r : refs) {
@@ -78,12 +95,16 @@ public final class TwoDWalkDiagram {
             int x = LEFT + col * (CELL_W + GAP);
             int y = TOP + row * (CELL_H + GAP);
             boolean last = i == refs.size() - 1;
+            if (i >= lit) {
+                // not read yet at this point of the walk: where it will be, and its number, nothing more
+                s.rect("ref-" + m.index(), x, y, CELL_W, CELL_H, 6, theme.background, stroke(m, theme), 1, "6 3");
+                s.text(x + 10, y + 24, Integer.toString(m.index()), 20, theme.unlinkedStroke, null, true);
+                continue;
+            }
             boolean failed = last && !walk.ok();
             String fill = m.eptLevel() > 0 ? theme.validFill : m.guestLevel() > 0 ? theme.invalidFill
                     : theme.unlinkedFill;
-            String stroke = failed ? theme.violation
-                    : m.eptLevel() > 0 ? theme.validStroke : m.guestLevel() > 0 ? theme.invalidStroke
-                            : theme.unlinkedStroke;
+            String stroke = failed ? theme.violation : stroke(m, theme);
             s.rect("ref-" + m.index(), x, y, CELL_W, CELL_H, 6, fill, stroke, failed ? 3 : 1, null);
             s.text(x + 10, y + 24, Integer.toString(m.index()), 20, theme.text, null, true);
             s.text(x + CELL_W - 8, y + 18, m.eptLevel() > 0 ? "EPT L" + m.eptLevel()
@@ -115,7 +136,31 @@ public final class TwoDWalkDiagram {
         x += 120;
         s.rect(null, x, y - 10, 22, 12, 3, theme.background, theme.unlinkedStroke, 1, "3 3");
         s.text(x + 28, y, "not referenced", 11, theme.muted, null, false);
+        if (stepping && lit > 0) {
+            MemRef m = refs.get(lit - 1);
+            int cx = LEFT + (m.eptLevel() > 0 ? eptLevels - m.eptLevel() : eptLevels) * (CELL_W + GAP) - 3;
+            int cy = TOP + (m.guestLevel() > 0 ? guestLevels - m.guestLevel() : guestLevels) * (CELL_H + GAP) - 3;
+            // the frame as lines (no fill): it sits in the gap around the cell and leaves the cell as drawn
+            s.line(cx, cy, cx + CELL_W + 6, cy, theme.cursor, 3, false);
+            s.line(cx + CELL_W + 6, cy, cx + CELL_W + 6, cy + CELL_H + 6, theme.cursor, 3, false);
+            s.line(cx + CELL_W + 6, cy + CELL_H + 6, cx, cy + CELL_H + 6, theme.cursor, 3, false);
+            s.line(cx, cy + CELL_H + 6, cx, cy, theme.cursor, 3, false);
+            s.text(16, 74, caption(m, lit, refs.size()), 12, theme.cursor, null, true);
+        }
         return s;
+    }
+
+    /** The caption of the current reference: "reference k / N: guest L4 × EPT L3, gpa 0x… → hpa 0x…, entry 0x…". */
+    static String caption(MemRef m, int k, int n) {
+        String where = m.guestLevel() > 0 ? "guest L" + m.guestLevel() : "data";
+        where += m.eptLevel() > 0 ? " × EPT L" + m.eptLevel() : m.guestLevel() > 0 ? " entry read" : " access";
+        return "reference " + k + " / " + n + ": " + where + ", gpa 0x" + Long.toHexString(m.gpa()) + " → hpa 0x"
+                + Long.toHexString(m.hpa()) + ", " + (m.guestLevel() == 0 && m.eptLevel() == 0 ? "value" : "entry")
+                + " 0x" + Long.toHexString(m.value());
+    }
+
+    private static String stroke(MemRef m, Theme theme) {
+        return m.eptLevel() > 0 ? theme.validStroke : m.guestLevel() > 0 ? theme.invalidStroke : theme.unlinkedStroke;
     }
 
     private static String size(int bytes) {

@@ -41,6 +41,11 @@ public abstract class DiagramView extends ViewPart {
         canvas.setScene(diagram(panel));
     }
 
+    /** The canvas the diagram is drawn on (a subclass with controls of its own redraws it). */
+    protected SceneCanvas canvas() {
+        return canvas;
+    }
+
     /** A one-line scene that says why there is no diagram. */
     protected static Scene hint(String text) {
         return Scene.message(text, Theme.LIGHT);

@@ -1,0 +1,217 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.ui;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.SashForm;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.RGB;
+import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Event;
+import org.eclipse.swt.widgets.Shell;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tdpscope.export.Scene;
+import org.tdpscope.sim.TraceEvent;
+
+/**
+ * The Walk panel under a Roots panel in a real shell, wired as the Walk view wires it (the canvas in
+ * its body, redrawn from {@link WalkPanel#follow} at each step): its buttons step the lit reference
+ * of the 2-D grid, or the visited root of a walker, and the assertions are on the pixels drawn.
+ */
+class WalkViewTest {
+
+    private Display display;
+    private Shell shell;
+    private RootsPanel roots;
+    private WalkPanel walk;
+    private SceneCanvas canvas;
+    private final Consumer<RootsPanel> follow = p -> canvas.setScene(walk.follow(p));
+
+    @BeforeEach
+    void open() {
+        display = Display.getDefault();
+        shell = new Shell(display);
+        shell.setLayout(new FillLayout());
+        shell.setSize(1300, 1000);
+        SashForm sash = new SashForm(shell, SWT.VERTICAL);
+        roots = new RootsPanel(sash, SWT.NONE);
+        roots.setAnimated(false);
+        walk = new WalkPanel(sash, SWT.NONE);
+        canvas = new SceneCanvas(walk.body(), SWT.NONE);
+        walk.setCanvas(canvas);
+        sash.setWeights(new int[] { 25, 75 });
+        RunSelection.listen(follow);
+        shell.open();
+        Screens.settle(display);
+    }
+
+    @AfterEach
+    void close() {
+        RunSelection.unlisten(follow);
+        shell.dispose();
+    }
+
+    private void press(int button) {
+        Button b = walk.buttons()[button];
+        b.notifyListeners(SWT.Selection, new Event());
+        Screens.settle(display);
+    }
+
+    private static final int FIRST = 0;
+    private static final int BACK = 1;
+    private static final int FORWARD = 2;
+    private static final int LAST = 3;
+
+    private long firstStep(String type) {
+        for (TraceEvent e : roots.events()) {
+            if (e.type().id().equals(type)) {
+                return e.step();
+            }
+        }
+        throw new AssertionError("no " + type + " in the run");
+    }
+
+    private Scene.Rect cell(int k) {
+        for (Scene.Shape s : canvas.scene().shapes()) {
+            if (s instanceof Scene.Rect r && ("ref-" + k).equals(r.id())) {
+                return r;
+            }
+        }
+        throw new AssertionError("reference " + k + " is not drawn");
+    }
+
+    /** A pixel inside cell k, below its text (the cell's fill shows there). */
+    private static RGB inside(ImageData img, Scene.Rect r) {
+        return Screens.pixel(img, r.x() + r.w() - 10, r.y() + r.h() - 6);
+    }
+
+    @Test
+    void theButtonsLightTheReferencesInOrder() throws Exception {
+        assertTrue(roots.open(Screens.example("two-d-walk.tdp")), roots.statusText());
+        long access = firstStep("access");
+        roots.goTo(access);
+        Screens.settle(display);
+        int n = walk.lit();
+        assertTrue(n >= 2, "a walk of several references at step " + access + ": " + walk.positionText());
+        assertEquals("reference " + n + " / " + n, walk.positionText(), "a new step shows the whole walk");
+        assertEquals("v0", walk.subjectCombo().getText());
+        String background = canvas.scene().background();
+        Scene.Rect lastCell = cell(n);
+        Scene.Rect firstCell = cell(1);
+        Scene.Rect second = cell(2);
+        String litFill = lastCell.fill();
+        assertNotEquals(background, litFill);
+        ImageData allLit = Screens.capture(canvas, "walk-all-lit");
+        assertEquals(Screens.rgb(litFill), inside(allLit, lastCell), "the last reference is drawn lit");
+        assertEquals(Screens.rgb(second.fill()), inside(allLit, second));
+
+        press(BACK);
+        assertEquals("reference " + (n - 1) + " / " + n, walk.positionText());
+        assertEquals(background, cell(n).fill(), "reference " + n + " is not lit any more");
+        ImageData back = Screens.capture(canvas, "walk-back");
+        assertEquals(Screens.rgb(background), inside(back, lastCell), "its cell is drawn empty");
+        assertEquals(inside(allLit, firstCell), inside(back, firstCell), "reference 1 stays lit");
+        assertFalse(java.util.Arrays.equals(allLit.data, back.data));
+
+        press(FORWARD);
+        assertEquals("reference " + n + " / " + n, walk.positionText());
+        assertArrayEquals(allLit.data, Screens.capture(canvas, "walk-forward").data, "> gives back the whole walk");
+
+        press(FIRST);
+        assertEquals("reference 1 / " + n, walk.positionText());
+        ImageData one = Screens.capture(canvas, "walk-first");
+        panelShot("walk-panel-first");
+        assertEquals(inside(allLit, firstCell), inside(one, firstCell), "reference 1 lit");
+        assertEquals(Screens.rgb(background), inside(one, second), "reference 2 not yet");
+        assertFalse(walk.buttons()[BACK].isEnabled(), "nothing before the first reference");
+
+        press(FORWARD);
+        assertEquals("reference 2 / " + n, walk.positionText());
+        assertEquals(inside(allLit, second), inside(Screens.capture(canvas, "walk-second"), second),
+                "reference 2 now lit");
+
+        press(LAST);
+        assertEquals("reference " + n + " / " + n, walk.positionText());
+        assertArrayEquals(allLit.data, Screens.capture(canvas, "walk-last").data, "|< then >| gives the whole walk");
+        assertFalse(walk.buttons()[FORWARD].isEnabled(), "nothing after the last reference");
+
+        // another step: the whole walk again
+        press(FIRST);
+        roots.stepForward();
+        Screens.settle(display);
+        assertEquals(walk.lit(), canvas.scene().shapes().stream()
+                .filter(s -> s instanceof Scene.Rect r && r.id() != null && r.id().startsWith("ref-")
+                        && !background.equals(r.fill()))
+                .count(), "every reference lit at the next step");
+        assertTrue(walk.positionText().matches("reference ([0-9]+) / \\1"), walk.positionText());
+        panelShot("walk-panel-next-step");
+    }
+
+    @Test
+    void aWalkerIsSteppedRootByRoot() throws Exception {
+        assertTrue(roots.open(Screens.example("seed-terminate.tdp")), roots.statusText());
+        long end = firstStep("walk.end");
+        roots.goTo(end);
+        Screens.settle(display);
+        TraceEvent endEvent = roots.events().get((int) end - 1);
+        List<String> items = List.of(walk.subjectCombo().getItems());
+        int index = items.indexOf(endEvent.thread());
+        assertTrue(index >= 0, endEvent.thread() + " is offered: " + items);
+        walk.subjectCombo().select(index);
+        walk.subjectCombo().notifyListeners(SWT.Selection, new Event());
+        Screens.settle(display);
+        // the walk's end says which roots it visited, "visited [A, B]": the picture lists them in order
+        String detail = endEvent.detail();
+        List<String> visited = List.of(detail.substring(detail.indexOf('[') + 1, detail.indexOf(']')).split(", "));
+        int n = visited.size();
+        assertEquals("root " + n + " / " + n, walk.positionText());
+        String whole = text();
+        assertTrue(whole.startsWith("no vCPU has made a guest access by step " + end + "; "), whole);
+        String chain = String.join(" → ", visited.subList(0, n - 1)) + (n > 1 ? " → " : "") + "[" + visited.get(n - 1)
+                + "]";
+        assertTrue(whole.contains(", visits: " + chain), chain + " in " + whole);
+        press(FIRST);
+        assertEquals("root 1 / " + n, walk.positionText());
+        String first = text();
+        assertTrue(first.contains(", visits: [" + visited.get(0) + "]"), "the first root in brackets: " + first);
+        if (n > 1) {
+            assertTrue(first.contains(" … " + (n - 1) + " more"), first);
+            press(FORWARD);
+            assertTrue(text().contains(", visits: " + visited.get(0) + " → [" + visited.get(1) + "]"), text());
+        }
+        press(LAST);
+        assertEquals(whole, text());
+        assertTrue(walk.buttons()[FIRST].isEnabled() == n > 1 && !walk.buttons()[LAST].isEnabled());
+        panelShot("walk-panel-roots");
+    }
+
+    /** The controls and the picture, once GTK's fade of enabled/disabled buttons has ended. */
+    private void panelShot(String name) throws Exception {
+        Screens.pumpFor(display, 400);
+        Screens.capture(walk, name);
+    }
+
+    private String text() {
+        for (Scene.Shape s : canvas.scene().shapes()) {
+            if (s instanceof Scene.Text t) {
+                return t.text();
+            }
+        }
+        throw new AssertionError("no text drawn");
+    }
+}
