@@ -92,6 +92,12 @@ public final class Scene {
         return add(new Text(x, y, text, size, fill, anchor == null ? "start" : anchor, bold));
     }
 
+    /** A legend entry on baseline {@code y}: a 22×12 swatch drawn like the boxes it explains, then its label. */
+    Scene legend(int x, int y, String fill, String stroke, String dash, String label, String labelFill) {
+        return rect(null, x, y - 10, 22, 12, 3, fill, stroke, 1, dash)
+                .text(x + 28, y, label, 11, labelFill, null, false);
+    }
+
     Scene polygon(String fill, int... points) {
         return add(new Polygon(points.clone(), fill));
     }

@@ -245,17 +245,14 @@ public final class TimelineDiagram {
         // legend and notes
         int y = lanesBottom + 52;
         int x = 16;
-        s.rect(null, x, y - 10, 22, 12, 3, theme.validFill, theme.validStroke, 1, null);
-        s.text(x + 28, y, "mmu_lock read", 11, theme.muted, null, false);
+        s.legend(x, y, theme.validFill, theme.validStroke, null, "mmu_lock read", theme.muted);
         x += 130;
-        s.rect(null, x, y - 10, 22, 12, 3, theme.invalidFill, theme.invalidStroke, 1, null);
-        s.text(x + 28, y, "mmu_lock write", 11, theme.muted, null, false);
+        s.legend(x, y, theme.invalidFill, theme.invalidStroke, null, "mmu_lock write", theme.muted);
         x += 134;
         s.rect(null, x, y - 6, 22, 5, 2, theme.cursor, theme.cursor, 0, null);
         s.text(x + 28, y, "other lock", 11, theme.muted, null, false);
         x += 104;
-        s.rect(null, x, y - 10, 22, 12, 3, theme.background, theme.muted, 1, "4 3");
-        s.text(x + 28, y, "yielded", 11, theme.muted, null, false);
+        s.legend(x, y, theme.background, theme.muted, "4 3", "yielded", theme.muted);
         x += 84;
         s.polygon(theme.violation, x, y - 10, x + 12, y - 10, x + 12, y + 2, x, y + 2);
         s.text(x + 18, y, "violation", 11, theme.muted, null, false);

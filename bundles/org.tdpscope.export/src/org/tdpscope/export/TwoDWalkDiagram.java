@@ -125,17 +125,13 @@ public final class TwoDWalkDiagram {
                 12, walk.ok() ? theme.text : theme.violation, null, true);
         int x = 16;
         y += 24;
-        s.rect(null, x, y - 10, 22, 12, 3, theme.validFill, theme.validStroke, 1, null);
-        s.text(x + 28, y, "EPT entry read", 11, theme.muted, null, false);
+        s.legend(x, y, theme.validFill, theme.validStroke, null, "EPT entry read", theme.muted);
         x += 140;
-        s.rect(null, x, y - 10, 22, 12, 3, theme.invalidFill, theme.invalidStroke, 1, null);
-        s.text(x + 28, y, "guest entry read", 11, theme.muted, null, false);
+        s.legend(x, y, theme.invalidFill, theme.invalidStroke, null, "guest entry read", theme.muted);
         x += 150;
-        s.rect(null, x, y - 10, 22, 12, 3, theme.unlinkedFill, theme.unlinkedStroke, 1, null);
-        s.text(x + 28, y, "data access", 11, theme.muted, null, false);
+        s.legend(x, y, theme.unlinkedFill, theme.unlinkedStroke, null, "data access", theme.muted);
         x += 120;
-        s.rect(null, x, y - 10, 22, 12, 3, theme.background, theme.unlinkedStroke, 1, "3 3");
-        s.text(x + 28, y, "not referenced", 11, theme.muted, null, false);
+        s.legend(x, y, theme.background, theme.unlinkedStroke, "3 3", "not referenced", theme.muted);
         if (stepping && lit > 0) {
             MemRef m = refs.get(lit - 1);
             int cx = LEFT + (m.eptLevel() > 0 ? eptLevels - m.eptLevel() : eptLevels) * (CELL_W + GAP) - 3;
