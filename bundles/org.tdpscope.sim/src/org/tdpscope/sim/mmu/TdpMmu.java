@@ -105,7 +105,7 @@ public final class TdpMmu {
 
     private void freeTree(long hpfn, int level) {
         if (level > 1) {
-            long[] t = mem.page(hpfn);
+            long[] t = mem.pageForRead(hpfn); // read to find the children, then freed: no copy on write
             for (int i = 0; i < 512; i++) {
                 long s = t[i];
                 if (Spte.isPresent(s) && !Spte.isLeaf(s, level)) {
