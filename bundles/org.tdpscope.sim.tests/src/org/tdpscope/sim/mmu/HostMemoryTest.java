@@ -4,11 +4,18 @@
  *******************************************************************************/
 package org.tdpscope.sim.mmu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +40,7 @@ class HostMemoryTest {
         long a = m.allocPage();
         long b = m.allocPage();
         assertNotEquals(a, b);
-        assertEquals(0, m.page(a)[511]);
+        assertEquals(0, m.page(a)[m.offset(a) + 511]);
         m.freePage(a);
         long c = m.allocPage();
         assertNotEquals(a, c);
@@ -45,16 +52,17 @@ class HostMemoryTest {
         HostMemory m = new HostMemory();
         long a = m.allocPage();
         long[] held = m.page(a);
+        int heldAt = m.offset(a);
         m.write(a << 12, 7);
         m.freePage(a);
         assertTrue(m.isFreed(a));
         assertEquals(0, m.materializedPages());
         assertEquals(HostMemory.POISON, m.read(a << 12));
-        assertEquals(HostMemory.POISON, held[0], "a stale holder of the array sees poison too");
+        assertEquals(HostMemory.POISON, held[heldAt], "a stale holder of the array sees poison too");
         m.write(a << 12, 1); // dropped, no exception
         assertEquals(HostMemory.POISON, m.read(a << 12));
         long[] copy = m.page(a);
-        copy[3] = 5;
+        copy[m.offset(a) + 3] = 5;
         assertEquals(HostMemory.POISON, m.read(a << 12 | 24));
         assertEquals(5, m.useAfterFreeAccesses()); // read, write, read, page, read
         assertThrows(IllegalStateException.class, () -> m.freePage(a));
@@ -103,5 +111,100 @@ class HostMemoryTest {
         assertEquals(10, c.read(a << 12));
         assertEquals(0, d.read(a << 12));
         assertEquals(c.materializedPages(), d.materializedPages());
+    }
+
+    /**
+     * The dense layout (a memory never copied: pages share 64-page slabs) and the paged one (from the first copy
+     * on) behave the same: the same random operations give the same reads, states and counters, and a memory that
+     * moves from one to the other mid-way keeps everything, freed pages included.
+     */
+    @Test
+    void denseAndPagedLayoutsAgree() {
+        for (long seed = 1; seed <= 20; seed++) {
+            Random rnd = new Random(seed);
+            HostMemory dense = new HostMemory();
+            HostMemory paged = new HostMemory();
+            paged.copy(); // from now on paged
+            HostMemory converted = new HostMemory();
+            List<Long> pages = new ArrayList<>();
+            long guest = -1;
+            for (int step = 0; step < 3000; step++) {
+                if (step == 1500) {
+                    converted.copy();
+                }
+                HostMemory[] all = { dense, paged, converted };
+                int op = rnd.nextInt(10);
+                if (op == 0 || pages.isEmpty()) {
+                    long h = 0;
+                    for (HostMemory m : all) {
+                        h = m.allocPage();
+                    }
+                    pages.add(h);
+                } else if (op == 1 && guest < 0) {
+                    for (HostMemory m : all) {
+                        guest = m.reserveAligned(3000, 512, 5);
+                    }
+                } else {
+                    long hpfn = guest > 0 && rnd.nextInt(3) == 0 ? guest + rnd.nextInt(3000)
+                            : pages.get(rnd.nextInt(pages.size()));
+                    long hpa = hpfn << 12 | rnd.nextInt(512) << 3;
+                    long v = rnd.nextLong();
+                    for (HostMemory m : all) {
+                        switch (op) {
+                        case 2:
+                            if (!m.isFreed(hpfn)) {
+                                m.freePage(hpfn);
+                            }
+                            break;
+                        case 3:
+                            m.zeroPage(hpfn);
+                            break;
+                        case 4:
+                            m.page(hpfn)[m.offset(hpfn) + (int) (v & 511)] = v;
+                            break;
+                        default:
+                            m.write(hpa, v);
+                        }
+                    }
+                }
+                long probe = pages.get(rnd.nextInt(pages.size()));
+                long at = probe << 12 | rnd.nextInt(512) << 3;
+                long want = dense.read(at); // once: a read of a freed page counts
+                for (HostMemory m : new HostMemory[] { paged, converted }) {
+                    String where = "seed " + seed + " step " + step;
+                    assertEquals(want, m.read(at), where);
+                    assertEquals(dense.isFreed(probe), m.isFreed(probe), where);
+                    assertEquals(dense.isMaterialized(probe), m.isMaterialized(probe), where);
+                    assertEquals(dense.materializedPages(), m.materializedPages(), where);
+                    assertEquals(dense.freedPages(), m.freedPages(), where);
+                    assertEquals(dense.useAfterFreeAccesses(), m.useAfterFreeAccesses(), where);
+                    long[] a = dense.peekPage(probe);
+                    long[] b = m.peekPage(probe);
+                    assertEquals(a == null, b == null, where);
+                    if (a != null) {
+                        assertArrayEquals(a, b, where);
+                    }
+                }
+            }
+        }
+    }
+
+    /** In the dense layout neighbouring pages share one array, each at its own offset. */
+    @Test
+    void densePagesShareSlabs() {
+        HostMemory m = new HostMemory();
+        long a = m.allocPage();
+        long b = m.allocPage();
+        assertSame(m.page(a), m.page(b));
+        assertEquals(512, m.offset(b) - m.offset(a));
+        m.page(b)[m.offset(b)] = 9;
+        assertEquals(9, m.read(b << 12));
+        assertEquals(0, m.read(a << 12));
+        m.freePage(a);
+        assertEquals(0, m.offset(a), "a freed page gets a poison page of its own");
+        assertNotSame(m.page(a), m.page(b));
+        m.copy();
+        assertEquals(0, m.offset(b), "paged after the first copy");
+        assertEquals(9, m.page(b)[0]);
     }
 }

@@ -12,7 +12,9 @@ import static org.tdpscope.sim.mmu.GuestPageTableBuilder.SIZE_1G;
 import static org.tdpscope.sim.mmu.GuestPageTableBuilder.SIZE_2M;
 import static org.tdpscope.sim.mmu.GuestPageTableBuilder.SIZE_4K;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
@@ -259,5 +261,165 @@ class TwoDimensionalWalkTest {
         assertEquals(HostMemory.POISON, u.refs().get(0).value());
         assertEquals(TwoDResult.Kind.EPT_MISCONFIG, u.kind(), "poison has PS set at level 4");
         assertEquals(1, mem.useAfterFreeAccesses());
+    }
+
+    /**
+     * The walk reads the dense layout through slabs and the paged one (after a fork) through page arrays: the same
+     * translations make the same references with the same values either way, and a freed table is caught in both.
+     */
+    @Test
+    void sameReferencesInBothMemoryLayouts() {
+        make(4, 4, MB64, false);
+        long[] gvas = { GVA, GVA + 0x20_0000L, 0x1234_5678_9000L, 0x7fff_ffff_f000L };
+        for (int i = 0; i < gvas.length; i++) {
+            b.map(gvas[i], GPA + ((long) i << 12), SIZE_4K, SIZE_4K, true, false, true, false);
+            assertTrue(faultIn(gvas[i], Access.WRITE).ok());
+        }
+        List<List<MemRef>> dense = new ArrayList<>();
+        for (long gva : gvas) {
+            dense.add(w.translate(root, regs, gva | 0x18, Access.READ, true).refs());
+        }
+        mem.copy(); // this memory is paged from now on
+        for (int i = 0; i < gvas.length; i++) {
+            assertEquals(dense.get(i), w.translate(root, regs, gvas[i] | 0x18, Access.READ, true).refs());
+        }
+    }
+
+    /**
+     * A walk into a freed table page reads poison and is counted as a use-after-free, whether the page was written
+     * before it was freed or not, and whether its slab existed then or was made later (dense layout).
+     */
+    @Test
+    void walkIntoFreedPagesIsCountedInTheDenseLayout() {
+        make(4, 4, MB64, true);
+        b.map(GVA, GPA, SIZE_4K, SIZE_4K, true, false, true, false);
+        assertTrue(faultIn(GVA, Access.READ).ok());
+        long written = mem.allocPage();
+        long blank = mem.reserve(1);
+        mem.freePage(written);
+        mem.freePage(blank); // never written: its slab is made only now, by the next page
+        long neighbour = mem.allocPage();
+        assertEquals(blank + 1, neighbour);
+        for (long freed : new long[] { written, blank }) {
+            // the EPT leaf that maps the guest's top-level table now points at the freed page
+            MemRef leaf = w.translate(root, regs, GVA, Access.READ, true).refs().get(3);
+            assertEquals(4, leaf.guestLevel());
+            assertEquals(1, leaf.eptLevel());
+            mem.write(leaf.hpa(), freed << 12 | (leaf.value() & 0xfff));
+            long before = mem.useAfterFreeAccesses();
+            TwoDResult r = w.translate(root, regs, GVA, Access.READ, true);
+            assertEquals(HostMemory.POISON, r.refs().get(4).value());
+            assertEquals(TwoDResult.Kind.GUEST_PAGE_FAULT, r.kind(), "poison has reserved bits set");
+            assertEquals(before + 1, mem.useAfterFreeAccesses());
+            assertEquals(r.toString(), w.translate(root, regs, GVA, Access.READ, false).toString());
+            assertEquals(before + 2, mem.useAfterFreeAccesses(), "counted once without recording too");
+            mem.write(leaf.hpa(), leaf.value());
+            // the EPT's top-level entry now points at the freed page: the unrolled EPT walk meets poison there
+            MemRef top = w.translate(root, regs, GVA, Access.READ, true).refs().get(0);
+            mem.write(top.hpa(), freed << 12 | (top.value() & 0xfff));
+            before = mem.useAfterFreeAccesses();
+            TwoDResult slow = w.translate(root, regs, GVA, Access.READ, true);
+            assertEquals(HostMemory.POISON, slow.refs().get(1).value());
+            assertEquals(before + 1, mem.useAfterFreeAccesses());
+            assertEquals(slow.toString(), w.translate(root, regs, GVA, Access.READ, false).toString());
+            assertEquals(before + 2, mem.useAfterFreeAccesses(), "counted once without recording too");
+            mem.write(top.hpa(), top.value());
+        }
+    }
+
+    /** One world of {@link #fastAndRecordingWalksAgree}: built the same way from the same seed every time. */
+    private static final class World {
+        final HostMemory mem = new HostMemory();
+        final Memslots slots = new Memslots(mem);
+        final TdpMmu mmu;
+        final long root;
+        final GuestPageTableBuilder b;
+        final CpuRegs regs;
+        final TwoDimensionalWalk w;
+        final List<Long> gvas = new ArrayList<>();
+
+        World(long seed) {
+            Random rnd = new Random(seed);
+            slots.add(0, 0, 4 * GB1, false); // 4 GiB: 1G, 2M and 4K EPT leaves where allowed
+            slots.setDirtyLogging(0, rnd.nextBoolean());
+            mmu = new TdpMmu(mem, slots, 4, rnd.nextBoolean(), null);
+            root = mmu.allocRoot();
+            b = new GuestPageTableBuilder(slots, 4, 0x10_0000L, 512);
+            regs = CpuRegs.longMode(b.cr3(), false);
+            for (int i = 0; i < 24; i++) {
+                int size = rnd.nextInt(4) == 0 ? SIZE_2M : rnd.nextInt(8) == 0 ? SIZE_1G : SIZE_4K;
+                long gva = (rnd.nextLong() & 0x0000_7fff_ffff_ffffL) & -(long) size;
+                long gpa = ((long) (1 + rnd.nextInt(3)) << 30) + ((rnd.nextLong() & (GB1 - 1) << 12) & -(long) size);
+                if (b.entryGpa(gva, 1) >= 0 || b.readEntry(gva, 2) != 0 || b.readEntry(gva, 3) != 0) {
+                    continue; // already mapped at some size
+                }
+                b.map(gva, gpa, size, size, rnd.nextBoolean(), rnd.nextBoolean(), rnd.nextBoolean(), false);
+                gvas.add(gva + (rnd.nextInt(size) & ~7));
+            }
+            w = new TwoDimensionalWalk(mmu);
+        }
+    }
+
+    /**
+     * Without recording, a 4-level EPT in the dense layout goes through an unrolled walk that hands anything
+     * unusual back to the general loop; with recording it is the loop alone. Both must give the same result and
+     * leave the same memory, over random guest mappings of every page size, huge and 4K EPT leaves, zaps,
+     * write-protection and aging between walks, and the faults they cause.
+     */
+    @Test
+    void fastAndRecordingWalksAgree() {
+        java.util.Set<String> kinds = new java.util.HashSet<>();
+        for (long seed = 1; seed <= 30; seed++) {
+            World fast = new World(seed);
+            World slow = new World(seed);
+            Random rnd = new Random(seed * 31);
+            for (int round = 0; round < 200; round++) {
+                long gva = fast.gvas.get(rnd.nextInt(fast.gvas.size())) ^ (rnd.nextInt(8) == 0 ? 0x1000 : 0);
+                int access = new int[] { Access.READ, Access.WRITE, Access.FETCH, Access.READ | Access.USER,
+                        Access.WRITE | Access.USER }[rnd.nextInt(5)];
+                TwoDResult s;
+                int tries = 0;
+                do { // serve EPT violations like a vCPU, comparing every attempt
+                    TwoDResult f = fast.w.translate(fast.root, fast.regs, gva, access, false);
+                    s = slow.w.translate(slow.root, slow.regs, gva, access, true);
+                    String where = "seed " + seed + " round " + round + ": " + s;
+                    assertEquals(s.toString(), f.toString(), where);
+                    assertEquals(s.references(), s.refs().size(), where);
+                    assertEquals(s.hpa(), f.hpa(), where);
+                    assertEquals(s.pageSize(), f.pageSize(), where);
+                    assertEquals(s.faultGuestLevel(), f.faultGuestLevel(), where);
+                    assertEquals(s.faultEptLevel(), f.faultEptLevel(), where);
+                    assertEquals(s.eptAccess(), f.eptAccess(), where);
+                    kinds.add(s.kind() + "/" + s.pageSize() + "/" + s.references());
+                    if (s.kind() == TwoDResult.Kind.EPT_VIOLATION) {
+                        for (World x : new World[] { fast, slow }) {
+                            x.mmu.handleEptViolation(x.root, s.faultGpa(), (s.eptAccess() & Spte.WRITABLE) != 0,
+                                    (s.eptAccess() & Spte.EXECUTABLE) != 0);
+                        }
+                    }
+                } while (s.kind() == TwoDResult.Kind.EPT_VIOLATION && ++tries < 40);
+                if (rnd.nextInt(4) == 0) { // change the EPT under the next walks: zap, write-protect, age, ...
+                    SpteOp op = SpteOp.values()[rnd.nextInt(SpteOp.values().length)];
+                    long gfn = (s.ok() ? s.gpa() : s.faultGpa()) >>> 12 & -512L;
+                    for (World x : new World[] { fast, slow }) {
+                        x.mmu.run(x.mmu.iter(x.root, gfn, gfn + 512), op, null);
+                    }
+                }
+            }
+            for (long gfn = 0; gfn < 4 * GB1; gfn += 4093) {
+                assertEquals(slow.mmu.lookup(slow.root, gfn), fast.mmu.lookup(fast.root, gfn), "seed " + seed);
+            }
+            for (long gva : fast.gvas) {
+                for (int level = 4; level >= 1; level--) {
+                    assertEquals(slow.b.readEntry(gva, level), fast.b.readEntry(gva, level), "seed " + seed);
+                }
+            }
+            assertEquals(slow.mem.useAfterFreeAccesses(), fast.mem.useAfterFreeAccesses());
+        }
+        // the walks ended every way that matters: each page size, guest faults, EPT violations at several depths
+        for (String k : new String[] { "OK/4096/24", "OK/2097152/", "OK/1073741824/", "GUEST_PAGE_FAULT/" }) {
+            assertTrue(kinds.stream().anyMatch(x -> x.startsWith(k)), k + " in " + kinds);
+        }
+        assertTrue(kinds.stream().filter(x -> x.startsWith("EPT_VIOLATION")).count() >= 4, kinds.toString());
     }
 }

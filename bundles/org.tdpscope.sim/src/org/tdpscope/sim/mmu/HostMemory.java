@@ -9,21 +9,29 @@ import java.util.Arrays;
 /**
  * Host physical memory, addressed by host page-frame number (hpfn) or host physical address (hpa).
  * <p>
- * Pages are {@code long[512]} and are materialized lazily: a guest RAM reservation of millions of pages costs
- * nothing until a page is written. The page table is a two-level chunked array (chunks of 512 page slots, small
- * enough that copying one on write after a fork is cheap), so a lookup is two array indexings, no hashing.
+ * Pages hold 512 {@code long} entries and are materialized lazily: a guest RAM reservation of millions of pages
+ * costs nothing until a page is written. hpfns are handed out by a bump allocator and never reused, so a freed page
+ * stays recognisable forever: it reads as {@link #POISON}, its old contents are overwritten with poison (a walker
+ * still holding them sees poison), and writes to it are dropped. Accesses to freed pages are counted, which lets
+ * the simulator detect a use-after-free without crashing.
  * <p>
- * hpfns are handed out by a bump allocator and never reused, so a freed page stays recognisable forever: its slot
- * points to a shared poison page (reads return {@link #POISON}), its old array is filled with poison too (a walker
- * still holding it sees poison), and writes to it are dropped. Accesses to freed pages are counted, which lets the
- * simulator detect a use-after-free without crashing.
- * <p>
- * {@link #copy} is copy-on-write, so the schedule explorer can fork a simulation at every branch: the copy and the
- * original share their chunk and page arrays until one of them writes, and then that one copies the array first.
- * Which arrays a memory may change in place is kept in per-chunk bitmaps (null: nothing in that chunk, nor the chunk
- * array itself); a memory that was never copied owns everything and pays nothing for this. Whoever caches a page
- * array across a copy must take it again afterwards (see {@link TdpIter#unshare}); read-only users
- * ({@link #peekPage}, {@link #pageForRead}) only need to take arrays again when {@link #remaps()} changed.
+ * Two layouts, one behaviour:
+ * <ul>
+ * <li><b>Dense</b> (a memory that was never copied): the 64 pages of each 256 KiB-aligned hpfn range share one
+ * {@code long[]} slab, page {@code hpfn} at index {@code (hpfn % 64) * 512} of slab {@code hpfn / 64}, allocated
+ * whole when a page of it is first written (and never moved, so an array taken stays the page's). Neighbouring table
+ * pages then share an array, so the 2-D walk reaches an entry from its hpa with one load, as hardware does, instead
+ * of first loading a per-page array; that is what keeps it near the speed of a C walker
+ * ({@link TwoDimensionalWalk}).</li>
+ * <li><b>Paged</b> (from the first {@link #copy} on, in both memories): one {@code long[512]} a page, in chunks of
+ * 512 page slots. {@link #copy} is copy-on-write at page granularity so the schedule explorer can fork a simulation
+ * at every branch cheaply: copy and original share chunk and page arrays until one writes, and then that one copies
+ * the array first. Which arrays a memory may change in place is kept in per-chunk bitmaps (null: nothing in that
+ * chunk, nor the chunk array itself).</li>
+ * </ul>
+ * Hot paths index the backing array directly: entry {@code i} of page {@code hpfn} is
+ * {@code page(hpfn)[offset(hpfn) + i]}. Whoever caches an array (and its offset) across a {@link #remaps()} change
+ * must take it again (see {@link TdpIter#unshare}); the first copy changes the layout, so it counts as one.
  * <p>
  * Not thread-safe: the simulator is single-threaded and models concurrency by interleaving steps. Separate copies
  * may be used from separate threads (shared arrays are never written).
@@ -34,21 +42,37 @@ public final class HostMemory {
     public static final int PAGE_SHIFT = 12;
     public static final int ENTRIES = 512;
 
+    /**
+     * log2 of the pages in a slab (dense layout): 256 KiB, small enough to be no burden for a small simulation and
+     * to stay out of G1's humongous objects, large enough to hold a walk's EPT tables.
+     */
+    static final int SLAB_SHIFT = 6;
+    private static final int SLAB_PAGES = 1 << SLAB_SHIFT;
+    private static final int SLAB_MASK = SLAB_PAGES - 1;
+    /** log2 of the page slots in a chunk (paged layout). */
     private static final int CHUNK_SHIFT = 9;
     private static final int CHUNK_SIZE = 1 << CHUNK_SHIFT;
     private static final int CHUNK_MASK = CHUNK_SIZE - 1;
-    /** Shared slot value of every freed page; never handed out, so nobody can write into it. */
+    /** Shared slot value of every freed page (paged layout); never handed out, so nobody can write into it. */
     private static final long[] POISON_PAGE = poisonPage();
 
-    private long[][][] chunks = new long[16][][];
+    /** Dense layout while non-null: a slab of 64 pages per 64-page range, or null while none of them is written. */
+    private long[][] slabs;
+    /** Dense layout: per slab, a bit per materialized page (freed pages are not materialized). */
+    private long[] materializedBits;
+    /** Dense layout: per slab, a bit per freed page (whether it was ever written or not). */
+    private long[] freedBits;
+
+    /** Paged layout (null while dense): chunk per 512-page range, one page array (or null, or poison) per slot. */
+    private long[][][] chunks;
+    /** Paged layout: per chunk, one bit per page slot this memory owns; non-null iff it owns the chunk array. */
+    private long[][] owned;
+
     private long nextHpfn = 1; // hpfn 0 is never handed out, so a zero SPTE address never aliases a real page
     private long materialized;
     private long freed;
     private long useAfterFreeAccesses;
-    /** Set once this memory was copied: from then on only arrays marked in {@link #owned} may be written in place. */
-    private boolean cow;
-    /** Per chunk, one bit per page slot this memory owns; non-null iff it owns the chunk array. Used once cow. */
-    private long[][] owned = new long[16][];
+    /** Array copies made on write, plus the change of layout at the first copy. */
     private long cowCopies;
 
     private static long[] poisonPage() {
@@ -57,31 +81,72 @@ public final class HostMemory {
         return p;
     }
 
+    /** An empty memory, in the dense layout. */
     public HostMemory() {
+        slabs = new long[64][];
+        materializedBits = new long[64];
+        freedBits = new long[64];
+    }
+
+    /** A copy of a paged memory sharing all its arrays (see {@link #copy}). */
+    private HostMemory(HostMemory original) {
+        chunks = original.chunks.clone();
+        owned = new long[chunks.length][];
+        nextHpfn = original.nextHpfn;
+        materialized = original.materialized;
+        freed = original.freed;
+        useAfterFreeAccesses = original.useAfterFreeAccesses;
+        cowCopies = original.cowCopies;
     }
 
     /**
      * An independent copy (a forked simulation's memory), copy-on-write: O(number of chunks), whatever the number of
-     * pages. The allocator and counters carry on from the same values, so hpfns mean the same in both.
+     * pages (the first copy of a memory also moves it to the paged layout, once, in O(pages)). The allocator and
+     * counters carry on from the same values, so hpfns mean the same in both.
      */
     public HostMemory copy() {
-        HostMemory c = new HostMemory();
-        c.chunks = chunks.clone();
-        c.nextHpfn = nextHpfn;
-        c.materialized = materialized;
-        c.freed = freed;
-        c.useAfterFreeAccesses = useAfterFreeAccesses;
-        c.cowCopies = cowCopies;
-        c.cow = true;
-        c.owned = new long[chunks.length][];
-        cow = true;
+        if (slabs != null) {
+            toPaged();
+        }
+        HostMemory c = new HostMemory(this);
         owned = new long[chunks.length][]; // everything is shared now
         return c;
     }
 
+    /** Splits every slab into page arrays: the layout that can be shared page by page. */
+    private void toPaged() {
+        int nchunks = Math.max(1, (slabs.length + (CHUNK_SIZE / SLAB_PAGES) - 1) / (CHUNK_SIZE / SLAB_PAGES));
+        chunks = new long[nchunks][][];
+        owned = new long[nchunks][];
+        for (int s = 0; s < slabs.length; s++) {
+            long live = materializedBits[s];
+            long dead = freedBits[s];
+            if ((live | dead) == 0) {
+                continue;
+            }
+            int c = s >>> (CHUNK_SHIFT - SLAB_SHIFT);
+            long[][] chunk = chunks[c];
+            if (chunk == null) {
+                chunk = chunks[c] = new long[CHUNK_SIZE][];
+            }
+            int first = (s << SLAB_SHIFT) & CHUNK_MASK;
+            for (int i = 0; i < SLAB_PAGES; i++) {
+                if ((dead & 1L << i) != 0) {
+                    chunk[first + i] = POISON_PAGE;
+                } else if ((live & 1L << i) != 0) {
+                    chunk[first + i] = Arrays.copyOfRange(slabs[s], i << 9, (i + 1) << 9);
+                }
+            }
+        }
+        slabs = null;
+        materializedBits = null;
+        freedBits = null;
+        cowCopies++;
+    }
+
     /**
-     * Changes that make a page array taken earlier stale: frees, and copy-on-write copies. A read-only cache of page
-     * arrays is valid while this stays the same.
+     * Changes that make a page array (or offset) taken earlier stale: frees, copy-on-write copies and the change of
+     * layout. A cache of page arrays is valid while this stays the same.
      */
     public long remaps() {
         return freed + cowCopies;
@@ -90,9 +155,13 @@ public final class HostMemory {
     /** A fresh zeroed page; returns its hpfn. */
     public long allocPage() {
         long hpfn = nextHpfn++;
-        writableChunk(hpfn)[(int) hpfn & CHUNK_MASK] = new long[ENTRIES];
-        own(hpfn);
-        materialized++;
+        if (slabs != null) {
+            denseMaterialize(hpfn); // never used before, so its part of the slab is still zero
+        } else {
+            writableChunk(hpfn)[(int) hpfn & CHUNK_MASK] = new long[ENTRIES];
+            own(hpfn);
+            materialized++;
+        }
         return hpfn;
     }
 
@@ -122,11 +191,29 @@ public final class HostMemory {
     /** Poisons a page: later reads give {@link #POISON}, writes are dropped, {@link #isFreed} is true. */
     public void freePage(long hpfn) {
         checkAllocated(hpfn);
+        if (slabs != null) {
+            int s = denseSlot(hpfn);
+            long b = 1L << hpfn; // bit hpfn % 64
+            if ((freedBits[s] & b) != 0) {
+                throw doubleFree(hpfn);
+            }
+            if (slabs[s] != null) {
+                int from = ((int) hpfn & SLAB_MASK) << 9;
+                Arrays.fill(slabs[s], from, from + ENTRIES, POISON); // stale holders now see poison as well
+            }
+            if ((materializedBits[s] & b) != 0) {
+                materializedBits[s] &= ~b;
+                materialized--;
+            }
+            freedBits[s] |= b;
+            freed++;
+            return;
+        }
         long[][] chunk = writableChunk(hpfn);
         int i = (int) hpfn & CHUNK_MASK;
         long[] old = chunk[i];
         if (old == POISON_PAGE) {
-            throw new IllegalStateException("double free of hpfn 0x" + Long.toHexString(hpfn));
+            throw doubleFree(hpfn);
         }
         if (old != null) {
             if (owns(hpfn)) {
@@ -138,7 +225,15 @@ public final class HostMemory {
         freed++;
     }
 
+    private static IllegalStateException doubleFree(long hpfn) {
+        return new IllegalStateException("double free of hpfn 0x" + Long.toHexString(hpfn));
+    }
+
     public boolean isFreed(long hpfn) {
+        if (slabs != null) {
+            long s = hpfn >>> SLAB_SHIFT;
+            return hpfn >= 0 && s < freedBits.length && (freedBits[(int) s] & 1L << hpfn) != 0;
+        }
         long[][] chunk = slotFor(hpfn);
         return chunk != null && chunk[(int) hpfn & CHUNK_MASK] == POISON_PAGE;
     }
@@ -146,6 +241,22 @@ public final class HostMemory {
     /** 8-byte aligned read; an unmaterialized (or never allocated) page reads 0, a freed one {@link #POISON}. */
     public long read(long hpa) {
         long hpfn = hpa >>> PAGE_SHIFT;
+        int e = (int) (hpa >>> 3) & (ENTRIES - 1);
+        if (slabs != null) {
+            long s = hpfn >>> SLAB_SHIFT;
+            if (s >= slabs.length) {
+                return 0;
+            }
+            long b = 1L << hpfn;
+            if ((materializedBits[(int) s] & b) != 0) {
+                return slabs[(int) s][((int) hpfn & SLAB_MASK) << 9 | e];
+            }
+            if ((freedBits[(int) s] & b) != 0) {
+                useAfterFreeAccesses++;
+                return POISON;
+            }
+            return 0;
+        }
         long c = hpfn >>> CHUNK_SHIFT;
         if (c >= chunks.length) {
             return 0;
@@ -161,20 +272,29 @@ public final class HostMemory {
         if (p == POISON_PAGE) {
             useAfterFreeAccesses++;
         }
-        return p[(int) (hpa >>> 3) & (ENTRIES - 1)];
+        return p[e];
     }
 
     /** 8-byte aligned write; materializes the page. A write to a freed page is dropped (and counted). */
     public void write(long hpa, long value) {
-        long[] p = page(hpa >>> PAGE_SHIFT);
-        p[(int) (hpa >>> 3) & (ENTRIES - 1)] = value;
+        long hpfn = hpa >>> PAGE_SHIFT;
+        long[] p = page(hpfn);
+        p[offset(hpfn) + ((int) (hpa >>> 3) & (ENTRIES - 1))] = value;
     }
 
     /**
-     * The backing array of a page, materializing it, for reading and writing in place (hot paths index it directly).
-     * For a freed page this returns a fresh poison-filled copy, so writes through it go nowhere.
+     * The backing array of a page, materializing it, for reading and writing in place (hot paths index it directly,
+     * from {@link #offset}). For a freed page this returns a fresh poison-filled page, so writes through it go
+     * nowhere.
      */
     public long[] page(long hpfn) {
+        if (slabs != null) {
+            if (isFreed(hpfn)) {
+                useAfterFreeAccesses++;
+                return poisonPage();
+            }
+            return denseMaterialize(hpfn);
+        }
         long[] p = privatePage(hpfn);
         if (p == null) {
             useAfterFreeAccesses++;
@@ -184,46 +304,38 @@ public final class HostMemory {
     }
 
     /**
+     * Where page {@code hpfn}'s entry 0 is in the array {@link #page} or {@link #pageForRead} returns for it (0 for
+     * a page array of its own, as every freed page gets).
+     */
+    public int offset(long hpfn) {
+        return slabs != null && !isFreed(hpfn) ? ((int) hpfn & SLAB_MASK) << 9 : 0;
+    }
+
+    /**
      * {@link #page} for reading only: the array may be shared with a copy, so it must not be written, nor kept
      * across a change of {@link #remaps()}. Spares the copy a write would need.
      */
     public long[] pageForRead(long hpfn) {
+        if (slabs != null) {
+            return page(hpfn);
+        }
         long[][] chunk = slotFor(hpfn);
         long[] p = chunk == null ? null : chunk[(int) hpfn & CHUNK_MASK];
         return p != null && p != POISON_PAGE ? p : page(hpfn);
     }
 
-    /** {@link #page} without counting a use-after-free: null for a freed page. */
-    private long[] privatePage(long hpfn) {
-        long[][] chunk = slotFor(hpfn);
-        int i = (int) hpfn & CHUNK_MASK;
-        long[] p = chunk == null ? null : chunk[i];
-        if (p == POISON_PAGE) {
-            return null;
-        }
-        if (p != null && owns(hpfn)) {
-            return p;
-        }
-        if (p == null) {
-            checkAllocated(hpfn);
-            p = new long[ENTRIES];
-            materialized++;
-        } else {
-            p = p.clone(); // shared with a copy: copy on write
-            cowCopies++;
-        }
-        writableChunk(hpfn)[i] = p;
-        own(hpfn);
-        return p;
-    }
-
-
     /**
-     * The backing array if the page is materialized and not freed, else null; never materializes. For read-mostly
-     * hot paths that keep their own references (a freed page's array is poison-filled, so a stale reference reads
-     * poison; {@link #freedPages()} tells such a cache when to drop its references).
+     * The 512 entries of a materialized, live page, or null; never materializes. The array may be the page's own
+     * backing (paged layout) or a copy (dense): read it, do not write it or keep it. For views.
      */
     public long[] peekPage(long hpfn) {
+        if (slabs != null) {
+            if (!isMaterialized(hpfn)) {
+                return null;
+            }
+            int from = ((int) hpfn & SLAB_MASK) << 9;
+            return Arrays.copyOfRange(slabs[(int) (hpfn >>> SLAB_SHIFT)], from, from + ENTRIES);
+        }
         long[][] chunk = slotFor(hpfn);
         if (chunk == null) {
             return null;
@@ -234,6 +346,10 @@ public final class HostMemory {
 
     /** True if the page has a backing array (written at least once and not freed). */
     public boolean isMaterialized(long hpfn) {
+        if (slabs != null) {
+            long s = hpfn >>> SLAB_SHIFT;
+            return hpfn >= 0 && s < materializedBits.length && (materializedBits[(int) s] & 1L << hpfn) != 0;
+        }
         long[][] chunk = slotFor(hpfn);
         if (chunk == null) {
             return false;
@@ -244,9 +360,26 @@ public final class HostMemory {
 
     /** Zeroes a page if it is materialized, without materializing it otherwise. */
     public void zeroPage(long hpfn) {
-        if (isMaterialized(hpfn)) {
+        if (!isMaterialized(hpfn)) {
+            return;
+        }
+        if (slabs != null) {
+            int from = ((int) hpfn & SLAB_MASK) << 9;
+            Arrays.fill(slabs[(int) (hpfn >>> SLAB_SHIFT)], from, from + ENTRIES, 0);
+        } else {
             Arrays.fill(privatePage(hpfn), 0);
         }
+    }
+
+    /**
+     * The dense layout's slabs (slab {@code hpa >>> 18}, entry {@code (hpa >>> 3) & 0x7fff}), or null in the paged
+     * layout. For the 2-D walk's reads: a freed page's entries read {@link #POISON} in its slab, so an entry that
+     * does must be read again through {@link #read} (which counts the use-after-free); a missing slab reads 0. The
+     * outer array is replaced when it grows and the layout changes at the first copy ({@link #remaps()}), so take it
+     * again after either; a slab itself never moves.
+     */
+    long[][] denseSlabs() {
+        return slabs;
     }
 
     public long materializedPages() {
@@ -273,10 +406,73 @@ public final class HostMemory {
         }
     }
 
-    private boolean owns(long hpfn) {
-        if (!cow) {
-            return true;
+    // ------------------------------------------------------------------------------------------- dense layout
+
+    /** The slab index of {@code hpfn}, the slab tables grown to reach it. */
+    private int denseSlot(long hpfn) {
+        long s = hpfn >>> SLAB_SHIFT;
+        if (s >= slabs.length) {
+            long n = slabs.length;
+            while (n <= s) {
+                n <<= 1;
+            }
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("hpfn 0x" + Long.toHexString(hpfn) + " beyond the simulated host");
+            }
+            slabs = Arrays.copyOf(slabs, (int) n);
+            materializedBits = Arrays.copyOf(materializedBits, (int) n);
+            freedBits = Arrays.copyOf(freedBits, (int) n);
         }
+        return (int) s;
+    }
+
+    /** Materializes a live page in its slab (allocating the slab whole if it is the first); returns the slab. */
+    private long[] denseMaterialize(long hpfn) {
+        checkAllocated(hpfn);
+        int s = denseSlot(hpfn);
+        long[] slab = slabs[s];
+        if (slab == null) {
+            slab = slabs[s] = new long[SLAB_PAGES * ENTRIES];
+            for (long dead = freedBits[s]; dead != 0; dead &= dead - 1) {
+                int from = Long.numberOfTrailingZeros(dead) << 9; // freed before ever written: poison too
+                Arrays.fill(slab, from, from + ENTRIES, POISON);
+            }
+        }
+        long b = 1L << hpfn;
+        if ((materializedBits[s] & b) == 0) {
+            materializedBits[s] |= b;
+            materialized++;
+        }
+        return slab;
+    }
+
+    // ------------------------------------------------------------------------------------------- paged layout
+
+    /** {@link #page} without counting a use-after-free: null for a freed page. */
+    private long[] privatePage(long hpfn) {
+        long[][] chunk = slotFor(hpfn);
+        int i = (int) hpfn & CHUNK_MASK;
+        long[] p = chunk == null ? null : chunk[i];
+        if (p == POISON_PAGE) {
+            return null;
+        }
+        if (p != null && owns(hpfn)) {
+            return p;
+        }
+        if (p == null) {
+            checkAllocated(hpfn);
+            p = new long[ENTRIES];
+            materialized++;
+        } else {
+            p = p.clone(); // shared with a copy: copy on write
+            cowCopies++;
+        }
+        writableChunk(hpfn)[i] = p;
+        own(hpfn);
+        return p;
+    }
+
+    private boolean owns(long hpfn) {
         long c = hpfn >>> CHUNK_SHIFT;
         long[] bits = c < owned.length ? owned[(int) c] : null;
         return bits != null && (bits[(int) (hpfn & CHUNK_MASK) >>> 6] & 1L << hpfn) != 0;
@@ -284,9 +480,7 @@ public final class HostMemory {
 
     /** Marks a page slot as this memory's own; its chunk is already (see {@link #writableChunk}). */
     private void own(long hpfn) {
-        if (cow) {
-            owned[(int) (hpfn >>> CHUNK_SHIFT)][(int) (hpfn & CHUNK_MASK) >>> 6] |= 1L << hpfn;
-        }
+        owned[(int) (hpfn >>> CHUNK_SHIFT)][(int) (hpfn & CHUNK_MASK) >>> 6] |= 1L << hpfn;
     }
 
     /** The chunk holding {@code hpfn}'s slot, or null; for reading only. */
@@ -317,15 +511,13 @@ public final class HostMemory {
         if (chunk == null) {
             checkAllocated(hpfn);
             chunk = new long[CHUNK_SIZE][];
-        } else if (!cow || owned[(int) c] != null) {
+        } else if (owned[(int) c] != null) {
             return chunk;
         } else {
             chunk = chunk.clone();
         }
         chunks[(int) c] = chunk;
-        if (cow) {
-            owned[(int) c] = new long[CHUNK_SIZE / 64];
-        }
+        owned[(int) c] = new long[CHUNK_SIZE / 64];
         return chunk;
     }
 }

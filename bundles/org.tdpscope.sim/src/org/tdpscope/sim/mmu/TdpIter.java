@@ -22,8 +22,9 @@ public final class TdpIter {
     private final int minLevel;
     private final long startGfn;
     private final long endGfn;
-    /** Table page arrays along the current path, indexed by level. */
+    /** Table page arrays along the current path, indexed by level, and where each page starts in its array. */
     private final long[][] ptPath = new long[6][];
+    private final int[] ptBase = new int[6];
 
     private long nextLastLevelGfn;
     private long yieldedGfn;
@@ -205,27 +206,34 @@ public final class TdpIter {
 
     /** Writes the current entry (the caller reports the change). */
     void write(long newSpte) {
-        ptPath[level][index] = newSpte;
+        ptPath[level][ptBase[level] + index] = newSpte;
         oldSpte = newSpte;
     }
 
     /** Re-reads the current entry from its table. */
     long reread() {
-        oldSpte = ptPath[level][index];
+        oldSpte = ptPath[level][ptBase[level] + index];
         return oldSpte;
     }
 
     private void restart() {
         level = rootLevel;
-        ptPath[level] = mmu.memory().page(root);
+        takePage(root);
         gfn = Spte.roundGfn(nextLastLevelGfn, level);
         refresh();
         valid = true;
     }
 
+    /** Takes the table page {@code hpfn} as the path's page at the current level. */
+    private void takePage(long hpfn) {
+        HostMemory mem = mmu.memory();
+        ptPath[level] = mem.page(hpfn);
+        ptBase[level] = mem.offset(hpfn);
+    }
+
     private void refresh() {
         index = Spte.index(gfn, level);
-        oldSpte = ptPath[level][index];
+        oldSpte = ptPath[level][ptBase[level] + index];
         countArrival();
     }
 
@@ -244,7 +252,7 @@ public final class TdpIter {
             return false;
         }
         level--;
-        ptPath[level] = mmu.memory().page(Spte.pfn(spte));
+        takePage(Spte.pfn(spte));
         gfn = Spte.roundGfn(nextLastLevelGfn, level);
         refresh();
         return true;
@@ -257,7 +265,7 @@ public final class TdpIter {
         gfn += Spte.pagesPerLevel(level);
         nextLastLevelGfn = gfn;
         index++;
-        oldSpte = ptPath[level][index];
+        oldSpte = ptPath[level][ptBase[level] + index];
         countArrival();
         return true;
     }
@@ -267,8 +275,9 @@ public final class TdpIter {
             return false;
         }
         long[] t = ptPath[level];
+        int b = ptBase[level];
         int to = index + 1;
-        while (to < 511 && !Spte.isPresent(t[to])) {
+        while (to < 511 && !Spte.isPresent(t[b + to])) {
             to++;
         }
         long span = Spte.pagesPerLevel(level);
@@ -280,7 +289,7 @@ public final class TdpIter {
         gfn += n * span;
         nextLastLevelGfn = gfn;
         index = to;
-        oldSpte = t[to];
+        oldSpte = t[b + to];
         return true;
     }
 
@@ -291,7 +300,7 @@ public final class TdpIter {
         level++;
         gfn = Spte.roundGfn(gfn, level);
         index = Spte.index(gfn, level);
-        oldSpte = ptPath[level][index];
+        oldSpte = ptPath[level][ptBase[level] + index];
         return true;
     }
 }

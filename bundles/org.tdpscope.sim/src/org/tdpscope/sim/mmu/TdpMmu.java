@@ -106,8 +106,9 @@ public final class TdpMmu {
     private void freeTree(long hpfn, int level) {
         if (level > 1) {
             long[] t = mem.pageForRead(hpfn); // read to find the children, then freed: no copy on write
+            int b = mem.offset(hpfn);
             for (int i = 0; i < 512; i++) {
-                long s = t[i];
+                long s = t[b + i];
                 if (Spte.isPresent(s) && !Spte.isLeaf(s, level)) {
                     freeTree(Spte.pfn(s), level - 1);
                 }
@@ -138,8 +139,9 @@ public final class TdpMmu {
         }
         int target = slot == null ? 1 : maxMappingLevel(slot, gfn);
         long[] table = mem.page(rootHpfn);
+        int tableBase = mem.offset(rootHpfn);
         for (int level = levels;; level--) {
-            int idx = Spte.index(gfn, level);
+            int idx = tableBase + Spte.index(gfn, level); // in the table's array
             long old = table[idx];
             long base = Spte.roundGfn(gfn, level);
             if (old == Spte.REMOVED_SPTE) {
@@ -151,6 +153,7 @@ public final class TdpMmu {
             if (Spte.isPresent(old)) {
                 if (!Spte.isLeaf(old, level)) {
                     table = mem.page(Spte.pfn(old));
+                    tableBase = mem.offset(Spte.pfn(old));
                     continue;
                 }
                 if (permits(old, write, exec)) {
@@ -165,6 +168,7 @@ public final class TdpMmu {
             tablesAllocated++;
             setEntry(rootHpfn, table, idx, base, level, old, Spte.makeNonLeaf(child, adEnabled), SpteChange.SET);
             table = mem.page(child);
+            tableBase = mem.offset(child);
         }
     }
 
@@ -227,7 +231,7 @@ public final class TdpMmu {
     }
 
     /**
-     * Writes one entry and reports it; if a present table is unlinked by the change, tears it down: every non-zero
+     * Writes one entry ({@code idx} in the table page's array, see {@link HostMemory#offset}) and reports it; if a present table is unlinked by the change, tears it down: every non-zero
      * entry below is frozen to REMOVED_SPTE (reported as FREEZE, pre-order) and the pages go to the table freer.
      */
     private void setEntry(long root, long[] table, int idx, long gfn, int level, long old, long nw, SpteChange kind) {
@@ -245,10 +249,11 @@ public final class TdpMmu {
 
     private void removeTable(long root, long hpfn, long baseGfn, int level) {
         long[] t = mem.page(hpfn);
+        int b = mem.offset(hpfn);
         long span = Spte.pagesPerLevel(level);
         for (int i = 0; i < 512; i++) {
-            long s = t[i];
-            t[i] = Spte.REMOVED_SPTE;
+            long s = t[b + i];
+            t[b + i] = Spte.REMOVED_SPTE;
             if (s == 0 || s == Spte.REMOVED_SPTE) {
                 continue;
             }
@@ -384,9 +389,9 @@ public final class TdpMmu {
 
     /** The leaf SPTE (or MMIO SPTE) mapping {@code gfn}; 0 if none. */
     public long lookup(long rootHpfn, long gfn) {
-        long[] t = mem.pageForRead(rootHpfn);
+        long table = rootHpfn;
         for (int level = levels; level >= 1; level--) {
-            long s = t[Spte.index(gfn, level)];
+            long s = entry(table, Spte.index(gfn, level));
             if (Spte.isLeaf(s, level) || Spte.isMmio(s)) {
                 lastLookupLevel = level;
                 return s;
@@ -394,7 +399,7 @@ public final class TdpMmu {
             if (!Spte.isPresent(s)) {
                 break;
             }
-            t = mem.pageForRead(Spte.pfn(s));
+            table = Spte.pfn(s);
         }
         lastLookupLevel = 0;
         return 0;
@@ -405,15 +410,20 @@ public final class TdpMmu {
      * a non-present entry). For tables and tests.
      */
     public long spteAt(long rootHpfn, long gfn, int level) {
-        long[] t = mem.pageForRead(rootHpfn);
+        long table = rootHpfn;
         for (int l = levels; l > level; l--) {
-            long s = t[Spte.index(gfn, l)];
+            long s = entry(table, Spte.index(gfn, l));
             if (!Spte.isPresent(s) || Spte.isLeaf(s, l)) {
                 return 0;
             }
-            t = mem.pageForRead(Spte.pfn(s));
+            table = Spte.pfn(s);
         }
-        return t[Spte.index(gfn, level)];
+        return entry(table, Spte.index(gfn, level));
+    }
+
+    /** Entry {@code index} of table page {@code hpfn}, read in place (no copy on write). */
+    private long entry(long hpfn, int index) {
+        return mem.pageForRead(hpfn)[mem.offset(hpfn) + index];
     }
 
     /** The level of the SPTE {@link #lookup} returns, 0 if none. */
@@ -428,20 +438,22 @@ public final class TdpMmu {
 
     /** A present SPTE of any level whose span intersects [startGfn, endGfn). */
     public boolean anyPresent(long rootHpfn, long startGfn, long endGfn) {
-        return findFirst(mem.pageForRead(rootHpfn), levels, 0, startGfn, endGfn, ANY_PRESENT) >= 0;
+        return findFirst(rootHpfn, levels, 0, startGfn, endGfn, ANY_PRESENT) >= 0;
     }
 
     /** The first gfn in [startGfn, endGfn) mapped by a present leaf, -1 if none. */
     public long firstPresentLeafGfn(long rootHpfn, long startGfn, long endGfn) {
-        return findFirst(mem.pageForRead(rootHpfn), levels, 0, startGfn, endGfn, PRESENT_LEAF);
+        return findFirst(rootHpfn, levels, 0, startGfn, endGfn, PRESENT_LEAF);
     }
 
     /** The first gfn in [startGfn, endGfn) mapped by a writable leaf, -1 if none. */
     public long firstWritableLeafGfn(long rootHpfn, long startGfn, long endGfn) {
-        return findFirst(mem.pageForRead(rootHpfn), levels, 0, startGfn, endGfn, WRITABLE_LEAF);
+        return findFirst(rootHpfn, levels, 0, startGfn, endGfn, WRITABLE_LEAF);
     }
 
-    private long findFirst(long[] t, int level, long base, long start, long end, int mode) {
+    private long findFirst(long table, int level, long base, long start, long end, int mode) {
+        long[] t = mem.pageForRead(table);
+        int b = mem.offset(table);
         long span = Spte.pagesPerLevel(level);
         int first = start <= base ? 0 : (int) Math.min(512, (start - base) / span);
         for (int i = first; i < 512; i++) {
@@ -449,7 +461,7 @@ public final class TdpMmu {
             if (g >= end) {
                 break;
             }
-            long s = t[i];
+            long s = t[b + i];
             if (!Spte.isPresent(s)) {
                 continue;
             }
@@ -461,7 +473,7 @@ public final class TdpMmu {
                     return Math.max(g, start);
                 }
             } else {
-                long r = findFirst(mem.pageForRead(Spte.pfn(s)), level - 1, g, start, end, mode);
+                long r = findFirst(Spte.pfn(s), level - 1, g, start, end, mode);
                 if (r >= 0) {
                     return r;
                 }
@@ -471,17 +483,19 @@ public final class TdpMmu {
     }
 
     public long countPresentLeaves(long rootHpfn) {
-        return count(mem.pageForRead(rootHpfn), levels);
+        return count(rootHpfn, levels);
     }
 
-    private long count(long[] t, int level) {
+    private long count(long table, int level) {
+        long[] t = mem.pageForRead(table);
+        int b = mem.offset(table);
         long n = 0;
         for (int i = 0; i < 512; i++) {
-            long s = t[i];
+            long s = t[b + i];
             if (Spte.isLeaf(s, level)) {
                 n++;
             } else if (Spte.isPresent(s)) {
-                n += count(mem.pageForRead(Spte.pfn(s)), level - 1);
+                n += count(Spte.pfn(s), level - 1);
             }
         }
         return n;

@@ -31,27 +31,38 @@ public final class TwoDimensionalWalk {
     private final boolean eptAd;
     private boolean updateEptAd = true;
 
-    /**
-     * Direct-mapped cache hpfn -> page array. Not a TLB (every reference is still made and counted): it only spares
-     * the chunked page-table lookup of {@link HostMemory}, which would otherwise put three more dependent loads on
-     * each reference. Emptied whenever a page was freed (so reads of freed pages still go through HostMemory and are
-     * counted there) or copied on write since it was filled.
+    /*
+     * How an entry is found from its hpa. None of this is a TLB or a paging-structure cache: every reference is still
+     * made, read from memory and counted; the caches only say which Java array holds the entry. The walk is a chain
+     * of 24 dependent loads, so any extra load on the way from one entry to the next costs as much as the reference
+     * itself; these caches keep the chain close to a C walker's, where the hpa is the address.
+     *
+     * Per "slot" (EPT levels 1..5 at 1..5, guest levels 1..5 at 6..10, other reads at 0) the array last used there:
+     * the upper tables are the same for every walk and EPT tables sit side by side in memory, so the check mostly
+     * hits and the entry is one load away. Dense layout (HostMemory#denseSlabs): the array is a slab of 64 pages, a
+     * miss is one more load. Paged layout (after a fork): the array is one page, and a miss goes through the
+     * direct-mapped hpfn -> page cache (pcKey/pcPage) before HostMemory's chunks.
      */
+    private static final int SLOTS = 11;
+    private static final int GUEST_SLOT = 5;
+    private static final int SLAB_ENTRY_MASK = (1 << (HostMemory.SLAB_SHIFT + 9)) - 1;
+    private final long[] slotKey = new long[SLOTS];
+    private final long[][] slotArray = new long[SLOTS][];
+    /** The same for {@link #ept4}, one field a level: constant offsets and no bounds checks on the hot path. */
+    private long key1 = -1, key2 = -1, key3 = -1, key4 = -1;
+    private long[] slab1, slab2, slab3, slab4;
+    /** The dense layout's slabs when the cache was last checked; null in the paged layout. */
+    private long[][] slabs;
+    /** Paged layout: direct-mapped cache hpfn -> page array of live, materialized pages. */
     private final long[] pcKey;
     private final long[][] pcPage;
-    private long pcFreed = -1; // HostMemory.remaps() when the cache was last emptied
-    /** The table page last used at each EPT / guest level: consecutive walks mostly share the upper levels. */
-    private final long[] eptPathHpfn = new long[6];
-    private final long[][] eptPathPage = new long[6][];
-    private final long[] guestPathHpfn = new long[6];
-    private final long[][] guestPathPage = new long[6][];
+    private long pcFreed = -1; // HostMemory.remaps() when the caches were last emptied
 
     private final TwoDResult scratch = new TwoDResult();
     private TwoDResult r;
     private boolean record;
     private int refCount;
     private boolean lastEptWritable;
-    private final long[] eptEntryHpa = new long[5];
     private final long[] guestEntryGpa = new long[5];
     private final long[] guestEntryHpa = new long[5];
     private final long[] guestEntry = new long[5];
@@ -82,15 +93,19 @@ public final class TwoDimensionalWalk {
         return translate(rootHpfn, regs, gva, access, false).references();
     }
 
-    /** Empties the page-array cache if a page was freed or copied (copy on write) since it was filled. */
+    /**
+     * Empties the array caches if a page was freed or copied (copy on write) or the layout changed since they were
+     * filled (a freed page must be read through HostMemory, which counts the use-after-free).
+     */
     private void dropCacheIfRemapped() {
+        slabs = mem.denseSlabs(); // the outer array may have grown
         if (mem.remaps() != pcFreed) {
             Arrays.fill(pcKey, -1);
             Arrays.fill(pcPage, null);
-            Arrays.fill(eptPathHpfn, -1);
-            Arrays.fill(eptPathPage, null);
-            Arrays.fill(guestPathHpfn, -1);
-            Arrays.fill(guestPathPage, null);
+            Arrays.fill(slotKey, -1);
+            Arrays.fill(slotArray, null);
+            key1 = key2 = key3 = key4 = -1;
+            slab1 = slab2 = slab3 = slab4 = null;
             pcFreed = mem.remaps();
         }
     }
@@ -138,9 +153,7 @@ public final class TwoDimensionalWalk {
             if (ehpa < 0) {
                 return;
             }
-            long hpfn = ehpa >>> 12;
-            long[] p = guestPathHpfn[level] == hpfn ? guestPathPage[level] : guestPath(level, hpfn);
-            long e = p != null ? p[(int) (ehpa >>> 3) & 511] : mem.read(ehpa);
+            long e = load(GUEST_SLOT + level, ehpa);
             ref(level, 0, egpa, ehpa, e);
             guestEntryGpa[walked] = egpa;
             guestEntryHpa[walked] = ehpa;
@@ -190,41 +203,54 @@ public final class TwoDimensionalWalk {
         dataAccess(rootHpa, gpa, pageSize, dataNeed);
     }
 
-    /** An 8-byte read at {@code hpa}, through the page-array cache. */
-    private long read(long hpa) {
-        long[] p = array(hpa >>> 12);
+    /** The 8-byte entry at {@code hpa}, through the array cached at {@code slot}. */
+    private long load(int slot, long hpa) {
+        if (slabs == null) {
+            return loadPaged(slot, hpa);
+        }
+        long key = hpa >>> (12 + HostMemory.SLAB_SHIFT);
+        long[] slab = slotKey[slot] == key ? slotArray[slot] : slab(slot, key);
+        if (slab != null) {
+            long v = slab[(int) (hpa >>> 3) & SLAB_ENTRY_MASK];
+            if (v != HostMemory.POISON) {
+                return v;
+            }
+        }
+        return mem.read(hpa); // no slab: never written (0); poison: perhaps freed, which HostMemory counts
+    }
+
+    private long loadPaged(int slot, long hpa) {
+        long hpfn = hpa >>> 12;
+        long[] p = slotKey[slot] == hpfn ? slotArray[slot] : page(slot, hpfn);
         return p != null ? p[(int) (hpa >>> 3) & 511] : mem.read(hpa); // else unmaterialized (0) or freed (poison)
     }
 
-    /** The page array of a materialized, live page (cached), or null. */
-    private long[] array(long hpfn) {
-        int i = (int) hpfn & (pcKey.length - 1);
-        if (pcKey[i] == hpfn) {
-            return pcPage[i];
+    /** Dense layout: slab {@code key}, now cached at {@code slot}, or null if it does not exist. */
+    private long[] slab(int slot, long key) {
+        long[] slab = key < slabs.length ? slabs[(int) key] : null;
+        if (slab != null) {
+            slotKey[slot] = key;
+            slotArray[slot] = slab;
         }
-        long[] p = mem.peekPage(hpfn);
-        if (p != null) {
+        return slab;
+    }
+
+    /** Paged layout: the array of a materialized, live page, now cached at {@code slot}, or null. */
+    private long[] page(int slot, long hpfn) {
+        int i = (int) hpfn & (pcKey.length - 1);
+        long[] p;
+        if (pcKey[i] == hpfn) {
+            p = pcPage[i];
+        } else {
+            p = mem.peekPage(hpfn); // the page's own array in this layout
+            if (p == null) {
+                return null;
+            }
             pcKey[i] = hpfn;
             pcPage[i] = p;
         }
-        return p;
-    }
-
-    private long[] eptPath(int level, long hpfn) {
-        long[] p = array(hpfn);
-        if (p != null) {
-            eptPathHpfn[level] = hpfn;
-            eptPathPage[level] = p;
-        }
-        return p;
-    }
-
-    private long[] guestPath(int level, long hpfn) {
-        long[] p = array(hpfn);
-        if (p != null) {
-            guestPathHpfn[level] = hpfn;
-            guestPathPage[level] = p;
-        }
+        slotKey[slot] = hpfn;
+        slotArray[slot] = p;
         return p;
     }
 
@@ -257,74 +283,197 @@ public final class TwoDimensionalWalk {
     private void ref(int guestLevel, int eptLevel, long gpa, long hpa, long value) {
         refCount++;
         if (record) {
-            r.refs.add(new MemRef(refCount, guestLevel, eptLevel, gpa, hpa, value));
+            record(0, guestLevel, eptLevel, gpa, hpa, value);
         }
+    }
+
+    /** Records the reference {@code ahead} places after the {@link #refCount} made so far. */
+    private void record(int ahead, int guestLevel, int eptLevel, long gpa, long hpa, long value) {
+        r.refs.add(new MemRef(refCount + ahead, guestLevel, eptLevel, gpa, hpa, value));
     }
 
     /**
      * Translates {@code gpa} through the EPT needing the {@code need} permission bits; returns the hpa, or -1 after
-     * recording an EPT violation or misconfiguration in the result.
+     * recording an EPT violation or misconfiguration in the result. The hot path is kept small so the compiler
+     * inlines it into the walk, counts its references once at the end rather than one by one, and leaves the
+     * leaf's checks and every fault out of line.
      */
     private long ept(long rootHpa, long gpa, int guestLevel, int need) {
+        if (eptLevels == 4 && slabs != null && !record) {
+            return ept4(rootHpa, gpa, guestLevel, need);
+        }
+        return eptLoop(rootHpa, gpa, guestLevel, need);
+    }
+
+    /** {@link #ept} for any EPT, either layout, recording or not: a loop over the levels. */
+    private long eptLoop(long rootHpa, long gpa, int guestLevel, int need) {
         long gfn = gpa >>> 12;
         long table = rootHpa;
         long perms = Spte.RWX_MASK;
         long allAccessed = Spte.ACCESSED; // so the A/D update (extra writes) happens only when a bit is missing
-        for (int level = eptLevels; level >= 1; level--) {
+        for (int level = eptLevels;; level--) {
             long ehpa = table + 8L * Spte.index(gfn, level);
-            long hpfn = ehpa >>> 12;
-            long[] p = eptPathHpfn[level] == hpfn ? eptPathPage[level] : eptPath(level, hpfn);
-            long v = p != null ? p[(int) (ehpa >>> 3) & 511] : mem.read(ehpa);
-            ref(guestLevel, level, gpa, ehpa, v);
-            eptEntryHpa[level - 1] = ehpa;
-            if ((v & Spte.RWX_MASK) == 0) {
-                eptFault(TwoDResult.Kind.EPT_VIOLATION, gpa, guestLevel, level, need, "EPT entry not present");
-                return -1;
+            long v = load(level, ehpa);
+            int made = eptLevels - level + 1; // references made by this translation so far
+            if (record) {
+                record(made, guestLevel, level, gpa, ehpa, v);
             }
             boolean ps = (v & Spte.PAGE_SIZE) != 0;
-            if ((v & (Spte.READABLE | Spte.WRITABLE)) == Spte.WRITABLE || (ps && level >= 4)) {
-                eptFault(TwoDResult.Kind.EPT_MISCONFIG, gpa, guestLevel, level, need, "EPT misconfiguration");
-                return -1;
+            if ((v & Spte.RWX_MASK) == 0 || (v & (Spte.READABLE | Spte.WRITABLE)) == Spte.WRITABLE
+                    || (ps && level >= 4)) {
+                refCount += made;
+                return eptBadEntry(v, gpa, guestLevel, level, need);
             }
             perms &= v;
             allAccessed &= v;
             if (level == 1 || ps) {
-                long mt = (v & Spte.MEMTYPE_MASK) >>> Spte.MEMTYPE_SHIFT;
-                if (mt == 2 || mt == 3 || mt == 7) {
-                    eptFault(TwoDResult.Kind.EPT_MISCONFIG, gpa, guestLevel, level, need, "EPT reserved memory type");
-                    return -1;
-                }
-                if ((perms & need) != need) {
-                    eptFault(TwoDResult.Kind.EPT_VIOLATION, gpa, guestLevel, level, need, "EPT permission");
-                    return -1;
-                }
-                if (eptAd && updateEptAd && (allAccessed == 0 || ((need & Spte.WRITABLE) != 0
-                        && (v & Spte.DIRTY) == 0))) {
-                    setEptAd(level, v, (need & Spte.WRITABLE) != 0);
-                }
-                lastEptWritable = (perms & Spte.WRITABLE) != 0;
-                long span = 1L << (12 + 9 * (level - 1));
-                return ((v & Spte.PFN_MASK) & -span) | (gpa & (span - 1));
+                refCount += made;
+                return eptLeaf(rootHpa, v, level, perms, allAccessed, gpa, guestLevel, need);
             }
             table = v & Spte.PFN_MASK;
         }
-        throw new AssertionError("unreachable");
     }
 
-    /** Sets A on every EPT entry used (leaf at {@code leafLevel}) and D on the leaf for a write, as the CPU does. */
-    private void setEptAd(int leafLevel, long leaf, boolean write) {
-        for (int level = eptLevels; level > leafLevel; level--) {
-            long hpa = eptEntryHpa[level - 1];
-            long v = read(hpa);
-            if ((v & Spte.ACCESSED) == 0) {
-                mem.write(hpa, v | Spte.ACCESSED);
+    /**
+     * {@link #ept} for the common case, unrolled: a 4-level EPT in the dense layout, not recording. It takes only
+     * tables and leaves that are present and well formed; at anything else (a fault, a freed page, a missing slab)
+     * it goes back to {@link #ept}'s loop, which walks the same entries again and reports exactly what it finds.
+     * Reading has no side effect until then, and the references are counted only once the leaf is reached.
+     */
+    private long ept4(long rootHpa, long gpa, int guestLevel, int need) {
+        long gfn = gpa >>> 12;
+        long v4 = fastLoad(4, rootHpa + 8L * ((gfn >>> 27) & 511));
+        if (!wellFormed(v4) || (v4 & Spte.PAGE_SIZE) != 0) {
+            return eptLoop(rootHpa, gpa, guestLevel, need);
+        }
+        long v3 = fastLoad(3, (v4 & Spte.PFN_MASK) + 8L * ((gfn >>> 18) & 511));
+        if (!wellFormed(v3)) {
+            return eptLoop(rootHpa, gpa, guestLevel, need);
+        }
+        long perms = v4 & v3;
+        if ((v3 & Spte.PAGE_SIZE) != 0) {
+            refCount += 2;
+            return eptLeaf(rootHpa, v3, 3, perms, perms & Spte.ACCESSED, gpa, guestLevel, need);
+        }
+        long v2 = fastLoad(2, (v3 & Spte.PFN_MASK) + 8L * ((gfn >>> 9) & 511));
+        if (!wellFormed(v2)) {
+            return eptLoop(rootHpa, gpa, guestLevel, need);
+        }
+        perms &= v2;
+        if ((v2 & Spte.PAGE_SIZE) != 0) {
+            refCount += 3;
+            return eptLeaf(rootHpa, v2, 2, perms, perms & Spte.ACCESSED, gpa, guestLevel, need);
+        }
+        long v1 = fastLoad(1, (v2 & Spte.PFN_MASK) + 8L * (gfn & 511));
+        if (!wellFormed(v1)) {
+            return eptLoop(rootHpa, gpa, guestLevel, need);
+        }
+        perms &= v1;
+        refCount += 4;
+        return eptLeaf(rootHpa, v1, 1, perms, perms & Spte.ACCESSED, gpa, guestLevel, need);
+    }
+
+    /** Present (some of R/W/X), not W without R, and not poison: an entry {@link #ept4} may go on from. */
+    private static boolean wellFormed(long v) {
+        return (v & Spte.RWX_MASK) != 0 && (v & (Spte.READABLE | Spte.WRITABLE)) != Spte.WRITABLE
+                && v != HostMemory.POISON;
+    }
+
+    /** An entry read for {@link #ept4} at a constant level; {@link HostMemory#POISON} where its slab is missing. */
+    private long fastLoad(int level, long hpa) {
+        long key = hpa >>> (12 + HostMemory.SLAB_SHIFT);
+        long[] slab;
+        switch (level) {
+        case 4:
+            slab = key == key4 ? slab4 : cacheSlab(4, key);
+            break;
+        case 3:
+            slab = key == key3 ? slab3 : cacheSlab(3, key);
+            break;
+        case 2:
+            slab = key == key2 ? slab2 : cacheSlab(2, key);
+            break;
+        default:
+            slab = key == key1 ? slab1 : cacheSlab(1, key);
+        }
+        return slab != null ? slab[(int) (hpa >>> 3) & SLAB_ENTRY_MASK] : HostMemory.POISON;
+    }
+
+    private long[] cacheSlab(int level, long key) {
+        long[] slab = key < slabs.length ? slabs[(int) key] : null;
+        if (slab == null) {
+            return null;
+        }
+        switch (level) {
+        case 4:
+            key4 = key;
+            slab4 = slab;
+            break;
+        case 3:
+            key3 = key;
+            slab3 = slab;
+            break;
+        case 2:
+            key2 = key;
+            slab2 = slab;
+            break;
+        default:
+            key1 = key;
+            slab1 = slab;
+        }
+        return slab;
+    }
+
+    private long eptBadEntry(long v, long gpa, int guestLevel, int level, int need) {
+        if ((v & Spte.RWX_MASK) == 0) {
+            eptFault(TwoDResult.Kind.EPT_VIOLATION, gpa, guestLevel, level, need, "EPT entry not present");
+        } else {
+            eptFault(TwoDResult.Kind.EPT_MISCONFIG, gpa, guestLevel, level, need, "EPT misconfiguration");
+        }
+        return -1;
+    }
+
+    /** The leaf's memory type and the permissions over all levels; sets A/D; returns the hpa or -1. */
+    private long eptLeaf(long rootHpa, long v, int level, long perms, long allAccessed, long gpa, int guestLevel,
+            int need) {
+        long mt = (v & Spte.MEMTYPE_MASK) >>> Spte.MEMTYPE_SHIFT;
+        if (mt == 2 || mt == 3 || mt == 7) {
+            eptFault(TwoDResult.Kind.EPT_MISCONFIG, gpa, guestLevel, level, need, "EPT reserved memory type");
+            return -1;
+        }
+        if ((perms & need) != need) {
+            eptFault(TwoDResult.Kind.EPT_VIOLATION, gpa, guestLevel, level, need, "EPT permission");
+            return -1;
+        }
+        if (eptAd && updateEptAd && (allAccessed == 0 || ((need & Spte.WRITABLE) != 0
+                && (v & Spte.DIRTY) == 0))) {
+            setEptAd(rootHpa, gpa, level, (need & Spte.WRITABLE) != 0);
+        }
+        lastEptWritable = (perms & Spte.WRITABLE) != 0;
+        long span = 1L << (12 + 9 * (level - 1));
+        return ((v & Spte.PFN_MASK) & -span) | (gpa & (span - 1));
+    }
+
+    /**
+     * Sets A on every EPT entry on {@code gpa}'s path (leaf at {@code leafLevel}) and D on the leaf for a write, as
+     * the CPU does. The path is found again rather than remembered: the walk has just read it, nothing changed it
+     * since, and not remembering keeps a store off every reference.
+     */
+    private void setEptAd(long rootHpa, long gpa, int leafLevel, boolean write) {
+        long gfn = gpa >>> 12;
+        long table = rootHpa;
+        for (int level = eptLevels;; level--) {
+            long hpa = table + 8L * Spte.index(gfn, level);
+            long v = load(0, hpa);
+            long want = v | Spte.ACCESSED | (level == leafLevel && write ? Spte.DIRTY : 0);
+            if (want != v) {
+                mem.write(hpa, want);
                 dropCacheIfRemapped();
             }
-        }
-        long want = leaf | Spte.ACCESSED | (write ? Spte.DIRTY : 0);
-        if (want != leaf) {
-            mem.write(eptEntryHpa[leafLevel - 1], want);
-            dropCacheIfRemapped();
+            if (level == leafLevel) {
+                return;
+            }
+            table = v & Spte.PFN_MASK;
         }
     }
 }
