@@ -342,35 +342,29 @@ public final class TwoDimensionalWalk {
      */
     private long ept4(long rootHpa, long gpa, int guestLevel, int need) {
         long gfn = gpa >>> 12;
-        long v4 = fastLoad(4, rootHpa + 8L * ((gfn >>> 27) & 511));
-        if (!wellFormed(v4) || (v4 & Spte.PAGE_SIZE) != 0) {
+        long v = fastLoad(4, rootHpa + ((gfn >>> 24) & 0xff8)); // 8 * index: (gfn >>> 27 & 511) << 3
+        long perms = v;
+        int level = 4;
+        if (wellFormed(v) && (v & Spte.PAGE_SIZE) == 0) {
+            v = fastLoad(3, (v & Spte.PFN_MASK) + ((gfn >>> 15) & 0xff8));
+            perms &= v;
+            level = 3;
+            if (wellFormed(v) && (v & Spte.PAGE_SIZE) == 0) {
+                v = fastLoad(2, (v & Spte.PFN_MASK) + ((gfn >>> 6) & 0xff8));
+                perms &= v;
+                level = 2;
+                if (wellFormed(v) && (v & Spte.PAGE_SIZE) == 0) {
+                    v = fastLoad(1, (v & Spte.PFN_MASK) + ((gfn << 3) & 0xff8));
+                    perms &= v;
+                    level = 1;
+                }
+            }
+        }
+        if (level == 4 || !wellFormed(v)) { // a huge or bad top-level entry, or a bad one below
             return eptLoop(rootHpa, gpa, guestLevel, need);
         }
-        long v3 = fastLoad(3, (v4 & Spte.PFN_MASK) + 8L * ((gfn >>> 18) & 511));
-        if (!wellFormed(v3)) {
-            return eptLoop(rootHpa, gpa, guestLevel, need);
-        }
-        long perms = v4 & v3;
-        if ((v3 & Spte.PAGE_SIZE) != 0) {
-            refCount += 2;
-            return eptLeaf(rootHpa, v3, 3, perms, perms & Spte.ACCESSED, gpa, guestLevel, need);
-        }
-        long v2 = fastLoad(2, (v3 & Spte.PFN_MASK) + 8L * ((gfn >>> 9) & 511));
-        if (!wellFormed(v2)) {
-            return eptLoop(rootHpa, gpa, guestLevel, need);
-        }
-        perms &= v2;
-        if ((v2 & Spte.PAGE_SIZE) != 0) {
-            refCount += 3;
-            return eptLeaf(rootHpa, v2, 2, perms, perms & Spte.ACCESSED, gpa, guestLevel, need);
-        }
-        long v1 = fastLoad(1, (v2 & Spte.PFN_MASK) + 8L * (gfn & 511));
-        if (!wellFormed(v1)) {
-            return eptLoop(rootHpa, gpa, guestLevel, need);
-        }
-        perms &= v1;
-        refCount += 4;
-        return eptLeaf(rootHpa, v1, 1, perms, perms & Spte.ACCESSED, gpa, guestLevel, need);
+        refCount += 5 - level;
+        return eptLeaf(rootHpa, v, level, perms, perms & Spte.ACCESSED, gpa, guestLevel, need);
     }
 
     /** Present (some of R/W/X), not W without R, and not poison: an entry {@link #ept4} may go on from. */
