@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tdpscope.ui.testing.Screens;
 
 /**
  * File &gt; Open Example in a real menu bar: it lists every scenario of the repository's

@@ -37,6 +37,7 @@ import org.tdpscope.sim.TraceEvent;
 import org.tdpscope.sim.explore.ExploreResult;
 import org.tdpscope.sim.explore.Explorer;
 import org.tdpscope.sim.explore.Outcome;
+import org.tdpscope.ui.testing.Screens;
 
 /**
  * The Explorer view's panel beside a Roots panel in a real SWT shell (under Xvfb in CI): the

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tdpscope.cli.Main;
 import org.tdpscope.export.RunExport.Diagram;
 import org.tdpscope.sim.Policy;
+import org.tdpscope.ui.testing.Screens;
 
 /**
  * The Export wizard in a real WizardDialog (under Xvfb in CI), filled through its widgets as a user
@@ -66,9 +67,7 @@ class ExportWizardTest {
     }
 
     private void settle() {
-        while (display.readAndDispatch()) {
-            // drain
-        }
+        Screens.settle(display);
     }
 
     private WizardDialog openWizard(ExportWizard wizard) {
@@ -132,12 +131,7 @@ class ExportWizardTest {
 
     /** The dialog as drawn, for a look (target/screenshots). */
     private void screenshot(Shell s, String name) throws IOException {
-        long until = System.currentTimeMillis() + 500; // GTK paints asynchronously: let it catch up
-        while (System.currentTimeMillis() < until) {
-            if (!display.readAndDispatch()) {
-                Thread.onSpinWait();
-            }
-        }
+        Screens.pumpFor(display, 500); // GTK paints asynchronously: let it catch up
         Rectangle b = s.getBounds();
         Image img = new Image(display, b.width, b.height);
         GC gc = new GC(display);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tdpscope.sim.Policy;
+import org.tdpscope.ui.testing.Screens;
 
 /**
  * The Page tables tree beside a Roots panel in a real shell: tables are read only when their row

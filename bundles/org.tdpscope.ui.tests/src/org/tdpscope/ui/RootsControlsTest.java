@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.tdpscope.export.Scene;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.TraceEvent;
+import org.tdpscope.ui.testing.Screens;
 
 /**
  * The Roots panel's animation, violation flash and list, and its controls (play, pause, speed, go

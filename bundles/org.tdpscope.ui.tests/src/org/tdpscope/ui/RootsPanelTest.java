@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.tdpscope.export.Scene;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.TraceEvent;
+import org.tdpscope.ui.testing.Screens;
 
 /**
  * Opens the Roots panel in a real SWT shell (under Xvfb in CI), runs the seed example and checks

@@ -28,6 +28,7 @@ import org.tdpscope.export.TimelineDiagram;
 import org.tdpscope.sim.EventType;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.TraceEvent;
+import org.tdpscope.ui.testing.Screens;
 
 /**
  * The Timeline panel beside a Roots panel in a real shell: clicking an event mark moves the

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tdpscope.export.Scene;
 import org.tdpscope.sim.TraceEvent;
+import org.tdpscope.ui.testing.Screens;
 
 /**
  * The Walk panel under a Roots panel in a real shell, wired as the Walk view wires it (the canvas in

@@ -31,11 +31,7 @@ import org.eclipse.jface.text.source.VerticalRuler;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.StyleRange;
 import org.eclipse.swt.custom.StyledText;
-import org.eclipse.swt.graphics.GC;
-import org.eclipse.swt.graphics.Image;
 import org.eclipse.swt.graphics.ImageData;
-import org.eclipse.swt.graphics.ImageLoader;
-import org.eclipse.swt.graphics.RGB;
 import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
@@ -43,6 +39,7 @@ import org.eclipse.xtext.ide.editor.contentassist.ContentAssistEntry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.tdpscope.ui.testing.Screens;
 
 /**
  * The scenario editor's source viewer in a real SWT shell (under Xvfb): the configuration the
@@ -50,8 +47,7 @@ import org.junit.jupiter.api.Test;
  */
 class ScenarioEditorTest {
 
-    static final Path EXAMPLE = Path.of("../../examples/seed-terminate.tdp").toAbsolutePath().normalize();
-    static final Path SHOTS = Path.of("target/screenshots");
+    static final Path EXAMPLE = Screens.example("seed-terminate.tdp");
     static final long TIMEOUT_MS = 20_000;
 
     private Display display;
@@ -83,20 +79,7 @@ class ScenarioEditorTest {
     }
 
     private void waitFor(String what, BooleanSupplier condition) {
-        long end = System.currentTimeMillis() + TIMEOUT_MS;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            if (!display.readAndDispatch()) {
-                display.timerExec(20, () -> {
-                });
-                display.sleep();
-            }
-        }
-        for (int i = 0; i < 50 && display.readAndDispatch(); i++) {
-            // let painting catch up
-        }
+        Screens.pumpUntil(display, condition, TIMEOUT_MS, what);
     }
 
     private List<Annotation> problems(String type) {
@@ -258,37 +241,9 @@ class ScenarioEditorTest {
             StyleRange r = viewer.getTextWidget().getStyleRangeAtOffset(offsetOf("v0 to end", 0));
             return r != null && r.foreground != null && r.foreground.getRGB().equals(TdpColors.ACTOR);
         });
-        StyledText text = viewer.getTextWidget();
-        var size = text.getSize();
-        Image image = new Image(display, size.x, size.y);
-        GC gc = new GC(image);
-        try {
-            text.print(gc);
-        } finally {
-            gc.dispose();
-        }
-        ImageData data = image.getImageData();
-        image.dispose();
-        Files.createDirectories(SHOTS);
-        ImageLoader loader = new ImageLoader();
-        loader.data = new ImageData[] { data };
-        loader.save(SHOTS.resolve("editor.png").toString(), SWT.IMAGE_PNG);
-        assertTrue(count(data, TdpColors.KEYWORD) > 20, "keyword pixels");
-        assertTrue(count(data, TdpColors.COMMENT) > 20, "comment pixels");
-        assertTrue(count(data, TdpColors.ACTOR) > 10, "name pixels");
-    }
-
-    private static int count(ImageData data, RGB want) {
-        int n = 0;
-        for (int y = 0; y < data.height; y++) {
-            for (int x = 0; x < data.width; x++) {
-                RGB c = data.palette.getRGB(data.getPixel(x, y));
-                if (Math.abs(c.red - want.red) <= 24 && Math.abs(c.green - want.green) <= 24
-                        && Math.abs(c.blue - want.blue) <= 24) {
-                    n++;
-                }
-            }
-        }
-        return n;
+        ImageData data = Screens.capture(viewer.getTextWidget(), "editor");
+        assertTrue(Screens.count(data, TdpColors.KEYWORD, 24) > 20, "keyword pixels");
+        assertTrue(Screens.count(data, TdpColors.COMMENT, 24) > 20, "comment pixels");
+        assertTrue(Screens.count(data, TdpColors.ACTOR, 24) > 10, "name pixels");
     }
 }
