@@ -205,9 +205,10 @@ class MainTest {
     @Test
     void exportSaysWhenADiagramHasNothingToShow(@TempDir Path dir) {
         Outcome o = tdpscope("export", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--svg", dir.toString(),
-                "--diagram", "walk", "--policy", "continue");
+                "--diagram", "walk", "--policy", "continue", "--step", "0");
         assertEquals(2, o.code());
         assertTrue(o.err().contains("no vCPU made a 2-D walk"), o.err());
+        assertTrue(o.err().contains("no thread walked the roots by step 0"), o.err());
         o = tdpscope("export", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--svg", dir.toString(),
                 "--diagram", "gantt");
         assertEquals(2, o.code());

@@ -69,7 +69,8 @@ public final class Main {
               export FILE --svg DIR [--png] [--diagram roots|policies|timeline|walk|tables|animated]
                        [--policy P|all] [--step N] [--gfn A..B] [--gva A..B] [--theme light|dark]
                     write diagrams as SVG: the root list (default), the policies side by side, the
-                    run's timeline, each vCPU's last 2-D walk, the TDP page tables of a gfn range
+                    run's timeline, each vCPU's last 2-D walk and each thread's last pass over
+                    the roots (walk), the TDP page tables of a gfn range
                     (--gfn, default all) and each vCPU's guest page tables of a gva range (--gva,
                     default all), the root list animated over the run; --png adds a PNG of each
                     (an animated GIF for animated)

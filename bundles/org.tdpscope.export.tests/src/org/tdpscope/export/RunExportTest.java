@@ -86,13 +86,33 @@ class RunExportTest {
         assertFalse(guest.contains("gva 0x402000 4K"));
     }
 
+    /** The seed has no 2-D walk: its walk diagrams are the last passes over the roots of W and of Z's zap. */
+    @Test
+    void rootWalksOfTheSeed() {
+        Result r = export("seed-terminate", new Choices(List.of(Diagram.WALK), List.of(Policy.FIFO), Theme.LIGHT,
+                true, false, null, null, null));
+        assertEquals(List.of(), r.problems());
+        assertEquals(List.of("seed-terminate.fifo.walk.W.roots.svg", "seed-terminate.fifo.walk.Z.roots.svg"),
+                r.documents().stream().map(d -> d.name()).toList());
+        String w = new String(r.documents().get(0).bytes(), StandardCharsets.UTF_8);
+        // the seed's expectation "under fifo: W visited [A, B, C, D]", in that order
+        assertTrue(w.contains("W · walk 1 · policy fifo"), w);
+        int a = w.indexOf("id=\"root-A\"");
+        int b = w.indexOf("id=\"root-B\"");
+        int c = w.indexOf("id=\"root-C\"");
+        int d = w.indexOf("id=\"root-D\"");
+        assertTrue(a >= 0 && a < b && b < c && c < d, "visits A, B, C, D in order");
+    }
+
     @Test
     void aDiagramWithNothingToDrawStopsTheWholeExport() {
+        // before the first step nobody has walked anything
         Result r = export("seed-terminate", new Choices(List.of(Diagram.ROOTS, Diagram.WALK),
-                List.of(Policy.FIFO), Theme.LIGHT, true, false, null, null, null));
+                List.of(Policy.FIFO), Theme.LIGHT, true, false, 0L, null, null));
         assertEquals(List.of(), r.documents(), "nothing half-exported");
         assertEquals(1, r.problems().size());
         assertTrue(r.problems().get(0).startsWith("walk: nothing to draw: no vCPU made a 2-D walk"));
+        assertTrue(r.problems().get(0).endsWith("and no thread walked the roots by step 0"), r.problems().get(0));
         assertTrue(export("seed-terminate", new Choices(List.of(Diagram.ROOTS), List.of(Policy.FIFO), Theme.LIGHT,
                 false, false, null, null, null)).problems().contains("neither SVG nor PNG chosen"));
         assertTrue(export("seed-terminate", new Choices(List.of(), List.of(Policy.FIFO), Theme.LIGHT, true, false,

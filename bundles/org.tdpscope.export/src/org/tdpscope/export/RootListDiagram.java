@@ -93,7 +93,8 @@ public final class RootListDiagram {
         return svg;
     }
 
-    private static void drawBox(Scene svg, Box b, int x, int y, Theme theme) {
+    /** One root's box (and the cursors of the walkers on it) at x, y, in the colours of its state. */
+    static void drawBox(Scene svg, Box b, int x, int y, Theme theme) {
         String fill;
         String stroke;
         String dash = null;

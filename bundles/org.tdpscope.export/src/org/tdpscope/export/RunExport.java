@@ -19,6 +19,7 @@ import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RootListSnapshot;
 import org.tdpscope.sim.RunResult;
 import org.tdpscope.sim.Scenario;
+import org.tdpscope.sim.SimThread;
 import org.tdpscope.sim.Simulation;
 import org.tdpscope.sim.TraceEvent;
 import org.tdpscope.sim.Vcpu;
@@ -176,9 +177,20 @@ public final class RunExport {
                                     TwoDWalkDiagram.layout(title, v.name(), walk, theme), c);
                         }
                     }
+                    // and each thread's last pass over the root list (walkers; an invalidator zapping roots)
+                    TraceEvent last = events.isEmpty() ? null : events.get(events.size() - 1);
+                    RootListSnapshot snap = RootListSnapshot.of(sim, last);
+                    for (SimThread t : sim.threads()) {
+                        List<List<String>> walks = t.walks();
+                        if (!walks.isEmpty()) {
+                            List<String> visits = walks.get(walks.size() - 1);
+                            scene(docs, name + "walk." + t.name() + ".roots" + suffix, RootWalkDiagram.layout(title,
+                                    t.name(), walks.size(), visits, visits.size(), snap, theme), c);
+                        }
+                    }
                     if (docs.size() == before) {
                         problems.add("walk: nothing to draw: no vCPU made a 2-D walk (a guest access through guest"
-                                + " page tables, 'access gva ...' with 'guest paging')"
+                                + " page tables, 'access gva ...' with 'guest paging') and no thread walked the roots"
                                 + (c.step() == null ? "" : " by step " + c.step()));
                     }
                 } else if (d == Diagram.TABLES) {

@@ -176,29 +176,81 @@ class WalkViewTest {
         walk.subjectCombo().select(index);
         walk.subjectCombo().notifyListeners(SWT.Selection, new Event());
         Screens.settle(display);
-        // the walk's end says which roots it visited, "visited [A, B]": the picture lists them in order
+        // the walk's end says which roots it visited, "visited [A, B]": the picture draws them in that order
         String detail = endEvent.detail();
         List<String> visited = List.of(detail.substring(detail.indexOf('[') + 1, detail.indexOf(']')).split(", "));
         int n = visited.size();
         assertEquals("root " + n + " / " + n, walk.positionText());
-        String whole = text();
-        assertTrue(whole.startsWith("no vCPU has made a guest access by step " + end + "; "), whole);
-        String chain = String.join(" → ", visited.subList(0, n - 1)) + (n > 1 ? " → " : "") + "[" + visited.get(n - 1)
-                + "]";
-        assertTrue(whole.contains(", visits: " + chain), chain + " in " + whole);
+        ImageData whole = Screens.capture(canvas, "walk-roots-all");
+        int lastX = -1;
+        for (String root : visited) {
+            Scene.Rect box = rootBox(root);
+            assertTrue(box.x() > lastX, "visits left to right in the walk's order: " + visited);
+            lastX = box.x();
+            assertEquals(Screens.rgb(box.fill()), insideBox(whole, box), root + " is drawn in its state's colour");
+            assertNotEquals(Screens.rgb(canvasBackground()), insideBox(whole, box));
+        }
+        assertEquals(rootBox(visited.get(n - 1)).x() + rootBoxWidth() / 2, cursorX(), "the cursor on the last visit");
+        assertTrue(text().startsWith(roots.scenarioName()), text());
         press(FIRST);
         assertEquals("root 1 / " + n, walk.positionText());
-        String first = text();
-        assertTrue(first.contains(", visits: [" + visited.get(0) + "]"), "the first root in brackets: " + first);
+        ImageData first = Screens.capture(canvas, "walk-roots-first");
+        assertEquals(rootBox(visited.get(0)).x() + rootBoxWidth() / 2, cursorX(), "the cursor on the first visit");
+        for (int k = 2; k <= n; k++) {
+            Scene.Rect later = visit(k);
+            assertEquals(Screens.rgb(canvasBackground()), insideBox(first, later), "visit " + k + " only outlined");
+        }
         if (n > 1) {
-            assertTrue(first.contains(" … " + (n - 1) + " more"), first);
             press(FORWARD);
-            assertTrue(text().contains(", visits: " + visited.get(0) + " → [" + visited.get(1) + "]"), text());
+            assertEquals(rootBox(visited.get(1)).x() + rootBoxWidth() / 2, cursorX(), "the cursor moved on");
         }
         press(LAST);
-        assertEquals(whole, text());
+        assertArrayEquals(whole.data, Screens.capture(canvas, "walk-roots-last").data, "|< then >| gives it all");
         assertTrue(walk.buttons()[FIRST].isEnabled() == n > 1 && !walk.buttons()[LAST].isEnabled());
         panelShot("walk-panel-roots");
+    }
+
+    /**
+     * A pixel inside a root box clear of its text and of the cross a freed root gets: near the top,
+     * three quarters across.
+     */
+    private static RGB insideBox(ImageData img, Scene.Rect r) {
+        return Screens.pixel(img, r.x() + r.w() * 3 / 4 + 4, r.y() + 8);
+    }
+
+    private Scene.Rect rootBox(String root) {
+        return rect("root-" + root);
+    }
+
+    private Scene.Rect visit(int k) {
+        return rect("visit-" + k);
+    }
+
+    private Scene.Rect rect(String id) {
+        for (Scene.Shape s : canvas.scene().shapes()) {
+            if (s instanceof Scene.Rect r && id.equals(r.id())) {
+                return r;
+            }
+        }
+        throw new AssertionError(id + " is not drawn");
+    }
+
+    private int rootBoxWidth() {
+        return canvas.scene().shapes().stream().filter(s -> s instanceof Scene.Rect r && r.id() != null
+                && r.id().startsWith("root-")).map(s -> ((Scene.Rect) s).w()).findFirst().orElseThrow();
+    }
+
+    private String canvasBackground() {
+        return canvas.scene().background();
+    }
+
+    /** The x of the walker's cursor, the one triangle in the picture. */
+    private int cursorX() {
+        List<Scene.Polygon> cursors = canvas.scene().shapes().stream().filter(s -> s instanceof Scene.Polygon)
+                .map(s -> (Scene.Polygon) s).toList();
+        assertEquals(1, cursors.size(), "one cursor");
+        int[] p = cursors.get(0).points();
+        return p[4]; // the tip
     }
 
     /** The controls and the picture, once GTK's fade of enabled/disabled buttons has ended. */

@@ -15,25 +15,29 @@ import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
+import org.tdpscope.export.RootWalkDiagram;
 import org.tdpscope.export.Scene;
 import org.tdpscope.export.Theme;
 import org.tdpscope.export.TwoDWalkDiagram;
+import org.tdpscope.sim.RootListSnapshot;
 import org.tdpscope.sim.Simulation;
 import org.tdpscope.sim.SimThread;
+import org.tdpscope.sim.TraceEvent;
 import org.tdpscope.sim.Vcpu;
 import org.tdpscope.sim.mmu.TwoDResult;
 
 /**
  * The Walk view's content: a row of controls (whose walk, |&lt; &lt; &gt; &gt;|, "reference k / N")
  * over a body that holds the canvas. It steps through one walk at the Roots panel's current step: the
- * 2-D grid of a vCPU's last translation reference by reference, or a walker's roots one by one. The
+ * 2-D grid of a vCPU's last translation reference by reference, or a walker's last pass over the root
+ * list root by root (in the order it visited them, drawn as the list stands at that step). The
  * canvas is given from outside (the view's {@link DiagramView} canvas, or a test's), so the panel
  * works without a workbench. A new step shows the whole walk again.
  */
 public final class WalkPanel extends Composite {
 
     /** Whose walk: a vCPU's last 2-D walk, or a thread's last root walk (visited roots, in order). */
-    record Subject(String name, TwoDResult walk, List<String> visits, int walkNumber, String where) {
+    record Subject(String name, TwoDResult walk, List<String> visits, int walkNumber) {
         int total() {
             return walk != null ? walk.refs().size() : visits.size();
         }
@@ -135,14 +139,13 @@ public final class WalkPanel extends Composite {
         for (Vcpu v : sim.kvm().vcpus()) {
             TwoDResult walk = sim.kvm().lastWalk(v.name());
             if (walk != null) {
-                out.add(new Subject(v.name(), walk, List.of(), 0, null));
+                out.add(new Subject(v.name(), walk, List.of(), 0));
             }
         }
         for (SimThread t : sim.threads()) {
             List<List<String>> walks = t.walks();
             if (!walks.isEmpty()) {
-                out.add(new Subject(t.name(), null, List.copyOf(walks.get(walks.size() - 1)), walks.size(),
-                        t.where()));
+                out.add(new Subject(t.name(), null, List.copyOf(walks.get(walks.size() - 1)), walks.size()));
             }
         }
         return out;
@@ -166,32 +169,12 @@ public final class WalkPanel extends Composite {
         if (s.walk() != null) {
             return TwoDWalkDiagram.layout(run.scenarioName(), s.name(), s.walk(), Theme.LIGHT, lit);
         }
-        boolean guestAccess = subjects.stream().anyMatch(o -> o.walk() != null);
-        return Scene.message(rootWalkLine(s, lit, run.step(), guestAccess), Theme.LIGHT);
-    }
-
-    /**
-     * A root walk as one line: the roots visited up to the {@code k}-th, that one in brackets, how many
-     * more follow, and what the thread does now, e.g. "W1, walk 1, visits: A → [B] … 1 more".
-     */
-    static String rootWalkLine(Subject s, int k, long step, boolean guestAccess) {
-        StringBuilder b = new StringBuilder();
-        if (!guestAccess) {
-            // the view's default picture is a 2-D walk: say why this is not one
-            b.append("no vCPU has made a guest access by step ").append(step).append("; ");
-        }
-        b.append(s.name()).append(", walk ").append(s.walkNumber()).append(", visits: ");
-        List<String> v = s.visits();
-        if (v.isEmpty()) {
-            b.append("(no root yet)");
-        }
-        for (int i = 0; i < Math.min(k, v.size()); i++) {
-            b.append(i > 0 ? " → " : "").append(i == k - 1 ? "[" + v.get(i) + "]" : v.get(i));
-        }
-        if (k < v.size()) {
-            b.append(" … ").append(v.size() - k).append(" more");
-        }
-        return b.append("   (").append(s.name()).append(": ").append(s.where()).append(')').toString();
+        long step = run.step();
+        List<TraceEvent> events = run.events();
+        RootListSnapshot snap = RootListSnapshot.of(run.simulationAtStep(),
+                step > 0 && step <= events.size() ? events.get((int) step - 1) : null);
+        return RootWalkDiagram.layout(run.scenarioName(), s.name(), s.walkNumber(), s.visits(), lit, snap,
+                Theme.LIGHT);
     }
 
     private void select(int index) {

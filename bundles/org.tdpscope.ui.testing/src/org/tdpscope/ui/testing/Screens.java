@@ -47,14 +47,7 @@ public final class Screens {
             if (System.currentTimeMillis() > end) {
                 throw new AssertionError("timed out waiting for " + what);
             }
-            if (!display.readAndDispatch()) {
-                try {
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError(e);
-                }
-            }
+            dispatchOrNap(display);
         }
         settle(display);
     }
@@ -63,13 +56,18 @@ public final class Screens {
     public static void pumpFor(Display display, long ms) {
         long end = System.currentTimeMillis() + ms;
         while (System.currentTimeMillis() < end) {
-            if (!display.readAndDispatch()) {
-                try {
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError(e);
-                }
+            dispatchOrNap(display);
+        }
+    }
+
+    /** Handles one event, or sleeps a moment when there is none (timers and other threads' work go on). */
+    private static void dispatchOrNap(Display display) {
+        if (!display.readAndDispatch()) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
             }
         }
     }
