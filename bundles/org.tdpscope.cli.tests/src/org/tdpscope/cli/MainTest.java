@@ -210,6 +210,14 @@ class MainTest {
         assertTrue(o.err().contains("no vCPU made a 2-D walk"), o.err());
         assertTrue(o.err().contains("no thread walked the roots by step 0"), o.err());
         o = tdpscope("export", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--svg", dir.toString(),
+                "--steps", "10..20");
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("--steps goes with --diagram timeline"), o.err());
+        o = tdpscope("export", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--svg", dir.toString(),
+                "--diagram", "timeline", "--steps", "20..10");
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("--steps wants a range A..B with A < B"), o.err());
+        o = tdpscope("export", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--svg", dir.toString(),
                 "--diagram", "gantt");
         assertEquals(2, o.code());
         assertTrue(o.err().contains("timeline, walk, tables, animated"), o.err());

@@ -67,13 +67,14 @@ public final class Main {
               check FILE...
                     parse and validate scenarios (errors as file:line:col: message)
               export FILE --svg DIR [--png] [--diagram roots|policies|timeline|walk|tables|animated]
-                       [--policy P|all] [--step N] [--gfn A..B] [--gva A..B] [--theme light|dark]
+                       [--policy P|all] [--step N] [--gfn A..B] [--gva A..B] [--steps A..B]
+                       [--theme light|dark]
                     write diagrams as SVG: the root list (default), the policies side by side, the
-                    run's timeline, each vCPU's last 2-D walk and each thread's last pass over
-                    the roots (walk), the TDP page tables of a gfn range
-                    (--gfn, default all) and each vCPU's guest page tables of a gva range (--gva,
-                    default all), the root list animated over the run; --png adds a PNG of each
-                    (an animated GIF for animated)
+                    run's timeline (--steps: only steps A to B-1), each vCPU's last 2-D walk and
+                    each thread's last pass over the roots (walk), the TDP page tables of a gfn
+                    range (--gfn, default all) and each vCPU's guest page tables of a gva range
+                    (--gva, default all), the root list animated over the run; --png adds a PNG
+                    of each (an animated GIF for animated)
               explore FILE [--policy P|all] [--depth N] [--yields N] [--invalidations N] [--max-visits N]
                        [--repeat T,...] [--workers N] [--expectations]
                     run every interleaving of the scenario's threads (its schedule is ignored), check the
@@ -351,6 +352,7 @@ public final class Main {
         String diagram = a.option("--diagram");
         String gfn = a.option("--gfn");
         String gva = a.option("--gva");
+        String steps = a.option("--steps");
         png = a.flag("--png");
         Theme theme = theme(a);
         a.rejectUnknown();
@@ -368,8 +370,12 @@ public final class Main {
         if ((gfn != null || gva != null) && d != RunExport.Diagram.TABLES) {
             throw new UsageException((gfn != null ? "--gfn" : "--gva") + " goes with --diagram tables");
         }
+        if (steps != null && d != RunExport.Diagram.TIMELINE) {
+            throw new UsageException("--steps goes with --diagram timeline");
+        }
         RunExport.Range gfns = gfn == null ? null : range(gfn, "--gfn");
         RunExport.Range gvas = gva == null ? null : range(gva, "--gva");
+        RunExport.Range window = steps == null ? null : range(steps, "--steps");
         Long at;
         try {
             at = step == null ? null : Long.parseLong(step);
@@ -387,7 +393,7 @@ public final class Main {
         List<Policy> policies = d == RunExport.Diagram.POLICIES && a.option("--policy") == null
                 ? List.of(Policy.values()) : policies(a, loaded);
         RunExport.Result result = RunExport.documents(baseName(file), loaded.name(), loaded.scenario(),
-                new RunExport.Choices(List.of(d), policies, theme, true, png, at, gfns, gvas));
+                new RunExport.Choices(List.of(d), policies, theme, true, png, at, gfns, gvas, window));
         if (!result.problems().isEmpty()) {
             for (String p : result.problems()) {
                 err.println("tdpscope: " + file + ": " + p);
@@ -554,7 +560,8 @@ public final class Main {
     /** Tiny argument parser: positional words, {@code --name value} options and {@code --flag}s. */
     static final class Args {
         private static final List<String> VALUED = List.of("--policy", "--trace", "--svg", "--theme", "--step",
-                "--diagram", "--xmi", "--gfn", "--depth", "--yields", "--max-visits", "--repeat", "--workers", "--invalidations", "--gva");
+                "--diagram", "--xmi", "--gfn", "--gva", "--steps", "--depth", "--yields", "--max-visits", "--repeat",
+                "--workers", "--invalidations");
         private final List<String> positional = new ArrayList<>();
         private final java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
         private final java.util.Set<String> used = new java.util.HashSet<>();

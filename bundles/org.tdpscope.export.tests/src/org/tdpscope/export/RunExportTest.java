@@ -86,6 +86,36 @@ class RunExportTest {
         assertFalse(guest.contains("gva 0x402000 4K"));
     }
 
+    /** A window of the timeline: only its steps on the axis, the whole run's lanes; an empty window is said. */
+    @Test
+    void aTimelineWindow() {
+        Result all = export("seed-terminate", new Choices(List.of(Diagram.TIMELINE), List.of(Policy.FIFO),
+                Theme.LIGHT, true, false, null, null, null));
+        Result part = export("seed-terminate", new Choices(List.of(Diagram.TIMELINE), List.of(Policy.FIFO),
+                Theme.LIGHT, true, false, null, null, null, new Range(20, 60)));
+        assertEquals(List.of("seed-terminate.fifo.timeline.steps20-60.svg"), names(part));
+        String whole = new String(all.documents().get(0).bytes(), StandardCharsets.UTF_8);
+        String window = new String(part.documents().get(0).bytes(), StandardCharsets.UTF_8);
+        assertTrue(window.length() < whole.length(), "a part of the run");
+        assertTrue(window.contains(">steps 20–59 · ") && whole.contains(">steps 1–"),
+                "the subtitle says which steps");
+        java.util.regex.Matcher axis = java.util.regex.Pattern.compile(">([0-9]+)</text>").matcher(window);
+        int columns = 0;
+        while (axis.find()) {
+            long step = Long.parseLong(axis.group(1));
+            assertTrue(step >= 20 && step < 60, "step " + step + " is outside the window");
+            columns++;
+        }
+        assertTrue(columns > 3, "columns drawn: " + columns);
+        for (String lane : List.of(">v0</text>", ">v1</text>", ">W</text>", ">Z</text>")) {
+            assertTrue(window.contains(lane), "every lane of the run: " + lane);
+        }
+        Result empty = export("seed-terminate", new Choices(List.of(Diagram.TIMELINE), List.of(Policy.FIFO),
+                Theme.LIGHT, true, false, null, null, null, new Range(100_000, 100_010)));
+        assertEquals(List.of("timeline: nothing to draw: the run has no event in steps 100000..100010"),
+                empty.problems());
+    }
+
     /** The seed has no 2-D walk: its walk diagrams are the last passes over the roots of W and of Z's zap. */
     @Test
     void rootWalksOfTheSeed() {

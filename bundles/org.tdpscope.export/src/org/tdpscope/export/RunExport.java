@@ -88,16 +88,23 @@ public final class RunExport {
 
     /**
      * The choices. {@code step} null for the end of the run; {@code gfns} null for every gfn the
-     * TDP MMU maps, {@code gvas} null for every gva. {@link Diagram#POLICIES} compares
+     * TDP MMU maps, {@code gvas} null for every gva; {@code steps} a window of the timeline (the
+     * events of steps A to B-1, lanes as in the whole run), null for all of it. {@link Diagram#POLICIES} compares
      * {@code policies}; the other diagrams are written once per policy. With {@code png} the
      * animated root list is a GIF, the others a PNG at twice the SVG's size.
      */
     public record Choices(List<Diagram> diagrams, List<Policy> policies, Theme theme, boolean svg, boolean png,
-            Long step, Range gfns, Range gvas) {
+            Long step, Range gfns, Range gvas, Range steps) {
 
         public Choices {
             diagrams = List.copyOf(diagrams);
             policies = List.copyOf(policies);
+        }
+
+        /** Without a window of steps: the timeline of the whole run. */
+        public Choices(List<Diagram> diagrams, List<Policy> policies, Theme theme, boolean svg, boolean png,
+                Long step, Range gfns, Range gvas) {
+            this(diagrams, policies, theme, svg, png, step, gfns, gvas, null);
         }
     }
 
@@ -163,11 +170,25 @@ public final class RunExport {
                     scene(docs, name + "roots" + suffix, RootListDiagram.layout(title, RootListSnapshot.of(sim, last),
                             run.violations(), theme), c);
                 } else if (d == Diagram.TIMELINE) {
-                    if (events.isEmpty()) {
-                        problems.add("timeline: nothing to draw: the run has no event");
+                    List<TraceEvent> shown = events;
+                    String window = "";
+                    if (c.steps() != null) {
+                        shown = new ArrayList<>();
+                        for (TraceEvent e : events) {
+                            if (e.step() >= c.steps().from() && e.step() < c.steps().to()) {
+                                shown.add(e);
+                            }
+                        }
+                        window = ".steps" + c.steps().from() + "-" + c.steps().to();
+                    }
+                    if (shown.isEmpty()) {
+                        problems.add("timeline: nothing to draw: the run has no event"
+                                + (c.steps() == null ? "" : " in steps " + c.steps().from() + ".." + c.steps().to()));
                         continue;
                     }
-                    scene(docs, name + "timeline" + suffix, TimelineDiagram.layout(titled, events, theme), c);
+                    // a window keeps the whole run's lanes, in the same order
+                    scene(docs, name + "timeline" + window + suffix, TimelineDiagram.layout(titled, shown, theme,
+                            TimelineDiagram.lanes(events)), c);
                 } else if (d == Diagram.WALK) {
                     int before = docs.size();
                     for (Vcpu v : run.kvm().vcpus()) {

@@ -187,7 +187,8 @@ public final class TimelineDiagram {
         int width = Math.max(chartRight + 24, Math.max(longest + 32, 640));
         int lanesBottom = TOP + lanes.size() * LANE;
         int height = lanesBottom + 40 + 26 + 18 * (violations.size() + (hidden > 0 ? 1 : 0)) + 20;
-        String subtitle = "steps 1–" + lastStep + " · " + lanes.size() + (lanes.size() == 1 ? " thread · " : " threads · ")
+        long firstStep = events.isEmpty() ? 1 : Math.max(1, events.get(0).step()); // a window starts later
+        String subtitle = "steps " + firstStep + "–" + lastStep + " · " + lanes.size() + (lanes.size() == 1 ? " thread · " : " threads · ")
                 + cols.length + " steps drawn (root, walk, rcu and violation events; the steps between compressed)";
         width = Math.max(width, subtitle.length() * 7 + 32);
         Scene s = new Scene(width, height, title + " — timeline", theme.background);

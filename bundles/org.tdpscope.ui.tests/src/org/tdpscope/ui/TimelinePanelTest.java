@@ -161,7 +161,8 @@ class TimelinePanelTest {
         assertTrue(roots.open(Screens.example("seed-terminate.tdp")), roots.statusText());
         roots.goTo(3); // the export is of the whole run, wherever the step is
         java.nio.file.Path svg = dir.resolve("timeline.svg");
-        ExportDiagramAction.write(timeline.wholeRun(), svg);
+        assertEquals(texts(timeline.wholeRun()), texts(timeline.forExport()), "a short run exports all of it");
+        ExportDiagramAction.write(timeline.forExport(), svg);
         List<TraceEvent> all = RootsPanel.runAll(roots.scenario(), roots.policy(), null).events();
         String want = org.tdpscope.export.SvgRenderer.render(TimelineDiagram.layout(
                 roots.scenarioName() + " — policy " + roots.policy().word(), all,
@@ -193,6 +194,7 @@ class TimelinePanelTest {
         }
         assertTrue(axis.size() > 10, "columns: " + axis);
         assertTrue(axis.stream().allMatch(s -> s >= 15_001 && s <= 15_000 + TimelinePanel.WINDOW), "columns: " + axis);
+        assertEquals(texts(later), texts(timeline.forExport()), "a long run exports the window shown");
     }
 
     private static List<String> texts(Scene scene) {

@@ -105,12 +105,23 @@ public final class TimelinePanel extends Composite {
                 : panel.scenarioName() + " — policy " + panel.policy().word();
     }
 
-    /** The timeline of the whole run shown (for export), or null before one is. */
+    /** The timeline of the whole run shown, or null before one is. */
     Scene wholeRun() {
         if (run.isEmpty()) {
             return null;
         }
         return TimelineDiagram.layout(title(), run, Theme.LIGHT);
+    }
+
+    /**
+     * What Export Diagram writes: the whole run when it fits one window, else the window on screen
+     * (the whole of a million events would be an SVG nobody can open); null before a run is shown.
+     */
+    Scene forExport() {
+        if (run.isEmpty()) {
+            return null;
+        }
+        return run.size() <= WINDOW ? wholeRun() : canvas.scene();
     }
 
     /** Lays out the events from index {@code first} on (a window of the run) and shows them. */

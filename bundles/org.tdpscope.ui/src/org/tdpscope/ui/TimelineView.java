@@ -21,8 +21,8 @@ public final class TimelineView extends ViewPart {
     @Override
     public void createPartControl(Composite parent) {
         panel = new TimelinePanel(parent, SWT.NONE);
-        ExportDiagramAction export = new ExportDiagramAction(parent::getShell, panel::wholeRun,
-                "the timeline of the whole run");
+        ExportDiagramAction export = new ExportDiagramAction(parent::getShell, panel::forExport,
+                "the timeline (the whole run, or the window shown of a long one)");
         getViewSite().getActionBars().getToolBarManager().add(export);
         getViewSite().getActionBars().getMenuManager().add(export);
     }

@@ -231,8 +231,9 @@ public final class TdpMmu {
     }
 
     /**
-     * Writes one entry ({@code idx} in the table page's array, see {@link HostMemory#offset}) and reports it; if a present table is unlinked by the change, tears it down: every non-zero
-     * entry below is frozen to REMOVED_SPTE (reported as FREEZE, pre-order) and the pages go to the table freer.
+     * Writes one entry ({@code idx} in the table page's array, see {@link HostMemory#offset}) and reports it; if a
+     * present table is unlinked by the change, tears it down: every non-zero entry below is frozen to REMOVED_SPTE
+     * (reported as FREEZE, pre-order) and the pages go to the table freer.
      */
     private void setEntry(long root, long[] table, int idx, long gfn, int level, long old, long nw, SpteChange kind) {
         table[idx] = nw;
