@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tdpscope.sim.Policy;
+import org.tdpscope.sim.TraceEvent;
 import org.tdpscope.ui.testing.Screens;
 
 /**
@@ -197,5 +198,67 @@ class PageTablesPanelTest {
         Screens.settle(display);
         assertEquals(rows, tables.visibleRows().size(), "the rows open before are open again");
         assertNotNull(find(i -> i.getText(3).contains("write-protected")));
+    }
+
+    /**
+     * Who wrote this SPTE? From a TDP entry the run goes to the step of the entry's last change: the
+     * event there is that root's, gfn's and level's, and the value it wrote is the value shown; the row
+     * stays selected. Double-click does it too; a guest entry has no such step.
+     */
+    @Test
+    void anEntryLeadsToTheStepThatLastChangedIt() throws Exception {
+        assertTrue(roots.open(Screens.example("seed-terminate.tdp")), roots.statusText());
+        roots.setPolicy(Policy.FIFO);
+        // where the write-protect walk has just been: tables full of SPTEs of several ages
+        long end = roots.events().stream().filter(e -> e.type().id().equals("spte.wrprot")).findFirst()
+                .orElseThrow().step();
+        roots.goTo(end);
+        Screens.settle(display);
+        expandAll("TDP tables");
+        expandAll("Guest tables");
+        for (String kind : new String[] { "PTE[", "PML4E[" }) {
+            roots.goTo(end);
+            Screens.settle(display);
+            TreeItem item = find(i -> i.getText(0).startsWith(kind) && i.getParentItem() != null
+                    && tables.lastChange((PageTablesPanel.Node) i.getData()) > 0);
+            assertNotNull(item, "a TDP " + kind + " row: " + tables.visibleRows());
+            PageTablesPanel.Node row = (PageTablesPanel.Node) item.getData();
+            String value = item.getText(2);
+            assertTrue(tables.goToLastChange(row));
+            Screens.settle(display);
+            long at = roots.step();
+            assertTrue(at > 0 && at <= end, "step " + at);
+            TraceEvent e = roots.events().get((int) at - 1);
+            assertTrue(e.type().id().startsWith("spte."), e.toString());
+            assertEquals(row.path.split("/")[1], e.root());
+            assertEquals(row.base, e.gfn());
+            assertEquals("0x" + Long.toHexString(e.newSpte()), value, "the last change wrote the value shown");
+            var selection = (org.eclipse.jface.viewers.IStructuredSelection) tables.viewer().getSelection();
+            assertEquals(row, selection.getFirstElement(), "the row is still selected");
+        }
+        // rows that are not TDP entries have no such step: a root, a vCPU (the seed's guests run without paging)
+        for (String label : new String[] { "root A", "vCPU v0" }) {
+            TreeItem other = find(i -> i.getText(0).equals(label));
+            assertNotNull(other, label + " in " + tables.visibleRows());
+            assertEquals(-1, tables.lastChange((PageTablesPanel.Node) other.getData()), label);
+        }
+        // double-click on the write-protected leaf goes to the write-protect walk's visit
+        roots.goTo(end);
+        Screens.settle(display);
+        TreeItem wp = find(i -> i.getText(3).contains("write-protected"));
+        assertNotNull(wp, tables.visibleRows().toString());
+        tables.viewer().setSelection(new org.eclipse.jface.viewers.StructuredSelection(wp.getData()));
+        tables.viewer().getTree().notifyListeners(SWT.DefaultSelection, new org.eclipse.swt.widgets.Event());
+        Screens.settle(display);
+        assertEquals("spte.wrprot", roots.events().get((int) roots.step() - 1).type().id());
+
+        // guest entries live in guest memory, not in the trace: no step either
+        assertTrue(roots.open(Screens.example("two-d-walk.tdp")), roots.statusText());
+        roots.goTo(roots.totalSteps());
+        Screens.settle(display);
+        expandAll("Guest tables");
+        TreeItem guest = find(i -> i.getText(0).startsWith("PML4E[") && ((PageTablesPanel.Node) i.getData()).guest);
+        assertNotNull(guest, tables.visibleRows().toString());
+        assertEquals(-1, tables.lastChange((PageTablesPanel.Node) guest.getData()));
     }
 }

@@ -9,10 +9,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
+import org.eclipse.jface.action.Action;
+import org.eclipse.jface.action.MenuManager;
+import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.viewers.ITableColorProvider;
 import org.eclipse.jface.viewers.ITableLabelProvider;
 import org.eclipse.jface.viewers.ITreeContentProvider;
 import org.eclipse.jface.viewers.LabelProvider;
+import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.jface.viewers.TreeViewer;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.Color;
@@ -24,6 +28,7 @@ import org.eclipse.swt.widgets.TreeColumn;
 import org.tdpscope.sim.Kvm;
 import org.tdpscope.sim.Root;
 import org.tdpscope.sim.Simulation;
+import org.tdpscope.sim.TraceEvent;
 import org.tdpscope.sim.Vcpu;
 import org.tdpscope.sim.mmu.GuestPte;
 import org.tdpscope.sim.mmu.Spte;
@@ -51,6 +56,7 @@ public final class PageTablesPanel extends Composite {
     private final Color huge;
     private int tablesRead;
     private final java.util.Set<Object> open = new java.util.LinkedHashSet<>();
+    private RootsPanel run;
 
     public PageTablesPanel(Composite parent, int style) {
         super(parent, style);
@@ -92,7 +98,61 @@ public final class PageTablesPanel extends Composite {
                 open.removeIf(o -> ((Node) o).path.equals(path) || ((Node) o).path.startsWith(path + "/"));
             }
         });
+        // who wrote this SPTE? double-click, or the context menu, goes to the step of its last change
+        Action lastChange = new Action("Go to the Step That Last Changed This Entry") {
+            @Override
+            public void run() {
+                goToLastChange(selected());
+            }
+        };
+        MenuManager menu = new MenuManager();
+        menu.setRemoveAllWhenShown(true);
+        menu.addMenuListener(m -> {
+            Node n = selected();
+            lastChange.setEnabled(n != null && lastChange(n) > 0);
+            m.add(lastChange);
+        });
+        tree.setMenu(menu.createContextMenu(tree));
+        addDisposeListener(e -> menu.dispose());
+        viewer.addDoubleClickListener(e -> goToLastChange(selected()));
         RunSelection.listen(follow);
+    }
+
+    private Node selected() {
+        Object o = ((IStructuredSelection) viewer.getSelection()).getFirstElement();
+        return o instanceof Node n ? n : null;
+    }
+
+    /**
+     * The step (at or before the current one) whose event last changed the TDP entry of row {@code n}
+     * (set, zap, write-protect, freeze, ... of that root, gfn and level); -1 if none or not a TDP entry.
+     */
+    long lastChange(Node n) {
+        if (run == null || n == null || n.kind != Node.Kind.ENTRY || n.guest) {
+            return -1;
+        }
+        String root = n.path.split("/")[1];
+        int level = n.level + 1; // a row's level is that of the table it opens
+        List<TraceEvent> events = run.events();
+        for (int i = (int) Math.min(run.step(), events.size()) - 1; i >= 0; i--) {
+            TraceEvent e = events.get(i);
+            if (e.type().id().startsWith("spte.") && root.equals(e.root()) && e.gfn() == n.base
+                    && e.level() == level) {
+                return e.step();
+            }
+        }
+        return -1;
+    }
+
+    /** Moves the run to {@link #lastChange} of the row and selects the row again there. */
+    boolean goToLastChange(Node n) {
+        long step = lastChange(n);
+        if (step < 0) {
+            return false;
+        }
+        run.goTo(step);
+        viewer.setSelection(new StructuredSelection(n), true);
+        return true;
     }
 
     private Color colour(String hex) {
@@ -104,6 +164,7 @@ public final class PageTablesPanel extends Composite {
         if (isDisposed() || p.simulationAtStep() == null) {
             return;
         }
+        run = p;
         show(p.simulationAtStep());
     }
 
