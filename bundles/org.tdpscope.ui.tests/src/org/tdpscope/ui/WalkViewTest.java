@@ -210,6 +210,43 @@ class WalkViewTest {
         panelShot("walk-panel-roots");
     }
 
+    /** A walker's earlier walks are offered too: "W" is its last walk, "W · walk 1" the one before. */
+    @Test
+    void aWalkersEarlierWalksCanBeChosen(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // the seed with a second operation for W: an aging walk after the write-protect walk
+        String seed = java.nio.file.Files.readString(Screens.example("seed-terminate.tdp"));
+        String op = "yield after gfn 0x10 in root B";
+        assertTrue(seed.contains(op));
+        java.nio.file.Path twoWalks = dir.resolve("two-walks.tdp");
+        java.nio.file.Files.writeString(twoWalks, seed.replace(op,
+                op + "; age gfn 0x0 .. 0x100 on valid roots, mmu_lock shared, never yield"));
+        assertTrue(roots.open(twoWalks), roots.statusText());
+        roots.setPolicy(org.tdpscope.sim.Policy.FIFO);
+        roots.goTo(roots.totalSteps());
+        Screens.settle(display);
+        List<String> items = List.of(walk.subjectCombo().getItems());
+        assertTrue(items.indexOf("W") >= 0 && items.indexOf("W · walk 1") == items.indexOf("W") + 1, items.toString());
+        walk.subjectCombo().select(items.indexOf("W · walk 1"));
+        walk.subjectCombo().notifyListeners(SWT.Selection, new Event());
+        Screens.settle(display);
+        // under fifo the write-protect walk visits A, B, C, D (the seed's expectation); the aging walk C, D
+        assertTrue(text().startsWith(roots.scenarioName()), text());
+        assertTrue(canvas.scene().shapes().stream().anyMatch(x -> x instanceof Scene.Text t
+                && t.text().startsWith("W · walk 1 · policy fifo")), "the first walk's subtitle");
+        assertEquals("root 4 / 4", walk.positionText());
+        int x = -1;
+        for (String r : List.of("A", "B", "C", "D")) {
+            assertTrue(rootBox(r).x() > x, "A, B, C, D in order");
+            x = rootBox(r).x();
+        }
+        walk.subjectCombo().select(items.indexOf("W"));
+        walk.subjectCombo().notifyListeners(SWT.Selection, new Event());
+        Screens.settle(display);
+        assertEquals("root 2 / 2", walk.positionText());
+        assertTrue(rootBox("C").x() < rootBox("D").x());
+        Screens.capture(canvas, "walk-roots-second-walk");
+    }
+
     /**
      * A pixel inside a root box clear of its text and of the cross a freed root gets: near the top,
      * three quarters across.

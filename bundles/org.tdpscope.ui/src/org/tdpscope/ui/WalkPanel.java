@@ -36,8 +36,11 @@ import org.tdpscope.sim.mmu.TwoDResult;
  */
 public final class WalkPanel extends Composite {
 
-    /** Whose walk: a vCPU's last 2-D walk, or a thread's last root walk (visited roots, in order). */
-    record Subject(String name, TwoDResult walk, List<String> visits, int walkNumber) {
+    /**
+     * Whose walk: a vCPU's last 2-D walk, or one of a thread's root walks (visited roots, in order). {@code name}
+     * is what the chooser shows: the vCPU or thread for its last walk, "W · walk 1" for an earlier one.
+     */
+    record Subject(String name, String thread, TwoDResult walk, List<String> visits, int walkNumber) {
         int total() {
             return walk != null ? walk.refs().size() : visits.size();
         }
@@ -139,13 +142,16 @@ public final class WalkPanel extends Composite {
         for (Vcpu v : sim.kvm().vcpus()) {
             TwoDResult walk = sim.kvm().lastWalk(v.name());
             if (walk != null) {
-                out.add(new Subject(v.name(), walk, List.of(), 0));
+                out.add(new Subject(v.name(), v.name(), walk, List.of(), 0));
             }
         }
         for (SimThread t : sim.threads()) {
             List<List<String>> walks = t.walks();
             if (!walks.isEmpty()) {
-                out.add(new Subject(t.name(), null, List.copyOf(walks.get(walks.size() - 1)), walks.size()));
+                for (int k = walks.size(); k >= 1; k--) { // the last walk first, under the thread's own name
+                    out.add(new Subject(k == walks.size() ? t.name() : t.name() + " · walk " + k, t.name(), null,
+                            List.copyOf(walks.get(k - 1)), k));
+                }
             }
         }
         return out;
@@ -173,7 +179,7 @@ public final class WalkPanel extends Composite {
         List<TraceEvent> events = run.events();
         RootListSnapshot snap = RootListSnapshot.of(run.simulationAtStep(),
                 step > 0 && step <= events.size() ? events.get((int) step - 1) : null);
-        return RootWalkDiagram.layout(run.scenarioName(), s.name(), s.walkNumber(), s.visits(), lit, snap,
+        return RootWalkDiagram.layout(run.scenarioName(), s.thread(), s.walkNumber(), s.visits(), lit, snap,
                 Theme.LIGHT);
     }
 
