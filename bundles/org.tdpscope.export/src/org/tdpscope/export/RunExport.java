@@ -89,9 +89,10 @@ public final class RunExport {
     /**
      * The choices. {@code step} null for the end of the run; {@code gfns} null for every gfn the
      * TDP MMU maps, {@code gvas} null for every gva; {@code steps} a window of the timeline (the
-     * events of steps A to B-1, lanes as in the whole run), null for all of it. {@link Diagram#POLICIES} compares
-     * {@code policies}; the other diagrams are written once per policy. With {@code png} the
-     * animated root list is a GIF, the others a PNG at twice the SVG's size.
+     * events of steps A to B-1, lanes as in the whole run), null for all of it.
+     * {@link Diagram#POLICIES} compares {@code policies}; the other diagrams are written once per
+     * policy. With {@code png} the animated root list is a GIF, the others a PNG at twice the SVG's
+     * size.
      */
     public record Choices(List<Diagram> diagrams, List<Policy> policies, Theme theme, boolean svg, boolean png,
             Long step, Range gfns, Range gvas, Range steps) {
