@@ -172,8 +172,8 @@ class PageTablesPanelTest {
                 "a huge page's entry is written in blue");
     }
 
-    @Test
-    void theTreeFollowsTheStepAndKeepsItsOpenRows() throws Exception {
+    /** The seed under fifo at its first write-protect, the TDP tables open; returns that step. */
+    private long seedAtFirstWriteProtect() {
         assertTrue(roots.open(Screens.example("seed-terminate.tdp")), roots.statusText());
         roots.setPolicy(Policy.FIFO);
         long wrprot = roots.events().stream().filter(e -> e.type().id().equals("spte.wrprot")).findFirst()
@@ -181,6 +181,12 @@ class PageTablesPanelTest {
         roots.goTo(wrprot);
         Screens.settle(display);
         expandAll("TDP tables");
+        return wrprot;
+    }
+
+    @Test
+    void theTreeFollowsTheStepAndKeepsItsOpenRows() throws Exception {
+        long wrprot = seedAtFirstWriteProtect();
         TreeItem wp = find(i -> i.getText(3).contains("write-protected"));
         assertNotNull(wp, "the write-protect walk left write-protected SPTEs: " + tables.visibleRows());
         ImageData img = Screens.capture(tables.viewer().getTree(), "tables-seed-write-protected");
@@ -207,14 +213,8 @@ class PageTablesPanelTest {
      */
     @Test
     void anEntryLeadsToTheStepThatLastChangedIt() throws Exception {
-        assertTrue(roots.open(Screens.example("seed-terminate.tdp")), roots.statusText());
-        roots.setPolicy(Policy.FIFO);
         // where the write-protect walk has just been: tables full of SPTEs of several ages
-        long end = roots.events().stream().filter(e -> e.type().id().equals("spte.wrprot")).findFirst()
-                .orElseThrow().step();
-        roots.goTo(end);
-        Screens.settle(display);
-        expandAll("TDP tables");
+        long end = seedAtFirstWriteProtect();
         expandAll("Guest tables");
         for (String kind : new String[] { "PTE[", "PML4E[" }) {
             roots.goTo(end);

@@ -225,9 +225,14 @@ public final class TwoDimensionalWalk {
         return p != null ? p[(int) (hpa >>> 3) & 511] : mem.read(hpa); // else unmaterialized (0) or freed (poison)
     }
 
+    /** Dense layout: slab {@code key} (hpa >>> 18), or null if it does not exist. */
+    private long[] slabAt(long key) {
+        return key < slabs.length ? slabs[(int) key] : null;
+    }
+
     /** Dense layout: slab {@code key}, now cached at {@code slot}, or null if it does not exist. */
     private long[] slab(int slot, long key) {
-        long[] slab = key < slabs.length ? slabs[(int) key] : null;
+        long[] slab = slabAt(key);
         if (slab != null) {
             slotKey[slot] = key;
             slotArray[slot] = slab;
@@ -394,7 +399,7 @@ public final class TwoDimensionalWalk {
     }
 
     private long[] cacheSlab(int level, long key) {
-        long[] slab = key < slabs.length ? slabs[(int) key] : null;
+        long[] slab = slabAt(key);
         if (slab == null) {
             return null;
         }
