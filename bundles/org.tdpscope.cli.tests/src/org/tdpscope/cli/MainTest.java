@@ -64,10 +64,15 @@ class MainTest {
         assertTrue(o.out().contains("walk.yield"), "the step table shows the yield:\n" + o.out());
         List<String> lines = Files.readAllLines(trace);
         assertTrue(lines.size() > 10);
-        assertTrue(lines.get(0).startsWith("{\"step\":1,"), lines.get(0));
+        assertEquals("{\"tdpscope\":\"run\",\"scenario\":\"walker yields while all roots are invalidated\","
+                + "\"kernel\":\"v5.16\",\"policy\":\"terminate\"}", lines.get(0), "the header says which run");
+        assertTrue(lines.get(1).startsWith("{\"step\":1,"), lines.get(1));
         try {
+            assertEquals(lines.size() - 1, org.tdpscope.model.io.TraceJsonl.read(trace).size(), "the reader skips the header");
             org.tdpscope.model.Run run = org.tdpscope.model.io.RunStore.loadXmi(xmi);
-            assertEquals(lines.size(), run.getTrace().size(), "the saved run holds the whole trace");
+            assertEquals(lines.size() - 1, run.getTrace().size(), "the saved run holds the whole trace");
+            assertEquals("v5.16", run.getKernel());
+            assertEquals("terminate", run.getPolicyWord());
         } catch (org.tdpscope.model.io.ModelLoadException e) {
             throw new AssertionError(e.getMessage(), e);
         }

@@ -32,6 +32,9 @@ import org.tdpscope.export.Theme;
 import org.tdpscope.model.io.AtomicFiles;
 import org.tdpscope.model.io.RunStore;
 import org.tdpscope.sim.JsonlTraceWriter;
+import org.tdpscope.model.io.TraceJsonl;
+import org.tdpscope.sim.Era;
+import org.tdpscope.sim.KernelRules;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RootListSnapshot;
 import org.tdpscope.sim.RunResult;
@@ -61,13 +64,13 @@ public final class Main {
     private static final String USAGE = """
             usage: tdpscope <command> [arguments]
 
-              run FILE [--policy P|all] [--trace OUT.jsonl] [--xmi OUT.tdprun] [--svg DIR [--png]]
+              run FILE [--policy P|all] [--kernel E|E,E|all] [--trace OUT.jsonl] [--xmi OUT.tdprun] [--svg DIR [--png]]
                        [--theme light|dark] [--all-events] [--quiet]
                     run a scenario: print the step table and the expectation results
               check FILE...
                     parse and validate scenarios (errors as file:line:col: message)
               export FILE --svg DIR [--png] [--diagram roots|policies|timeline|walk|tables|animated]
-                       [--policy P|all] [--step N] [--gfn A..B] [--gva A..B] [--steps A..B]
+                       [--policy P|all] [--kernel E] [--step N] [--gfn A..B] [--gva A..B] [--steps A..B]
                        [--theme light|dark]
                     write diagrams as SVG: the root list (default), the policies side by side, the
                     run's timeline (--steps: only steps A to B-1), each vCPU's last 2-D walk and
@@ -75,7 +78,7 @@ public final class Main {
                     range (--gfn, default all) and each vCPU's guest page tables of a gva range
                     (--gva, default all), the root list animated over the run; --png adds a PNG
                     of each (an animated GIF for animated)
-              explore FILE [--policy P|all] [--depth N] [--yields N] [--invalidations N] [--max-visits N]
+              explore FILE [--policy P|all] [--kernel E|all] [--depth N] [--yields N] [--invalidations N] [--max-visits N]
                        [--repeat T,...] [--workers N] [--expectations]
                     run every interleaving of the scenario's threads (its schedule is ignored), check the
                     invariants (and with --expectations the expect block) in each, list the distinct
@@ -84,7 +87,9 @@ public final class Main {
               lsp   start the language server on stdin/stdout
               ide   start the workbench (from the ./tdpscope launcher)
 
-            policies: continue, restart, terminate, fifo
+            policies: continue, restart, terminate, fifo, or a preset with knobs: restart+keep-listed
+              (knobs: head, tail, delist, keep-listed, go-on, restart, terminate)
+            kernel eras: v5.15, v5.16, v5.18, v6.4, v6.6, v6.9, v6.14, mainline (default: the scenario's kernel line)
             exit codes: 0 expectations hold (explore: no bad outcome), 1 an expectation failed (explore: a bad
             outcome), 2 bad script or arguments
             """;
@@ -180,9 +185,46 @@ public final class Main {
         }
         Policy policy = Policy.fromWord(p);
         if (policy == null) {
-            throw new UsageException("unknown policy '" + p + "' (continue, restart, terminate, fifo, all)");
+            throw new UsageException("unknown policy '" + p + "' (continue, restart, terminate, fifo, all, or a preset"
+                    + " with knobs such as restart+keep-listed)");
         }
         return List.of(policy);
+    }
+
+    /**
+     * The eras to run under: {@code --kernel v6.6}, {@code --kernel v5.16,v6.4} or {@code --kernel all}
+     * (with the rules the scenario overrides applied to each), else the scenario's own.
+     */
+    private List<KernelRules> kernels(Args a, LoadedScenario loaded) {
+        String k = a.option("--kernel");
+        if (k == null) {
+            return loaded.kernels();
+        }
+        List<Era> eras = new ArrayList<>();
+        if (k.equals("all")) {
+            eras.addAll(List.of(Era.values()));
+        } else {
+            for (String w : k.split(",")) {
+                Era e = Era.fromWord(w.trim());
+                if (e == null) {
+                    throw new UsageException("unknown kernel era '" + w.trim() + "' (" + Era.words() + ", all)");
+                }
+                if (!eras.contains(e)) {
+                    eras.add(e);
+                }
+            }
+        }
+        List<String> overrides = loaded.kernels().isEmpty() ? List.of() : loaded.kernels().get(0).overrides();
+        List<KernelRules> out = new ArrayList<>();
+        for (Era e : eras) {
+            KernelRules r = e.rules();
+            for (String o : overrides) {
+                int sp = o.indexOf(' ');
+                r = r.with(o.substring(0, sp), o.substring(sp + 1));
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     private Theme theme(Args a) {
@@ -212,62 +254,121 @@ public final class Main {
             return BAD_INPUT;
         }
         List<Policy> policies = policies(a, loaded);
+        List<KernelRules> kernels = kernels(a, loaded);
         int result = OK;
-        Map<Policy, RunResult> runs = new LinkedHashMap<>();
-        for (Policy policy : policies) {
-            out.println("== " + loaded.name() + " — policy " + policy.word());
-            StepTable table = new StepTable(quiet ? nullStream() : out, allEvents);
-            // The XMI run holds the whole trace; the table and the JSON Lines file are streamed.
-            List<TraceEvent> kept = new ArrayList<>();
-            TraceListener listener = xmiPath == null ? table : e -> {
-                table.onEvent(e);
-                kept.add(e);
-            };
-            RunResult run;
-            Path trace = tracePath == null ? null : perPolicy(Path.of(tracePath), policy, policies.size());
-            try {
-                run = trace == null ? simulate(loaded, policy, listener)
-                        : simulateToFile(loaded, policy, listener, trace);
-            } catch (IOException e) {
-                err.println("tdpscope: cannot write " + trace + ": " + e.getMessage());
-                return BAD_INPUT;
-            }
-            table.summary();
-            if (run.error() != null) {
-                err.println(file + ":" + Math.max(1, run.error().line()) + ":1: error: " + run.error().getMessage());
-                return BAD_INPUT;
-            }
-            runs.put(policy, run);
-            result = Math.max(result, report(file, loaded, policy, run));
-            if (trace != null) {
-                out.println("trace: " + trace);
-            }
-            if (xmiPath != null) {
-                Path xmi = perPolicy(Path.of(xmiPath), policy, policies.size());
+        List<String[]> comparison = new ArrayList<>();
+        for (KernelRules kernel : kernels) {
+            Map<Policy, RunResult> runs = new LinkedHashMap<>();
+            for (Policy policy : policies) {
+                out.println("== " + loaded.name() + " — policy " + policy.word() + " (kernel " + kernel.word() + ")");
+                StepTable table = new StepTable(quiet ? nullStream() : out, allEvents);
+                // The XMI run holds the whole trace; the table and the JSON Lines file are streamed.
+                List<TraceEvent> kept = new ArrayList<>();
+                TraceListener listener = xmiPath == null ? table : e -> {
+                    table.onEvent(e);
+                    kept.add(e);
+                };
+                RunResult run;
+                Path trace = tracePath == null ? null
+                        : perKernel(perPolicy(Path.of(tracePath), policy, policies.size()), kernel, kernels.size());
                 try {
-                    RunStore.saveXmi(new SnapshotProjector(run).projectRun(loaded.name(), file, kept), xmi);
+                    run = trace == null ? simulate(loaded, kernel, policy, listener)
+                            : simulateToFile(loaded, kernel, policy, listener, trace);
                 } catch (IOException e) {
-                    err.println("tdpscope: cannot write " + xmi + ": " + e.getMessage());
+                    err.println("tdpscope: cannot write " + trace + ": " + e.getMessage());
                     return BAD_INPUT;
                 }
-                out.println("run: " + xmi);
+                table.summary();
+                if (run.error() != null) {
+                    err.println(file + ":" + Math.max(1, run.error().line()) + ":1: error: " + run.error().getMessage());
+                    return BAD_INPUT;
+                }
+                runs.put(policy, run);
+                result = Math.max(result, report(file, loaded, policy, run));
+                comparison.add(new String[] { kernel.word(), policy.word(), outcome(run) });
+                if (trace != null) {
+                    out.println("trace: " + trace);
+                }
+                if (xmiPath != null) {
+                    Path xmi = perKernel(perPolicy(Path.of(xmiPath), policy, policies.size()), kernel, kernels.size());
+                    try {
+                        RunStore.saveXmi(new SnapshotProjector(run).projectRun(loaded.name(), file, kept), xmi);
+                    } catch (IOException e) {
+                        err.println("tdpscope: cannot write " + xmi + ": " + e.getMessage());
+                        return BAD_INPUT;
+                    }
+                    out.println("run: " + xmi);
+                }
+                if (svgDir != null) {
+                    Path svg = Path.of(svgDir).resolve(baseName(file) + eraPart(kernel, kernels.size()) + "." + policy.word()
+                            + ".roots.svg");
+                    if (!writeSvg(svg, loaded, run, theme)) {
+                        return BAD_INPUT;
+                    }
+                    out.println("diagram: " + svg);
+                }
             }
-            if (svgDir != null) {
-                Path svg = Path.of(svgDir).resolve(baseName(file) + "." + policy.word() + ".roots.svg");
-                if (!writeSvg(svg, loaded, run, theme)) {
+            if (svgDir != null && runs.size() > 1) {
+                Path svg = Path.of(svgDir).resolve(baseName(file) + eraPart(kernel, kernels.size()) + ".policies.svg");
+                String title = kernels.size() > 1 || kernel.era() != Era.MAINLINE || !kernel.overrides().isEmpty()
+                        ? loaded.name() + " (kernel " + kernel.word() + ")" : loaded.name();
+                if (!writeDiagram(svg, PolicyComparisonDiagram.layout(title, runs, theme))) {
                     return BAD_INPUT;
                 }
                 out.println("diagram: " + svg);
             }
         }
-        if (svgDir != null && runs.size() > 1) {
-            Path svg = Path.of(svgDir).resolve(baseName(file) + ".policies.svg");
-            if (!writeDiagram(svg, PolicyComparisonDiagram.layout(loaded.name(), runs, theme))) {
-                return BAD_INPUT;
-            }
-            out.println("diagram: " + svg);
+        if (kernels.size() > 1) {
+            printComparison(comparison);
         }
         return result;
+    }
+
+    /** What a run came to, in one phrase for the per-era comparison table. */
+    private static String outcome(RunResult run) {
+        if (run.violations().isEmpty()) {
+            return "no violation; final list " + run.simulation().listedRootNames();
+        }
+        List<String> kinds = new ArrayList<>();
+        for (TraceEvent v : run.violations()) {
+            String w = v.invariant().word() + " (" + v.thread() + ")";
+            if (!kinds.contains(w)) {
+                kinds.add(w);
+            }
+        }
+        return String.join(", ", kinds);
+    }
+
+    /** The side-by-side table of {@code --kernel all}: one row per era and policy. */
+    private void printComparison(List<String[]> rows) {
+        int kw = "kernel".length();
+        int pw = "policy".length();
+        for (String[] r : rows) {
+            kw = Math.max(kw, r[0].length());
+            pw = Math.max(pw, r[1].length());
+        }
+        out.println("== per-era comparison");
+        out.println(String.format("  %-" + kw + "s  %-" + pw + "s  %s", "kernel", "policy", "outcome"));
+        for (String[] r : rows) {
+            out.println(String.format("  %-" + kw + "s  %-" + pw + "s  %s", r[0], r[1], r[2]));
+        }
+    }
+
+    /** {@code .v5.16} in a file name when several eras are compared; nothing for one. */
+    static String eraPart(KernelRules kernel, int count) {
+        return count > 1 ? "." + kernel.fileWord() : "";
+    }
+
+    /** {@code out/t.jsonl} becomes {@code out/t.v6.6.jsonl} when several eras are compared. */
+    static Path perKernel(Path p, KernelRules kernel, int count) {
+        if (count <= 1) {
+            return p;
+        }
+        String name = p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String renamed = dot < 0 ? name + "." + kernel.fileWord()
+                : name.substring(0, dot) + "." + kernel.fileWord() + name.substring(dot);
+        return p.resolveSibling(renamed);
     }
 
     /**
@@ -291,17 +392,20 @@ public final class Main {
         }
     }
 
-    private static RunResult simulate(LoadedScenario loaded, Policy policy, TraceListener listener) {
-        return new Simulation(loaded.scenario(), policy, listener).run();
+    private static RunResult simulate(LoadedScenario loaded, KernelRules kernel, Policy policy,
+            TraceListener listener) {
+        return new Simulation(loaded.scenarioFor(kernel), policy, listener).run();
     }
 
-    private static RunResult simulateToFile(LoadedScenario loaded, Policy policy, TraceListener table, Path trace)
-            throws IOException {
+    private static RunResult simulateToFile(LoadedScenario loaded, KernelRules kernel, Policy policy,
+            TraceListener table, Path trace) throws IOException {
         RunResult[] result = new RunResult[1];
         AtomicFiles.write(trace, out -> {
             Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8));
+            w.write(TraceJsonl.header(loaded.name(), kernel.word(), policy.word()));
+            w.write('\n');
             JsonlTraceWriter jsonl = new JsonlTraceWriter(w);
-            result[0] = simulate(loaded, policy, e -> {
+            result[0] = simulate(loaded, kernel, policy, e -> {
                 table.onEvent(e);
                 jsonl.onEvent(e);
             });
@@ -319,8 +423,9 @@ public final class Main {
     private int report(String file, LoadedScenario loaded, Policy policy, RunResult run) {
         int result = OK;
         int checked = 0;
+        KernelRules kernel = run.simulation().kernel();
         for (Expectation x : loaded.expectations()) {
-            if (!x.appliesTo(policy)) {
+            if (!x.appliesTo(kernel, policy)) {
                 continue; // "under fifo: ..." is not checked under the other policies
             }
             ExpectationResult r = x.check(run);
@@ -329,8 +434,8 @@ public final class Main {
                 out.println("  ok    " + x.text());
             } else {
                 out.println("  FAIL  " + x.text() + "   (actual: " + r.actual() + ")");
-                err.println(file + ":" + x.line() + ":" + x.column() + ": error: expectation failed under "
-                        + policy.word() + ": " + x.text() + " (actual: " + r.actual() + ")");
+                err.println(file + ":" + x.line() + ":" + x.column() + ": error: expectation failed under kernel "
+                        + kernel.word() + ", policy " + policy.word() + ": " + x.text() + " (actual: " + r.actual() + ")");
                 result = FAILED;
             }
         }
@@ -392,7 +497,11 @@ public final class Main {
         // the comparison compares every policy unless told which
         List<Policy> policies = d == RunExport.Diagram.POLICIES && a.option("--policy") == null
                 ? List.of(Policy.values()) : policies(a, loaded);
-        RunExport.Result result = RunExport.documents(baseName(file), loaded.name(), loaded.scenario(),
+        List<KernelRules> kernels = kernels(a, loaded);
+        if (kernels.size() > 1 && a.option("--kernel") != null) {
+            throw new UsageException("export draws one kernel era; name one with --kernel");
+        }
+        RunExport.Result result = RunExport.documents(baseName(file), loaded.name(), loaded.scenarioFor(kernels.get(0)),
                 new RunExport.Choices(List.of(d), policies, theme, true, png, at, gfns, gvas, window));
         if (!result.problems().isEmpty()) {
             for (String p : result.problems()) {
@@ -452,17 +561,20 @@ public final class Main {
         }
         boolean expectations = expectationsFlag || loaded.exploreChecksExpectations();
         int result = OK;
+        List<KernelRules> kernels = kernels(a, loaded);
+        for (KernelRules kernel : kernels)
         for (Policy policy : a.option("--policy") == null ? loaded.explorePolicies() : policies(a, loaded)) {
-            Predicate<RunResult> check = expectations ? loaded.expectationsPredicate(policy) : null;
+            Predicate<RunResult> check = expectations ? loaded.expectationsPredicate(kernel, policy) : null;
             ExploreResult r;
             try {
-                r = new Explorer().explore(loaded.scenario(), policy, bounds, check, null);
+                r = new Explorer().explore(loaded.scenarioFor(kernel), policy, bounds, check, null);
             } catch (IllegalArgumentException e) {
                 err.println(file + ":1:1: error: cannot explore: " + e.getMessage());
                 return BAD_INPUT;
             }
             ExploreResult.Stats st = r.stats();
-            out.println("== " + loaded.name() + " — every interleaving under " + policy.word());
+            out.println("== " + loaded.name() + " — every interleaving under " + policy.word() + " (kernel "
+                    + kernel.word() + ")");
             out.println("  bounds: depth " + bounds.maxDepth() + ", " + bounds.maxYields() + " yields"
                     + (bounds.maxInvalidations() == Integer.MAX_VALUE ? "" : ", " + bounds.maxInvalidations()
                             + " invalidations")
@@ -559,7 +671,7 @@ public final class Main {
 
     /** Tiny argument parser: positional words, {@code --name value} options and {@code --flag}s. */
     static final class Args {
-        private static final List<String> VALUED = List.of("--policy", "--trace", "--svg", "--theme", "--step",
+        private static final List<String> VALUED = List.of("--policy", "--kernel", "--trace", "--svg", "--theme", "--step",
                 "--diagram", "--xmi", "--gfn", "--gva", "--steps", "--depth", "--yields", "--max-visits", "--repeat",
                 "--workers", "--invalidations");
         private final List<String> positional = new ArrayList<>();

@@ -29,6 +29,7 @@ class PolicyComparisonDiagramTest {
     /** Dirty logging enabled with the flag set after the walk, while a fast zap makes v0 build C. */
     private static Scenario staleSpte() {
         Scenario s = new Scenario();
+        s.kernel = org.tdpscope.sim.Era.V5_16.rules(); // the v5.16 rules these cases were written for
         s.memslots.add(new Scenario.MemslotSpec(0, 0, 0x1000, false, false));
         s.vcpu("v0", RootRole.DEFAULT).vcpu("v1", RootRole.of("smm"));
         s.thread("v0", ThreadKind.VCPU, new Op.LoadRoot(), new Op.Fault(0x10, true, false));

@@ -32,6 +32,7 @@ class RootListDiagramTest {
     /** v0 and v1 make A and B; W write-protects and yields in B; Z fast-zaps; v0 reloads. */
     private static Scenario scenario() {
         Scenario s = new Scenario();
+        s.kernel = org.tdpscope.sim.Era.V5_16.rules(); // the v5.16 rules these cases were written for
         s.memslots.add(new Scenario.MemslotSpec(0, 0, 0x1000, false, true));
         s.vcpu("v0", RootRole.DEFAULT).vcpu("v1", RootRole.of("smm"));
         s.thread("v0", ThreadKind.VCPU, new Op.LoadRoot(), new Op.Fault(0x10, true, false));

@@ -43,7 +43,7 @@ public final class AnimatedRootList {
 
     /** Runs the scenario, then draws the root list after each frame step. */
     public static String svg(String title, Scenario scenario, Policy policy, Theme theme) {
-        return svg(title + " — policy " + policy.word() + ", animated", frames(title, scenario, policy, theme),
+        return svg(title + " — kernel " + scenario.kernel.word() + ", policy " + policy.word() + ", animated", frames(title, scenario, policy, theme),
                 SECONDS_PER_FRAME, theme);
     }
 

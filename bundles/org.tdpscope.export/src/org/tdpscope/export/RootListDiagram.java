@@ -52,11 +52,11 @@ public final class RootListDiagram {
         // Text is not measured (no fonts headless): a generous 7 px per character at 12 px.
         int width = Math.max(LEFT + columns * (BOX_W + GAP) + 60, longest + 32);
         int height = ROW2 + BOX_H + 60 + 18 * violations.size() + 18 * snap.threads().size();
-        String head = title + " — policy " + snap.policy().word() + ", step " + snap.step();
+        String head = title + " — " + snap.rulesTitle() + ", step " + snap.step();
         Scene svg = new Scene(width, height, head, theme.background);
         svg.text(16, 28, title, 18, theme.text, null, true);
         TraceEvent last = snap.lastEvent();
-        svg.text(16, 50, "policy " + snap.policy().word() + " · step " + snap.step()
+        svg.text(16, 50, "kernel " + snap.kernel().word() + " · policy " + snap.policy().word() + " · step " + snap.step()
                 + (last == null ? "" : " · " + last.thread() + " " + last.type().id()
                         + (last.root() != null ? " " + last.root() : "")), 13, theme.muted, null, false);
 
@@ -72,6 +72,7 @@ public final class RootListDiagram {
         if (listed.isEmpty()) {
             svg.text(LEFT, ROW1 + BOX_H / 2 + 5, "(empty)", 13, theme.muted, null, false);
         }
+        pairMirrors(svg, listed, ROW1, theme);
         if (!others.isEmpty()) {
             svg.text(16, ROW2 + BOX_H / 2 + 5, "off the list", 13, theme.text, null, true);
             x = LEFT;
@@ -91,6 +92,31 @@ public final class RootListDiagram {
             y += 18;
         }
         return svg;
+    }
+
+    /**
+     * A TDX mirror root and its direct sibling (the same vCPU's) as a pair: a bracket under both boxes,
+     * labelled, so the two trees of one vCPU read as one.
+     */
+    private static void pairMirrors(Scene svg, List<Box> row, int y, Theme theme) {
+        for (int i = 0; i < row.size(); i++) {
+            Box m = row.get(i);
+            if (m.mirrorOf() == null) {
+                continue;
+            }
+            for (int j = 0; j < row.size(); j++) {
+                if (row.get(j).name().equals(m.mirrorOf())) {
+                    int x1 = LEFT + i * (BOX_W + GAP) + BOX_W / 2;
+                    int x2 = LEFT + j * (BOX_W + GAP) + BOX_W / 2;
+                    int by = y + BOX_H + 10;
+                    svg.line(x1, y + BOX_H + 2, x1, by, theme.muted, 2, false);
+                    svg.line(x2, y + BOX_H + 2, x2, by, theme.muted, 2, false);
+                    svg.line(Math.min(x1, x2), by, Math.max(x1, x2), by, theme.muted, 2, false);
+                    svg.text((x1 + x2) / 2, by + 14, m.name() + " mirrors " + m.mirrorOf() + " (S-EPT)", 11,
+                            theme.muted, "middle", false);
+                }
+            }
+        }
     }
 
     /** One root's box (and the cursors of the walkers on it) at x, y, in the colours of its state. */
@@ -123,7 +149,7 @@ public final class RootListDiagram {
         String text = b.state() == Root.State.FREED ? theme.background : theme.text;
         svg.text(x + BOX_W / 2, y + 28, b.name(), 22, text, "middle", true);
         svg.text(x + BOX_W / 2, y + 47, "rc " + b.refcount() + " · " + b.role(), 12, text, "middle", false);
-        svg.text(x + BOX_W / 2, y + 63, status, 11, text, "middle", false);
+        svg.text(x + BOX_W / 2, y + 63, b.mirror() ? status + " · mirror" : status, 11, text, "middle", false);
         if (b.state() == Root.State.FREED) {
             svg.line(x + 6, y + 6, x + BOX_W - 6, y + BOX_H - 6, theme.violation, 2, false);
             svg.line(x + BOX_W - 6, y + 6, x + 6, y + BOX_H - 6, theme.violation, 2, false);

@@ -161,7 +161,7 @@ public final class RunExport {
         }
         for (Policy policy : c.policies()) {
             String name = base + "." + policy.word() + ".";
-            String titled = title + " — policy " + policy.word();
+            String titled = title + " — kernel " + scenario.kernel.word() + ", policy " + policy.word();
             List<TraceEvent> events = new ArrayList<>();
             Simulation sim = new Simulation(scenario, policy, events::add);
             RunResult run = sim.runTo(at);

@@ -59,6 +59,7 @@ class ReplayTest {
     @Test
     void longRunsThinTheirCheckpoints() {
         Scenario s = new Scenario();
+        s.kernel = org.tdpscope.sim.Era.V5_16.rules(); // the v5.16 rules these cases were written for
         s.memslots.add(new Scenario.MemslotSpec(0, 0, 0x10000, false, true));
         s.vcpu("v0", RootRole.DEFAULT);
         List<Op> ops = new ArrayList<>();

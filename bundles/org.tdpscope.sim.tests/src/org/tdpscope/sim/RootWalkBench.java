@@ -29,7 +29,7 @@ public final class RootWalkBench {
         long[] zapNs = new long[rounds];
         long[] events = new long[1];
         for (int round = 0; round < rounds; round++) {
-            Kvm kvm = new Kvm(Policy.CONTINUE, 4, true, e -> events[0]++);
+            Kvm kvm = new Kvm(Policy.CONTINUE, Era.V5_16.rules(), Scenario.VmType.DEFAULT, 46, 4, true, e -> events[0]++);
             kvm.slots.add(0, 0, 1L << 24, false);
             kvm.slots.setDirtyLogging(0, true); // every leaf 4K
             long setup = System.nanoTime();

@@ -18,6 +18,7 @@ final class Scenarios {
     /** One 4K-only memslot (dirty logging keeps every leaf 4K) of 4096 pages at gfn 0. */
     static Scenario base() {
         Scenario s = new Scenario();
+        s.kernel = org.tdpscope.sim.Era.V5_16.rules(); // the v5.16 rules these cases were written for
         s.memslots.add(new Scenario.MemslotSpec(0, 0, 0x1000, false, true));
         return s;
     }

@@ -15,8 +15,13 @@ interface Activity {
         DONE,
         /** Yielded inside an SPTE walk: mmu_lock dropped, will resume where it stopped. */
         YIELDED,
-        /** Cannot take a lock held by another thread; nothing changed. */
-        BLOCKED
+        /** Cannot take a lock held by another thread (or waits for the zap worker); resumable where it stopped. */
+        BLOCKED,
+        /**
+         * Between two roots of a read-lock walk, mmu_lock still held for read: from v6.9 roots are allocated
+         * and freed under the read lock, so other readers (a vCPU loading a root) may run here.
+         */
+        POINT
     }
 
     Status step(Kvm kvm);

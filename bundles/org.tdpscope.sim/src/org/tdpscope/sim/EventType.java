@@ -13,7 +13,8 @@ public enum EventType {
     SPTE_SET("spte.set"), SPTE_ZAP("spte.zap"), SPTE_WRPROT("spte.wrprot"), SPTE_CLEAR_DIRTY("spte.clear_dirty"),
     SPTE_AGE("spte.age"),
     FAULT("fault"), ACCESS("access"), TLB_FLUSH("tlb.flush"), LOCK_ACQUIRE("lock.acquire"), LOCK_RELEASE("lock.release"),
-    RCU_SYNC("rcu.sync"), MEMSLOT("memslot"), VCPU_RELOAD_REQUEST("vcpu.request_reload"), VIOLATION("violation");
+    RCU_SYNC("rcu.sync"), MEMSLOT("memslot"), VCPU_RELOAD_REQUEST("vcpu.request_reload"), VIOLATION("violation"),
+    WORK_QUEUE("work.queue"), WALK_POINT("walk.point"), ROOT_SCHEDULE_ZAP("root.schedule_zap"), MIRROR_HOOK("mirror.hook");
 
     private final String id;
 

@@ -17,13 +17,16 @@ import org.tdpscope.sim.mmu.SpteOp;
  */
 final class InvalidatorActivity implements Activity {
 
-    private enum Phase { SLOTS_LOCK, BEFORE, INVALIDATE, WALK, AFTER, DONE }
+    private enum Phase { SLOTS_LOCK, BEFORE, INVALIDATE, WALK, FLUSH, AFTER, DONE }
 
     private final Op op;
     private final boolean takeSlotsLock;
     private Phase phase = Phase.SLOTS_LOCK;
     private final List<Root> invalidated = new ArrayList<>();
     private RootWalk walk;
+    /** The gfns a deleted or moved memslot covered (a non-default VM zaps just these, 6.12+). */
+    private long oldBase = -1;
+    private long oldPages;
 
     InvalidatorActivity(Op op) {
         this.op = op;
@@ -45,7 +48,10 @@ final class InvalidatorActivity implements Activity {
         InvalidatorActivity c = new InvalidatorActivity(op);
         c.phase = phase;
         c.invalidated.addAll(f.roots(invalidated));
+        c.inlineZaps.addAll(f.roots(inlineZaps));
         c.walk = walk == null ? null : walk.copy(f);
+        c.oldBase = oldBase;
+        c.oldPages = oldPages;
         return c;
     }
 
@@ -59,8 +65,19 @@ final class InvalidatorActivity implements Activity {
                 && !kvm.slotsLockOwner.equals(thread);
     }
 
+    /** Waiting in {@code flush_workqueue} for the zap worker (v5.18 to v6.5). */
+    boolean waitingForWorker(Kvm kvm) {
+        return phase == Phase.FLUSH && kvm.zapWorkPending();
+    }
+
+    /** Whether the next step needs mmu_lock for write (so cannot run while another thread holds it for read). */
+    boolean needsWriteLockNext() {
+        return phase == Phase.SLOTS_LOCK && !(op instanceof Op.DirtyLogEnable) || phase == Phase.BEFORE
+                && !(op instanceof Op.DirtyLogEnable) || phase == Phase.INVALIDATE;
+    }
+
     void fingerprint(Fingerprint f) {
-        f.add(phase.ordinal()).roots(invalidated);
+        f.add(phase.ordinal()).roots(invalidated).roots(inlineZaps);
         if (walk != null) {
             walk.fingerprint(f);
         }
@@ -96,32 +113,46 @@ final class InvalidatorActivity implements Activity {
                     if (!kvm.lockMmu(false)) {
                         return Status.BLOCKED;
                     }
-                    kvm.mmuValidGen++;
-                    for (Root r : kvm.roots.toList()) {
-                        if (r.refcount > 0 && kvm.get(r)) {
-                            kvm.invalidate(r);
-                            invalidated.add(r);
-                        }
-                    }
-                    List<String> names = new ArrayList<>();
-                    for (Vcpu v : kvm.vcpus.values()) {
-                        v.reloadRequested = true;
-                        names.add(v.name());
-                    }
-                    kvm.emit(EventType.VCPU_RELOAD_REQUEST, null, "KVM_REQ_MMU_RELOAD to " + String.join(", ", names)
-                            + ", mmu_valid_gen " + kvm.mmuValidGen);
-                    kvm.unlockMmu();
                     YieldSpec y = op instanceof Op.FastZap z ? z.yield()
                             : op instanceof Op.MemslotDelete d ? d.yield()
                             : op instanceof Op.MemslotMove m ? m.yield() : YieldSpec.NEVER;
-                    walk = new RootWalk("zap invalidated roots", SpteOp.ZAP, 0, kvm.maxGfn(), false, true, y,
-                            Variants.KERNEL, false, false, invalidated);
-                    phase = Phase.WALK;
+                    if (!(op instanceof Op.FastZap) && kvm.rules.slotZapAllDefaultVmsOnly()
+                            && kvm.vmType != Scenario.VmType.DEFAULT) {
+                        // 6.12+: only default VMs fast-zap on a memslot change; others zap the slot's SPTEs
+                        kvm.unlockMmu();
+                        walk = new RootWalk("zap memslot gfn 0x" + Long.toHexString(oldBase) + "..0x"
+                                + Long.toHexString(oldBase + oldPages), SpteOp.ZAP, oldBase, oldBase + oldPages, false,
+                                false, YieldSpec.NEVER, Variants.KERNEL, false, false, null);
+                        phase = Phase.WALK;
+                        continue;
+                    }
+                    invalidateRoots(kvm, y);
+                    kvm.unlockMmu();
+                    switch (kvm.rules.zapInvalidated()) {
+                        case INLINE -> {
+                            walk = new RootWalk("zap invalidated roots", SpteOp.ZAP, 0, kvm.zapEnd(), false, true, y,
+                                    Variants.KERNEL, false, false, inlineZaps);
+                            phase = Phase.WALK;
+                        }
+                        case WORKER -> phase = Phase.FLUSH;
+                        case SCHEDULED_FLAG -> {
+                            walk = new RootWalk("zap invalidated roots", SpteOp.ZAP, 0, kvm.zapEnd(), false, true, y,
+                                    Variants.KERNEL, false, false, null).scheduledOnly();
+                            phase = Phase.WALK;
+                        }
+                        default -> throw new IllegalStateException();
+                    }
                 }
                 case WALK -> {
                     Status s = walk.step(kvm);
                     if (s != Status.DONE) {
                         return s;
+                    }
+                    phase = Phase.AFTER;
+                }
+                case FLUSH -> {
+                    if (kvm.zapWorkPending()) {
+                        return Status.BLOCKED; // flush_workqueue: the zap worker runs meanwhile
                     }
                     phase = Phase.AFTER;
                 }
@@ -152,14 +183,81 @@ final class InvalidatorActivity implements Activity {
         }
     }
 
+    /** Roots the fast-zapping thread zaps itself (v5.16), each with the reference it took. */
+    private final List<Root> inlineZaps = new ArrayList<>();
+
+    /**
+     * {@code kvm_tdp_mmu_invalidate_all_roots} as the era has it (mmu_lock held for write), then the
+     * reload request to every vCPU in the same critical section.
+     */
+    private void invalidateRoots(Kvm kvm, YieldSpec y) {
+        kvm.mmuValidGen++;
+        KernelRules rules = kvm.rules;
+        for (Root r : kvm.roots.toList()) {
+            if (rules.rootTypes() && r.mirror()) {
+                continue; // KVM_DIRECT_ROOTS: mirrors cannot be fast-zapped
+            }
+            boolean mark;
+            boolean referenced;
+            switch (rules.fastZapRefs()) {
+                case EVERY_LIVE_ROOT -> {
+                    // refcount_inc_not_zero on every listed root, invalid or not
+                    referenced = kvm.getAny(r);
+                    mark = referenced;
+                }
+                case NOT_YET_INVALID -> {
+                    mark = !r.invalid;
+                    referenced = mark && kvm.getAny(r);
+                    if (mark && !referenced) {
+                        kvm.violation(Invariant.REFCOUNT, r, -1, "WARN: fast zap cannot take a reference to root "
+                                + r.name());
+                        mark = false;
+                    }
+                }
+                default -> {
+                    mark = !r.invalid;
+                    referenced = false; // the TDP MMU's own reference is gifted to the zapper
+                }
+            }
+            if (!mark) {
+                continue;
+            }
+            boolean already = r.invalid;
+            kvm.invalidate(r);
+            if (!already || referenced) {
+                invalidated.add(r);
+            }
+            switch (rules.zapInvalidated()) {
+                case INLINE -> inlineZaps.add(r);
+                case WORKER -> kvm.queueZap(r, y);
+                case SCHEDULED_FLAG -> {
+                    r.scheduledToZap = true;
+                    kvm.emit(EventType.ROOT_SCHEDULE_ZAP, r, "tdp_mmu_scheduled_root_to_zap");
+                }
+                default -> throw new IllegalStateException();
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (Vcpu v : kvm.vcpus.values()) {
+            v.reloadRequested = true;
+            names.add(v.name());
+        }
+        kvm.emit(EventType.VCPU_RELOAD_REQUEST, null, "KVM_REQ_MMU_RELOAD to " + String.join(", ", names)
+                + ", mmu_valid_gen " + kvm.mmuValidGen);
+    }
+
     /** The memslot update itself, before the zap (the slot is gone or moved before roots are zapped). */
     private void memslotChangeBefore(Kvm kvm) {
         if (op instanceof Op.MemslotDelete d) {
-            slot(kvm, d.slot());
+            Memslot old = slot(kvm, d.slot());
+            oldBase = old.baseGfn();
+            oldPages = old.npages();
             kvm.slots.delete(d.slot());
             kvm.emit(EventType.MEMSLOT, null, "delete memslot " + d.slot());
         } else if (op instanceof Op.MemslotMove m) {
-            slot(kvm, m.slot());
+            Memslot old = slot(kvm, m.slot());
+            oldBase = old.baseGfn();
+            oldPages = old.npages();
             kvm.slots.move(m.slot(), m.newBaseGfn());
             kvm.emit(EventType.MEMSLOT, null, "move memslot " + m.slot() + " to gfn 0x" + Long.toHexString(m.newBaseGfn()));
         } else if (op instanceof Op.DirtyLogEnable e && e.flagFirst()) {

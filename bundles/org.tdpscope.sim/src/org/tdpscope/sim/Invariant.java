@@ -19,7 +19,8 @@ public enum Invariant {
     MISSED_ROOT(6, "missed-root", "a state-change walk visits every root valid at its start, or that root became invalid; no stale SPTE is left"),
     LIVELOCK(7, "livelock", "every walk terminates"),
     BAD_YIELD(8, "bad-yield", "a yield happens only after progress, and a pending TLB flush is done before it"),
-    ROOT_WALKED_TWICE(9, "root-walked-twice", "a walk visits each root at most once");
+    ROOT_WALKED_TWICE(9, "root-walked-twice", "a walk visits each root at most once"),
+    LOCK_DISCIPLINE(10, "lock-discipline", "every primitive runs with the mmu_lock mode its era asserts (lockdep)");
 
     private final int number;
     private final String word;

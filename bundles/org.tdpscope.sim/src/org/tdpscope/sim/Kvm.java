@@ -41,6 +41,11 @@ public final class Kvm implements SpteObserver {
     }
 
     final Policy policy;
+    /** The era's root-lifecycle rules this VM follows. */
+    final KernelRules rules;
+    final Scenario.VmType vmType;
+    /** Zaps end here before 86931ff7207b (host MAXPHYADDR, in gfns); otherwise at the TDP's reach. */
+    final long hostGfnLimit;
     final HostMemory mem;
     final Memslots slots;
     final TdpMmu mmu;
@@ -54,6 +59,11 @@ public final class Kvm implements SpteObserver {
     long mmuValidGen;
     /** call_rcu queue: roots whose last reference is gone, freed at the next grace period. */
     final List<Root> rcuCallbacks = new ArrayList<>();
+    /** The zap worker's queue (v5.18 to v6.5): roots to zap and put, in queueing order, and how each zap yields. */
+    final List<Root> zapQueue = new ArrayList<>();
+    final List<YieldSpec> zapQueueYields = new ArrayList<>();
+    /** Roots the worker is zapping now (queued work not finished: flush_workqueue waits for it too). */
+    int zapWorkInFlight;
     final Map<Integer, BitSet> dirtyBitmaps = new HashMap<>();
     final Map<String, Vcpu> vcpus = new LinkedHashMap<>();
     final List<TraceEvent> violations = new ArrayList<>();
@@ -66,8 +76,12 @@ public final class Kvm implements SpteObserver {
     /** The simulated thread whose code is running now; every event is attributed to it. */
     String current = "setup";
 
-    Kvm(Policy policy, int tdpLevels, boolean accessedDirty, TraceListener listener) {
+    Kvm(Policy policy, KernelRules rules, Scenario.VmType vmType, int hostMaxPhyAddr, int tdpLevels,
+            boolean accessedDirty, TraceListener listener) {
         this.policy = policy;
+        this.rules = rules;
+        this.vmType = vmType;
+        this.hostGfnLimit = hostMaxPhyAddr >= 64 ? Long.MAX_VALUE : 1L << Math.max(0, hostMaxPhyAddr - 12);
         this.listener = listener;
         this.mem = new HostMemory();
         this.slots = new Memslots(mem);
@@ -81,6 +95,9 @@ public final class Kvm implements SpteObserver {
     Kvm(Kvm o, Fork f, TraceListener listener) {
         f.kvm = this;
         this.policy = o.policy;
+        this.rules = o.rules;
+        this.vmType = o.vmType;
+        this.hostGfnLimit = o.hostGfnLimit;
         this.listener = listener;
         this.mem = o.mem.copy();
         this.slots = o.slots.copy(mem);
@@ -93,6 +110,9 @@ public final class Kvm implements SpteObserver {
         slotsLockOwner = o.slotsLockOwner;
         mmuValidGen = o.mmuValidGen;
         rcuCallbacks.addAll(f.roots(o.rcuCallbacks));
+        zapQueue.addAll(f.roots(o.zapQueue));
+        zapQueueYields.addAll(o.zapQueueYields);
+        zapWorkInFlight = o.zapWorkInFlight;
         for (Map.Entry<Integer, BitSet> e : o.dirtyBitmaps.entrySet()) {
             dirtyBitmaps.put(e.getKey(), (BitSet) e.getValue().clone());
         }
@@ -117,6 +137,15 @@ public final class Kvm implements SpteObserver {
 
     public Policy policy() {
         return policy;
+    }
+
+    /** The era's rules this VM follows. */
+    public KernelRules rules() {
+        return rules;
+    }
+
+    public Scenario.VmType vmType() {
+        return vmType;
     }
 
     public TdpMmu mmu() {
@@ -268,7 +297,17 @@ public final class Kvm implements SpteObserver {
         if (!touch(r, "gets")) {
             return false;
         }
-        if (r.refcount == 0) {
+        if (r.refcount == 0 || r.invalid && !rules.invalidRootsGettable()) {
+            return false;
+        }
+        r.refcount++;
+        emit(EventType.ROOT_GET, r, null);
+        return true;
+    }
+
+    /** {@code refcount_inc_not_zero} on a root as fast zap does it, whatever its validity. */
+    boolean getAny(Root r) {
+        if (!touch(r, "gets") || r.refcount == 0) {
             return false;
         }
         r.refcount++;
@@ -277,33 +316,105 @@ public final class Kvm implements SpteObserver {
     }
 
     /**
-     * {@code kvm_tdp_mmu_put_root} as of v5.16: the thread dropping the last reference unlinks the
-     * root, zaps what is left without yielding, and queues the free after an RCU grace period.
+     * {@code kvm_tdp_mmu_put_root}. What the thread dropping the last reference does is the era's
+     * {@link KernelRules#lastPut}: v5.16 unlinks, zaps what is left without yielding and queues the
+     * free; v5.18 turns a valid root into a defunct one for the zap worker; v6.4 allows it only on an
+     * invalid root (KVM_BUG_ON) and frees without a zap.
      */
     void put(Root r) {
         if (!touch(r, "puts")) {
+            // the freed root's count reads 0: the kernel reports "refcount_t: underflow" here
+            violationOnce(current + "/put0/" + r.name(), Invariant.REFCOUNT, r, -1, current + " puts root "
+                    + r.name() + " after its last reference was dropped (refcount_t: underflow)");
             return;
         }
         if (r.refcount <= 0) {
             violationOnce(current + "/put0/" + r.name(), Invariant.REFCOUNT, r, -1,
-                    current + " puts root " + r.name() + " whose refcount is already 0");
+                    current + " puts root " + r.name() + " whose refcount is already 0 (refcount_t: underflow)");
             return;
         }
+        requireLock("kvm_tdp_mmu_put_root", LockNeed.HELD, r);
         r.refcount--;
         emit(EventType.ROOT_PUT, r, null);
         if (r.refcount > 0) {
             return;
         }
+        switch (rules.lastPut()) {
+            case DEFUNCT_TO_WORKER -> {
+                if (!r.invalid) {
+                    // a defunct root: still listed, one reference for the worker that zaps and puts it
+                    r.invalid = true;
+                    r.refcount = 1;
+                    emit(EventType.ROOT_INVALIDATE, r, "defunct root: last put by " + current + " on a valid root");
+                    queueZap(r, YieldSpec.NEVER);
+                    return;
+                }
+                unlink(r);
+            }
+            case UNLINK_AND_FREE -> {
+                if (!r.invalid) {
+                    violation(Invariant.REFCOUNT, r, -1, "KVM_BUG_ON: " + current + " drops the last reference to root "
+                            + r.name() + ", which is still valid");
+                }
+                unlink(r);
+            }
+            default -> {
+                unlink(r);
+                TdpIter it = mmu.iter(r.hpfn(), 0, zapEnd());
+                mmu.run(it, SpteOp.ZAP, null);
+                flushIfPending(it, r);
+            }
+        }
+        rcuCallbacks.add(r);
+    }
+
+    private void unlink(Root r) {
         r.lastPutBy = current;
         if (r.state == Root.State.LISTED || r.state == Root.State.DELISTED) {
             RootList.delRcu(r);
             r.state = Root.State.UNLINKED;
             emit(EventType.ROOT_UNLINK, r, "last reference dropped by " + current);
         }
-        TdpIter it = mmu.iter(r.hpfn(), 0, maxGfn());
-        mmu.run(it, SpteOp.ZAP, null);
-        flushIfPending(it, r);
-        rcuCallbacks.add(r);
+    }
+
+    /** Queues {@code r} for the zap worker (v5.18 to v6.5), which owns one reference to it. */
+    void queueZap(Root r, YieldSpec yield) {
+        zapQueue.add(r);
+        zapQueueYields.add(yield);
+        emit(EventType.WORK_QUEUE, r, "zap of root " + r.name() + " queued to " + Scenario.ZAP_WORKER);
+    }
+
+    /** Whether queued zap work is pending or running ({@code flush_workqueue} would wait). */
+    boolean zapWorkPending() {
+        return !zapQueue.isEmpty() || zapWorkInFlight > 0;
+    }
+
+    /** The end of a whole-root zap: the TDP's reach, or host MAXPHYADDR in eras before 86931ff7207b. */
+    long zapEnd() {
+        return rules.zapStopsAtHostMaxPhyAddr() ? Math.min(maxGfn(), hostGfnLimit) : maxGfn();
+    }
+
+    /** How a primitive needs mmu_lock held: for write, for read, or either. */
+    enum LockNeed { WRITE, READ, HELD }
+
+    /**
+     * lockdep for the simulated kernel: {@code primitive} asserts that the current thread holds
+     * mmu_lock as {@code need} says; a thread that does not is a lock-discipline violation.
+     */
+    void requireLock(String primitive, LockNeed need, Root r) {
+        boolean write = current.equals(mmuLock.writer());
+        boolean read = mmuLock.readers().contains(current);
+        boolean ok = switch (need) {
+            case WRITE -> write;
+            case READ -> read;
+            case HELD -> write || read;
+        };
+        if (!ok && !"setup".equals(current) && !"rcu".equals(current)) {
+            String held = write ? "held for write" : read ? "held for read" : "not held";
+            violationOnce(current + "/lock/" + primitive, Invariant.LOCK_DISCIPLINE, r, -1, primitive + " by " + current
+                    + " with mmu_lock " + held + "; " + (rules.era() == null ? "these rules" : rules.era().word())
+                    + " asserts it " + (need == LockNeed.HELD ? "held" : "held for " + need.name().toLowerCase(java.util.Locale.ROOT)));
+        }
     }
 
     long maxGfn() {
@@ -329,30 +440,48 @@ public final class Kvm implements SpteObserver {
      * tail under {@code fifo}.
      */
     Root loadRoot(Vcpu v) {
+        return loadRoot(v, v.role(), false);
+    }
+
+    /**
+     * Gets or allocates a root of {@code role} for {@code v} ({@code mirror}: the TDX mirror root,
+     * kept in {@link Vcpu#mirrorRoot}). Until v6.8 under mmu_lock for write; from v6.9 for read.
+     */
+    Root loadRoot(Vcpu v, RootRole role, boolean mirror) {
+        requireLock("kvm_tdp_mmu_alloc_root", rules.rootsUnderReadLock() ? LockNeed.HELD : LockNeed.WRITE, null);
         for (Root r : roots.toList()) {
-            if (r.role().equals(v.role()) && !r.invalid && r.refcount > 0) {
+            if (r.role().equals(role) && !r.invalid && r.refcount > 0) {
                 r.refcount++;
                 emit(EventType.ROOT_REUSE, r, "by " + v.name());
-                v.root = r;
+                setRoot(v, r, mirror);
                 return r;
             }
         }
-        Root r = new Root(allRoots.size(), v.role(), mmu.allocRoot(), step + 1);
-        r.refcount = 1;
+        Root r = new Root(allRoots.size(), role, mmu.allocRoot(), step + 1);
+        r.refcount = rules.initialRefcount();
         allRoots.add(r);
         if (policy.insertAtTail()) {
             roots.addTail(r);
         } else {
             roots.addHead(r);
         }
-        emit(EventType.ROOT_CREATE, r, "role " + v.role().name() + (policy.insertAtTail() ? ", at tail" : ", at head")
-                + ", by " + v.name());
-        v.root = r;
+        emit(EventType.ROOT_CREATE, r, "role " + role.name() + (policy.insertAtTail() ? ", at tail" : ", at head")
+                + ", rc " + r.refcount + ", by " + v.name());
+        setRoot(v, r, mirror);
         return r;
     }
 
-    /** Fast zap's first phase: mark {@code r} invalid (it holds a reference taken just before). */
+    private static void setRoot(Vcpu v, Root r, boolean mirror) {
+        if (mirror) {
+            v.mirrorRoot = r;
+        } else {
+            v.root = r;
+        }
+    }
+
+    /** Fast zap's first phase: mark {@code r} invalid (with the reference the era's rules say it holds). */
     void invalidate(Root r) {
+        requireLock("kvm_tdp_mmu_invalidate_roots", LockNeed.WRITE, r);
         r.invalid = true;
         if (policy.invalidationDelists()) {
             invalidRoots.moveTail(r);

@@ -29,6 +29,8 @@ public final class Root {
     private final long createdStep;
     int refcount;
     boolean invalid;
+    /** {@code tdp_mmu_scheduled_root_to_zap} (v6.6+): invalidated, its zap not yet done. */
+    boolean scheduledToZap;
     State state = State.LISTED;
     long freedStep = -1;
     /** XOR of a mix of (gfn, level, spte) over the present leaves, kept up to date by {@link Kvm#spteChanged}. */
@@ -65,6 +67,7 @@ public final class Root {
         Root c = sentinel ? new Root(name) : new Root(id, role, hpfn, createdStep);
         c.refcount = refcount;
         c.invalid = invalid;
+        c.scheduledToZap = scheduledToZap;
         c.state = state;
         c.freedStep = freedStep;
         c.leafHash = leafHash;
@@ -106,6 +109,16 @@ public final class Root {
 
     public boolean invalid() {
         return invalid;
+    }
+
+    /** Invalidated and waiting for the invalidating thread's zap (v6.6+). */
+    public boolean scheduledToZap() {
+        return scheduledToZap;
+    }
+
+    /** A TDX mirror root (its role says so). */
+    public boolean mirror() {
+        return role != null && role.mirror();
     }
 
     public State state() {

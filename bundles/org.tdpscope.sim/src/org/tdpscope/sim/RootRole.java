@@ -13,9 +13,18 @@ package org.tdpscope.sim;
  * @param asId      address space: 1 for SMM
  * @param guestMode nested (L2) guest
  */
-public record RootRole(String name, int asId, boolean guestMode) {
+public record RootRole(String name, int asId, boolean guestMode, boolean mirror) {
 
-    public static final RootRole DEFAULT = new RootRole("default", 0, false);
+    public static final RootRole DEFAULT = new RootRole("default", 0, false, false);
+
+    public RootRole(String name, int asId, boolean guestMode) {
+        this(name, asId, guestMode, false);
+    }
+
+    /** The TDX mirror root's role beside this direct role ({@code role.is_mirror}). */
+    public RootRole mirrorRole() {
+        return new RootRole(name + "/mirror", asId, guestMode, true);
+    }
 
     /** The role for a scenario word; unknown words are distinct roles in address space 0. */
     public static RootRole of(String word) {

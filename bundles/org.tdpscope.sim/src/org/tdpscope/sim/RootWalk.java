@@ -39,6 +39,11 @@ final class RootWalk implements Activity {
     /** Non-null: walk exactly these roots (already referenced) instead of the list. */
     private final List<Root> fixedRoots;
     private int fixedIndex;
+    /** v6.6+: walk every root but zap only those an invalidation flagged, putting the gifted reference after each. */
+    private boolean scheduledOnly;
+    /** Stopped at an interleaving point between two roots (v6.9 read-lock walks); goes on from there. */
+    private boolean atPoint;
+    private boolean noYield;
 
     private Phase phase = Phase.LOCK;
     private Root prev;
@@ -78,6 +83,8 @@ final class RootWalk implements Activity {
         RootWalk c = new RootWalk(label, op, start, end, onlyValid, shared, yieldSpec, variants, stateChange, notifier,
                 fixedRoots == null ? null : f.roots(fixedRoots));
         c.fixedIndex = fixedIndex;
+        c.scheduledOnly = scheduledOnly;
+        c.atPoint = atPoint;
         c.phase = phase;
         c.prev = f.root(prev);
         c.current = f.root(current);
@@ -96,8 +103,34 @@ final class RootWalk implements Activity {
                 w.variants(), w.stateChange(), w.notifier(), null);
     }
 
+    /** Whether the next step takes mmu_lock for write. */
+    boolean needsWriteLockNext(Kvm kvm) {
+        return (phase == Phase.LOCK || phase == Phase.RESUME) && !shared && !lockless(kvm);
+    }
+
+    /** {@code kvm_tdp_mmu_zap_invalidated_roots} from v6.6: this walk zaps only flagged roots. */
+    RootWalk scheduledOnly() {
+        this.scheduledOnly = true;
+        return this;
+    }
+
     List<Root> visited() {
         return visited;
+    }
+
+    /** 6.15+ aging: RCU only, no mmu_lock, valid roots, no references, no yield. */
+    private boolean lockless(Kvm kvm) {
+        return op == SpteOp.AGE && !notifier && kvm.rules.locklessAging() && fixedRoots == null;
+    }
+
+    /** No root references: a broken variant, the v5.15 notifier's plain iterator, or lockless aging. */
+    private boolean noRefs(Kvm kvm) {
+        return variants.noRootRef() || notifier && kvm.rules.notifierWithoutRefs() || lockless(kvm);
+    }
+
+    /** Whether the root types of v6.14 keep this walk off {@code r}: notifier unmaps and fast zap skip mirror roots. */
+    private boolean typeFiltered(Kvm kvm, Root r) {
+        return kvm.rules.rootTypes() && r.mirror() && (notifier || scheduledOnly);
     }
 
     @Override
@@ -117,7 +150,7 @@ final class RootWalk implements Activity {
         // where an unlinked root's stale next pointer leads is where this walk goes on (RCU list semantics)
         f.root(offList(prev)).root(offList(current));
         f.add(iter == null ? -1 : iter.nextLastLevelGfn()).add(iter == null ? -1 : iter.yieldedGfn());
-        f.add(yieldedOnce).add(lastYieldGfn).add(yieldedInPlace);
+        f.add(yieldedOnce).add(lastYieldGfn).add(yieldedInPlace).add(atPoint).add(scheduledOnly);
         if (!f.symmetric()) {
             f.add(restarts);
         }
@@ -136,7 +169,7 @@ final class RootWalk implements Activity {
         while (true) {
             switch (phase) {
                 case LOCK -> {
-                    if (!kvm.lockMmu(shared)) {
+                    if (!lockless(kvm) && !kvm.lockMmu(shared)) {
                         return Status.BLOCKED;
                     }
                     for (Root r : kvm.roots.toList()) {
@@ -144,14 +177,30 @@ final class RootWalk implements Activity {
                             validAtStart.add(r);
                         }
                     }
-                    kvm.emit(EventType.WALK_START, null, label + ", policy " + kvm.policy.word());
+                    kvm.emit(EventType.WALK_START, null, label + ", policy " + kvm.policy.word()
+                            + (lockless(kvm) ? ", no mmu_lock (RCU only)" : ""));
                     phase = Phase.NEXT_ROOT;
                 }
                 case NEXT_ROOT -> {
+                    if (!atPoint && prev != null && fixedRoots == null && shared && !lockless(kvm)
+                            && kvm.rules.rootsUnderReadLock()) {
+                        // v6.9: a vCPU may allocate or free a root right now, under the read lock this walk holds
+                        atPoint = true;
+                        kvm.emit(EventType.WALK_POINT, prev, "between roots, mmu_lock still held for read");
+                        return Status.POINT;
+                    }
+                    atPoint = false;
                     current = fixedRoots != null ? nextFixed(kvm) : nextRoot(kvm);
                     if (current == null) {
                         phase = Phase.END;
                         continue;
+                    }
+                    if (scheduledOnly && !current.scheduledToZap || typeFiltered(kvm, current)) {
+                        prev = current; // referenced by the iterator; put when it moves on
+                        continue;
+                    }
+                    if (scheduledOnly) {
+                        current.scheduledToZap = false;
                     }
                     if (visited.contains(current)) {
                         kvm.violation(Invariant.ROOT_WALKED_TWICE, current, -1,
@@ -163,6 +212,10 @@ final class RootWalk implements Activity {
                     phase = Phase.IN_ROOT;
                 }
                 case IN_ROOT -> {
+                    noYield = lockless(kvm);
+                    if (current.mirror() && op == SpteOp.ZAP && shared) {
+                        kvm.requireLock("removing a mirror SPTE (KVM_BUG_ON(shared))", Kvm.LockNeed.WRITE, current);
+                    }
                     Progress p = kvm.touch(current, "walks SPTEs of")
                             ? kvm.mmu.run(iter, op, this::shouldYield)
                             : Progress.DONE;
@@ -173,6 +226,9 @@ final class RootWalk implements Activity {
                     }
                     kvm.flushIfPending(iter, current);
                     iter = null;
+                    if (scheduledOnly) {
+                        kvm.put(current); // the TDP MMU's reference, gifted by the invalidation: put after the zap
+                    }
                     prev = current;
                     phase = Phase.NEXT_ROOT;
                 }
@@ -182,14 +238,20 @@ final class RootWalk implements Activity {
                     }
                     kvm.emit(EventType.WALK_RESUME, current, iter.nextLastLevelGfn(), -1, 0, 0, null);
                     if (kvm.touch(current, "resumes in")) {
-                        iter.restartFromRoot();
+                        if (kvm.rules.iterCallerStepsAfterYield()) {
+                            iter.restartFromRootThenStepSide(); // before 3a0f64de479c
+                        } else {
+                            iter.restartFromRoot();
+                        }
                     }
                     phase = Phase.IN_ROOT;
                 }
                 case END -> {
                     kvm.emit(EventType.WALK_END, null, "visited " + names(visited));
                     checkAtEnd(kvm);
-                    kvm.unlockMmu();
+                    if (!lockless(kvm)) {
+                        kvm.unlockMmu();
+                    }
                     current = null;
                     return Status.DONE;
                 }
@@ -199,6 +261,9 @@ final class RootWalk implements Activity {
     }
 
     private boolean shouldYield(TdpIter it) {
+        if (noYield) {
+            return false;
+        }
         if (yieldSpec.root() != null && !yieldSpec.root().equals(current.name())) {
             return false;
         }
@@ -256,11 +321,13 @@ final class RootWalk implements Activity {
     /** {@code tdp_mmu_next_root}: pin the next root that passes the filter, then put {@code prev}. */
     private Root nextRoot(Kvm kvm) {
         Root next;
+        // Under policies that delist invalid roots, the roots an invalidation flagged are on the private list.
+        RootList list = scheduledOnly && kvm.policy.invalidationDelists() ? kvm.invalidRoots : kvm.roots;
         if (prev == null) {
-            next = kvm.roots.first();
+            next = list.first();
         } else {
             kvm.touch(prev, "steps past");
-            if (prev.invalid && kvm.policy.afterInvalidPrev() != Policy.AfterInvalidPrev.GO_ON) {
+            if (prev.invalid && !scheduledOnly && kvm.policy.afterInvalidPrev() != Policy.AfterInvalidPrev.GO_ON) {
                 release(kvm, prev);
                 prev = null;
                 if (kvm.policy.afterInvalidPrev() == Policy.AfterInvalidPrev.TERMINATE) {
@@ -273,7 +340,7 @@ final class RootWalk implements Activity {
                             + " times: the walk does not finish while invalidations keep coming");
                     return null;
                 }
-                next = kvm.roots.first();
+                next = list.first();
             } else {
                 if (variants.putPrevFirst()) {
                     kvm.violation(Invariant.REFCOUNT, prev, -1,
@@ -285,7 +352,7 @@ final class RootWalk implements Activity {
         }
         while (next != null) {
             boolean alive = kvm.touch(next, "steps onto");
-            if (alive && (!onlyValid || !next.invalid) && (variants.noRootRef() || kvm.get(next))) {
+            if (alive && (!(onlyValid || lockless(kvm)) || !next.invalid) && (noRefs(kvm) || kvm.get(next))) {
                 break;
             }
             next = alive ? kvm.successor(next) : null;
@@ -298,7 +365,7 @@ final class RootWalk implements Activity {
     }
 
     private void release(Kvm kvm, Root r) {
-        if (!variants.noRootRef()) {
+        if (!noRefs(kvm)) {
             kvm.put(r);
         }
     }

@@ -31,8 +31,14 @@ public final class Scenario {
         }
     }
 
-    /** Thread kinds, as the kernel would name who does the work. */
-    public enum ThreadKind { VCPU, WALKER, INVALIDATOR }
+    /** Thread kinds, as the kernel would name who does the work; a WORKER is the era's zap worker, never declared. */
+    public enum ThreadKind { VCPU, WALKER, INVALIDATOR, WORKER }
+
+    /** {@code KVM_X86_DEFAULT_VM}, {@code KVM_X86_TDX_VM}, {@code KVM_X86_SEV_VM}. */
+    public enum VmType { DEFAULT, TDX, SEV }
+
+    /** The name of the zap worker thread of eras with a workqueue (v5.18 to v6.5). */
+    public static final String ZAP_WORKER = "kworker";
 
     /** A simulated thread; a VCPU thread's name is the vCPU's. */
     public record ThreadSpec(String name, ThreadKind kind, List<Op> ops) {
@@ -50,6 +56,12 @@ public final class Scenario {
     public long guestTablePoolGpa = -1;
     public long guestTablePoolPages = 512;
     public Policy policy = Policy.CONTINUE;
+    /** The kernel era whose root-lifecycle rules the run follows (with any overridden rules). */
+    public KernelRules kernel = Era.MAINLINE.rules();
+    /** {@code vm type}: since 6.12 only default VMs fast-zap on a memslot DELETE/MOVE; TDX VMs have mirror roots (6.14). */
+    public VmType vmType = VmType.DEFAULT;
+    /** The host's MAXPHYADDR in bits: where zaps stopped before 86931ff7207b. */
+    public int hostMaxPhyAddr = 46;
     public final List<MemslotSpec> memslots = new ArrayList<>();
     public final List<VcpuSpec> vcpus = new ArrayList<>();
     public final List<GuestMapping> guestMappings = new ArrayList<>();
@@ -90,11 +102,21 @@ public final class Scenario {
         c.guestTablePoolGpa = guestTablePoolGpa;
         c.guestTablePoolPages = guestTablePoolPages;
         c.policy = policy;
+        c.kernel = kernel;
+        c.vmType = vmType;
+        c.hostMaxPhyAddr = hostMaxPhyAddr;
         c.memslots.addAll(memslots);
         c.vcpus.addAll(vcpus);
         c.guestMappings.addAll(guestMappings);
         c.threads.addAll(threads);
         c.schedule = schedule == null ? null : new ArrayList<>(schedule);
+        return c;
+    }
+
+    /** A copy that runs under {@code rules} (the era compared by {@code kernel compare} or {@code --kernel}). */
+    public Scenario withKernel(KernelRules rules) {
+        Scenario c = copy();
+        c.kernel = rules;
         return c;
     }
 

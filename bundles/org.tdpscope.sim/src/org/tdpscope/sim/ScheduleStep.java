@@ -25,7 +25,13 @@ public record ScheduleStep(String thread, Kind kind, Op action, int count, int l
         /** The vCPU does {@code action} now. */
         ACTION,
         /** Let an RCU grace period elapse (callbacks run). */
-        GRACE_PERIOD
+        GRACE_PERIOD,
+        /** Run the thread until it yields or stops between two roots of a read-lock walk (v6.9+). */
+        UNTIL_NEXT_ROOT
+    }
+
+    public static ScheduleStep untilNextRoot(String thread) {
+        return new ScheduleStep(thread, Kind.UNTIL_NEXT_ROOT, null, 0, 0);
     }
 
     public static ScheduleStep toEnd(String thread) {
@@ -56,6 +62,7 @@ public record ScheduleStep(String thread, Kind kind, Op action, int count, int l
             case OPS -> thread + " " + count + (count == 1 ? " op" : " ops");
             case ACTION -> thread + " " + action.describe();
             case GRACE_PERIOD -> "grace period";
+            case UNTIL_NEXT_ROOT -> thread + " until next root";
         };
     }
 

@@ -17,6 +17,8 @@ public final class SimThread {
     private final Scenario.ThreadKind kind;
     private final List<Op> ops;
     private final Vcpu vcpu;
+    /** The VM, for the zap worker, whose work comes from its queue rather than from a program. */
+    private Kvm kvm;
     private int pc;
     private Activity current;
     private Activity.Status lastStatus = Activity.Status.DONE;
@@ -29,12 +31,18 @@ public final class SimThread {
         this.vcpu = vcpu;
     }
 
+    /** The era's zap worker: runs a work item for each root queued on {@code kvm}'s workqueue. */
+    static SimThread zapWorker(Kvm kvm) {
+        SimThread t = new SimThread(Scenario.ZAP_WORKER, Scenario.ThreadKind.WORKER, List.of(), null);
+        t.kvm = kvm;
+        return t;
+    }
+
     /** After the memory was copied (forked): a walk in progress re-takes the table pages its iterator holds. */
     void unshareIterators() {
-        if (current instanceof RootWalk w) {
+        RootWalk w = walkOf(current);
+        if (w != null) {
             w.unshareIterator();
-        } else if (current instanceof InvalidatorActivity a && a.walk() != null) {
-            a.walk().unshareIterator();
         }
     }
 
@@ -48,6 +56,7 @@ public final class SimThread {
     /** This thread in a fork: same program and position, its activity copied into the fork. */
     SimThread copy(Fork f) {
         SimThread c = new SimThread(this, f.vcpu(vcpu));
+        c.kvm = kvm == null ? null : f.kvm;
         c.pc = pc;
         c.current = current == null ? null : current.copy(f);
         c.lastStatus = lastStatus;
@@ -55,12 +64,8 @@ public final class SimThread {
             c.walks.add(new ArrayList<>(w));
         }
         // the walk whose visits the last entry of walks records, if it is still going on
-        if (walkOwner != null) {
-            if (current == walkOwner) {
-                c.walkOwner = (RootWalk) c.current;
-            } else if (current instanceof InvalidatorActivity a && a.walk() == walkOwner) {
-                c.walkOwner = ((InvalidatorActivity) c.current).walk();
-            }
+        if (walkOwner != null && walkOf(current) == walkOwner) {
+            c.walkOwner = walkOf(c.current);
         }
         return c;
     }
@@ -78,7 +83,64 @@ public final class SimThread {
     }
 
     public boolean finished() {
+        if (kind == Scenario.ThreadKind.WORKER) {
+            return current == null && kvm.zapQueue.isEmpty();
+        }
         return pc >= ops.size() && current == null;
+    }
+
+    /** The walk an activity is running (its own, an invalidator's zap, a work item's), or null. */
+    private static RootWalk walkOf(Activity a) {
+        if (a instanceof RootWalk w) {
+            return w;
+        }
+        if (a instanceof InvalidatorActivity ia) {
+            return ia.walk();
+        }
+        if (a instanceof ZapWorkerActivity z) {
+            return z.walk();
+        }
+        return null;
+    }
+
+    /** Waiting in {@code flush_workqueue} for the zap worker. */
+    boolean waitingForWorker(Kvm k) {
+        return current instanceof InvalidatorActivity ia && ia.waitingForWorker(k);
+    }
+
+    /**
+     * Whether this thread's next step takes mmu_lock for write, so cannot run while another thread holds
+     * it for read across steps (a v6.9 walk stopped between roots). Conservative: true when unsure.
+     */
+    boolean needsWriteLockNext(Kvm k) {
+        if (kind == Scenario.ThreadKind.WORKER) {
+            return false;
+        }
+        if (current instanceof RootWalk w) {
+            return w.needsWriteLockNext(k);
+        }
+        if (current instanceof InvalidatorActivity ia) {
+            return ia.needsWriteLockNext() || ia.walk() != null && ia.walk().needsWriteLockNext(k);
+        }
+        if (current != null) {
+            return true;
+        }
+        if (pc >= ops.size()) {
+            return false;
+        }
+        Op op = ops.get(pc);
+        boolean reloadNeedsWrite = !k.rules.rootsUnderReadLock() || vcpu != null && vcpu.faultVariants.freeRootsUnderWriteLock();
+        if (op instanceof Op.LoadRoot || op instanceof Op.Reload) {
+            return reloadNeedsWrite;
+        }
+        if (op instanceof Op.Fault || op instanceof Op.Access) {
+            boolean stale = vcpu == null || vcpu.root == null || vcpu.reloadRequested || vcpu.root.invalid;
+            return stale && reloadNeedsWrite;
+        }
+        if (op instanceof Op.Walk w) {
+            return !w.shared() && !(w.spteOp() == org.tdpscope.sim.mmu.SpteOp.AGE && k.rules.locklessAging());
+        }
+        return !(op instanceof Op.DirtyLogEnable);
     }
 
     /** Operations completed so far. */
@@ -100,13 +162,8 @@ public final class SimThread {
 
     /** The root this thread's walk stands on now, or null. */
     public Root walkRoot() {
-        if (current instanceof RootWalk w) {
-            return w.currentRoot();
-        }
-        if (current instanceof InvalidatorActivity a && a.walk() != null) {
-            return a.walk().currentRoot();
-        }
-        return null;
+        RootWalk w = walkOf(current);
+        return w == null ? null : w.currentRoot();
     }
 
     /** Roots each completed or running walk of this thread visited, in order (names). */
@@ -121,7 +178,7 @@ public final class SimThread {
 
     /** Whether {@link #step} would make progress now: not finished and not waiting for slots_lock. */
     boolean canStep(Kvm kvm) {
-        if (finished()) {
+        if (finished() || waitingForWorker(kvm)) {
             return false;
         }
         Activity a = current;
@@ -145,6 +202,9 @@ public final class SimThread {
         } else if (current instanceof InvalidatorActivity a) {
             f.add(2);
             a.fingerprint(f);
+        } else if (current instanceof ZapWorkerActivity z) {
+            f.add(4);
+            z.fingerprint(f);
         } else {
             f.add(current == null ? 0 : 3);
         }
@@ -162,7 +222,7 @@ public final class SimThread {
             return Activity.Status.DONE;
         }
         if (current == null) {
-            current = activityFor(ops.get(pc));
+            current = kind == Scenario.ThreadKind.WORKER ? new ZapWorkerActivity() : activityFor(ops.get(pc));
         }
         lastStatus = run(kvm, current);
         if (lastStatus == Activity.Status.DONE) {
@@ -192,7 +252,7 @@ public final class SimThread {
     }
 
     private void recordWalk(Activity a) {
-        RootWalk w = a instanceof RootWalk rw ? rw : a instanceof InvalidatorActivity ia ? ia.walk() : null;
+        RootWalk w = walkOf(a);
         if (w == null) {
             return;
         }

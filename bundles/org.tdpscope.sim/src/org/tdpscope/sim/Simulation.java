@@ -33,7 +33,8 @@ public final class Simulation {
     public Simulation(Scenario scenario, Policy policy, TraceListener listener) {
         this.scenario = scenario;
         this.policy = policy;
-        this.kvm = new Kvm(policy, scenario.tdpLevels, scenario.accessedDirty, listener);
+        this.kvm = new Kvm(policy, scenario.kernel, scenario.vmType, scenario.hostMaxPhyAddr, scenario.tdpLevels,
+                scenario.accessedDirty, listener);
         this.hasAccessOps = hasAccessOps();
     }
 
@@ -68,6 +69,11 @@ public final class Simulation {
 
     public Policy policy() {
         return policy;
+    }
+
+    /** The era's rules this run follows. */
+    public KernelRules kernel() {
+        return kvm.rules;
     }
 
     public Scenario scenario() {
@@ -220,6 +226,26 @@ public final class Simulation {
         for (Vcpu v : kvm.vcpus.values()) {
             threads.putIfAbsent(v.name(), new SimThread(v.name(), Scenario.ThreadKind.VCPU, List.of(), v));
         }
+        if (kvm.rules.hasZapWorker()) {
+            threads.put(Scenario.ZAP_WORKER, SimThread.zapWorker(kvm));
+        }
+    }
+
+    /**
+     * One step of {@code t}; a thread that waits in {@code flush_workqueue} sleeps while the zap worker
+     * runs its queue, as in the kernel, so a schedule need not name the worker.
+     */
+    private Activity.Status advance(SimThread t) {
+        while (true) {
+            Activity.Status st = t.step(kvm);
+            if (st == Activity.Status.BLOCKED && t.waitingForWorker(kvm)) {
+                SimThread w = threads.get(Scenario.ZAP_WORKER);
+                if (w != null && w != t && !w.finished() && w.step(kvm) != Activity.Status.BLOCKED) {
+                    continue;
+                }
+            }
+            return st;
+        }
     }
 
     /** The top 1/8 of the first memslot (at most 512 pages) holds the guest's page tables by default. */
@@ -238,19 +264,25 @@ public final class Simulation {
             return;
         }
         SimThread t = threads.get(s.thread());
+        if (t == null && Scenario.ZAP_WORKER.equals(s.thread())) {
+            throw new ScheduleException(Scenario.ZAP_WORKER + " exists only in eras whose invalidated roots are zapped by "
+                    + "a workqueue (v5.18 to v6.5); this run follows " + kvm.rules.word(), s.line());
+        }
         if (t == null) {
             throw new ScheduleException("no thread named " + s.thread(), s.line());
         }
         switch (s.kind()) {
             case TO_END -> runToEnd(t, s.line());
-            case UNTIL_YIELD -> {
+            case UNTIL_YIELD, UNTIL_NEXT_ROOT -> {
+                boolean point = s.kind() == ScheduleStep.Kind.UNTIL_NEXT_ROOT;
                 while (true) {
                     if (t.finished()) {
-                        throw new ScheduleException(t.name() + " ended without yielding", s.line());
+                        throw new ScheduleException(t.name() + (point ? " ended without stopping between two roots"
+                                + " (only read-lock walks stop there, from v6.9)" : " ended without yielding"), s.line());
                     }
-                    Activity.Status st = t.step(kvm);
+                    Activity.Status st = advance(t);
                     checkBlocked(t, st, s.line());
-                    if (st == Activity.Status.YIELDED) {
+                    if (st == Activity.Status.YIELDED || point && st == Activity.Status.POINT) {
                         return;
                     }
                 }
@@ -261,7 +293,7 @@ public final class Simulation {
                     if (t.finished()) {
                         throw new ScheduleException(t.name() + " has no more operations to run", s.line());
                     }
-                    checkBlocked(t, t.step(kvm), s.line());
+                    checkBlocked(t, advance(t), s.line());
                 }
             }
             case ACTION -> {
@@ -280,7 +312,7 @@ public final class Simulation {
             if (boundary != null) {
                 boundary.before(this);
             }
-            checkBlocked(t, t.step(kvm), line);
+            checkBlocked(t, advance(t), line);
         }
     }
 
@@ -288,7 +320,8 @@ public final class Simulation {
         if (st != Activity.Status.BLOCKED) {
             return;
         }
-        String holder = kvm.slotsLockOwner != null && !kvm.slotsLockOwner.equals(t.name())
+        String holder = t.waitingForWorker(kvm) ? "waits for the zap worker (" + Scenario.ZAP_WORKER + ")"
+                : kvm.slotsLockOwner != null && !kvm.slotsLockOwner.equals(t.name())
                 ? "slots_lock held by " + kvm.slotsLockOwner
                 : "mmu_lock held by " + (kvm.mmuLock.writer() != null ? kvm.mmuLock.writer() : kvm.mmuLock.readers());
         throw new ScheduleException(t.name() + " blocks: " + holder + " (" + t.where() + ")", line);
@@ -314,7 +347,16 @@ public final class Simulation {
     /** Whether {@code thread} can take a step now: it has work left and is not waiting for a lock. */
     public boolean canStep(String thread) {
         SimThread t = threads.get(thread);
-        return t != null && t.canStep(kvm);
+        if (t == null || !t.canStep(kvm)) {
+            return false;
+        }
+        // Only a read-lock walk stopped between roots (v6.9) holds mmu_lock across steps.
+        MmuLock l = kvm.mmuLock;
+        boolean otherReader = false;
+        for (String r : l.readers()) {
+            otherReader |= !r.equals(thread);
+        }
+        return !(otherReader && t.needsWriteLockNext(kvm));
     }
 
     /**
@@ -332,7 +374,8 @@ public final class Simulation {
         Activity.Status st = t.step(kvm);
         checkBlocked(t, st, 0);
         kvm.gracePeriod();
-        return st == Activity.Status.YIELDED ? ScheduleStep.untilYield(thread) : ScheduleStep.ops(thread, 1);
+        return st == Activity.Status.YIELDED ? ScheduleStep.untilYield(thread)
+                : st == Activity.Status.POINT ? ScheduleStep.untilNextRoot(thread) : ScheduleStep.ops(thread, 1);
     }
 
     /**
@@ -382,9 +425,10 @@ public final class Simulation {
             }
         }
         f.add(-3).roots(kvm.rcuCallbacks);
+        f.add(-5).roots(kvm.zapQueue).add(kvm.zapWorkInFlight);
         f.add(kvm.mmuLock.writer()).add(kvm.mmuLock.readers().hashCode()).add(kvm.slotsLockOwner);
         for (Vcpu v : kvm.vcpus.values()) {
-            f.root(v.root).add(v.reloadRequested);
+            f.root(v.root).add(v.reloadRequested).root(v.mirrorRoot);
         }
         for (org.tdpscope.sim.mmu.Memslot m : kvm.slots.all()) {
             f.add(m.id()).add(m.baseGfn()).add(m.npages()).add(m.readOnly()).add(m.dirtyLogging());
@@ -410,7 +454,8 @@ public final class Simulation {
     private void hashList(Fingerprint f, List<Root> list) {
         f.add(-4).add(list.size());
         for (Root r : list) {
-            f.root(r).add(r.refcount).add(r.invalid).add(r.state.ordinal()).add(r.role().hashCode()).add(leafHash(r));
+            f.root(r).add(r.refcount).add(r.invalid).add(r.scheduledToZap).add(r.state.ordinal()).add(r.role().hashCode())
+                    .add(leafHash(r));
         }
     }
 

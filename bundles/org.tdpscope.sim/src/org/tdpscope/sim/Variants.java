@@ -15,11 +15,37 @@ package org.tdpscope.sim;
  * @param faultIgnoresInvalidRoot a vCPU fault that does not check for an obsolete root (invariant 3)
  */
 public record Variants(boolean noRootRef, boolean putPrevFirst, boolean yieldWithoutProgress, boolean yieldWithoutFlush,
-        boolean faultIgnoresInvalidRoot) {
+        boolean faultIgnoresInvalidRoot, boolean freeRootsUnderWriteLock, boolean shadowReclaimUnderReadLock) {
 
-    public static final Variants KERNEL = new Variants(false, false, false, false, false);
+    public static final Variants KERNEL = new Variants(false, false, false, false, false, false, false);
+
+    public Variants(boolean noRootRef, boolean putPrevFirst, boolean yieldWithoutProgress, boolean yieldWithoutFlush,
+            boolean faultIgnoresInvalidRoot) {
+        this(noRootRef, putPrevFirst, yieldWithoutProgress, yieldWithoutFlush, faultIgnoresInvalidRoot, false, false);
+    }
+
+    /**
+     * vCPU: {@code kvm_mmu_free_roots} takes mmu_lock for write (as when a zeroed root role made it miss the
+     * TDP MMU, fixed by 1bc26cb90902); from v6.9 the TDP MMU asserts the read lock there.
+     */
+    public Variants withFreeRootsUnderWriteLock() {
+        return new Variants(noRootRef, putPrevFirst, yieldWithoutProgress, yieldWithoutFlush, faultIgnoresInvalidRoot,
+                true, shadowReclaimUnderReadLock);
+    }
+
+    /** vCPU: the TDP fault path reclaims shadow pages, which needs the write lock, under the read lock (fixed by 47b0c2e4c220). */
+    public Variants withShadowReclaimUnderReadLock() {
+        return new Variants(noRootRef, putPrevFirst, yieldWithoutProgress, yieldWithoutFlush, faultIgnoresInvalidRoot,
+                freeRootsUnderWriteLock, true);
+    }
+
+    public Variants withFaultIgnoresInvalidRoot() {
+        return new Variants(noRootRef, putPrevFirst, yieldWithoutProgress, yieldWithoutFlush, true,
+                freeRootsUnderWriteLock, shadowReclaimUnderReadLock);
+    }
 
     public boolean any() {
-        return noRootRef || putPrevFirst || yieldWithoutProgress || yieldWithoutFlush || faultIgnoresInvalidRoot;
+        return noRootRef || putPrevFirst || yieldWithoutProgress || yieldWithoutFlush || faultIgnoresInvalidRoot
+                || freeRootsUnderWriteLock || shadowReclaimUnderReadLock;
     }
 }

@@ -13,6 +13,8 @@ public final class Vcpu {
     private final RootRole role;
     final CpuRegs regs;
     Root root;
+    /** The TDX mirror root (6.14+, {@code vm type tdx}): allocated once, kept for the VM's life. */
+    Root mirrorRoot;
     boolean reloadRequested;
     /** Broken fault-path variants this vCPU runs with (normally none). */
     Variants faultVariants = Variants.KERNEL;
@@ -32,6 +34,7 @@ public final class Vcpu {
         r.efer = regs.efer;
         Vcpu c = new Vcpu(name, role, r);
         c.root = f.root(root);
+        c.mirrorRoot = f.root(mirrorRoot);
         c.reloadRequested = reloadRequested;
         c.faultVariants = faultVariants;
         return c;
@@ -47,6 +50,10 @@ public final class Vcpu {
 
     public Root root() {
         return root;
+    }
+
+    public Root mirrorRoot() {
+        return mirrorRoot;
     }
 
     public boolean reloadRequested() {

@@ -56,27 +56,50 @@ final class VcpuActivity implements Activity {
         return done ? Status.DONE : Status.BLOCKED;
     }
 
-    /** Put the old root (if any) and get or create one for the role, mmu_lock held for write. */
+    /**
+     * Put the old root (if any) and get or create one for the role: mmu_lock held for write until v6.8,
+     * for read from v6.9 (dab285e4ec73, 576a15de8d29). A TDX vCPU also gets its mirror root, once.
+     */
     private boolean reload(Kvm kvm) {
-        if (!kvm.lockMmu(false)) {
+        boolean write = !kvm.rules.rootsUnderReadLock() || vcpu.faultVariants.freeRootsUnderWriteLock();
+        if (!kvm.lockMmu(!write)) {
             return false;
         }
         Root old = vcpu.root;
         vcpu.root = null;
         vcpu.reloadRequested = false;
         if (old != null) {
+            if (kvm.rules.rootsUnderReadLock()) {
+                // mmu_free_root_page asserts the read lock for TDP MMU pages from v6.9 (1bc26cb90902)
+                kvm.requireLock("mmu_free_root_page", Kvm.LockNeed.READ, old);
+            }
             kvm.put(old);
+        }
+        if (mirrored(kvm) && (vcpu.mirrorRoot == null || vcpu.mirrorRoot.freed())) {
+            kvm.loadRoot(vcpu, vcpu.role().mirrorRole(), true);
         }
         kvm.loadRoot(vcpu);
         kvm.unlockMmu();
         return true;
     }
 
+    /** A TDX VM under rules with root types: private memory is mapped through a mirror root (6.14). */
+    private static boolean mirrored(Kvm kvm) {
+        return kvm.rules.rootTypes() && kvm.vmType == Scenario.VmType.TDX;
+    }
+
+    /** TDX's shared bit: GPA bit 47 with 4-level EPT, 51 with 5-level; a gfn without it is private. */
+    private static boolean privateGfn(Kvm kvm, long gfn) {
+        int bit = (kvm.mmu.levels() == 5 ? 51 : 47) - 12;
+        return (gfn & (1L << bit)) == 0;
+    }
+
     /** The vCPU enters the guest on a usable root first, as {@code kvm_mmu_reload} would. */
     private boolean ensureRoot(Kvm kvm, Variants variants) {
-        // The broken variant neither honours the reload request nor checks for an obsolete root.
-        boolean stale = vcpu.root == null
-                || !variants.faultIgnoresInvalidRoot() && (vcpu.reloadRequested || vcpu.root.invalid);
+        // The broken variant (and v5.15, before a955cad84cda) neither honours the reload request nor
+        // checks for an obsolete root: a fault already under way maps into the root it started on.
+        boolean ignores = variants.faultIgnoresInvalidRoot() || !kvm.rules.faultRetriesOnInvalidRoot();
+        boolean stale = vcpu.root == null || !ignores && (vcpu.reloadRequested || vcpu.root.invalid);
         return !stale || reload(kvm);
     }
 
@@ -88,8 +111,21 @@ final class VcpuActivity implements Activity {
         if (!kvm.lockMmu(true)) {
             return false;
         }
-        Root root = vcpu.root;
+        if (variants.shadowReclaimUnderReadLock()) {
+            // make_mmu_pages_available() zaps shadow pages and needs the write lock (47b0c2e4c220)
+            kvm.requireLock("make_mmu_pages_available", Kvm.LockNeed.WRITE, vcpu.root);
+        }
+        boolean mirror = mirrored(kvm) && vcpu.mirrorRoot != null && privateGfn(kvm, gfn);
+        Root root = mirror ? vcpu.mirrorRoot : vcpu.root;
+        if (!kvm.touch(root, "faults into")) {
+            kvm.unlockMmu();
+            return true;
+        }
         FaultResult res = kvm.mmu.handleEptViolation(root.hpfn(), gfn << 12, write, exec);
+        if (mirror && res.spte() != 0) {
+            kvm.emit(EventType.MIRROR_HOOK, root, gfn, res.level(), 0, res.spte(),
+                    "mirror SPTE frozen, set_external_spte to the S-EPT, unfrozen");
+        }
         kvm.emit(EventType.FAULT, root, gfn, res.level(), 0, res.spte(),
                 res.kind().name().toLowerCase(java.util.Locale.ROOT) + (write ? " write" : exec ? " exec" : " read")
                         + " by " + vcpu.name());

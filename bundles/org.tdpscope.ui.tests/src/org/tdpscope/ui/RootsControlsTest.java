@@ -262,6 +262,32 @@ class RootsControlsTest {
                 () -> RootsPanel.runAll(panel.scenario(), Policy.RESTART, monitor));
     }
 
+    /**
+     * The era switch beside the policy switch: the scenario's own era is selected on open; choosing another
+     * (a selection event on the combo, as a click does) replays the run under that era's rules, and the
+     * picture's title says which era it shows.
+     */
+    @Test
+    void theEraSwitchReplaysUnderTheChosenEra() throws Exception {
+        assertTrue(panel.open(Screens.example("seed-terminate.tdp")), panel.statusText());
+        endAnimation();
+        assertEquals("kernel v5.16", panel.kernelCombo().getText(), "the scenario says v5.16");
+        assertTrue(panel.scene().title().contains("kernel v5.16, policy continue"), panel.scene().title());
+        assertTrue(panel.events().stream().noneMatch(e -> "kworker".equals(e.thread())));
+        ImageData v516 = Screens.capture(panel.canvas(), "era-0-v5.16");
+
+        panel.kernelCombo().select(org.tdpscope.sim.Era.V5_18.ordinal());
+        click(panel.kernelCombo(), SWT.Selection);
+        Screens.pumpUntil(display, () -> !panel.running(), 20_000, "the replay under v5.18");
+        endAnimation();
+        assertEquals(org.tdpscope.sim.Era.V5_18, panel.kernel().era());
+        assertTrue(panel.scene().title().contains("kernel v5.18"), panel.scene().title());
+        assertTrue(panel.events().stream().anyMatch(e -> "kworker".equals(e.thread())),
+                "v5.18 zaps invalidated roots in the worker");
+        assertFalse(java.util.Arrays.equals(v516.data, Screens.capture(panel.canvas(), "era-1-v5.18").data),
+                "another era, another picture");
+    }
+
     static boolean lineAt(ImageData img, int x, int y) {
         RGB purple = Screens.rgb(TimelinePanel.CURRENT);
         for (int dx = -1; dx <= 1; dx++) {

@@ -165,7 +165,7 @@ class TimelinePanelTest {
         ExportDiagramAction.write(timeline.forExport(), svg);
         List<TraceEvent> all = RootsPanel.runAll(roots.scenario(), roots.policy(), null).events();
         String want = org.tdpscope.export.SvgRenderer.render(TimelineDiagram.layout(
-                roots.scenarioName() + " — policy " + roots.policy().word(), all,
+                roots.scenarioName() + " — kernel " + roots.kernel().word() + ", policy " + roots.policy().word(), all,
                 org.tdpscope.export.Theme.LIGHT));
         assertEquals(want, java.nio.file.Files.readString(svg));
         java.nio.file.Path png = dir.resolve("timeline.png");

@@ -38,7 +38,7 @@ final class ExportWizardPage extends WizardPage {
     private Text scenario;
     private Text step;
     private final Map<RunExport.Diagram, Button> diagrams = new EnumMap<>(RunExport.Diagram.class);
-    private final Map<Policy, Button> policies = new EnumMap<>(Policy.class);
+    private final Map<Policy, Button> policies = new java.util.LinkedHashMap<>();
     private Combo theme;
     private Button svg;
     private Button png;

@@ -34,6 +34,8 @@ import org.tdpscope.dsl.api.TdpScenarios;
 import org.tdpscope.export.RootListDiagram;
 import org.tdpscope.export.Scene;
 import org.tdpscope.export.Theme;
+import org.tdpscope.sim.Era;
+import org.tdpscope.sim.KernelRules;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.Replay;
 import org.tdpscope.sim.RootListSnapshot;
@@ -55,6 +57,9 @@ public final class RootsPanel extends Composite {
 
     private final SceneCanvas canvas;
     private final Combo policyCombo;
+    private final Combo kernelCombo;
+    /** The era the run shown follows (the scenario's first, or the one the switch chose). */
+    private KernelRules kernel = Era.MAINLINE.rules();
     private final Scale scale;
     private final Label status;
     private final Button play;
@@ -78,14 +83,21 @@ public final class RootsPanel extends Composite {
 
     public RootsPanel(Composite parent, int style) {
         super(parent, style);
-        setLayout(new GridLayout(11, false));
+        setLayout(new GridLayout(12, false));
         policyCombo = new Combo(this, SWT.READ_ONLY);
         for (Policy p : Policy.values()) {
             policyCombo.add(p.word());
         }
         policyCombo.select(0);
         policyCombo.setToolTipText("Policy: switching replays the run");
-        policyCombo.addListener(SWT.Selection, e -> replay(Policy.values()[policyCombo.getSelectionIndex()]));
+        policyCombo.addListener(SWT.Selection, e -> replay(Policy.fromWord(policyCombo.getText())));
+        kernelCombo = new Combo(this, SWT.READ_ONLY);
+        for (Era era : Era.values()) {
+            kernelCombo.add("kernel " + era.word());
+        }
+        kernelCombo.select(Era.MAINLINE.ordinal());
+        kernelCombo.setToolTipText("Kernel era: switching replays the run under that era's root-lifecycle rules");
+        kernelCombo.addListener(SWT.Selection, e -> setKernel(Era.values()[kernelCombo.getSelectionIndex()]));
         button("|<", "First step", () -> goTo(0));
         button("<", "Step back", this::stepBack);
         play = button("Play", "Play through the steps / pause", () -> setPlaying(!playing));
@@ -109,12 +121,12 @@ public final class RootsPanel extends Composite {
         speedCombo.select(2);
         speedCombo.setToolTipText("Playing speed");
         status = new Label(this, SWT.NONE);
-        status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 11, 1));
+        status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 12, 1));
         canvas = new SceneCanvas(this, SWT.NONE);
-        canvas.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 11, 1));
+        canvas.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 12, 1));
         violationTable = new Table(this, SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER);
         violationTable.setHeaderVisible(true);
-        GridData table = new GridData(SWT.FILL, SWT.FILL, true, false, 11, 1);
+        GridData table = new GridData(SWT.FILL, SWT.FILL, true, false, 12, 1);
         table.heightHint = 80;
         violationTable.setLayoutData(table);
         for (String[] c : new String[][] { { "Step", "60" }, { "Thread", "80" }, { "Invariant", "220" },
@@ -160,6 +172,10 @@ public final class RootsPanel extends Composite {
         }
         loaded = scenario;
         this.file = file;
+        kernel = scenario.kernels().isEmpty() ? Era.MAINLINE.rules() : scenario.kernels().get(0);
+        if (kernel.era() != null) {
+            kernelCombo.select(kernel.era().ordinal());
+        }
         step = Long.MAX_VALUE;
         events = List.of();
         replay = null;
@@ -188,6 +204,10 @@ public final class RootsPanel extends Composite {
         }
         loaded = l;
         this.file = file;
+        kernel = l.kernels().isEmpty() ? Era.MAINLINE.rules() : l.kernels().get(0);
+        if (kernel.era() != null) {
+            kernelCombo.select(kernel.era().ordinal());
+        }
         step = Long.MAX_VALUE; // open on the outcome; step back from there
         events = List.of();
         replay = null;
@@ -202,10 +222,10 @@ public final class RootsPanel extends Composite {
         }
         if (loaded == null) {
             policy = p;
-            policyCombo.select(p.ordinal());
+            selectPolicy(p);
             return;
         }
-        show(p, runAll(loaded.scenario(), p, null));
+        show(p, runAll(scenario(), p, null));
     }
 
     /**
@@ -214,7 +234,7 @@ public final class RootsPanel extends Composite {
      * cancelled run leaves the previous one on screen. A newer replay supersedes an older one.
      */
     public Job replay(Policy p) {
-        policyCombo.select(p.ordinal());
+        selectPolicy(p);
         if (loaded == null) {
             policy = p;
             return null;
@@ -222,7 +242,7 @@ public final class RootsPanel extends Composite {
         if (running != null) {
             running.cancel();
         }
-        Scenario scenario = loaded.scenario();
+        Scenario scenario = scenario();
         String name = loaded.name();
         var display = getDisplay();
         Run[] result = new Run[1];
@@ -254,11 +274,11 @@ public final class RootsPanel extends Composite {
                     if (event.getResult().isOK()) {
                         show(p, result[0]);
                     } else if (event.getResult().getSeverity() == IStatus.ERROR) {
-                        policyCombo.select(policy.ordinal());
+                        selectPolicy(policy);
                         status.setText("run under " + p.word() + " failed (" + event.getResult().getMessage()
                                 + "); still showing " + policy.word());
                     } else {
-                        policyCombo.select(policy.ordinal());
+                        selectPolicy(policy);
                         status.setText("run under " + p.word() + " cancelled; still showing " + policy.word());
                     }
                 });
@@ -306,7 +326,7 @@ public final class RootsPanel extends Composite {
 
     private void show(Policy p, Run run) {
         policy = p;
-        policyCombo.select(p.ordinal());
+        selectPolicy(p);
         events = run.events();
         replay = run.replay();
         scale.setMaximum(Math.max(1, events.size()));
@@ -491,9 +511,46 @@ public final class RootsPanel extends Composite {
         return play;
     }
 
-    /** The scenario open, or null. */
+    /** The scenario open, under the era chosen, or null. */
     Scenario scenario() {
-        return loaded == null ? null : loaded.scenario();
+        return loaded == null ? null : loaded.scenarioFor(kernel);
+    }
+
+    /** The era the run shown follows. */
+    public KernelRules kernel() {
+        return kernel;
+    }
+
+    /** The era switch, for tests. */
+    public Combo kernelCombo() {
+        return kernelCombo;
+    }
+
+    /**
+     * Switches the kernel era (keeping the rules the scenario overrides) and replays the run as a
+     * background job, like a policy switch.
+     */
+    public Job setKernel(Era era) {
+        KernelRules k = era.rules();
+        if (loaded != null && !loaded.kernels().isEmpty()) {
+            for (String o : loaded.kernels().get(0).overrides()) {
+                int sp = o.indexOf(' ');
+                k = k.with(o.substring(0, sp), o.substring(sp + 1));
+            }
+        }
+        kernel = k;
+        kernelCombo.select(era.ordinal());
+        return replay(policy);
+    }
+
+    /** Shows {@code p} in the policy switch; a hybrid of the knobs gets an entry of its own. */
+    private void selectPolicy(Policy p) {
+        int i = policyCombo.indexOf(p.word());
+        if (i < 0) {
+            policyCombo.add(p.word());
+            i = policyCombo.getItemCount() - 1;
+        }
+        policyCombo.select(i);
     }
 
     /** The scenario's name, or null before one is open. */

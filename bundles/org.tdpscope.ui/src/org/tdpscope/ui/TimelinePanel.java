@@ -102,7 +102,7 @@ public final class TimelinePanel extends Composite {
 
     private String title() {
         return panel == null || panel.scenarioName() == null ? "run"
-                : panel.scenarioName() + " — policy " + panel.policy().word();
+                : panel.scenarioName() + " — kernel " + panel.kernel().word() + ", policy " + panel.policy().word();
     }
 
     /** The timeline of the whole run shown, or null before one is. */

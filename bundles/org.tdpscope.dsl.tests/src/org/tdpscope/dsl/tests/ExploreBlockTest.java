@@ -34,7 +34,7 @@ class ExploreBlockTest {
                 memslot 0: gfn 0x0 .. 0x1000 dirty-logging
                 vcpu v0 role default
                 vcpu v1
-              }
+              } kernel v5.16
               policy compare continue, restart
               threads {
                 vcpu v0: reload; fault gfn 0x10 write

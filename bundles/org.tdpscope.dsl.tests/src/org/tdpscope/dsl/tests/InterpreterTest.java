@@ -140,7 +140,7 @@ class InterpreterTest {
                     memslot 0: gfn 0x0 .. 0x1000
                     vcpu v0
                   }
-                  threads { vcpu v0: load root; fault gfn 0x10 write }
+                  kernel v5.16 threads { vcpu v0: load root; fault gfn 0x10 write }
                   expect {
                     roots [B]
                     A refcount 2

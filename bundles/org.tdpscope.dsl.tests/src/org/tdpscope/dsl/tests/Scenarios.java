@@ -34,6 +34,13 @@ final class Scenarios {
         return dir.toAbsolutePath().normalize();
     }
 
+    /** The gallery of real races, {@code examples/races/*.tdp}. */
+    static List<Path> races() throws IOException {
+        try (Stream<Path> s = Files.list(examplesDir().resolve("races"))) {
+            return s.filter(f -> f.toString().endsWith(".tdp")).sorted().collect(Collectors.toList());
+        }
+    }
+
     static List<Path> examples() throws IOException {
         try (Stream<Path> s = Files.list(examplesDir())) {
             return s.filter(f -> f.toString().endsWith(".tdp")).sorted().collect(Collectors.toList());

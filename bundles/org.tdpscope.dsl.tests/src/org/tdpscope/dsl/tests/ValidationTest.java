@@ -272,7 +272,7 @@ class ValidationTest {
     void dryRunNamesThePoliciesThatFail() {
         // under terminate the walk ends at the invalidated root; under fifo it moves on and yields again
         Diagnostic d = assertError(VM + """
-                  policy compare terminate, fifo
+                  policy compare terminate, fifo; kernel v5.16
                   threads {
                     vcpu v0: load root; fault gfn 0x10 write; fault gfn 0x20 write
                     walker W: write-protect gfn 0x0 .. 0x100, yield every 0x10

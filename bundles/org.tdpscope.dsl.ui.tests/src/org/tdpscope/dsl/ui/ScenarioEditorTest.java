@@ -113,7 +113,7 @@ class ScenarioEditorTest {
         waitFor("an error annotation", () -> !problems(TdpProblems.ERROR).isEmpty());
         Annotation a = problems(TdpProblems.ERROR).get(0);
         Position p = viewer.getAnnotationModel().getPosition(a);
-        assertEquals(12, doc.getLineOfOffset(p.getOffset()), "line 13 (0-based 12): " + a.getText());
+        assertEquals(13, doc.getLineOfOffset(p.getOffset()), "line 14 (0-based 13): " + a.getText());
         assertEquals("frobnicate", doc.get(p.getOffset(), p.getLength()));
         // and fixing it clears it again
         text.setSelection(at, at + "frobnicate".length());
@@ -193,7 +193,7 @@ class ScenarioEditorTest {
         TdpNavigation.Target t = TdpNavigation.find(text, use);
         assertNotNull(t);
         assertEquals(text.indexOf("W: write-protect"), t.declaration().getOffset());
-        assertEquals(18, t.line());
+        assertEquals(19, t.line());
         assertTrue(t.text().startsWith("walker W: write-protect"), t.text());
         TdpNavigation.Target v = TdpNavigation.find(text, text.indexOf("v1 to end") + 1);
         assertEquals(text.indexOf("v1 role"), v.declaration().getOffset());

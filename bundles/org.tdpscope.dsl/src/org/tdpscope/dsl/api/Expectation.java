@@ -6,6 +6,8 @@ package org.tdpscope.dsl.api;
 
 import java.util.List;
 
+import org.tdpscope.sim.Era;
+import org.tdpscope.sim.KernelRules;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RunResult;
 
@@ -32,5 +34,15 @@ public interface Expectation {
     /** Whether a run under {@code policy} should be checked against this expectation. */
     default boolean appliesTo(Policy policy) {
         return policies().isEmpty() || policies().contains(policy);
+    }
+
+    /** The kernel eras named by {@code under kernel ...:}; empty when the expectation holds in every era. */
+    default List<Era> eras() {
+        return List.of();
+    }
+
+    /** Whether a run under {@code kernel} and {@code policy} should be checked against this expectation. */
+    default boolean appliesTo(KernelRules kernel, Policy policy) {
+        return appliesTo(policy) && (eras().isEmpty() || eras().contains(kernel.era()));
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 import org.tdpscope.dsl.interpreter.TdpInterpreter;
+import org.tdpscope.sim.KernelRules;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RunResult;
 import org.tdpscope.sim.Scenario;
@@ -26,6 +27,7 @@ public final class LoadedScenario {
     private final List<Policy> policies;
     private final List<Expectation> expectations;
     private final TdpInterpreter.ExploreSpec explore;
+    private List<KernelRules> kernels;
 
     LoadedScenario(String file, String text, String name, List<Diagnostic> diagnostics, Scenario scenario,
             List<Policy> policies, List<Expectation> expectations) {
@@ -44,6 +46,39 @@ public final class LoadedScenario {
         this.expectations = List.copyOf(expectations);
         this.explore = explore != null ? explore
                 : new TdpInterpreter.ExploreSpec(ExploreBounds.defaults(), this.policies, false, false);
+        this.kernels = this.scenario == null ? List.of() : List.of(this.scenario.kernel);
+    }
+
+    /** Sets the eras {@code kernel compare ...} lists (the first is the scenario's own). */
+    LoadedScenario withKernels(List<KernelRules> ks) {
+        if (scenario != null && !ks.isEmpty()) {
+            this.kernels = List.copyOf(ks);
+        }
+        return this;
+    }
+
+    /** The eras to run under: the scenario's, or the ones {@code kernel compare} lists. */
+    public List<KernelRules> kernels() {
+        return kernels;
+    }
+
+    /** The scenario under {@code kernel} (the same scenario when it is its own era). */
+    public Scenario scenarioFor(KernelRules kernel) {
+        if (scenario == null) {
+            throw new IllegalStateException("the scenario has errors: " + diagnostics);
+        }
+        return kernel.equals(scenario.kernel) ? scenario : scenario.withKernel(kernel);
+    }
+
+    /** The expectations checked for a run under {@code kernel} and {@code policy}. */
+    public List<Expectation> expectationsFor(KernelRules kernel, Policy policy) {
+        List<Expectation> out = new ArrayList<>();
+        for (Expectation e : expectations) {
+            if (e.appliesTo(kernel, policy)) {
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     /** The file name diagnostics carry. */
@@ -129,7 +164,12 @@ public final class LoadedScenario {
      * {@code Explorer#explore}: true when every one holds.
      */
     public Predicate<RunResult> expectationsPredicate(Policy policy) {
-        List<Expectation> mine = expectationsFor(policy);
+        return expectationsPredicate(scenario == null ? null : scenario.kernel, policy);
+    }
+
+    /** {@link #expectationsPredicate(Policy)} for a run under {@code kernel}. */
+    public Predicate<RunResult> expectationsPredicate(KernelRules kernel, Policy policy) {
+        List<Expectation> mine = kernel == null ? expectationsFor(policy) : expectationsFor(kernel, policy);
         return run -> {
             for (Expectation e : mine) {
                 if (!e.check(run).holds()) {
@@ -154,10 +194,16 @@ public final class LoadedScenario {
         }).run();
     }
 
-    /** Checks every expectation that applies to the run's policy. */
+    /** Runs the scenario once under {@code kernel} and {@code policy} (no trace kept). */
+    public RunResult run(KernelRules kernel, Policy policy) {
+        return new Simulation(scenarioFor(kernel), policy, e -> {
+        }).run();
+    }
+
+    /** Checks every expectation that applies to the run's era and policy. */
     public List<ExpectationResult> check(RunResult run) {
         List<ExpectationResult> out = new ArrayList<>();
-        for (Expectation e : expectationsFor(run.simulation().policy())) {
+        for (Expectation e : expectationsFor(run.simulation().kernel(), run.simulation().policy())) {
             out.add(e.check(run));
         }
         return out;

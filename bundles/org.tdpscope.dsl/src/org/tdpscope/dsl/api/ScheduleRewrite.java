@@ -19,6 +19,7 @@ import org.tdpscope.dsl.tdp.Model;
 import org.tdpscope.dsl.tdp.ThreadDecl;
 import org.tdpscope.dsl.tdp.VcpuThread;
 import org.tdpscope.dsl.tdp.Walker;
+import org.tdpscope.sim.KernelRules;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RunResult;
 import org.tdpscope.sim.Scenario;
@@ -65,11 +66,15 @@ final class ScheduleRewrite {
     }
 
     static String rewrite(Model model, String text, List<ScheduleStep> steps, Collection<String> repeating,
-            Policy policy, String comment) {
+            Policy policy, KernelRules kernel, String comment) {
         List<Edit> edits = new ArrayList<>();
         edits.add(scheduleEdit(model, text, steps, comment));
         if (policy != null) {
             edits.add(policyEdit(model, text, policy));
+        }
+        Edit k = kernel == null ? null : kernelEdit(model, text, kernel);
+        if (k != null) {
+            edits.add(k);
         }
         Map<String, Integer> started = startedOps(steps, repeating);
         if (model.getThreads() != null) {
@@ -172,6 +177,24 @@ final class ScheduleRewrite {
             return new Edit(n.getOffset(), n.getLength(), block(indent, steps, comment));
         }
         return insertBefore(model, text, block("  ", steps, comment), model.getExplore(), model.getExpect());
+    }
+
+    /**
+     * {@code kernel E}: the era the schedule was found under (another era may not take the same steps), in place
+     * of a kernel line that compares eras or names another; null when the text already runs exactly that era.
+     */
+    private static Edit kernelEdit(Model model, String text, KernelRules kernel) {
+        String line = "kernel " + kernel.word();
+        if (model.getKernel() != null) {
+            INode n = NodeModelUtils.findActualNodeFor(model.getKernel());
+            String current = NodeModelUtils.getTokenText(n);
+            return current.equals(line) ? null : new Edit(n.getOffset(), n.getLength(), line);
+        }
+        if (kernel.era() == org.tdpscope.sim.Era.MAINLINE && kernel.overrides().isEmpty()) {
+            return null; // the default
+        }
+        return insertBefore(model, text, line, model.getPolicy(), model.getThreads(), model.getSchedule(),
+                model.getExplore(), model.getExpect());
     }
 
     /** {@code policy P}, in place of the policy line or where it goes. */

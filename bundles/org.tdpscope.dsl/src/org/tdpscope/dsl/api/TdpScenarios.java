@@ -40,6 +40,7 @@ import org.tdpscope.dsl.interpreter.Positions;
 import org.tdpscope.dsl.interpreter.TdpInterpreter;
 import org.tdpscope.dsl.tdp.Model;
 import org.tdpscope.dsl.validation.TdpIssueCodes;
+import org.tdpscope.sim.KernelRules;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.ScheduleStep;
 import org.tdpscope.sim.explore.ExploreResult;
@@ -168,7 +169,7 @@ public final class TdpScenarios {
             return new LoadedScenario(file, text, name, sorted, null, List.of(), List.of());
         }
         return new LoadedScenario(file, text, name, sorted, result.scenario(), result.policies(),
-                new ArrayList<>(result.expectations()), result.explore());
+                new ArrayList<>(result.expectations()), result.explore()).withKernels(result.kernels());
     }
 
     private static Diagnostic toDiagnostic(Issue i, String file) {
@@ -202,7 +203,23 @@ public final class TdpScenarios {
                 || !(r.getContents().get(0) instanceof Model model)) {
             throw new IllegalArgumentException("the scenario has syntax errors");
         }
-        return ScheduleRewrite.rewrite(model, text, steps, repeating, policy, comment);
+        return ScheduleRewrite.rewrite(model, text, steps, repeating, policy, null, comment);
+    }
+
+    /** {@link #withSchedule}, also setting the kernel line to {@code kernel} when the text does not run it alone. */
+    public synchronized String withSchedule(String text, List<ScheduleStep> steps, Collection<String> repeating,
+            Policy policy, KernelRules kernel, String comment) {
+        XtextResource r;
+        try {
+            r = parse(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the scenario: " + e.getMessage(), e);
+        }
+        if (r.getParseResult() == null || r.getParseResult().hasSyntaxErrors() || r.getContents().isEmpty()
+                || !(r.getContents().get(0) instanceof Model model)) {
+            throw new IllegalArgumentException("the scenario has syntax errors");
+        }
+        return ScheduleRewrite.rewrite(model, text, steps, repeating, policy, kernel, comment);
     }
 
     /**
@@ -214,7 +231,8 @@ public final class TdpScenarios {
      */
     public String counterexampleScript(String text, ExploreResult result, Outcome outcome,
             Collection<String> repeating, String comment) {
-        return withSchedule(text, ScheduleRewrite.replayable(result, outcome), repeating, result.policy(), comment);
+        return withSchedule(text, ScheduleRewrite.replayable(result, outcome), repeating, result.policy(),
+                result.scenario().kernel, comment);
     }
 
     /**

@@ -27,6 +27,7 @@ import org.tdpscope.dsl.tdp.ExploreItem;
 import org.tdpscope.dsl.tdp.Mapping;
 import org.tdpscope.dsl.tdp.Model;
 import org.tdpscope.dsl.tdp.PolicyDecl;
+import org.tdpscope.dsl.tdp.KernelDecl;
 import org.tdpscope.dsl.tdp.Schedule;
 import org.tdpscope.dsl.tdp.Step;
 import org.tdpscope.dsl.tdp.ThreadDecl;
@@ -53,7 +54,7 @@ public class TdpFormatter extends AbstractFormatter2 {
     }
 
     private static boolean isStatement(EObject o) {
-        return o instanceof Vm || o instanceof PolicyDecl || o instanceof Threads || o instanceof Schedule
+        return o instanceof Vm || o instanceof PolicyDecl || o instanceof KernelDecl || o instanceof Threads || o instanceof Schedule
                 || o instanceof Expect || o instanceof VmItem || o instanceof Mapping || o instanceof ThreadDecl
                 || o instanceof Step || o instanceof Expectation || o instanceof Explore || o instanceof ExploreItem;
     }

@@ -19,7 +19,11 @@ import org.tdpscope.dsl.tdp.ValidityCheck;
 import org.tdpscope.dsl.tdp.VcpuRootCheck;
 import org.tdpscope.dsl.tdp.ViolationCheck;
 import org.tdpscope.dsl.tdp.VisitedCheck;
+import org.tdpscope.dsl.tdp.Actor;
+import org.tdpscope.sim.Era;
 import org.tdpscope.sim.Invariant;
+import org.tdpscope.sim.KernelRules;
+import org.tdpscope.sim.Scenario;
 import org.tdpscope.sim.Kvm;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.Root;
@@ -47,14 +51,21 @@ public final class CheckedExpectation implements Expectation {
     private final int column;
     private final String text;
     private final List<Policy> policies;
+    private final List<Era> eras;
     private final Checker checker;
 
-    CheckedExpectation(int line, int column, String text, List<Policy> policies, Checker checker) {
+    CheckedExpectation(int line, int column, String text, List<Policy> policies, List<Era> eras, Checker checker) {
         this.line = line;
         this.column = column;
         this.text = text;
         this.policies = List.copyOf(policies);
+        this.eras = List.copyOf(eras);
         this.checker = checker;
+    }
+
+    @Override
+    public List<Era> eras() {
+        return eras;
     }
 
     @Override
@@ -79,8 +90,9 @@ public final class CheckedExpectation implements Expectation {
 
     @Override
     public ExpectationResult check(RunResult run) {
-        if (!appliesTo(run.simulation().policy())) {
-            return new ExpectationResult(this, true, "not checked under " + run.simulation().policy().word());
+        if (!appliesTo(run.simulation().kernel(), run.simulation().policy())) {
+            return new ExpectationResult(this, true, "not checked under " + run.simulation().kernel().word() + ", "
+                    + run.simulation().policy().word());
         }
         Outcome o;
         try {
@@ -99,9 +111,24 @@ public final class CheckedExpectation implements Expectation {
         return line + ":" + column + " " + text;
     }
 
-    static CheckedExpectation of(org.tdpscope.dsl.tdp.Expectation e, List<Policy> policies) {
-        return new CheckedExpectation(Positions.line(e), Positions.column(e), Positions.text(e), policies,
+    static CheckedExpectation of(org.tdpscope.dsl.tdp.Expectation e, List<Policy> policies, List<Era> eras) {
+        return new CheckedExpectation(Positions.line(e), Positions.column(e), Positions.text(e), policies, eras,
                 checker(e.getCheck()));
+    }
+
+    /** The thread a {@code by ...} names: an actor, or the era's zap worker; null when none. */
+    private static String byName(Actor by, boolean worker) {
+        return worker ? Scenario.ZAP_WORKER : by == null ? null : by.getName();
+    }
+
+    private static List<TraceEvent> violationsBy(RunResult run, String by) {
+        List<TraceEvent> out = new ArrayList<>();
+        for (TraceEvent e : run.violations()) {
+            if (by == null || by.equals(e.thread())) {
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     private static Checker checker(Check c) {
@@ -134,7 +161,7 @@ public final class CheckedExpectation implements Expectation {
         if (c instanceof FreedCheck f) {
             String root = f.getRoot();
             boolean not = f.isNot();
-            String by = f.getBy() == null ? null : f.getBy().getName();
+            String by = byName(f.getBy(), f.isByWorker());
             return run -> {
                 Root got = run.kvm().root(root);
                 if (got == null) {
@@ -172,14 +199,19 @@ public final class CheckedExpectation implements Expectation {
                 return new Outcome(got.root() != null && got.root().name().equals(root), vcpu + " on " + r);
             };
         }
-        if (c instanceof NoViolationCheck) {
-            return run -> new Outcome(run.violations().isEmpty(), violations(run.violations()));
+        if (c instanceof NoViolationCheck n) {
+            String by = byName(n.getBy(), n.isByWorker());
+            return run -> {
+                List<TraceEvent> vs = violationsBy(run, by);
+                return new Outcome(vs.isEmpty(), violations(vs));
+            };
         }
         if (c instanceof ViolationCheck v) {
             Invariant wanted = TdpInterpreter.invariant(v.getInvariant());
             int step = v.getStep();
+            String by = byName(v.getBy(), v.isByWorker());
             return run -> {
-                for (TraceEvent e : run.violations()) {
+                for (TraceEvent e : violationsBy(run, by)) {
                     if (e.invariant() == wanted && (step <= 0 || e.step() == step)) {
                         return new Outcome(true, describe(e));
                     }

@@ -56,7 +56,13 @@ import org.tdpscope.dsl.tdp.VmItem;
 import org.tdpscope.dsl.tdp.WalkSpec;
 import org.tdpscope.dsl.tdp.Walker;
 import org.tdpscope.dsl.tdp.YieldOption;
+import org.tdpscope.dsl.tdp.HostDecl;
+import org.tdpscope.dsl.tdp.KernelDecl;
+import org.tdpscope.dsl.tdp.RuleOverride;
+import org.tdpscope.dsl.tdp.VmTypeDecl;
+import org.tdpscope.sim.Era;
 import org.tdpscope.sim.Invariant;
+import org.tdpscope.sim.KernelRules;
 import org.tdpscope.sim.Op;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RootRole;
@@ -80,7 +86,12 @@ public final class TdpInterpreter {
 
     /** What a scenario file means. */
     public record Result(Scenario scenario, List<Policy> policies, List<CheckedExpectation> expectations,
-            ExploreSpec explore) {
+            ExploreSpec explore, List<KernelRules> kernels) {
+
+        public Result(Scenario scenario, List<Policy> policies, List<CheckedExpectation> expectations,
+                ExploreSpec explore) {
+            this(scenario, policies, expectations, explore, List.of(scenario.kernel));
+        }
     }
 
     /**
@@ -103,6 +114,8 @@ public final class TdpInterpreter {
         }
         List<Policy> policies = policies(model.getPolicy());
         s.policy = policies.get(0);
+        List<KernelRules> kernels = kernels(model.getKernel());
+        s.kernel = kernels.get(0);
         if (model.getThreads() != null) {
             for (ThreadDecl t : model.getThreads().getThreads()) {
                 s.threads.add(thread(t, s));
@@ -117,10 +130,65 @@ public final class TdpInterpreter {
         List<CheckedExpectation> expectations = new ArrayList<>();
         if (model.getExpect() != null) {
             for (Expectation e : model.getExpect().getItems()) {
-                expectations.add(CheckedExpectation.of(e, policiesOf(e)));
+                expectations.add(CheckedExpectation.of(e, policiesOf(e), erasOf(e)));
             }
         }
-        return new Result(s, policies, expectations, explore(model.getExplore(), policies));
+        return new Result(s, policies, expectations, explore(model.getExplore(), policies), kernels);
+    }
+
+    /** The eras a scenario runs under: one, a compared list or all; {@code mainline} by default; overrides on each. */
+    public static List<KernelRules> kernels(KernelDecl k) {
+        if (k == null) {
+            return List.of(Era.MAINLINE.rules());
+        }
+        List<Era> eras = new ArrayList<>();
+        if (k.isAll()) {
+            eras.addAll(List.of(Era.values()));
+        } else {
+            for (String w : k.getEras()) {
+                Era e = Era.fromWord(w);
+                if (e == null) {
+                    throw new InterpretException("no kernel era '" + w + "'; the eras are " + Era.words(), k);
+                }
+                if (!eras.contains(e)) {
+                    eras.add(e);
+                }
+            }
+        }
+        if (eras.isEmpty()) {
+            throw new InterpretException("no kernel era named", k);
+        }
+        List<KernelRules> out = new ArrayList<>();
+        for (Era e : eras) {
+            out.add(withOverrides(e.rules(), k));
+        }
+        return out;
+    }
+
+    /** {@code rules} with the declaration's {@code with ...} rules applied in order. */
+    public static KernelRules withOverrides(KernelRules rules, KernelDecl k) {
+        KernelRules r = rules;
+        if (k != null) {
+            for (RuleOverride o : k.getOverrides()) {
+                try {
+                    r = r.with(o.getRule(), o.getValue());
+                } catch (IllegalArgumentException | NullPointerException e) {
+                    throw new InterpretException(String.valueOf(e.getMessage()), o);
+                }
+            }
+        }
+        return r;
+    }
+
+    private static List<Era> erasOf(Expectation e) {
+        List<Era> out = new ArrayList<>();
+        for (String w : e.getEras()) {
+            Era era = Era.fromWord(w);
+            if (era != null) {
+                out.add(era);
+            }
+        }
+        return out;
     }
 
     /** The explore block over {@link ExploreBounds#defaults()}; the last of a repeated line counts. */
@@ -186,6 +254,14 @@ public final class TdpInterpreter {
                 s.accessedDirty = t.getAccessedDirty() != OnOff.OFF;
             } else if (item instanceof GuestPaging g) {
                 s.guestLevels = g.getLevels();
+            } else if (item instanceof VmTypeDecl t) {
+                s.vmType = switch (t.getType()) {
+                    case TDX -> Scenario.VmType.TDX;
+                    case SEV -> Scenario.VmType.SEV;
+                    default -> Scenario.VmType.DEFAULT;
+                };
+            } else if (item instanceof HostDecl h) {
+                s.hostMaxPhyAddr = h.getBits();
             } else if (item instanceof Vcpu v) {
                 s.vcpus.add(new Scenario.VcpuSpec(v.getName(), role(v),
                         vcpuVariants(model, v)));
@@ -205,16 +281,21 @@ public final class TdpInterpreter {
         if (model.getThreads() == null) {
             return Variants.KERNEL;
         }
+        Variants out = Variants.KERNEL;
         for (ThreadDecl t : model.getThreads().getThreads()) {
             if (t instanceof VcpuThread vt && vt.getVcpu() == v) {
                 for (Option o : vt.getOptions()) {
                     if (o instanceof BrokenOption b && b.getFlag() == BrokenFlag.FAULT_IGNORES_INVALID_ROOT) {
-                        return new Variants(false, false, false, false, true);
+                        out = out.withFaultIgnoresInvalidRoot();
+                    } else if (o instanceof BrokenOption b && b.getFlag() == BrokenFlag.FREE_ROOTS_UNDER_WRITE_LOCK) {
+                        out = out.withFreeRootsUnderWriteLock();
+                    } else if (o instanceof BrokenOption b && b.getFlag() == BrokenFlag.SHADOW_RECLAIM_UNDER_READ_LOCK) {
+                        out = out.withShadowReclaimUnderReadLock();
                     }
                 }
             }
         }
-        return Variants.KERNEL;
+        return out;
     }
 
     public static int slotId(Memslot m) {
@@ -239,6 +320,18 @@ public final class TdpInterpreter {
             if (!out.contains(pol)) {
                 out.add(pol);
             }
+        }
+        if (out.size() == 1 && !p.getKnobs().isEmpty()) {
+            Policy pol = out.get(0);
+            for (String k : p.getKnobs()) {
+                Policy next = pol.withKnob(k);
+                if (next == null) {
+                    throw new InterpretException("'" + k + "' is no policy knob; the knobs are "
+                            + String.join(", ", Policy.KNOBS), p);
+                }
+                pol = next;
+            }
+            out.set(0, pol);
         }
         if (out.isEmpty()) {
             throw new InterpretException("no policy named", p);
@@ -285,6 +378,7 @@ public final class TdpInterpreter {
             case LIVELOCK -> Invariant.LIVELOCK;
             case BAD_YIELD -> Invariant.BAD_YIELD;
             case ROOT_WALKED_TWICE -> Invariant.ROOT_WALKED_TWICE;
+            case LOCK_DISCIPLINE -> Invariant.LOCK_DISCIPLINE;
         };
     }
 
@@ -450,9 +544,12 @@ public final class TdpInterpreter {
             return ScheduleStep.gracePeriod().at(line);
         }
         if (st instanceof ThreadStep t) {
-            String who = name(t.getThread(), t);
+            String who = t.isWorker() ? Scenario.ZAP_WORKER : name(t.getThread(), t);
             if (t.isUntilYield()) {
                 return ScheduleStep.untilYield(who).at(line);
+            }
+            if (t.isUntilNextRoot()) {
+                return ScheduleStep.untilNextRoot(who).at(line);
             }
             if (t.isToEnd()) {
                 return ScheduleStep.toEnd(who).at(line);

@@ -21,6 +21,7 @@ public final class TdpIssueCodes {
     public static final String EMPTY_RANGE = "empty-range";
     public static final String GFN_OUTSIDE_SLOTS = "gfn-outside-slots";
     public static final String BAD_POLICY = "bad-policy";
+    public static final String BAD_KERNEL = "bad-kernel";
     public static final String POLICY_NOT_RUN = "policy-not-run";
     public static final String BAD_LEVELS = "bad-levels";
     public static final String BAD_MAPPING = "bad-mapping";

@@ -54,6 +54,10 @@ import org.tdpscope.dsl.tdp.MoveSlot;
 import org.tdpscope.dsl.tdp.NoSlotsLock;
 import org.tdpscope.dsl.tdp.Option;
 import org.tdpscope.dsl.tdp.PolicyDecl;
+import org.tdpscope.dsl.tdp.KernelDecl;
+import org.tdpscope.dsl.tdp.RuleOverride;
+import org.tdpscope.sim.Era;
+import org.tdpscope.sim.KernelRules;
 import org.tdpscope.dsl.tdp.RefcountCheck;
 import org.tdpscope.dsl.tdp.RepeatThreads;
 import org.tdpscope.dsl.tdp.RootsCheck;
@@ -135,11 +139,16 @@ public class TdpValidator extends AbstractTdpValidator {
             mapping(m, s);
         } else if (o instanceof PolicyDecl p) {
             policy(p, s);
+        } else if (o instanceof KernelDecl k) {
+            kernel(k, s);
         } else if (o instanceof VcpuThread v) {
             for (Option opt : v.getOptions()) {
-                if (!(opt instanceof BrokenOption b && b.getFlag() == BrokenFlag.FAULT_IGNORES_INVALID_ROOT)) {
-                    s.report(true, "a vCPU thread takes only 'broken: fault-ignores-invalid-root'", opt, null,
-                            MISPLACED_OPTION);
+                if (!(opt instanceof BrokenOption b && (b.getFlag() == BrokenFlag.FAULT_IGNORES_INVALID_ROOT
+                        || b.getFlag() == BrokenFlag.FREE_ROOTS_UNDER_WRITE_LOCK
+                        || b.getFlag() == BrokenFlag.SHADOW_RECLAIM_UNDER_READ_LOCK))) {
+                    s.report(true, "a vCPU thread takes only 'broken: fault-ignores-invalid-root', "
+                            + "'broken: free-roots-under-write-lock' or 'broken: shadow-reclaim-under-read-lock'", opt,
+                            null, MISPLACED_OPTION);
                 }
             }
         } else if (o instanceof FaultOp f) {
@@ -351,6 +360,47 @@ public class TdpValidator extends AbstractTdpValidator {
                 s.report(false, "policy " + w.getLiteral() + " is listed twice", p, feature(p, "policies"), BAD_POLICY);
             }
         }
+        if (p.getKnobs().isEmpty() || p.getPolicies().isEmpty() || p.getPolicies().get(0) == null) {
+            return;
+        }
+        Policy pol = TdpInterpreter.policy(p.getPolicies().get(0));
+        for (int i = 0; i < p.getKnobs().size(); i++) {
+            String k = p.getKnobs().get(i);
+            Policy next = pol.withKnob(k);
+            if (next == null) {
+                s.report(true, "'" + k + "' is no policy knob; the knobs are " + String.join(", ", Policy.KNOBS), p,
+                        feature(p, "knobs"), i, BAD_POLICY);
+                return;
+            }
+            pol = next;
+        }
+        String odd = pol.oddity();
+        if (odd != null) {
+            s.report(false, "policy " + pol.word() + ": " + odd, p, feature(p, "knobs"), BAD_POLICY);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ kernel
+
+    private static void kernel(KernelDecl k, Sink s) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < k.getEras().size(); i++) {
+            String w = k.getEras().get(i);
+            if (w != null && Era.fromWord(w) == null) {
+                s.report(true, "no kernel era '" + w + "'; the eras are " + Era.words(), k, feature(k, "eras"), i,
+                        BAD_KERNEL);
+            } else if (w != null && !seen.add(w)) {
+                s.report(false, "kernel " + w + " is listed twice", k, feature(k, "eras"), i, BAD_KERNEL);
+            }
+        }
+        KernelRules r = Era.MAINLINE.rules();
+        for (RuleOverride o : k.getOverrides()) {
+            try {
+                r = r.with(o.getRule(), o.getValue());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                s.report(true, String.valueOf(e.getMessage()), o, null, BAD_KERNEL);
+            }
+        }
     }
 
     private static List<Policy> runPolicies(Model m) {
@@ -545,6 +595,12 @@ public class TdpValidator extends AbstractTdpValidator {
                             + "N' or 'yield always'", ts, threadF, CANNOT_YIELD);
                 }
                 exact.put(a, false);
+            } else if (ts.isUntilNextRoot()) {
+                if (a instanceof Vcpu) {
+                    s.report(true, "vCPU " + a.getName() + " walks no roots: only a read-lock walk stops between roots",
+                            ts, threadF, CANNOT_YIELD);
+                }
+                exact.put(a, false);
             } else if (ts.isToEnd()) {
                 endedAt.put(a, Positions.line(ts));
             } else {
@@ -628,6 +684,35 @@ public class TdpValidator extends AbstractTdpValidator {
                         feature(e, "policies"), POLICY_NOT_RUN);
             }
         }
+        List<Era> eras = new ArrayList<>();
+        if (m != null) {
+            try {
+                for (KernelRules k : TdpInterpreter.kernels(m.getKernel())) {
+                    eras.add(k.era());
+                }
+            } catch (InterpretException ex) {
+                eras.addAll(List.of(Era.values()));
+            }
+        }
+        for (int i = 0; i < e.getEras().size(); i++) {
+            String w = e.getEras().get(i);
+            Era era = Era.fromWord(w);
+            if (era == null) {
+                s.report(true, "no kernel era '" + w + "'; the eras are " + Era.words(), e, feature(e, "eras"), i,
+                        BAD_KERNEL);
+            } else if (m != null && !eras.contains(era)) {
+                s.report(false, "never checked: the scenario runs under kernel " + eraWords(eras) + " only", e,
+                        feature(e, "eras"), i, POLICY_NOT_RUN);
+            }
+        }
+    }
+
+    private static String eraWords(List<Era> eras) {
+        List<String> out = new ArrayList<>();
+        for (Era e : eras) {
+            out.add(e.word());
+        }
+        return String.join(", ", out);
     }
 
     private static String words(List<Policy> ps) {
@@ -684,18 +769,23 @@ public class TdpValidator extends AbstractTdpValidator {
         }
         Map<String, List<Policy>> byMessage = new LinkedHashMap<>();
         Map<String, Integer> lineOf = new HashMap<>();
+        List<String> runs = new ArrayList<>();
+        Map<String, List<String>> byMessageRuns = new LinkedHashMap<>();
+        for (KernelRules k : built.kernels())
         for (Policy p : built.policies()) {
             String msg;
             int line = 0;
+            String runName = built.kernels().size() > 1 ? "kernel " + k.word() + " and " + p.word() : p.word();
+            runs.add(runName);
             try {
-                RunResult res = new Simulation(built.scenario(), p, e -> {
+                RunResult res = new Simulation(built.scenario().withKernel(k), p, e -> {
                 }).runTo(DRY_RUN_STEPS);
                 if (res.error() != null) {
                     ScheduleException se = res.error();
                     msg = se.getMessage();
                     line = se.line();
                 } else if (!res.complete()) {
-                    warning("the dry run under " + p.word() + " did not end within " + DRY_RUN_STEPS + " steps", m,
+                    warning("the dry run under " + runName + " did not end within " + DRY_RUN_STEPS + " steps", m,
                             feature(m, "title"), DRY_RUN_LIMIT);
                     continue;
                 } else {
@@ -704,11 +794,12 @@ public class TdpValidator extends AbstractTdpValidator {
             } catch (RuntimeException | StackOverflowError e) {
                 msg = "the simulator failed: " + e;
             }
-            byMessage.computeIfAbsent(msg, k -> new ArrayList<>()).add(p);
+            byMessage.computeIfAbsent(msg, x -> new ArrayList<>()).add(p);
+            byMessageRuns.computeIfAbsent(msg, x -> new ArrayList<>()).add(runName);
             lineOf.put(msg, line);
         }
-        for (Map.Entry<String, List<Policy>> e : byMessage.entrySet()) {
-            String prefix = e.getValue().size() == built.policies().size() ? "" : "under " + words(e.getValue()) + ": ";
+        for (Map.Entry<String, List<String>> e : byMessageRuns.entrySet()) {
+            String prefix = e.getValue().size() == runs.size() ? "" : "under " + String.join(", ", e.getValue()) + ": ";
             EObject where = stepAt(m, lineOf.get(e.getKey()));
             error(prefix + e.getKey(), where, where == m ? feature(m, "title") : null, DRY_RUN);
         }

@@ -68,7 +68,8 @@ class TraceJsonlTest {
     void eventKindsAreTheSimulatorsIds() {
         String ids = "root.create root.reuse root.get root.put root.invalidate root.unlink root.free walk.start walk.visit"
                 + " walk.yield walk.resume walk.restart walk.end spte.set spte.zap spte.wrprot spte.clear_dirty spte.age"
-                + " fault access tlb.flush lock.acquire lock.release rcu.sync memslot vcpu.request_reload violation";
+                + " fault access tlb.flush lock.acquire lock.release rcu.sync memslot vcpu.request_reload violation"
+                + " work.queue walk.point root.schedule_zap mirror.hook";
         String[] want = ids.split(" ");
         assertEquals(want.length, EventKind.VALUES.size());
         for (int i = 0; i < want.length; i++) {

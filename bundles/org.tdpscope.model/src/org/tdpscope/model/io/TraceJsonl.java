@@ -41,6 +41,18 @@ public final class TraceJsonl {
     // ------------------------------------------------------------------------------------------ write
 
     /** Writes the events to {@code file}, all or nothing. */
+    /** How the optional first line, the run's header, starts. */
+    public static final String HEADER_PREFIX = "{\"tdpscope\":\"run\"";
+
+    /** The header line (no newline): which scenario, kernel era and policy the events that follow come from. */
+    public static String header(String scenario, String kernel, String policy) {
+        StringBuilder sb = new StringBuilder(HEADER_PREFIX);
+        string(sb, "scenario", scenario);
+        string(sb, "kernel", kernel);
+        string(sb, "policy", policy);
+        return sb.append('}').toString();
+    }
+
     public static void write(Iterable<? extends TraceEvent> events, Path file) throws IOException {
         AtomicFiles.write(file, out -> {
             Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
@@ -162,6 +174,9 @@ public final class TraceJsonl {
                 lineNo++;
                 if (line.isEmpty()) {
                     throw new ModelLoadException(file, lineNo, 1, "empty line (a trace has one event per line)");
+                }
+                if (lineNo == 1 && line.startsWith(HEADER_PREFIX)) {
+                    continue; // the run's header: scenario, kernel era, policy
                 }
                 out.add(new LineParser(file, lineNo, line).parse());
             }

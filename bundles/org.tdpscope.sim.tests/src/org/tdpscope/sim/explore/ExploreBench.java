@@ -31,6 +31,7 @@ public final class ExploreBench {
 
     static Scenario scenario(int zaps) {
         Scenario s = new Scenario();
+        s.kernel = org.tdpscope.sim.Era.V5_16.rules(); // the v5.16 rules these cases were written for
         s.memslots.add(new Scenario.MemslotSpec(0, 0, 0x1000, false, true));
         s.vcpu("v0", RootRole.DEFAULT).vcpu("v1", RootRole.of("smm"));
         s.thread("v0", ThreadKind.VCPU, new Op.LoadRoot(), new Op.Fault(0x10, true, false), new Op.Reload(),
@@ -50,6 +51,7 @@ public final class ExploreBench {
     /** Small enough to enumerate without any reduction: exact reduction factors. */
     static Scenario small() {
         Scenario s = new Scenario();
+        s.kernel = org.tdpscope.sim.Era.V5_16.rules(); // the v5.16 rules these cases were written for
         s.memslots.add(new Scenario.MemslotSpec(0, 0, 0x1000, false, true));
         s.vcpu("v0", RootRole.DEFAULT).vcpu("v1", RootRole.of("smm"));
         s.thread("v0", ThreadKind.VCPU, new Op.LoadRoot(), new Op.Fault(0x10, true, false),

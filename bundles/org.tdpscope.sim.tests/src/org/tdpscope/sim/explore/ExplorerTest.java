@@ -35,6 +35,7 @@ class ExplorerTest {
     /** One 4K-only memslot of 4096 pages at gfn 0 ({@code dirtyLogging} keeps leaves 4K). */
     static Scenario base(boolean dirtyLogging) {
         Scenario s = new Scenario();
+        s.kernel = org.tdpscope.sim.Era.V5_16.rules(); // the v5.16 rules these cases were written for
         s.memslots.add(new Scenario.MemslotSpec(0, 0, 0x1000, false, dirtyLogging));
         return s;
     }

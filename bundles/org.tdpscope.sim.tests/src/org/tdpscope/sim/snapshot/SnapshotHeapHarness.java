@@ -45,6 +45,7 @@ public final class SnapshotHeapHarness {
     public static void main(String[] args) {
         // one page: a root with SPTEs in a page table, projected N times by N projectors
         Scenario s = new Scenario();
+        s.kernel = org.tdpscope.sim.Era.V5_16.rules(); // the v5.16 rules these cases were written for
         s.memslots.add(new Scenario.MemslotSpec(0, 0, 0x1000, false, true));
         s.vcpu("v0", RootRole.DEFAULT);
         List<Op> faults = new ArrayList<>();
@@ -68,6 +69,7 @@ public final class SnapshotHeapHarness {
 
         // 1,000 roots: 1,000 vCPUs with distinct roles
         Scenario many = new Scenario();
+        many.kernel = org.tdpscope.sim.Era.V5_16.rules(); // the v5.16 rules these cases were written for
         many.memslots.add(new Scenario.MemslotSpec(0, 0, 0x1000, false, false));
         for (int i = 0; i < 1000; i++) {
             String v = "v" + i;

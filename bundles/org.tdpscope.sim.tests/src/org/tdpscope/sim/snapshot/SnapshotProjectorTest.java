@@ -73,6 +73,7 @@ class SnapshotProjectorTest {
     /** Two roots with SPTEs, a walker yielding in B during a fast zap, a guest access with a 2-D walk. */
     static Scenario scenario() {
         Scenario s = new Scenario();
+        s.kernel = org.tdpscope.sim.Era.V5_16.rules(); // the v5.16 rules these cases were written for
         s.name = "walker yields during fast zap";
         s.memslots.add(new Scenario.MemslotSpec(0, 0, 0x1000, false, true));
         s.guestMappings.add(new Scenario.GuestMapping(0x400000L, 0x10000L, 0x1000, 4096, true, false, false, false));

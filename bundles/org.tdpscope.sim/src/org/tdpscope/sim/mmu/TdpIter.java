@@ -172,15 +172,27 @@ public final class TdpIter {
     }
 
     /**
-     * After a yield: re-walk from the root towards nextLastLevelGfn, since tables may have changed meanwhile. This is
-     * the kernel's tdp_iter_restart followed by the loop's {@code continue} (one {@link #next()}): the root-level
-     * entry itself is not offered again, the path below it is, and nothing before nextLastLevelGfn at the last
-     * level is revisited. Also records the yield point, as tdp_iter_restart does.
+     * After a yield: re-walk from the root towards nextLastLevelGfn, since tables may have changed meanwhile. As
+     * from 3a0f64de479c (5.16-rc7) the restart happens inside the iterator's next step: the root-level entry that
+     * covers nextLastLevelGfn is offered again (a zap may remove it whole), the path below it follows, and nothing
+     * before nextLastLevelGfn at the last level is revisited. Also records the yield point, as tdp_iter_restart does.
      */
     public void restartFromRoot() {
         yieldedGfn = nextLastLevelGfn;
         restart();
-        next();
+    }
+
+    /**
+     * After a yield, as before 3a0f64de479c (v5.15, 5.16-rc1..rc6): the restart left the iterator on the
+     * root-level entry that covers nextLastLevelGfn and the caller's {@code continue} stepped sideways from
+     * it, so the rest of that top-level entry (and all its children) is never visited.
+     */
+    public void restartFromRootThenStepSide() {
+        yieldedGfn = nextLastLevelGfn;
+        restart();
+        if (!tryStepSide()) {
+            valid = false;
+        }
     }
 
     /** Positions (entries inside the range) the iterator has arrived at, including non-present ones. */

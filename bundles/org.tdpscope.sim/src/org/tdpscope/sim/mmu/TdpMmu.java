@@ -202,7 +202,9 @@ public final class TdpMmu {
         if (Spte.isPresent(old)) {
             tlbFlushes++; // a table is replaced by a huge leaf: its translations must go
         }
-        long leaf = Spte.makeLeaf(slot.hpfnOf(base), level, !slot.readOnly(), true, adEnabled, true, write);
+        // make_spte: a writable SPTE is created dirty (ACC_WRITE_MASK sets the D bit) in every era, on a read
+        // fault too; 6.13 made that explicit ("Always set SPTE's dirty bit if it's created as writable")
+        long leaf = Spte.makeLeaf(slot.hpfnOf(base), level, !slot.readOnly(), true, adEnabled, true, !slot.readOnly());
         setEntry(root, table, idx, base, level, old, leaf, SpteChange.SET);
         return new FaultResult(FaultResult.Kind.INSTALLED, level, leaf, gfn);
     }

@@ -98,6 +98,7 @@ public final class SnapshotProjector {
         tdp.setLevels(kvm.mmu().levels());
         tdp.setAccessedDirtyEnabled(kvm.mmu().adEnabled());
         tdp.setPolicy(policy(kvm.policy()));
+        tdp.setKernel(kvm.rules().word());
         m.setTdp(tdp);
         for (org.tdpscope.sim.mmu.Memslot s : kvm.memslots().all()) {
             Memslot ms = F.createMemslot();
@@ -297,6 +298,8 @@ public final class SnapshotProjector {
         run.setScenarioName(scenarioName != null ? scenarioName : simulation.scenario().name);
         run.setScenarioPath(scenarioPath);
         run.setPolicy(policy(kvm.policy()));
+        run.setPolicyWord(kvm.policy().word());
+        run.setKernel(kvm.rules().word());
         if (simulation.scenario().schedule != null) {
             for (ScheduleStep s : simulation.scenario().schedule) {
                 run.getSchedule().add(s.script());
@@ -328,8 +331,9 @@ public final class SnapshotProjector {
         return run;
     }
 
+    /** The metamodel's policy: the preset itself, or for a hybrid the preset it starts from. */
     public static Policy policy(org.tdpscope.sim.Policy p) {
-        return Policy.get(p.word());
+        return Policy.get(p.preset().word());
     }
 
     /** One simulator event as a model event (the same fields; the trace id picks the kind). */
