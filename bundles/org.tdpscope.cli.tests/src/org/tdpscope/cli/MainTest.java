@@ -54,6 +54,41 @@ class MainTest {
         }
     }
 
+    /** A search too big for its time bound stops, prints what it found, says TRUNCATED and why, and exits 4. */
+    @Test
+    void exploreStopsAtItsTimeBoundWithPartialResults() {
+        long t0 = System.nanoTime();
+        Outcome o = tdpscope("explore", EXAMPLES.resolve("explore/scale-7-threads.tdp").toString(), "--time", "2s",
+                "--max-visits", "100000000");
+        double secs = (System.nanoTime() - t0) / 1e9;
+        assertEquals(Main.TRUNCATED, o.code(), o.out() + o.err());
+        assertTrue(o.out().contains("TRUNCATED: the time bound (--time) was reached"), o.out());
+        assertTrue(o.out().matches("(?s).*\\n  [0-9]+ distinct outcome\\(s\\), 0 bad\\n  ok   complete.*"), o.out());
+        assertTrue(secs < 30, "stopped within a second or so of the bound: " + secs + " s");
+        Outcome bad = tdpscope("explore", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--time", "soon");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--time wants a duration such as 90s"), bad.err());
+    }
+
+    /** --kernel all runs every era and ends with the side-by-side table; a bad era is a usage error. */
+    @Test
+    void kernelAllComparesErasSideBySide(@TempDir Path dir) throws IOException {
+        Path trace = dir.resolve("r.jsonl");
+        Outcome o = tdpscope("run", EXAMPLES.resolve("races/01-notifier-yields-without-root-ref.tdp").toString(),
+                "--kernel", "all", "--quiet", "--trace", trace.toString());
+        assertEquals(0, o.code(), o.out() + o.err());
+        assertTrue(o.out().contains("== per-era comparison"), o.out());
+        assertTrue(o.out().matches("(?s).*\\n  v5\\.15 +continue +use-after-free \\(N\\).*"), o.out());
+        assertTrue(o.out().matches("(?s).*\\n  v5\\.16 +continue +no violation; final list \\[B\\]; A freed by N.*"),
+                o.out());
+        assertTrue(o.out().contains("(kernel mainline)"), o.out());
+        assertTrue(Files.readString(dir.resolve("r.v6.9.jsonl")).startsWith("{\"tdpscope\":\"run\""),
+                "one trace per era, named after it");
+        Outcome bad = tdpscope("run", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--kernel", "v4.19");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("unknown kernel era 'v4.19'"), bad.err());
+    }
+
     @Test
     void runWritesTraceAndDiagram(@TempDir Path dir) throws IOException {
         Path trace = dir.resolve("t.jsonl");

@@ -60,11 +60,13 @@ public final class Main {
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;
     static final int INTERNAL = 3;
+    /** explore stopped early (--time, Ctrl-C, SIGTERM): what it printed is partial. */
+    static final int TRUNCATED = 4;
 
     private static final String USAGE = """
             usage: tdpscope <command> [arguments]
 
-              run FILE [--policy P|all] [--kernel E|E,E|all] [--trace OUT.jsonl] [--xmi OUT.tdprun] [--svg DIR [--png]]
+              run FILE [--policy P|all] [--kernel E|E,E|all] [--trace OUT.jsonl] [--kernel-trace OUT.txt] [--xmi OUT.tdprun] [--svg DIR [--png]]
                        [--theme light|dark] [--all-events] [--quiet]
                     run a scenario: print the step table and the expectation results
               check FILE...
@@ -78,12 +80,17 @@ public final class Main {
                     range (--gfn, default all) and each vCPU's guest page tables of a gva range
                     (--gva, default all), the root list animated over the run; --png adds a PNG
                     of each (an animated GIF for animated)
-              explore FILE [--policy P|all] [--kernel E|all] [--depth N] [--yields N] [--invalidations N] [--max-visits N]
+              explore FILE [--policy P|all] [--kernel E|all] [--time 10m] [--depth N] [--yields N] [--invalidations N] [--max-visits N]
                        [--repeat T,...] [--workers N] [--expectations]
                     run every interleaving of the scenario's threads (its schedule is ignored), check the
                     invariants (and with --expectations the expect block) in each, list the distinct
                     outcomes and a shortest counterexample schedule for each bad one; the scenario's
                     explore block gives the bounds, the policies and 'check expectations', flags override it
+              import TRACE [--scenario OUT.tdp] [--svg DIR] [--trace OUT.jsonl] [--window A..B]
+                    read a real KVM MMU trace (tracefs or trace_pipe text, trace-cmd report text, perf script,
+                    a mail-wrapped copy; a trace.dat through trace-cmd) and print its lanes, inferred roots,
+                    page tables and fast zaps; --scenario writes a scenario replaying the faults and fast zaps,
+                    --svg the timeline (one lane per task), --trace the events as JSON Lines, of lines A to B-1
               lsp   start the language server on stdin/stdout
               ide   start the workbench (from the ./tdpscope launcher)
 
@@ -91,7 +98,8 @@ public final class Main {
               (knobs: head, tail, delist, keep-listed, go-on, restart, terminate)
             kernel eras: v5.15, v5.16, v5.18, v6.4, v6.6, v6.9, v6.14, mainline (default: the scenario's kernel line)
             exit codes: 0 expectations hold (explore: no bad outcome), 1 an expectation failed (explore: a bad
-            outcome), 2 bad script or arguments
+            outcome), 2 bad script or arguments, 4 explore stopped early (--time; Ctrl-C or SIGTERM print the
+            outcomes found so far too, and exit as the signal says)
             """;
 
     private final PrintStream out;
@@ -132,12 +140,16 @@ public final class Main {
             out.print(USAGE);
             return args.length == 0 ? BAD_INPUT : OK;
         }
+        // Xtext logs through log4j, whose bundled configuration prints to stdout (a validator's stack trace
+        // would land in the step table or the protocol channel): warnings and errors go to stderr
+        org.tdpscope.dsl.ide.TdpLanguageServer.logToStandardError();
         Args a = new Args(args);
         return switch (args[0]) {
             case "run" -> run(a);
             case "check" -> check(a);
             case "export" -> export(a);
             case "explore" -> explore(a);
+            case "import" -> importTrace(a);
             case "lsp" -> lsp();
             default -> throw new UsageException("unknown command '" + args[0] + "'");
         };
@@ -244,6 +256,7 @@ public final class Main {
         String tracePath = a.option("--trace");
         String svgDir = a.option("--svg");
         String xmiPath = a.option("--xmi");
+        String kernelTracePath = a.option("--kernel-trace");
         png = a.flag("--png");
         boolean quiet = a.flag("--quiet");
         boolean allEvents = a.flag("--all-events");
@@ -289,6 +302,17 @@ public final class Main {
                 if (trace != null) {
                     out.println("trace: " + trace);
                 }
+                if (kernelTracePath != null) {
+                    Path kt = perKernel(perPolicy(Path.of(kernelTracePath), policy, policies.size()), kernel,
+                            kernels.size());
+                    try {
+                        writeKernelTrace(loaded, kernel, policy, kt);
+                    } catch (IOException e) {
+                        err.println("tdpscope: cannot write " + kt + ": " + e.getMessage());
+                        return BAD_INPUT;
+                    }
+                    out.println("kernel trace: " + kt);
+                }
                 if (xmiPath != null) {
                     Path xmi = perKernel(perPolicy(Path.of(xmiPath), policy, policies.size()), kernel, kernels.size());
                     try {
@@ -326,8 +350,17 @@ public final class Main {
 
     /** What a run came to, in one phrase for the per-era comparison table. */
     private static String outcome(RunResult run) {
+        StringBuilder freed = new StringBuilder();
+        for (org.tdpscope.sim.Root r : run.kvm().allRoots()) {
+            if (r.freed()) {
+                freed.append("; ").append(r.name()).append(" freed by ").append(r.lastPutBy());
+            }
+        }
+        if (run.error() != null) {
+            return "schedule stops: " + run.error().getMessage();
+        }
         if (run.violations().isEmpty()) {
-            return "no violation; final list " + run.simulation().listedRootNames();
+            return "no violation; final list " + run.simulation().listedRootNames() + freed;
         }
         List<String> kinds = new ArrayList<>();
         for (TraceEvent v : run.violations()) {
@@ -412,6 +445,21 @@ public final class Main {
             w.flush();
         });
         return result[0];
+    }
+
+    /** The run again, printed as the kernel's kvmmmu tracepoints would print it (tracefs text). */
+    private static void writeKernelTrace(LoadedScenario loaded, KernelRules kernel, Policy policy, Path file)
+            throws IOException {
+        AtomicFiles.write(file, o -> {
+            Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(o, StandardCharsets.UTF_8));
+            w.write("# tracer: nop\n#\n# simulated by tdpscope: " + loaded.name() + ", kernel " + kernel.word()
+                    + ", policy " + policy.word() + "\n#\n");
+            KernelTraceWriter kt = new KernelTraceWriter(w);
+            Simulation sim = new Simulation(loaded.scenarioFor(kernel), policy, kt);
+            kt.attach(sim);
+            sim.run();
+            w.flush();
+        });
     }
 
     /** Writes text all or nothing (a temporary file beside the target, then a move). */
@@ -538,6 +586,7 @@ public final class Main {
         Integer workers = boundOption(a, "--workers", 1);
         String repeat = a.option("--repeat");
         boolean expectationsFlag = a.flag("--expectations");
+        long timeLimitMs = duration(a.option("--time"));
         a.rejectUnknown();
         LoadedScenario loaded = load(file);
         if (loaded == null) {
@@ -564,10 +613,15 @@ public final class Main {
         List<KernelRules> kernels = kernels(a, loaded);
         for (KernelRules kernel : kernels)
         for (Policy policy : a.option("--policy") == null ? loaded.explorePolicies() : policies(a, loaded)) {
+            if (ExploreProgress.signalled()) {
+                break;
+            }
             Predicate<RunResult> check = expectations ? loaded.expectationsPredicate(kernel, policy) : null;
             ExploreResult r;
+            ExploreProgress progress = new ExploreProgress(err, timeLimitMs);
             try {
-                r = new Explorer().explore(loaded.scenarioFor(kernel), policy, bounds, check, null);
+                progress.start();
+                r = new Explorer().explore(loaded.scenarioFor(kernel), policy, bounds, check, progress);
             } catch (IllegalArgumentException e) {
                 err.println(file + ":1:1: error: cannot explore: " + e.getMessage());
                 return BAD_INPUT;
@@ -584,7 +638,12 @@ public final class Main {
             out.printf(Locale.ROOT, "  %,d visits, %,d distinct states in %.1f s (%,.0f states/s); pruned %,d by state"
                     + " hashing, %,d by sleep sets; %,d runs cut by the bounds%s%n", st.visits(), st.distinctStates(),
                     st.millis() / 1000.0, st.distinctStatesPerSecond(), st.hashPruned(), st.sleepPruned(),
-                    st.boundCut(), st.truncated() ? " (TRUNCATED: raise --max-visits)" : "");
+                    st.boundCut(), st.truncated() && !st.cancelled() ? " (TRUNCATED: raise --max-visits)" : "");
+            progress.stop();
+            if (st.cancelled()) {
+                out.println("  TRUNCATED: " + progress.why() + "; the outcomes below are those found so far");
+                result = Math.max(result, TRUNCATED);
+            }
             out.printf("  %d distinct outcome(s), %d bad%n", r.outcomes().size(), r.bad().size());
             for (Outcome o : r.outcomes()) {
                 out.printf(Locale.ROOT, "  %-4s %-9s x%-7d walks %s, final list %s%s%n", o.bad() ? "BAD" : "ok",
@@ -606,6 +665,8 @@ public final class Main {
                 }
                 result = FAILED;
             }
+            out.flush();
+            progress.printed();
         }
         return result;
     }
@@ -632,6 +693,47 @@ public final class Main {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
             throw new UsageException(name + " wants a number, not '" + v + "'");
+        }
+    }
+
+    /** {@code 90s}, {@code 10m}, {@code 2h}, or plain seconds; -1 when absent. */
+    static long duration(String v) {
+        if (v == null) {
+            return -1;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,9})([smh]?)").matcher(v.trim());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new UsageException("--time wants a duration such as 90s, 10m or 2h, not '" + v + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> n * 60_000;
+            case "h" -> n * 3_600_000;
+            default -> n * 1000;
+        };
+    }
+
+    private int importTrace(Args a) {
+        String file = a.single("import");
+        String scenario = a.option("--scenario");
+        String window = a.option("--window");
+        String svgDir = a.option("--svg");
+        String trace = a.option("--trace");
+        a.rejectUnknown();
+        if (window != null && scenario == null && svgDir == null && trace == null) {
+            throw new UsageException("--window goes with --scenario, --svg or --trace");
+        }
+        TraceImport.Window w = null;
+        if (window != null) {
+            RunExport.Range r = range(window, "--window");
+            w = new TraceImport.Window(r.from(), r.to());
+        }
+        try {
+            return new TraceImport(out, err).run(Path.of(file), scenario == null ? null : Path.of(scenario), w,
+                    svgDir == null ? null : Path.of(svgDir), trace == null ? null : Path.of(trace));
+        } catch (IOException e) {
+            err.println("tdpscope: cannot import " + file + ": " + e.getMessage());
+            return BAD_INPUT;
         }
     }
 
@@ -671,7 +773,8 @@ public final class Main {
 
     /** Tiny argument parser: positional words, {@code --name value} options and {@code --flag}s. */
     static final class Args {
-        private static final List<String> VALUED = List.of("--policy", "--kernel", "--trace", "--svg", "--theme", "--step",
+        private static final List<String> VALUED = List.of("--policy", "--kernel", "--kernel-trace", "--scenario",
+                "--window", "--time", "--trace", "--svg", "--theme", "--step",
                 "--diagram", "--xmi", "--gfn", "--gva", "--steps", "--depth", "--yields", "--max-visits", "--repeat",
                 "--workers", "--invalidations");
         private final List<String> positional = new ArrayList<>();
@@ -723,6 +826,7 @@ public final class Main {
 
         void rejectUnknown() {
             used.add("--policy");
+            used.add("--kernel"); // read after the scenario is loaded (its overrides apply to the eras named)
             for (String k : options.keySet()) {
                 if (!used.contains(k)) {
                     throw new UsageException("unknown option " + k);

@@ -148,7 +148,8 @@ public final class RootListDiagram {
                 b.violated() ? 4 : 2, dash);
         String text = b.state() == Root.State.FREED ? theme.background : theme.text;
         svg.text(x + BOX_W / 2, y + 28, b.name(), 22, text, "middle", true);
-        svg.text(x + BOX_W / 2, y + 47, "rc " + b.refcount() + " · " + b.role(), 12, text, "middle", false);
+        String role = b.mirror() ? b.role().substring(0, b.role().length() - "/mirror".length()) : b.role();
+        svg.text(x + BOX_W / 2, y + 47, "rc " + b.refcount() + " · " + role, 12, text, "middle", false);
         svg.text(x + BOX_W / 2, y + 63, b.mirror() ? status + " · mirror" : status, 11, text, "middle", false);
         if (b.state() == Root.State.FREED) {
             svg.line(x + 6, y + 6, x + BOX_W - 6, y + BOX_H - 6, theme.violation, 2, false);

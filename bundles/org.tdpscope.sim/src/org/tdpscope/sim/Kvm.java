@@ -139,6 +139,11 @@ public final class Kvm implements SpteObserver {
         return policy;
     }
 
+    /** {@code kvm->arch.mmu_valid_gen}: toggled by each fast zap. */
+    public long mmuValidGen() {
+        return mmuValidGen;
+    }
+
     /** The era's rules this VM follows. */
     public KernelRules rules() {
         return rules;

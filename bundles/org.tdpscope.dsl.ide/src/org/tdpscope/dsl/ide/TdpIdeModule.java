@@ -6,8 +6,10 @@ package org.tdpscope.dsl.ide;
 
 import org.eclipse.xtext.ide.editor.contentassist.IdeContentProposalProvider;
 import org.eclipse.xtext.ide.editor.syntaxcoloring.ISemanticHighlightingCalculator;
+import org.eclipse.xtext.ide.server.hover.IHoverService;
 import org.tdpscope.dsl.ide.contentassist.TdpContentProposalProvider;
 import org.tdpscope.dsl.ide.highlighting.TdpSemanticHighlightingCalculator;
+import org.tdpscope.dsl.ide.hover.TdpHoverService;
 
 /** Editor services of the scenario language. */
 public class TdpIdeModule extends AbstractTdpIdeModule {
@@ -18,5 +20,10 @@ public class TdpIdeModule extends AbstractTdpIdeModule {
 
     public Class<? extends ISemanticHighlightingCalculator> bindISemanticHighlightingCalculator() {
         return TdpSemanticHighlightingCalculator.class;
+    }
+
+    /** Hover in the language server: what a thread does, a root's role, a keyword's meaning. */
+    public Class<? extends IHoverService> bindIHoverService() {
+        return TdpHoverService.class;
     }
 }

@@ -424,6 +424,22 @@ public final class TdpMmu {
         return entry(table, Spte.index(gfn, level));
     }
 
+    /**
+     * The table page holding the entry at {@code level} on {@code gfn}'s path, or -1 when the path ends above it:
+     * what a kernel tracepoint calls the SPTE's table ({@code kvm_mmu_set_spte ... at}).
+     */
+    public long tableOf(long rootHpfn, long gfn, int level) {
+        long table = rootHpfn;
+        for (int l = levels; l > level; l--) {
+            long s = entry(table, Spte.index(gfn, l));
+            if (!Spte.isPresent(s) || Spte.isLeaf(s, l)) {
+                return -1;
+            }
+            table = Spte.pfn(s);
+        }
+        return table;
+    }
+
     /** Entry {@code index} of table page {@code hpfn}, read in place (no copy on write). */
     private long entry(long hpfn, int index) {
         return mem.pageForRead(hpfn)[mem.offset(hpfn) + index];

@@ -1,0 +1,798 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.trace;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Streams KVM MMU trace text and returns one {@link TraceEvent} per record. The shape is detected per
+ * line, so a file may mix them (FORMATS.md section 1):
+ * <ul>
+ * <li>tracefs {@code trace} / {@code trace_pipe}, with or without the {@code #} header, with 4- or
+ * 5-character latency flags or none, with or without the {@code (tgid)} column;</li>
+ * <li>{@code <stack trace>} records: their {@code =>} lines are attached to the event before them;</li>
+ * <li>{@code trace-cmd report}: padded event names, {@code cpus=N}, {@code CPU n is empty} and
+ * {@code version =} headers, the plugin's texts (decoded by {@link EventParser});</li>
+ * <li>{@code perf script}: {@code comm pid [cpu] ts: kvmmmu:event: payload};</li>
+ * <li>mail copies: records wrapped over several lines (joined with one space), {@code --}, {@code ...},
+ * {@code ....} gaps, {@code > } quoting, CRLF.</li>
+ * </ul>
+ * Input is decoded as UTF-8 with malformed bytes replaced. Nothing in the input makes the reader throw:
+ * lines it cannot use, unknown events, timestamps going backwards and lost-event notes are counted
+ * in {@link #diagnostics()} with their line numbers.
+ *
+ * <p>Memory: the reader holds one 64K-character block and the record being assembled (a record stays
+ * open until the next one starts, because wrapped lines and stack lines may still follow). It splits
+ * lines itself instead of using {@code BufferedReader.readLine()}, which would buffer a newline-free
+ * binary file whole; lines longer than {@link #MAX_LINE} characters are cut and counted as unparsed.
+ */
+public final class TraceReader implements Closeable {
+
+    /** Longest line kept; the rest of a longer line is skipped. */
+    public static final int MAX_LINE = 1 << 16;
+    /** Lines joined onto one record at most (mail clients split records into 2-3 lines). */
+    private static final int MAX_CONTINUATION = 4;
+
+    private static final int NONE = 0;
+    private static final int PARTIAL = 1;
+    private static final int EVENT = 2;
+    private static final int MARKER = 3;
+
+    private static final Pattern TRACE_CMD_HEADER = Pattern.compile("cpus=\\d+|CPU \\d+ is empty|version = .*");
+    /** tracefs {@code CPU:3 [LOST 12 EVENTS]}, trace-cmd {@code CPU:3 [12 EVENTS DROPPED]}. */
+    private static final Pattern LOST = Pattern.compile("CPU:? ?\\d+ \\[(?:LOST (\\d+) EVENTS|(\\d+) EVENTS DROPPED)\\]");
+    private static final long[] POW10 = { 1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+            1_000_000_000 };
+
+    private final Reader in;
+    private final char[] buf = new char[1 << 16];
+    private int pos;
+    private int lim;
+    private boolean eof;
+    private boolean skipLf;
+    private boolean tooLong;
+    private boolean control;
+    private boolean nul;
+    private long lineNo;
+
+    private final TraceDiagnostics diag = new TraceDiagnostics();
+    private TraceEvent ready; // a line completes at most one record
+    private Pending pending;
+    private long lastTs = Long.MIN_VALUE;
+    private long lastTsLine;
+
+    // Result of the last scanPrefix() call; reused to keep the per-line garbage low.
+    private String fComm;
+    private int fPid;
+    private int fTgid;
+    private int fCpu;
+    private String fFlags;
+    private long fTs;
+    private String fName;
+    private String fLine;
+    private int fPs;
+    private int fPe;
+    private Prefix.Shape fShape;
+
+    // Tiny caches: consecutive records mostly repeat comm, flags and event names.
+    private final String[] names = new String[32];
+    private String lastComm = "";
+    private final String[] flagsSeen = new String[8];
+
+    public TraceReader(Reader in) {
+        this.in = in;
+    }
+
+    /** A reader over a file, UTF-8 with malformed bytes replaced. */
+    public static TraceReader open(Path file) throws IOException {
+        return of(Files.newInputStream(file));
+    }
+
+    /** A reader over a stream, UTF-8 with malformed bytes replaced ({@link InputStreamReader}'s default). */
+    public static TraceReader of(InputStream in) {
+        return new TraceReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    }
+
+    /** A reader over text in memory (tests, pasted snippets). */
+    public static TraceReader of(String text) {
+        return new TraceReader(new StringReader(text));
+    }
+
+    /** Line counters and the problems met so far. */
+    public TraceDiagnostics diagnostics() {
+        return diag;
+    }
+
+    /** Number of the last physical line read. */
+    public long lineNumber() {
+        return lineNo;
+    }
+
+    /** The next event, or null at the end of the input. */
+    public TraceEvent next() throws IOException {
+        while (ready == null) {
+            String line = readLine();
+            if (line == null) {
+                finishPending();
+                break;
+            }
+            diag.lines++;
+            handle(line);
+        }
+        TraceEvent e = ready;
+        ready = null;
+        return e;
+    }
+
+    /** Reads every remaining event into a list (small inputs and tests only). */
+    public List<TraceEvent> readAll() throws IOException {
+        List<TraceEvent> all = new ArrayList<>();
+        for (TraceEvent e = next(); e != null; e = next()) {
+            all.add(e);
+        }
+        return all;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+
+    // ---- lines ----------------------------------------------------------------------------------
+
+    /** Next physical line without its terminator (LF, CRLF or CR), at most MAX_LINE characters. */
+    private String readLine() throws IOException {
+        StringBuilder long_ = null;
+        tooLong = false;
+        control = false;
+        nul = false;
+        while (true) {
+            if (pos >= lim) {
+                if (eof || !fill()) {
+                    if (long_ != null) {
+                        lineNo++;
+                        return long_.toString();
+                    }
+                    return null;
+                }
+            }
+            int start = pos;
+            char[] b = buf;
+            int i = pos;
+            int end = lim;
+            boolean ctrl = false;
+            boolean zero = false;
+            while (i < end) {
+                char c = b[i];
+                if (c < 0x20 || c == 0x7f) { // one test per character finds both line ends and binary data
+                    if (c == '\n' || c == '\r') {
+                        break;
+                    }
+                    ctrl |= c != '\t' && c != 0;
+                    zero |= c == 0; // trailing NULs are harmless (stripped later), others are binary
+                }
+                i++;
+            }
+            control |= ctrl;
+            nul |= zero;
+            if (i < end) {
+                String line;
+                if (long_ == null) {
+                    line = new String(b, start, i - start);
+                } else {
+                    append(long_, start, i);
+                    line = long_.toString();
+                }
+                pos = i + 1;
+                if (b[i] == '\r') {
+                    if (pos < lim) {
+                        if (b[pos] == '\n') {
+                            pos++;
+                        }
+                    } else {
+                        skipLf = true;
+                    }
+                }
+                lineNo++;
+                return line;
+            }
+            if (long_ == null) {
+                long_ = new StringBuilder(Math.min(MAX_LINE, 2 * (i - start) + 16));
+            }
+            append(long_, start, i);
+            pos = i;
+        }
+    }
+
+    private void append(StringBuilder sb, int start, int end) {
+        int room = MAX_LINE - sb.length();
+        if (end - start > room) {
+            tooLong = true;
+            sb.append(buf, start, Math.max(0, room));
+        } else {
+            sb.append(buf, start, end - start);
+        }
+    }
+
+    private boolean fill() throws IOException {
+        int n = in.read(buf, 0, buf.length);
+        if (n <= 0) {
+            eof = n < 0;
+            if (n == 0) {
+                return fill();
+            }
+            return false;
+        }
+        pos = 0;
+        lim = n;
+        if (skipLf) { // the previous block ended in CR
+            skipLf = false;
+            if (buf[0] == '\n') {
+                pos = 1;
+            }
+        }
+        return true;
+    }
+
+    // ---- classification -------------------------------------------------------------------------
+
+    private void handle(String raw) {
+        if (tooLong) {
+            finishPending();
+            diag.unparsed(lineNo, raw, "line longer than " + MAX_LINE + " characters");
+            return;
+        }
+        String line = unquote(raw);
+        int n = line.length();
+        int i = 0;
+        while (i < n && isBlank(line.charAt(i))) {
+            i++;
+        }
+        if (i == n) {
+            finishPending();
+            diag.blankLines++;
+            return;
+        }
+        if (control || nul && line.indexOf(0) >= 0) {
+            finishPending();
+            diag.unparsed(lineNo, line, "binary data");
+            return;
+        }
+        char c = line.charAt(i);
+        if (c == '#') {
+            finishPending();
+            diag.headerLines++;
+            return;
+        }
+        if (c == '=' && line.startsWith("=>", i)) {
+            stackLine(line.substring(i + 2).trim(), line);
+            return;
+        }
+        if ((c == '-' || c == '.') && isGap(line.strip())) {
+            finishPending();
+            diag.gaps++;
+            return;
+        }
+        // trace-cmd headers and lost-event notes start in column 0; records are indented (right-aligned
+        // comm) unless a copy lost the indentation, so test the rare column-0 case first, else only on failure
+        boolean maybeMeta = c == 'c' || c == 'C' || c == 'v';
+        if (maybeMeta && i == 0 && metaLine(line.strip())) {
+            return;
+        }
+        int kind = scanPrefix(line);
+        if (kind == NONE && maybeMeta && i > 0 && metaLine(line.strip())) {
+            return;
+        }
+        switch (kind) {
+        case EVENT:
+            finishPending();
+            pending = Pending.event(this, lineNo);
+            return;
+        case MARKER:
+            if (pending != null && !pending.partial) { // a <user stack trace> may follow the kernel one
+                if (pending.stack == null) {
+                    pending.stack = new ArrayList<>();
+                }
+                diag.stackLines++;
+                if (fCpu != pending.cpu) {
+                    diag.warn(lineNo, line.strip(), "<stack trace> of CPU " + fCpu + " follows an event of CPU "
+                            + pending.cpu + " (line " + pending.line + "); attached to it");
+                }
+            } else {
+                finishPending();
+                diag.unparsed(lineNo, line, "<stack trace> with no event before it");
+            }
+            return;
+        case PARTIAL:
+            finishPending();
+            pending = Pending.partial(line, lineNo);
+            return;
+        default:
+            continuation(line, line.strip());
+        }
+    }
+
+    /** {@code cpus=N}, {@code CPU n is empty}, {@code version = ...} or a lost-events note. */
+    private boolean metaLine(String t) {
+        if (TRACE_CMD_HEADER.matcher(t).matches()) {
+            finishPending();
+            diag.headerLines++;
+            return true;
+        }
+        Matcher m = LOST.matcher(t);
+        if (m.matches()) {
+            finishPending();
+            diag.headerLines++;
+            long lost = Long.parseLong(m.group(1) != null ? m.group(1) : m.group(2));
+            diag.lostEvents += lost;
+            diag.warn(lineNo, t, "the tracer lost " + lost + " events here");
+            return true;
+        }
+        return false;
+    }
+
+    /** A line that is no record of its own: the rest of a wrapped record, or unusable. */
+    private void continuation(String line, String t) {
+        Pending p = pending;
+        boolean undecodable = line.indexOf('\uFFFD') >= 0;
+        if (p == null || p.stack != null || p.conts >= MAX_CONTINUATION || undecodable) {
+            finishPending();
+            diag.unparsed(lineNo, line, undecodable ? "undecodable bytes" : "matches no trace line shape");
+            return;
+        }
+        if (p.partial) { // the record was cut inside its prefix: retry with this line joined on
+            String joined = p.raw + " " + t;
+            int r = scanPrefix(joined);
+            if (r == EVENT) {
+                Pending q = Pending.event(this, p.line);
+                q.conts = p.conts + 1;
+                pending = q;
+                diag.continuationLines++;
+            } else if (r == PARTIAL) {
+                p.raw = joined;
+                p.conts++;
+                diag.continuationLines++;
+            } else {
+                pending = null;
+                diag.unparsed(p.line, p.raw, "record cut before its event name");
+                diag.unparsed(lineNo, line, "matches no trace line shape");
+            }
+            return;
+        }
+        p.addContinuation(t, lineNo);
+        diag.continuationLines++;
+    }
+
+    private void stackLine(String function, String line) {
+        Pending p = pending;
+        if (p != null && !p.partial) {
+            if (p.stack == null) { // marker lost in a copy: the lines still belong to the event before them
+                p.stack = new ArrayList<>();
+            }
+            p.stack.add(function);
+            diag.stackLines++;
+        } else {
+            diag.unparsed(lineNo, line, "stack line with no event before it");
+        }
+    }
+
+    /** Turns the open record into an event, or counts it as unparsed. */
+    private void finishPending() {
+        Pending p = pending;
+        if (p == null) {
+            return;
+        }
+        pending = null;
+        if (p.partial) {
+            diag.unparsed(p.line, p.raw, "record cut before its event name");
+            return;
+        }
+        String text = null; // the payload text, made only when needed
+        Payload parsed;
+        if (p.contTexts == null) {
+            parsed = EventParser.parse(p.name, p.text, p.ps, p.pe);
+        } else {
+            String joined = p.joined();
+            parsed = EventParser.parse(p.name, joined);
+            if (parsed == null) {
+                Payload alone = EventParser.parse(p.name, p.text, p.ps, p.pe);
+                if (alone != null && !(alone instanceof Payload.Unknown)) {
+                    // the record was complete; the following lines were debris, not its continuation
+                    parsed = alone;
+                    for (int k = 0; k < p.contTexts.size(); k++) {
+                        diag.continuationLines--;
+                        diag.unparsed(p.contLines.get(k), p.contTexts.get(k),
+                                "not part of the record at line " + p.line);
+                    }
+                } else {
+                    text = joined;
+                }
+            } else {
+                text = joined;
+            }
+        }
+        if (parsed == null) {
+            diag.unparsed(p.line, p.name + ": " + (text != null ? text : p.payload()),
+                    "payload does not match the format of " + p.name);
+            return;
+        }
+        List<String> stack = p.stack == null ? List.of() : p.stack;
+        TraceEvent e = new TraceEvent(new Prefix(p.comm, p.pid, p.tgid, p.cpu, p.flags, p.ts, p.line, p.shape, stack),
+                p.name, parsed);
+        if (parsed instanceof Payload.Unknown) {
+            diag.unknownEvent(p.line, p.name, p.name + ": " + ((Payload.Unknown) parsed).text());
+        } else {
+            diag.events++;
+        }
+        if (p.ts < lastTs) {
+            diag.backwardsTimestamps++;
+            diag.warn(p.line, "", "timestamp goes backwards by " + (lastTs - p.ts) + " ns (previous event at line "
+                    + lastTsLine + "); kept in file order");
+        }
+        lastTs = p.ts;
+        lastTsLine = p.line;
+        ready = e;
+    }
+
+    // ---- the line prefix --------------------------------------------------------------------------
+
+    /**
+     * Reads {@code comm-pid [(tgid)] [cpu] [flags] ts: event: payload} (or perf's {@code comm pid [cpu]
+     * ts: system:event: payload}) into the f* fields. Same grammar as the prefix regex of FORMATS.md,
+     * scanned by hand because it runs on every line.
+     */
+    private int scanPrefix(String s) {
+        int n = s.length();
+        int open = -1;
+        int close = -1;
+        int cpu = 0;
+        for (int from = 0;;) {
+            int i = s.indexOf('[', from);
+            if (i < 0) {
+                return NONE;
+            }
+            if (i > 0 && isBlank(s.charAt(i - 1))) {
+                int j = i + 1;
+                int v = 0;
+                while (j < n && isDigit(s.charAt(j)) && j - i <= 6) {
+                    v = v * 10 + s.charAt(j) - '0';
+                    j++;
+                }
+                if (j > i + 1 && j < n && s.charAt(j) == ']') {
+                    open = i;
+                    close = j;
+                    cpu = v;
+                    break;
+                }
+            }
+            from = i + 1;
+        }
+        // left of [cpu]: comm-pid, optional (tgid)
+        int e = open - 1;
+        while (e >= 0 && isBlank(s.charAt(e))) {
+            e--;
+        }
+        int tgid = -1;
+        if (e >= 0 && s.charAt(e) == ')') {
+            int o = s.lastIndexOf('(', e);
+            if (o < 0) {
+                return NONE;
+            }
+            String t = s.substring(o + 1, e).strip();
+            if (t.isEmpty() || !(t.chars().allMatch(TraceReader::isDigit) || t.chars().allMatch(ch -> ch == '-'))
+                    || t.length() > 9) {
+                return NONE;
+            }
+            tgid = isDigit(t.charAt(0)) ? Integer.parseInt(t) : -1; // "(-------)": tgid not recorded
+            e = o - 1;
+            while (e >= 0 && isBlank(s.charAt(e))) {
+                e--;
+            }
+        }
+        int pidEnd = e + 1;
+        while (e >= 0 && isDigit(s.charAt(e))) {
+            e--;
+        }
+        if (pidEnd - (e + 1) == 0 || pidEnd - (e + 1) > 9 || e < 0) {
+            return NONE;
+        }
+        int pid = 0;
+        for (int k = e + 1; k < pidEnd; k++) {
+            pid = pid * 10 + s.charAt(k) - '0';
+        }
+        char sep = s.charAt(e);
+        int cs = 0;
+        while (cs < e && isBlank(s.charAt(cs))) {
+            cs++;
+        }
+        int ce = e;
+        boolean perf;
+        if (sep == '-') {
+            perf = false;
+        } else if (isBlank(sep)) {
+            perf = true;
+            while (ce > cs && isBlank(s.charAt(ce - 1))) {
+                ce--;
+            }
+            if (ce == cs) {
+                return NONE;
+            }
+        } else {
+            return NONE;
+        }
+        // right of [cpu]: flags, timestamp
+        int p = skipBlank(s, close + 1);
+        if (p >= n) {
+            return PARTIAL;
+        }
+        int q = token(s, p);
+        String flags = "";
+        if (s.charAt(q - 1) != ':') {
+            if (q - p < 4 || q - p > 5 || !flagChars(s, p, q)) {
+                return NONE;
+            }
+            flags = cachedFlags(s, p, q);
+            p = skipBlank(s, q);
+            if (p >= n) {
+                return PARTIAL;
+            }
+            q = token(s, p);
+            if (s.charAt(q - 1) != ':') {
+                return NONE;
+            }
+        }
+        long ts = parseTs(s, p, q - 1);
+        if (ts < 0) {
+            return NONE;
+        }
+        p = skipBlank(s, q);
+        if (p >= n) {
+            return PARTIAL;
+        }
+        if (s.charAt(p) == '<') {
+            if (s.startsWith("<stack trace>", p) || s.startsWith("<user stack trace>", p)) {
+                fCpu = cpu;
+                return MARKER;
+            }
+            return NONE;
+        }
+        q = p;
+        while (q < n && isWord(s.charAt(q))) {
+            q++;
+        }
+        if (q == p || q >= n || s.charAt(q) != ':') {
+            return NONE;
+        }
+        int ns = p;
+        int ne = q;
+        if (q + 1 < n && isWord(s.charAt(q + 1))) { // perf: "kvmmmu:kvm_mmu_get_page:"
+            int t = q + 1;
+            while (t < n && isWord(s.charAt(t))) {
+                t++;
+            }
+            if (t >= n || s.charAt(t) != ':') {
+                return NONE;
+            }
+            ns = q + 1;
+            ne = t;
+            q = t;
+            perf = true;
+        }
+        int ps = skipBlank(s, q + 1);
+        int pe = n;
+        while (pe > ps && isBlank(s.charAt(pe - 1))) {
+            pe--;
+        }
+        fComm = cachedComm(s, cs, ce);
+        fPid = pid;
+        fTgid = tgid;
+        fCpu = cpu;
+        fFlags = flags;
+        fTs = ts;
+        fName = cachedName(s, ns, ne);
+        fLine = s; // the payload is s[ps, pe), parsed in place
+        fPs = ps;
+        fPe = pe;
+        fShape = perf ? Prefix.Shape.PERF_SCRIPT : flags.isEmpty() ? Prefix.Shape.TRACE_CMD : Prefix.Shape.TRACEFS;
+        return EVENT;
+    }
+
+    /** {@code seconds.fraction} with 1 to 9 fraction digits, in ns; -1 if not a timestamp. */
+    private static long parseTs(String s, int a, int b) {
+        long sec = 0;
+        int i = a;
+        while (i < b && isDigit(s.charAt(i))) {
+            sec = sec * 10 + s.charAt(i) - '0';
+            i++;
+        }
+        if (i == a || i - a > 11 || i >= b || s.charAt(i) != '.') {
+            return -1;
+        }
+        int f0 = ++i;
+        long frac = 0;
+        while (i < b && isDigit(s.charAt(i))) {
+            frac = frac * 10 + s.charAt(i) - '0';
+            i++;
+        }
+        int digits = i - f0;
+        if (i != b || digits == 0 || digits > 9) {
+            return -1;
+        }
+        return sec * 1_000_000_000L + frac * POW10[9 - digits];
+    }
+
+    private String cachedComm(String s, int a, int b) {
+        String c = lastComm;
+        if (c.length() == b - a && s.startsWith(c, a)) {
+            return c;
+        }
+        return lastComm = s.substring(a, b);
+    }
+
+    private String cachedFlags(String s, int a, int b) {
+        for (int k = 0; k < flagsSeen.length; k++) {
+            String f = flagsSeen[k];
+            if (f == null) {
+                return flagsSeen[k] = s.substring(a, b);
+            }
+            if (f.length() == b - a && s.startsWith(f, a)) {
+                return f;
+            }
+        }
+        return s.substring(a, b);
+    }
+
+    private String cachedName(String s, int a, int b) {
+        int len = b - a;
+        int slot = (len * 31 + s.charAt(b - 1) * 7 + s.charAt(a + len / 2)) & (names.length - 1);
+        String c = names[slot];
+        if (c != null && c.length() == len && s.startsWith(c, a)) {
+            return c;
+        }
+        return names[slot] = s.substring(a, b);
+    }
+
+    private static int token(String s, int p) {
+        int n = s.length();
+        while (p < n && !isBlank(s.charAt(p))) {
+            p++;
+        }
+        return p;
+    }
+
+    private static int skipBlank(String s, int p) {
+        int n = s.length();
+        while (p < n && isBlank(s.charAt(p))) {
+            p++;
+        }
+        return p;
+    }
+
+    private static boolean flagChars(String s, int a, int b) {
+        for (int i = a; i < b; i++) {
+            char c = s.charAt(i);
+            if (!(c == '.' || isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Strips mail quoting ({@code > }, {@code >> }, {@code > > }) and trailing NULs. */
+    private static String unquote(String s) {
+        int n = s.length();
+        while (n > 0 && s.charAt(n - 1) == 0) {
+            n--;
+        }
+        int j = 0;
+        while (j < n && s.charAt(j) == '>') {
+            j++;
+            if (j < n && s.charAt(j) == ' ') {
+                j++;
+            }
+        }
+        return j == 0 && n == s.length() ? s : s.substring(j, n);
+    }
+
+    private static boolean isGap(String t) {
+        return t.equals("--") || t.equals("...") || t.equals("....");
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    private static boolean isDigit(int c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isWord(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
+    }
+
+    /** The record being assembled: its prefix fields, payload, wrapped lines and stack lines. */
+    private static final class Pending {
+        String comm;
+        int pid;
+        int tgid;
+        int cpu;
+        String flags;
+        long ts;
+        long line;
+        Prefix.Shape shape;
+        String name;
+        String text; // the record's first line; its payload is text[ps, pe)
+        int ps;
+        int pe;
+        boolean partial;
+        String raw;
+        int conts;
+        List<String> contTexts;
+        List<Long> contLines;
+        List<String> stack;
+
+        static Pending event(TraceReader r, long line) {
+            Pending p = new Pending(); // short-lived on purpose: reusing an old object costs GC card marking
+            p.comm = r.fComm;
+            p.pid = r.fPid;
+            p.tgid = r.fTgid;
+            p.cpu = r.fCpu;
+            p.flags = r.fFlags;
+            p.ts = r.fTs;
+            p.line = line;
+            p.shape = r.fShape;
+            p.name = r.fName;
+            p.text = r.fLine;
+            p.ps = r.fPs;
+            p.pe = r.fPe;
+            return p;
+        }
+
+        static Pending partial(String raw, long line) {
+            Pending p = new Pending();
+            p.partial = true;
+            p.raw = raw.strip();
+            p.line = line;
+            return p;
+        }
+
+        void addContinuation(String text, long lineNo) {
+            if (contTexts == null) {
+                contTexts = new ArrayList<>(2);
+                contLines = new ArrayList<>(2);
+            }
+            contTexts.add(text);
+            contLines.add(lineNo);
+            conts++;
+        }
+
+        String payload() {
+            return text.substring(ps, pe);
+        }
+
+        String joined() {
+            StringBuilder b = new StringBuilder(payload());
+            for (String t : contTexts) {
+                if (b.length() > 0) {
+                    b.append(' ');
+                }
+                b.append(t);
+            }
+            return b.toString();
+        }
+    }
+}
