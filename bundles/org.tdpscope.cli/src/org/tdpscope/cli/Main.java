@@ -66,7 +66,8 @@ public final class Main {
     private static final String USAGE = """
             usage: tdpscope <command> [arguments]
 
-              run FILE [--policy P|all] [--kernel E|E,E|all] [--trace OUT.jsonl] [--kernel-trace OUT.txt] [--xmi OUT.tdprun] [--svg DIR [--png]]
+              run FILE [--policy P|all] [--kernel E|E,E|all] [--trace OUT.jsonl] [--kernel-trace OUT.txt]
+                       [--trace-event OUT.json] [--xmi OUT.tdprun] [--svg DIR [--png]]
                        [--theme light|dark] [--all-events] [--quiet]
                     run a scenario: print the step table and the expectation results
               check FILE...
@@ -257,6 +258,7 @@ public final class Main {
         String svgDir = a.option("--svg");
         String xmiPath = a.option("--xmi");
         String kernelTracePath = a.option("--kernel-trace");
+        String traceEventPath = a.option("--trace-event");
         png = a.flag("--png");
         boolean quiet = a.flag("--quiet");
         boolean allEvents = a.flag("--all-events");
@@ -277,7 +279,7 @@ public final class Main {
                 StepTable table = new StepTable(quiet ? nullStream() : out, allEvents);
                 // The XMI run holds the whole trace; the table and the JSON Lines file are streamed.
                 List<TraceEvent> kept = new ArrayList<>();
-                TraceListener listener = xmiPath == null ? table : e -> {
+                TraceListener listener = xmiPath == null && traceEventPath == null ? table : e -> {
                     table.onEvent(e);
                     kept.add(e);
                 };
@@ -312,6 +314,17 @@ public final class Main {
                         return BAD_INPUT;
                     }
                     out.println("kernel trace: " + kt);
+                }
+                if (traceEventPath != null) {
+                    Path te = perKernel(perPolicy(Path.of(traceEventPath), policy, policies.size()), kernel,
+                            kernels.size());
+                    try {
+                        writeText(te, TraceEventFormat.json(loaded.name(), kernel.word(), policy.word(), kept));
+                    } catch (IOException e) {
+                        err.println("tdpscope: cannot write " + te + ": " + e.getMessage());
+                        return BAD_INPUT;
+                    }
+                    out.println("trace events: " + te + " (Perfetto, chrome://tracing, Trace Compass)");
                 }
                 if (xmiPath != null) {
                     Path xmi = perKernel(perPolicy(Path.of(xmiPath), policy, policies.size()), kernel, kernels.size());
@@ -773,7 +786,8 @@ public final class Main {
 
     /** Tiny argument parser: positional words, {@code --name value} options and {@code --flag}s. */
     static final class Args {
-        private static final List<String> VALUED = List.of("--policy", "--kernel", "--kernel-trace", "--scenario",
+        private static final List<String> VALUED = List.of("--policy", "--kernel", "--kernel-trace", "--trace-event",
+                "--scenario",
                 "--window", "--time", "--trace", "--svg", "--theme", "--step",
                 "--diagram", "--xmi", "--gfn", "--gva", "--steps", "--depth", "--yields", "--max-visits", "--repeat",
                 "--workers", "--invalidations");

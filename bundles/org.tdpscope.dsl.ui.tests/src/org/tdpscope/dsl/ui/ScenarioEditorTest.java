@@ -138,6 +138,10 @@ class ScenarioEditorTest {
         assertEquals(TdpColors.COMMENT, trailing.foreground.getRGB());
         StyleRange number = text.getStyleRangeAtOffset(offsetOf("0x40000", 0) + 1);
         assertEquals(TdpColors.NUMBER, number.foreground.getRGB());
+        // a kernel release is one number, not the word "v5" and a fraction
+        int era = offsetOf("v5.16", 0);
+        assertEquals(TdpColors.NUMBER, text.getStyleRangeAtOffset(era).foreground.getRGB());
+        assertEquals(TdpColors.NUMBER, text.getStyleRangeAtOffset(era + 4).foreground.getRGB());
         StyleRange string = text.getStyleRangeAtOffset(offsetOf("\"walker yields", 0) + 3);
         assertEquals(TdpColors.STRING, string.foreground.getRGB());
         // hyphenated keyword, and a word that merely contains a keyword is not one
@@ -209,8 +213,8 @@ class ScenarioEditorTest {
         OutlineNode outline = config.model().latest().outline();
         assertTrue(outline.label().startsWith("scenario \"walker yields"), outline.label());
         String sections = outline.children().stream().map(OutlineNode::label).collect(Collectors.joining(","));
-        assertEquals("vm,policy compare all,threads,schedule,expect", sections);
-        OutlineNode threads = outline.children().get(2);
+        assertEquals("vm,kernel v5.16,policy compare all,threads,schedule,expect", sections);
+        OutlineNode threads = outline.children().get(3);
         assertEquals(4, threads.children().size());
         assertTrue(threads.children().get(2).label().startsWith("walker W"), threads.children().get(2).label());
     }

@@ -29,6 +29,9 @@ public record OutlineNode(String label, String kind, int offset, int length, Lis
         if (m.getVm() != null) {
             sections.add(section(m.getVm(), "vm", "vm", ((Vm) m.getVm()).getItems()));
         }
+        if (m.getKernel() != null) {
+            sections.add(node(m.getKernel(), text(m.getKernel()), "kernel", List.of()));
+        }
         if (m.getPolicy() != null) {
             sections.add(node(m.getPolicy(), text(m.getPolicy()), "policy", List.of()));
         }

@@ -35,7 +35,48 @@ public final class TdpCodeScanner extends RuleBasedScanner {
         for (String k : keywords) {
             words.addWord(k, keyword);
         }
-        setRules(new IRule[] { new WhitespaceRule(Character::isWhitespace), new NumberRule(number), words });
+        setRules(new IRule[] { new WhitespaceRule(Character::isWhitespace), new NumberRule(number),
+                new KernelVersionRule(number), words });
+    }
+
+    /** A kernel release, {@code v5.16} or {@code v6.14}, coloured as one number (the grammar's KERNEL_VERSION). */
+    static final class KernelVersionRule implements IRule {
+        private final IToken token;
+
+        KernelVersionRule(IToken token) {
+            this.token = token;
+        }
+
+        @Override
+        public IToken evaluate(ICharacterScanner scanner) {
+            int read = 0;
+            int c = scanner.read();
+            read++;
+            if (c == 'v') {
+                int digits = 0;
+                while (Character.isDigit(c = scanner.read())) {
+                    read++;
+                    digits++;
+                }
+                read++;
+                if (digits > 0 && c == '.') {
+                    int minor = 0;
+                    while (Character.isDigit(c = scanner.read())) {
+                        read++;
+                        minor++;
+                    }
+                    read++;
+                    if (minor > 0 && !Character.isLetterOrDigit(c) && c != '_' && c != '-') {
+                        scanner.unread();
+                        return token;
+                    }
+                }
+            }
+            for (int i = 0; i < read; i++) {
+                scanner.unread();
+            }
+            return Token.UNDEFINED;
+        }
     }
 
     /** A digit followed by letters, digits and '_' (hex, decimal, sizes). */

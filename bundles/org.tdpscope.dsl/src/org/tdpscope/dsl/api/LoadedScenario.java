@@ -127,6 +127,9 @@ public final class LoadedScenario {
 
     /** The expectations checked for a run under {@code policy}. */
     public List<Expectation> expectationsFor(Policy policy) {
+        if (scenario != null) {
+            return expectationsFor(scenario.kernel, policy); // "under kernel ..." lines of other eras do not apply
+        }
         List<Expectation> out = new ArrayList<>();
         for (Expectation e : expectations) {
             if (e.appliesTo(policy)) {
