@@ -72,7 +72,7 @@ public final class Main {
                     run a scenario: print the step table and the expectation results
               check FILE...
                     parse and validate scenarios (errors as file:line:col: message)
-              export FILE --svg DIR [--png] [--diagram roots|policies|timeline|walk|tables|animated]
+              export FILE --svg DIR [--png] [--diagram roots|policies|timeline|walk|tables|animated|race]
                        [--policy P|all] [--kernel E] [--step N] [--gfn A..B] [--gva A..B] [--steps A..B]
                        [--theme light|dark]
                     write diagrams as SVG: the root list (default), the policies side by side, the
@@ -522,6 +522,9 @@ public final class Main {
         png = a.flag("--png");
         Theme theme = theme(a);
         a.rejectUnknown();
+        if ("race".equals(diagram)) {
+            return raceText(a, file, svgDir);
+        }
         if (svgDir == null) {
             throw new UsageException("export needs --svg DIR");
         }
@@ -707,6 +710,43 @@ public final class Main {
         } catch (NumberFormatException e) {
             throw new UsageException(name + " wants a number, not '" + v + "'");
         }
+    }
+
+    /**
+     * {@code export --diagram race}: the plain-text race diagram of each run, for a commit message,
+     * on stdout, or with {@code --svg DIR} as {@code NAME.POLICY.race.txt} files.
+     */
+    private int raceText(Args a, String file, String dir) {
+        LoadedScenario loaded = load(file);
+        if (loaded == null) {
+            return BAD_INPUT;
+        }
+        List<KernelRules> kernels = kernels(a, loaded);
+        List<Policy> policies = policies(a, loaded);
+        for (KernelRules kernel : kernels) {
+            for (Policy policy : policies) {
+                List<TraceEvent> events = new ArrayList<>();
+                RunResult run = new Simulation(loaded.scenarioFor(kernel), policy, events::add).run();
+                String text = org.tdpscope.export.RaceText.of(loaded.name() + " (kernel " + kernel.word() + ", policy "
+                        + policy.word() + (run.error() == null ? "" : "; the schedule stops: " + run.error().getMessage())
+                        + ")", events);
+                if (dir == null) {
+                    out.print(text);
+                    out.println();
+                    continue;
+                }
+                Path target = Path.of(dir).resolve(baseName(file) + eraPart(kernel, kernels.size()) + "." + policy.word()
+                        + ".race.txt");
+                try {
+                    writeText(target, text);
+                } catch (IOException e) {
+                    err.println("tdpscope: cannot write " + target + ": " + e.getMessage());
+                    return BAD_INPUT;
+                }
+                out.println(target);
+            }
+        }
+        return OK;
     }
 
     /** {@code 90s}, {@code 10m}, {@code 2h}, or plain seconds; -1 when absent. */
