@@ -767,12 +767,10 @@ public class TdpValidator extends AbstractTdpValidator {
             error(e.getMessage(), e.where() == null ? m : e.where(), null, INTERPRETER);
             return;
         }
-        Map<String, List<Policy>> byMessage = new LinkedHashMap<>();
         Map<String, Integer> lineOf = new HashMap<>();
         List<String> runs = new ArrayList<>();
         Map<String, List<String>> byMessageRuns = new LinkedHashMap<>();
-        for (KernelRules k : built.kernels())
-        for (Policy p : built.policies()) {
+        for (KernelRules k : built.kernels()) for (Policy p : built.policies()) {
             String msg;
             int line = 0;
             String runName = built.kernels().size() > 1 ? "kernel " + k.word() + " and " + p.word() : p.word();
@@ -794,7 +792,6 @@ public class TdpValidator extends AbstractTdpValidator {
             } catch (RuntimeException | StackOverflowError e) {
                 msg = "the simulator failed: " + e;
             }
-            byMessage.computeIfAbsent(msg, x -> new ArrayList<>()).add(p);
             byMessageRuns.computeIfAbsent(msg, x -> new ArrayList<>()).add(runName);
             lineOf.put(msg, line);
         }
