@@ -227,15 +227,10 @@ public final class Main {
                 }
             }
         }
-        List<String> overrides = loaded.kernels().isEmpty() ? List.of() : loaded.kernels().get(0).overrides();
+        KernelRules own = loaded.kernels().isEmpty() ? Era.MAINLINE.rules() : loaded.kernels().get(0);
         List<KernelRules> out = new ArrayList<>();
         for (Era e : eras) {
-            KernelRules r = e.rules();
-            for (String o : overrides) {
-                int sp = o.indexOf(' ');
-                r = r.with(o.substring(0, sp), o.substring(sp + 1));
-            }
-            out.add(r);
+            out.add(own.onEra(e));
         }
         return out;
     }

@@ -153,6 +153,16 @@ public record KernelRules(int initialRefcount, LastPut lastPut, FastZapRefs fast
                 lockless, era, ov);
     }
 
+    /** {@code e}'s rules with the rules these override overridden the same way (an era switch keeps a backport). */
+    public KernelRules onEra(Era e) {
+        KernelRules r = e.rules();
+        for (String o : overrides) {
+            int sp = o.indexOf(' ');
+            r = r.with(o.substring(0, sp), o.substring(sp + 1));
+        }
+        return r;
+    }
+
     private static String constant(String word) {
         return word.replace('-', '_').toUpperCase(Locale.ROOT);
     }

@@ -299,15 +299,10 @@ public final class Kvm implements SpteObserver {
 
     /** {@code kvm_tdp_mmu_get_root}: {@code refcount_inc_not_zero}. */
     boolean get(Root r) {
-        if (!touch(r, "gets")) {
-            return false;
+        if (r.state != Root.State.FREED && r.invalid && !rules.invalidRootsGettable()) {
+            return false; // v5.15: get fails on an invalid root
         }
-        if (r.refcount == 0 || r.invalid && !rules.invalidRootsGettable()) {
-            return false;
-        }
-        r.refcount++;
-        emit(EventType.ROOT_GET, r, null);
-        return true;
+        return getAny(r);
     }
 
     /** {@code refcount_inc_not_zero} on a root as fast zap does it, whatever its validity. */

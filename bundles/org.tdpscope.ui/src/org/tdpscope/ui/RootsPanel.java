@@ -531,14 +531,7 @@ public final class RootsPanel extends Composite {
      * background job, like a policy switch.
      */
     public Job setKernel(Era era) {
-        KernelRules k = era.rules();
-        if (loaded != null && !loaded.kernels().isEmpty()) {
-            for (String o : loaded.kernels().get(0).overrides()) {
-                int sp = o.indexOf(' ');
-                k = k.with(o.substring(0, sp), o.substring(sp + 1));
-            }
-        }
-        kernel = k;
+        kernel = loaded == null || loaded.kernels().isEmpty() ? era.rules() : loaded.kernels().get(0).onEra(era);
         kernelCombo.select(era.ordinal());
         return replay(policy);
     }

@@ -191,22 +191,15 @@ public final class TdpScenarios {
      *
      * @throws IllegalArgumentException when the text does not parse
      */
-    public synchronized String withSchedule(String text, List<ScheduleStep> steps, Collection<String> repeating,
+    public String withSchedule(String text, List<ScheduleStep> steps, Collection<String> repeating,
             Policy policy, String comment) {
-        XtextResource r;
-        try {
-            r = parse(text);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the scenario: " + e.getMessage(), e);
-        }
-        if (r.getParseResult() == null || r.getParseResult().hasSyntaxErrors() || r.getContents().isEmpty()
-                || !(r.getContents().get(0) instanceof Model model)) {
-            throw new IllegalArgumentException("the scenario has syntax errors");
-        }
-        return ScheduleRewrite.rewrite(model, text, steps, repeating, policy, null, comment);
+        return withSchedule(text, steps, repeating, policy, null, comment);
     }
 
-    /** {@link #withSchedule}, also setting the kernel line to {@code kernel} when the text does not run it alone. */
+    /**
+     * {@link #withSchedule}, also setting the kernel line to {@code kernel} (null: kept) when the text does not
+     * run that era alone.
+     */
     public synchronized String withSchedule(String text, List<ScheduleStep> steps, Collection<String> repeating,
             Policy policy, KernelRules kernel, String comment) {
         XtextResource r;

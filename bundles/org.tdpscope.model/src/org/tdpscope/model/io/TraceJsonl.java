@@ -124,7 +124,13 @@ public final class TraceJsonl {
     }
 
     private static void string(StringBuilder sb, String key, String value) {
-        sb.append(",\"").append(key).append("\":\"");
+        sb.append(",\"").append(key).append("\":");
+        quote(sb, value);
+    }
+
+    /** {@code value} as a JSON string (null as ""), quotes included. */
+    public static void quote(StringBuilder sb, String value) {
+        sb.append('"');
         String v = value == null ? "" : value;
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
