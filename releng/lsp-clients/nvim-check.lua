@@ -4,8 +4,9 @@
 -- Headless Neovim (0.7 or newer) against `tdpscope lsp`, as a user's editor starts it: no root
 -- directory (a single file opened outside a project: rootUri null, no workspace folders). Opens an
 -- example scenario and a broken copy of it and checks diagnostics, hover, document symbols,
--- go to definition, completion and formatting. Prints one PASS or FAIL line per check and exits
--- with 0 when all passed, 1 otherwise.
+-- go to definition, completion, formatting, semantic tokens (requested raw: 0.7 has no client for
+-- them) and a quick fix applied through vim.lsp.buf.code_action(). Prints one PASS or FAIL line
+-- per check and exits with 0 when all passed, 1 otherwise.
 --
 --   TDPSCOPE=/path/to/tdpscope nvim --headless -u NONE -i NONE -n -c 'luafile releng/lsp-clients/nvim-check.lua'
 --
@@ -173,6 +174,82 @@ local function main()
   local edits, ferr = request('textDocument/formatting', { textDocument = { uri = uri },
     options = { tabSize = 2, insertSpaces = true } })
   check('formatting answers with edits', ferr == nil and type(edits) == 'table', short(ferr or (#(edits or {}) .. ' edits')))
+
+  -- semantic tokens: Neovim 0.7 has no built-in support, so the raw result is decoded with the
+  -- legend the server advertised and checked word by word
+  local provider = caps.semanticTokensProvider or {}
+  local legend = provider.legend or { tokenTypes = {}, tokenModifiers = {} }
+  check('semantic tokens advertised with a legend of standard types', provider.full ~= nil
+    and vim.tbl_contains(legend.tokenTypes, 'variable') and vim.tbl_contains(legend.tokenTypes, 'enumMember'),
+    short(vim.inspect(provider)))
+  local tokens, terr = request('textDocument/semanticTokens/full', { textDocument = { uri = uri } })
+  local typed = {} -- 'line:character' -> { text, type }
+  if tokens and tokens.data then
+    local line, char = 0, 0
+    for i = 1, #tokens.data, 5 do
+      local dl, dc, len, ty = tokens.data[i], tokens.data[i + 1], tokens.data[i + 2], tokens.data[i + 3]
+      line = line + dl
+      char = (dl == 0) and (char + dc) or dc
+      local text_of = (lines[line + 1] or ''):sub(char + 1, char + len)
+      typed[line .. ':' .. char] = { text = text_of, type = legend.tokenTypes[ty + 1] }
+    end
+  end
+  local function token_type(line_has, word)
+    local pos = find(line_has, word)
+    local t = pos and typed[pos.line .. ':' .. pos.character]
+    return t and t.text == word and t.type or tostring(t and vim.inspect(t))
+  end
+  local wanted = {
+    { 'W until yield', 'W', 'variable' }, { 'v0 to end', 'v0', 'parameter' },
+    { 'W visited [B]', 'B', 'class' }, { 'under fifo: roots', 'fifo', 'enumMember' },
+    { 'kernel v5.16', 'v5.16', 'enumMember' }, { 'memslot 0:', '0x40000', 'number' },
+    { 'Z to end', 'to', 'keyword' },
+  }
+  local wrong = {}
+  for _, w in ipairs(wanted) do
+    local got_type = token_type(w[1], w[2])
+    if got_type ~= w[3] then table.insert(wrong, w[2] .. ' is ' .. got_type .. ', not ' .. w[3]) end
+  end
+  check('semantic tokens type threads, vCPUs, roots, policies and eras', tokens ~= nil and #wrong == 0,
+    short(terr or table.concat(wrong, '; ')))
+
+  -- a quick fix as a user applies it: the cursor on the unknown thread, :lua vim.lsp.buf.code_action(),
+  -- the fix chosen from the menu; Neovim applies the edit and sends the change, the error goes
+  vim.cmd('buffer ' .. bad)
+  local bad_lines = vim.api.nvim_buf_get_lines(bad, 0, -1, false)
+  local q_line
+  for i, l in ipairs(bad_lines) do
+    if l:find('Q until yield', 1, true) then q_line = i end
+  end
+  local offered, chosen = {}, nil
+  local select = vim.ui.select
+  vim.ui.select = function(items, opts, on_choice)
+    for _, item in ipairs(items) do
+      local action = item[2] or item.action or item -- {client_id, action} in 0.7
+      table.insert(offered, action.title)
+      if action.title == "Change to 'W'" and not chosen then chosen = item end
+    end
+    on_choice(chosen)
+  end
+  published[broken_path] = nil
+  vim.api.nvim_win_set_cursor(0, { q_line, (bad_lines[q_line]:find('Q', 1, true)) - 1 })
+  vim.lsp.buf.code_action()
+  local applied = vim.wait(timeout, function()
+    local l = vim.api.nvim_buf_get_lines(bad, q_line - 1, q_line, false)[1] or ''
+    return l:find('W until yield', 1, true) ~= nil
+  end, 100)
+  vim.ui.select = select
+  check("a code action fixes the unknown thread (Change to 'W')", applied,
+    short(table.concat(offered, ', ') .. ' | ' .. (vim.api.nvim_buf_get_lines(bad, q_line - 1, q_line, false)[1] or '')))
+  local cleared = vim.wait(timeout, function()
+    local d = published[broken_path]
+    if d == nil then return false end
+    for _, x in ipairs(d) do
+      if x.severity == 1 then return false end
+    end
+    return true
+  end, 100)
+  check('after the fix the server reports no error', cleared, short(vim.inspect(published[broken_path])))
 
   -- shutdown and exit as the editor does on quit
   client.stop()

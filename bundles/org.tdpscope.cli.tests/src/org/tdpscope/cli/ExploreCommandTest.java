@@ -24,6 +24,11 @@ class ExploreCommandTest {
     static final Path LIVELOCK = EXAMPLES.resolve("explore-restart-livelock.tdp");
 
     private static long count(String text, String word) {
+        return countLines(text, word);
+    }
+
+    /** Lines of {@code text} that contain {@code word}. */
+    static long countLines(String text, String word) {
         return text.lines().filter(l -> l.contains(word)).count();
     }
 
@@ -93,5 +98,22 @@ class ExploreCommandTest {
         int line = Files.readString(LIVELOCK).substring(0, Files.readString(LIVELOCK).indexOf("depth 24")).split("\n",
                 -1).length;
         assertTrue(o.err().contains("bad.tdp:" + line + ":11: error: "), o.err());
+    }
+
+    @Test
+    void aSwarmSaysItIsNotExhaustiveAndRepeatsWithItsSeed() {
+        String file = EXAMPLES.resolve("explore-restart-livelock.tdp").toString();
+        Outcome a = tdpscope("explore", file, "--policy", "restart", "--swarm", "2", "--seed", "7", "--max-visits",
+                "5000");
+        assertEquals(1, a.code(), a.err());
+        assertTrue(a.out().contains("swarm: 2 members") && a.out().contains("not exhaustive"), a.out());
+        assertTrue(a.out().contains("W visited ["), "outcomes in the kernel's words: " + a.out());
+        Outcome b = tdpscope("explore", file, "--policy", "restart", "--swarm", "2", "--seed", "7", "--max-visits",
+                "5000");
+        assertEquals(a.out().replaceAll("\\([0-9.]+ s\\)", ""), b.out().replaceAll("\\([0-9.]+ s\\)", ""),
+                "the same seed and visit budget give the same result");
+        Outcome noSwarm = tdpscope("explore", file, "--seed", "7");
+        assertEquals(2, noSwarm.code());
+        assertTrue(noSwarm.err().contains("--seed is the seed of a --swarm search"), noSwarm.err());
     }
 }

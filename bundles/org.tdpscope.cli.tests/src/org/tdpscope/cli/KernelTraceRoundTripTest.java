@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -98,6 +99,36 @@ class KernelTraceRoundTripTest {
         assertEquals(List.of(), back.diagnostics().stream().filter(d -> d.severity()
                 == org.tdpscope.dsl.api.Diagnostic.Severity.ERROR).toList(), Files.readString(skeleton));
         assertTrue(back.run(back.policies().get(0)).complete());
+    }
+
+    @Test
+    void importSavesTheTraceAsAnXmiRun(@TempDir Path dir) throws Exception {
+        Path kt = dir.resolve("k.txt");
+        assertEquals(0, MainTest.tdpscope("run", MainTest.EXAMPLES.resolve("two-d-walk.tdp").toString(), "--quiet",
+                "--kernel-trace", kt.toString()).code());
+        Path xmi = dir.resolve("k.tdprun");
+        MainTest.Outcome imp = MainTest.tdpscope("import", kt.toString(), "--xmi", xmi.toString());
+        assertEquals(0, imp.code(), imp.err());
+        assertTrue(imp.out().contains("run: " + xmi), imp.out());
+        org.tdpscope.model.Run run = org.tdpscope.model.io.RunStore.loadXmi(xmi);
+        TraceReconstruction rec = TraceReconstruction.read(kt);
+        assertEquals("imported", run.getPolicyWord());
+        assertTrue(run.getTrace().size() > 0, "the events the views know");
+        assertEquals(rec.roots().size(), run.getFinalSnapshot().getRoots().size());
+        org.tdpscope.model.Root a = run.getFinalSnapshot().getRoots().get(0);
+        assertEquals("A", a.getName());
+        assertTrue(a.getRole().getName().startsWith("inferred"), a.getRole().getName());
+        // the leaves saved are the leaves the importer reconstructed
+        TreeSet<String> saved = new TreeSet<>();
+        for (org.tdpscope.model.HostTablePage p : a.getPages()) {
+            for (org.tdpscope.model.Spte e : p.getEntries()) {
+                if (Sptes.isPresent(e.getRaw()) && Sptes.isLeaf(e.getRaw(), p.getLevel())) {
+                    saved.add(Long.toHexString(p.getBaseGfn() + ((long) e.getIndex() << (9 * (p.getLevel() - 1))))
+                            + "/" + p.getLevel() + "=" + Long.toHexString(e.getRaw()));
+                }
+            }
+        }
+        assertEquals(leaves(rec, rec.roots().get(0).table()), saved);
     }
 
     /** The simulator's present leaves of a root: "gfn/level=spte". */

@@ -16,7 +16,7 @@ public final class CliApplication implements IApplication {
     @Override
     public Object start(IApplicationContext context) {
         String[] args = (String[]) context.getArguments().get(IApplicationContext.APPLICATION_ARGS);
-        int code = Main.run(args == null ? new String[0] : args, System.out, System.err);
+        int code = Main.runOnStandardStreams(args == null ? new String[0] : args);
         System.out.flush();
         return Integer.valueOf(code);
     }

@@ -4,17 +4,25 @@
  *******************************************************************************/
 package org.tdpscope.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.Writer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 import org.tdpscope.dsl.api.Diagnostic;
@@ -31,28 +39,36 @@ import org.tdpscope.export.SvgRenderer;
 import org.tdpscope.export.Theme;
 import org.tdpscope.model.io.AtomicFiles;
 import org.tdpscope.model.io.RunStore;
-import org.tdpscope.sim.JsonlTraceWriter;
 import org.tdpscope.model.io.TraceJsonl;
 import org.tdpscope.sim.Era;
+import org.tdpscope.sim.JsonlTraceWriter;
 import org.tdpscope.sim.KernelRules;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RootListSnapshot;
 import org.tdpscope.sim.RunResult;
 import org.tdpscope.sim.Simulation;
-import org.tdpscope.sim.ScheduleStep;
 import org.tdpscope.sim.TraceEvent;
 import org.tdpscope.sim.TraceListener;
 import org.tdpscope.sim.explore.ExploreBounds;
 import org.tdpscope.sim.explore.ExploreResult;
 import org.tdpscope.sim.explore.Explorer;
-import org.tdpscope.sim.explore.Outcome;
 import org.tdpscope.sim.snapshot.SnapshotProjector;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
 /**
- * The {@code tdpscope} command: {@code run}, {@code check}, {@code export}, {@code lsp}. Exit
- * codes: 0 all expectations hold, 1 an expectation failed (or a violation nobody expected), 2 a bad
- * script or bad arguments, 3 an internal error. Errors are one line each, never a stack trace
- * (set TDPSCOPE_DEBUG=1 to see one).
+ * The {@code tdpscope} command: {@code run}, {@code check}, {@code export}, {@code explore},
+ * {@code import}, {@code lsp}; parsed by picocli (per-command {@code --help}, {@code --version},
+ * unknown options named with a suggestion). Exit codes: 0 all expectations hold, 1 an expectation
+ * failed (or a violation nobody expected), 2 a bad script, bad arguments or an output that cannot be
+ * written, 3 an internal error, 4 explore stopped early. Errors are one line each, never a stack trace
+ * (set TDPSCOPE_DEBUG=1 to see one). Text outputs take {@code -} for standard output (the report then
+ * goes to standard error); any other name must be a regular file or not exist.
  */
 public final class Main {
 
@@ -62,13 +78,15 @@ public final class Main {
     static final int INTERNAL = 3;
     /** explore stopped early (--time, Ctrl-C, SIGTERM): what it printed is partial. */
     static final int TRUNCATED = 4;
+    /** The file name that means standard output. */
+    static final String STDOUT = "-";
 
     private static final String USAGE = """
-            usage: tdpscope <command> [arguments]
+            usage: tdpscope <command> [arguments]        (tdpscope <command> --help for its options)
 
               run FILE [--policy P|all] [--kernel E|E,E|all] [--trace OUT.jsonl] [--kernel-trace OUT.txt]
                        [--trace-event OUT.json] [--xmi OUT.tdprun] [--svg DIR [--png]]
-                       [--theme light|dark] [--all-events] [--quiet]
+                       [--theme light|dark] [--all-events | --quiet]
                     run a scenario: print the step table and the expectation results
               check FILE...
                     parse and validate scenarios (errors as file:line:col: message)
@@ -80,34 +98,38 @@ public final class Main {
                     each thread's last pass over the roots (walk), the TDP page tables of a gfn
                     range (--gfn, default all) and each vCPU's guest page tables of a gva range
                     (--gva, default all), the root list animated over the run; --png adds a PNG
-                    of each (an animated GIF for animated)
+                    of each (an animated GIF for animated); race: the plain-text race diagram
               explore FILE [--policy P|all] [--kernel E|all] [--time 10m] [--depth N] [--yields N] [--invalidations N] [--max-visits N]
-                       [--repeat T,...] [--workers N] [--expectations]
+                       [--repeat T,...] [--workers N] [--expectations] [--outcomes-file OUT.txt]
                     run every interleaving of the scenario's threads (its schedule is ignored), check the
                     invariants (and with --expectations the expect block) in each, list the distinct
-                    outcomes and a shortest counterexample schedule for each bad one; the scenario's
+                    outcomes and a shortest counterexample schedule for each bad one (many bad outcomes:
+                    grouped by class, a few schedules each; --outcomes-file writes them all); the scenario's
                     explore block gives the bounds, the policies and 'check expectations', flags override it
-              import TRACE [--scenario OUT.tdp] [--svg DIR] [--trace OUT.jsonl] [--window A..B]
+              import TRACE [--scenario OUT.tdp] [--svg DIR] [--trace OUT.jsonl] [--xmi OUT.tdprun] [--window A..B]
                     read a real KVM MMU trace (tracefs or trace_pipe text, trace-cmd report text, perf script,
                     a mail-wrapped copy; a trace.dat through trace-cmd) and print its lanes, inferred roots,
                     page tables and fast zaps; --scenario writes a scenario replaying the faults and fast zaps,
-                    --svg the timeline (one lane per task), --trace the events as JSON Lines, of lines A to B-1
+                    --svg the timeline (one lane per task), --trace the events as JSON Lines, --xmi a run for the
+                    workbench, of lines A to B-1
               lsp   start the language server on stdin/stdout
               ide   start the workbench (from the ./tdpscope launcher)
+              help [COMMAND], --version
 
             policies: continue, restart, terminate, fifo, or a preset with knobs: restart+keep-listed
               (knobs: head, tail, delist, keep-listed, go-on, restart, terminate)
             kernel eras: v5.15, v5.16, v5.18, v6.4, v6.6, v6.9, v6.14, mainline (default: the scenario's kernel line)
+            outputs: '-' writes a text output (--trace, --kernel-trace, --trace-event, --xmi, --outcomes-file) to
+              standard output; a file is replaced only when it is a regular file, and all files of one command
+              together (or none, keeping the old ones)
             exit codes: 0 expectations hold (explore: no bad outcome), 1 an expectation failed (explore: a bad
-            outcome), 2 bad script or arguments, 4 explore stopped early (--time; Ctrl-C or SIGTERM print the
-            outcomes found so far too, and exit as the signal says)
+            outcome), 2 bad script or arguments, or an output that cannot be written, 3 internal error, 4 explore
+            stopped early (--time; Ctrl-C or SIGTERM print the outcomes found so far too, and exit as the signal says)
             """;
 
     private final PrintStream out;
     private final PrintStream err;
     private TdpScenarios scenarios;
-    /** Write a PNG (twice the SVG's size) beside each SVG. */
-    private boolean png;
 
     Main(PrintStream out, PrintStream err) {
         this.out = out;
@@ -115,46 +137,410 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        System.exit(runOnStandardStreams(args));
+    }
+
+    /** {@link #run} on the process's standard output (whose write errors are noticed) and error. */
+    static int runOnStandardStreams(String[] args) {
+        if (args.length > 0 && args[0].equals("lsp")) {
+            return run(args, System.out, System.err); // the protocol channel: left exactly as the JVM made it
+        }
+        StandardOutput stdout = new StandardOutput();
+        System.setOut(stdout);
+        return run(args, stdout, System.err);
     }
 
     /** Runs one command; never throws. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Main m = new Main(out, err);
+        int code;
         try {
-            return m.dispatch(args);
+            code = m.dispatch(args);
         } catch (UsageException e) {
             err.println("tdpscope: " + e.getMessage());
             err.println("try 'tdpscope help'");
-            return BAD_INPUT;
+            code = BAD_INPUT;
         } catch (RuntimeException | Error e) {
-            err.println("tdpscope: internal error: " + e);
-            if (System.getenv("TDPSCOPE_DEBUG") != null) {
-                e.printStackTrace(err);
-            }
+            code = m.internal(e);
+        }
+        out.flush();
+        if (out.checkError()) {
+            // a full disk or a closed pipe on stdout: the user must not take a partial report for a whole one
+            String cause = out instanceof StandardOutput s && s.failure != null ? ": " + AtomicFiles.reason(s.failure,
+                    null) : "";
+            err.println("tdpscope: cannot write to standard output" + cause);
+            return code == OK || code == FAILED ? BAD_INPUT : code;
+        }
+        return code;
+    }
+
+    private int internal(Throwable e) {
+        if (e instanceof java.io.UncheckedIOException u) {
+            err.println("tdpscope: cannot write: " + AtomicFiles.reason(u.getCause(), null));
+            return BAD_INPUT;
+        }
+        if (e instanceof OutOfMemoryError) {
+            err.println("tdpscope: out of memory (raise the heap with TDPSCOPE_VM_ARGS=-Xmx4g, or shrink the scenario)");
             return INTERNAL;
         }
+        err.println("tdpscope: internal error: " + e);
+        if (System.getenv("TDPSCOPE_DEBUG") != null) {
+            e.printStackTrace(err);
+        }
+        return INTERNAL;
     }
 
     private int dispatch(String[] args) {
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+        if (args.length == 0) {
             out.print(USAGE);
-            return args.length == 0 ? BAD_INPUT : OK;
+            return BAD_INPUT;
+        }
+        CommandLine cl = commandLine();
+        if (args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            if (args.length > 1 && cl.getSubcommands().containsKey(args[1])) {
+                cl.getSubcommands().get(args[1]).usage(out);
+            } else if (args.length > 1) {
+                throw new UsageException("no command '" + args[1] + "'" + suggestion(args[1], cl.getSubcommands()
+                        .keySet()));
+            } else {
+                out.print(USAGE);
+            }
+            return OK;
+        }
+        if (args[0].equals("--version") || args[0].equals("-V")) {
+            out.println("tdpscope " + Version.of());
+            return OK;
         }
         // Xtext logs through log4j, whose bundled configuration prints to stdout (a validator's stack trace
         // would land in the step table or the protocol channel): warnings and errors go to stderr
         org.tdpscope.dsl.ide.TdpLanguageServer.logToStandardError();
-        Args a = new Args(args);
-        return switch (args[0]) {
-            case "run" -> run(a);
-            case "check" -> check(a);
-            case "export" -> export(a);
-            case "explore" -> explore(a);
-            case "import" -> importTrace(a);
-            case "lsp" -> lsp();
-            default -> throw new UsageException("unknown command '" + args[0] + "'");
-        };
+        return cl.execute(args);
     }
+
+    /** The command tree; the parse and execution handlers turn every failure into one line and an exit code. */
+    CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Top());
+        cl.addSubcommand("run", new RunCommand(this));
+        cl.addSubcommand("check", new CheckCommand(this));
+        cl.addSubcommand("export", new ExportCommand(this));
+        cl.addSubcommand("explore", new ExploreCommand(this));
+        cl.addSubcommand("import", new ImportCommand(this));
+        cl.addSubcommand("lsp", new LspCommand());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("tdpscope: " + describe(ex));
+            CommandLine c = ex.getCommandLine();
+            err.println(c == null || c.getParent() == null ? "try 'tdpscope help'"
+                    : "try 'tdpscope " + c.getCommandName() + " --help'");
+            return BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof UsageException) {
+                err.println("tdpscope: " + ex.getMessage());
+                err.println("try 'tdpscope " + c.getCommandName() + " --help'");
+                return BAD_INPUT;
+            }
+            return internal(ex);
+        });
+        return cl;
+    }
+
+    /** A parse error in the user's terms: the unknown option or command named, with the nearest known one. */
+    static String describe(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            CommandLine c = u.getCommandLine();
+            if (first.startsWith("-")) {
+                String name = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
+                Set<String> names = new LinkedHashSet<>();
+                for (OptionSpec o : c.getCommandSpec().options()) {
+                    if (!o.hidden()) {
+                        names.addAll(List.of(o.names()));
+                    }
+                }
+                return "unknown option '" + name + "'" + suggestion(name, names);
+            }
+            if (c.getParent() == null) {
+                return "unknown command '" + first + "'" + suggestion(first, c.getSubcommands().keySet());
+            }
+            return c.getCommandName() + ": unexpected argument '" + first + "'";
+        }
+        if (ex instanceof CommandLine.MissingParameterException mp && !mp.getMissing().isEmpty()) {
+            ArgSpec a = mp.getMissing().get(0);
+            if (a instanceof OptionSpec o) {
+                return o.longestName() + " needs a value (" + a.paramLabel() + ")";
+            }
+        }
+        String m = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+        return m.isEmpty() ? m : Character.toLowerCase(m.charAt(0)) + m.substring(1);
+    }
+
+    /** "; did you mean --policy?" for the nearest of {@code known} (edit distance at most 2, or a prefix), else "". */
+    static String suggestion(String typed, Iterable<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = distance(typed, k);
+            if (k.startsWith(typed) && typed.length() > 2) {
+                d = Math.min(d, 1);
+            }
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        int allowed = Math.max(1, Math.min(3, typed.replaceFirst("^-+", "").length() / 3));
+        return best != null && bestDistance <= allowed ? "; did you mean " + best + "?" : "";
+    }
+
+    /** Damerau-Levenshtein (optimal string alignment) distance: a swapped pair of letters counts once. */
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The commands: picocli fills the fields; values stay strings so the messages about them stay ours.
+
+    @Command(name = "tdpscope", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "Simulate, explore and draw the TDP MMU root list of KVM.")
+    static final class Top implements Runnable {
+        @Override
+        public void run() {
+            throw new UsageException("name a command (run, check, export, explore, import, lsp)");
+        }
+    }
+
+    /** Options every scenario command shares. */
+    abstract static class ScenarioCommand {
+        final Main main;
+
+        @Option(names = "--policy", paramLabel = "P", description = "continue, restart, terminate, fifo, a preset with"
+                + " knobs (restart+keep-listed), or all; default: the scenario's")
+        String policy;
+
+        @Option(names = "--kernel", paramLabel = "E", description = "a kernel era (v5.15 ... v6.14, mainline), several"
+                + " (v5.16,v6.4) or all; default: the scenario's kernel line")
+        String kernel;
+
+        ScenarioCommand(Main main) {
+            this.main = main;
+        }
+    }
+
+    /** Checks that hold between options: one needs another, two exclude each other. */
+    static void needs(boolean given, String option, boolean other, String otherOption, String why) {
+        if (given && !other) {
+            throw new UsageException(option + " needs " + otherOption + (why.isEmpty() ? "" : " (" + why + ")"));
+        }
+    }
+
+    static void excludes(boolean a, String optionA, boolean b, String optionB, String why) {
+        if (a && b) {
+            throw new UsageException(optionA + " and " + optionB + " exclude each other" + (why.isEmpty() ? ""
+                    : " (" + why + ")"));
+        }
+    }
+
+    @Command(name = "run", customSynopsis = "tdpscope run FILE [OPTIONS]", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+            description = "Run a scenario: print the step table and the expectation results.")
+    static final class RunCommand extends ScenarioCommand implements java.util.concurrent.Callable<Integer> {
+        @Parameters(paramLabel = "FILE", arity = "0..*", hideParamSyntax = true, description = "the scenario (.tdp)")
+        List<String> files = new ArrayList<>();
+        @Option(names = "--trace", paramLabel = "OUT.jsonl", description = "the trace as JSON Lines ('-': stdout)")
+        String trace;
+        @Option(names = "--kernel-trace", paramLabel = "OUT.txt", description = "the run as the kernel's kvmmmu"
+                + " tracepoints would print it ('-': stdout)")
+        String kernelTrace;
+        @Option(names = "--trace-event", paramLabel = "OUT.json", description = "the Trace Event Format (Perfetto,"
+                + " chrome://tracing, Trace Compass; '-': stdout)")
+        String traceEvent;
+        @Option(names = "--xmi", paramLabel = "OUT.tdprun", description = "the whole run for the workbench ('-': stdout)")
+        String xmi;
+        @Option(names = "--svg", paramLabel = "DIR", description = "the root list of each policy (and the policies"
+                + " side by side) as SVG into DIR")
+        String svg;
+        @Option(names = "--png", description = "a PNG beside each SVG (needs --svg)")
+        boolean png;
+        @Option(names = "--theme", paramLabel = "light|dark", description = "colours of the drawings")
+        String theme;
+        @Option(names = "--all-events", description = "every event in the step table, not only those that matter")
+        boolean allEvents;
+        @Option(names = "--quiet", description = "no step table, only the results")
+        boolean quiet;
+
+        RunCommand(Main main) {
+            super(main);
+        }
+
+        @Override
+        public Integer call() {
+            return main.run(this);
+        }
+    }
+
+    @Command(name = "check", customSynopsis = "tdpscope check FILE...", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "Parse and validate scenarios (errors as file:line:col: message).")
+    static final class CheckCommand implements java.util.concurrent.Callable<Integer> {
+        private final Main main;
+        @Parameters(paramLabel = "FILE", arity = "0..*", description = "the scenarios (.tdp)")
+        List<String> files = new ArrayList<>();
+
+        CheckCommand(Main main) {
+            this.main = main;
+        }
+
+        @Override
+        public Integer call() {
+            return main.check(files);
+        }
+    }
+
+    @Command(name = "export", customSynopsis = "tdpscope export FILE --svg DIR [OPTIONS]", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+            description = "Write diagrams of a run as SVG (and PNG), or the plain-text race diagram.")
+    static final class ExportCommand extends ScenarioCommand implements java.util.concurrent.Callable<Integer> {
+        @Parameters(paramLabel = "FILE", arity = "0..*", hideParamSyntax = true, description = "the scenario (.tdp)")
+        List<String> files = new ArrayList<>();
+        @Option(names = "--svg", paramLabel = "DIR", description = "the folder for the files (race: optional)")
+        String svg;
+        @Option(names = "--png", description = "a PNG beside each SVG (an animated GIF for animated)")
+        boolean png;
+        @Option(names = "--diagram", paramLabel = "D", description = "roots (default), policies, timeline, walk,"
+                + " tables, animated, race")
+        String diagram;
+        @Option(names = "--step", paramLabel = "N", description = "the state after step N (0 .. the run's last step)")
+        String step;
+        @Option(names = "--gfn", paramLabel = "A..B", description = "tables: the gfn range")
+        String gfn;
+        @Option(names = "--gva", paramLabel = "A..B", description = "tables: each vCPU's guest range")
+        String gva;
+        @Option(names = "--steps", paramLabel = "A..B", description = "timeline: only steps A to B-1")
+        String steps;
+        @Option(names = "--theme", paramLabel = "light|dark", description = "colours of the drawings")
+        String theme;
+
+        ExportCommand(Main main) {
+            super(main);
+        }
+
+        @Override
+        public Integer call() {
+            return main.export(this);
+        }
+    }
+
+    @Command(name = "import", customSynopsis = "tdpscope import TRACE [OPTIONS]", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+            description = "Read a real KVM MMU trace and print its lanes, inferred roots, page tables and fast zaps.")
+    static final class ImportCommand implements java.util.concurrent.Callable<Integer> {
+        private final Main main;
+        @Parameters(paramLabel = "TRACE", arity = "0..*", hideParamSyntax = true,
+                description = "tracefs, trace-cmd or perf text, or trace.dat")
+        List<String> files = new ArrayList<>();
+        @Option(names = "--scenario", paramLabel = "OUT.tdp", description = "a scenario replaying the faults and zaps")
+        String scenario;
+        @Option(names = "--svg", paramLabel = "DIR", description = "the timeline, one lane per task")
+        String svg;
+        @Option(names = "--trace", paramLabel = "OUT.jsonl", description = "the events as JSON Lines")
+        String trace;
+        @Option(names = "--xmi", paramLabel = "OUT.tdprun", description = "the import as a run for the workbench")
+        String xmi;
+        @Option(names = "--window", paramLabel = "A..B", description = "only lines A to B-1 of the trace")
+        String window;
+
+        ImportCommand(Main main) {
+            this.main = main;
+        }
+
+        @Override
+        public Integer call() {
+            return main.importTrace(this);
+        }
+    }
+
+    @Command(name = "lsp", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "Start the language server on stdin/stdout (for editors).")
+    static final class LspCommand implements java.util.concurrent.Callable<Integer> {
+        @Override
+        public Integer call() {
+            org.tdpscope.dsl.ide.TdpLanguageServer.start(System.in, System.out);
+            return OK;
+        }
+    }
+
+    /** {@code --version}: the cli bundle's version. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] { "tdpscope " + of() };
+        }
+
+        /** From the OSGi runtime, else the bundle jar's manifest, else the source tree's (a development build). */
+        static String of() {
+            try {
+                org.osgi.framework.Bundle b = org.osgi.framework.FrameworkUtil.getBundle(Main.class);
+                if (b != null) {
+                    return b.getVersion().toString();
+                }
+            } catch (LinkageError e) {
+                // no OSGi classes on a plain class path
+            }
+            try {
+                Path where = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                if (Files.isRegularFile(where)) {
+                    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(where.toFile())) {
+                        String v = bundleVersion(jar.getManifest());
+                        if (v != null) {
+                            return v;
+                        }
+                    }
+                }
+                // a folder of classes: Tycho's target/classes, or a quick build beside the bundle
+                for (Path d = where; d != null && d.getNameCount() > where.getNameCount() - 3; d = d.getParent()) {
+                    Path mf = d.resolve("META-INF/MANIFEST.MF");
+                    if (Files.isRegularFile(mf)) {
+                        try (var in = Files.newInputStream(mf)) {
+                            String v = bundleVersion(new java.util.jar.Manifest(in));
+                            if (v != null) {
+                                return v;
+                            }
+                        }
+                    }
+                }
+            } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+                // fall through
+            }
+            return "(development build, version unknown)";
+        }
+
+        /** Bundle-Version, with an unreplaced {@code .qualifier} said in words. */
+        static String bundleVersion(java.util.jar.Manifest mf) {
+            String v = mf == null ? null : mf.getMainAttributes().getValue("Bundle-Version");
+            if (v == null) {
+                return null;
+            }
+            return v.endsWith(".qualifier") ? v.substring(0, v.length() - ".qualifier".length()) + " (development build)"
+                    : v;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
 
     private TdpScenarios scenarios() {
         if (scenarios == null) {
@@ -163,17 +549,27 @@ public final class Main {
         return scenarios;
     }
 
-    /** Loads and validates; prints diagnostics; null when the script has errors. */
+    /** Loads and validates; prints diagnostics, each once; null when the script has errors. */
     private LoadedScenario load(String file) {
         LoadedScenario loaded = scenarios().load(Path.of(file));
+        Set<String> said = new LinkedHashSet<>();
         for (Diagnostic d : loaded.diagnostics()) {
-            err.println(d.format());
+            if (said.add(d.format())) {
+                err.println(d.format());
+            }
         }
         return loaded.hasErrors() ? null : loaded;
     }
 
-    private int check(Args a) {
-        List<String> files = a.positional();
+    private static String single(List<String> files, String command, String what) {
+        if (files.size() != 1) {
+            throw new UsageException(command + " needs exactly one " + what
+                    + (files.isEmpty() ? "" : ", not " + files.size() + " (" + String.join(" ", files) + ")"));
+        }
+        return files.get(0);
+    }
+
+    int check(List<String> files) {
         if (files.isEmpty()) {
             throw new UsageException("check needs at least one FILE");
         }
@@ -188,8 +584,7 @@ public final class Main {
         return worst;
     }
 
-    private List<Policy> policies(Args a, LoadedScenario loaded) {
-        String p = a.option("--policy");
+    private static List<Policy> policies(String p, LoadedScenario loaded) {
         if (p == null) {
             return loaded.policies();
         }
@@ -208,8 +603,7 @@ public final class Main {
      * The eras to run under: {@code --kernel v6.6}, {@code --kernel v5.16,v6.4} or {@code --kernel all}
      * (with the rules the scenario overrides applied to each), else the scenario's own.
      */
-    private List<KernelRules> kernels(Args a, LoadedScenario loaded) {
-        String k = a.option("--kernel");
+    private static List<KernelRules> kernels(String k, LoadedScenario loaded) {
         if (k == null) {
             return loaded.kernels();
         }
@@ -235,8 +629,7 @@ public final class Main {
         return out;
     }
 
-    private Theme theme(Args a) {
-        String t = a.option("--theme");
+    private static Theme theme(String t) {
         if (t == null) {
             return Theme.LIGHT;
         }
@@ -247,113 +640,218 @@ public final class Main {
         }
     }
 
-    private int run(Args a) {
-        String file = a.single("run");
-        String tracePath = a.option("--trace");
-        String svgDir = a.option("--svg");
-        String xmiPath = a.option("--xmi");
-        String kernelTracePath = a.option("--kernel-trace");
-        String traceEventPath = a.option("--trace-event");
-        png = a.flag("--png");
-        boolean quiet = a.flag("--quiet");
-        boolean allEvents = a.flag("--all-events");
-        Theme theme = theme(a);
-        a.rejectUnknown();
+    /** The file a text output goes to for one policy and era; {@code -} stays standard output. */
+    private static Path outputFile(String option, Policy policy, int policies, KernelRules kernel, int kernels) {
+        return option.equals(STDOUT) ? null : perKernel(perPolicy(Path.of(option), policy, policies), kernel, kernels);
+    }
+
+    /** Refuses, before anything runs, an output that names something other than a regular file. */
+    private static void checkOutput(String option, String value, Path file) {
+        try {
+            AtomicFiles.checkTarget(file);
+        } catch (AtomicFiles.WriteException e) {
+            throw new UsageException("cannot write " + file + " (" + option + " " + value + "): " + e.getMessage());
+        }
+    }
+
+    /** Standard output for a data output: written through, never closed. */
+    private OutputStream stdoutData() {
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) {
+                Main.this.out.write(b, off, len);
+            }
+
+            @Override
+            public void close() {
+                Main.this.out.flush();
+            }
+        };
+    }
+
+    int run(RunCommand c) {
+        String file = single(c.files, "run", "FILE");
+        needs(c.png, "--png", c.svg != null, "--svg DIR", "the PNG goes beside the SVG");
+        excludes(c.quiet, "--quiet", c.allEvents, "--all-events", "the first hides the step table the second widens");
+        if (c.svg != null && c.svg.equals(STDOUT)) {
+            throw new UsageException("--svg wants a folder; '-' (standard output) is only for text outputs");
+        }
+        int toStdout = 0;
+        for (String o : new String[] { c.trace, c.kernelTrace, c.traceEvent, c.xmi }) {
+            toStdout += STDOUT.equals(o) ? 1 : 0;
+        }
+        if (toStdout > 1) {
+            throw new UsageException("only one output can go to standard output ('-')");
+        }
+        Theme theme = theme(c.theme);
         LoadedScenario loaded = load(file);
         if (loaded == null) {
             return BAD_INPUT;
         }
-        List<Policy> policies = policies(a, loaded);
-        List<KernelRules> kernels = kernels(a, loaded);
+        List<Policy> policies = policies(c.policy, loaded);
+        List<KernelRules> kernels = kernels(c.kernel, loaded);
+        // with data on standard output, the report goes to standard error
+        PrintStream report = toStdout > 0 ? err : out;
+        Map<String, String> outputs = new LinkedHashMap<>();
+        outputs.put("--trace", c.trace);
+        outputs.put("--kernel-trace", c.kernelTrace);
+        outputs.put("--trace-event", c.traceEvent);
+        outputs.put("--xmi", c.xmi);
+        for (KernelRules kernel : kernels) {
+            for (Policy policy : policies) {
+                for (Map.Entry<String, String> o : outputs.entrySet()) {
+                    if (o.getValue() != null && !o.getValue().equals(STDOUT)) {
+                        checkOutput(o.getKey(), o.getValue(), outputFile(o.getValue(), policy, policies.size(), kernel,
+                                kernels.size()));
+                    }
+                }
+                if (c.svg != null) {
+                    checkOutput("--svg", c.svg, Path.of(c.svg).resolve(baseName(file) + eraPart(kernel, kernels.size())
+                            + "." + policy.word() + ".roots.svg"));
+                }
+            }
+        }
         int result = OK;
         List<String[]> comparison = new ArrayList<>();
-        for (KernelRules kernel : kernels) {
-            Map<Policy, RunResult> runs = new LinkedHashMap<>();
-            for (Policy policy : policies) {
-                out.println("== " + loaded.name() + " — policy " + policy.word() + " (kernel " + kernel.word() + ")");
-                StepTable table = new StepTable(quiet ? nullStream() : out, allEvents);
-                // The XMI run holds the whole trace; the table and the JSON Lines file are streamed.
-                List<TraceEvent> kept = new ArrayList<>();
-                TraceListener listener = xmiPath == null && traceEventPath == null ? table : e -> {
-                    table.onEvent(e);
-                    kept.add(e);
-                };
-                RunResult run;
-                Path trace = tracePath == null ? null
-                        : perKernel(perPolicy(Path.of(tracePath), policy, policies.size()), kernel, kernels.size());
-                try {
-                    run = trace == null ? simulate(loaded, kernel, policy, listener)
-                            : simulateToFile(loaded, kernel, policy, listener, trace);
-                } catch (IOException e) {
-                    err.println("tdpscope: cannot write " + trace + ": " + e.getMessage());
-                    return BAD_INPUT;
-                }
-                table.summary();
-                if (run.error() != null) {
-                    err.println(file + ":" + Math.max(1, run.error().line()) + ":1: error: " + run.error().getMessage());
-                    return BAD_INPUT;
-                }
-                runs.put(policy, run);
-                result = Math.max(result, report(file, loaded, policy, run));
-                comparison.add(new String[] { kernel.word(), policy.word(), outcome(run) });
-                if (trace != null) {
-                    out.println("trace: " + trace);
-                }
-                if (kernelTracePath != null) {
-                    Path kt = perKernel(perPolicy(Path.of(kernelTracePath), policy, policies.size()), kernel,
-                            kernels.size());
+        List<String> written = new ArrayList<>();
+        try (AtomicFiles.Batch files = new AtomicFiles.Batch()) {
+            for (KernelRules kernel : kernels) {
+                Map<Policy, RunResult> runs = new LinkedHashMap<>();
+                for (Policy policy : policies) {
+                    report.println("== " + loaded.name() + " — policy " + policy.word() + " (kernel " + kernel.word()
+                            + ")");
+                    StepTable table = new StepTable(c.quiet ? nullStream() : report, c.allEvents);
+                    // The XMI run holds the whole trace; the table and the JSON Lines file are streamed.
+                    List<TraceEvent> kept = new ArrayList<>();
+                    TraceListener listener = c.xmi == null && c.traceEvent == null ? table : e -> {
+                        table.onEvent(e);
+                        kept.add(e);
+                    };
+                    RunResult run;
+                    Path trace = c.trace == null ? null
+                            : outputFile(c.trace, policy, policies.size(), kernel, kernels.size());
                     try {
-                        writeKernelTrace(loaded, kernel, policy, kt);
+                        if (c.trace == null) {
+                            run = simulate(loaded, kernel, policy, listener);
+                        } else if (trace == null) {
+                            OutputStream o = stdoutData();
+                            run = simulateTo(o, loaded, kernel, policy, listener);
+                            o.close();
+                        } else {
+                            RunResult[] r = new RunResult[1];
+                            files.stage(trace, o -> r[0] = simulateTo(o, loaded, kernel, policy, listener));
+                            run = r[0];
+                        }
                     } catch (IOException e) {
-                        err.println("tdpscope: cannot write " + kt + ": " + e.getMessage());
+                        return writeFailed(trace, e, files);
+                    }
+                    table.summary();
+                    if (run.error() != null) {
+                        err.println(file + ":" + Math.max(1, run.error().line()) + ":1: error: "
+                                + run.error().getMessage());
+                        keptOld(files);
                         return BAD_INPUT;
                     }
-                    out.println("kernel trace: " + kt);
+                    runs.put(policy, run);
+                    result = Math.max(result, report(report, file, loaded, policy, run));
+                    comparison.add(new String[] { kernel.word(), policy.word(), outcome(run) });
+                    if (trace != null) {
+                        written.add("trace: " + trace);
+                    }
+                    if (c.kernelTrace != null) {
+                        Path kt = outputFile(c.kernelTrace, policy, policies.size(), kernel, kernels.size());
+                        try {
+                            write(files, kt, o -> writeKernelTrace(loaded, kernel, policy, o));
+                        } catch (IOException e) {
+                            return writeFailed(kt, e, files);
+                        }
+                        if (kt != null) {
+                            written.add("kernel trace: " + kt);
+                        }
+                    }
+                    if (c.traceEvent != null) {
+                        Path te = outputFile(c.traceEvent, policy, policies.size(), kernel, kernels.size());
+                        String json = TraceEventFormat.json(loaded.name(), kernel.word(), policy.word(), kept);
+                        try {
+                            write(files, te, o -> o.write(json.getBytes(StandardCharsets.UTF_8)));
+                        } catch (IOException e) {
+                            return writeFailed(te, e, files);
+                        }
+                        if (te != null) {
+                            written.add("trace events: " + te + " (Perfetto, chrome://tracing, Trace Compass)");
+                        }
+                    }
+                    if (c.xmi != null) {
+                        Path xmi = outputFile(c.xmi, policy, policies.size(), kernel, kernels.size());
+                        org.tdpscope.model.Run saved = new SnapshotProjector(run).projectRun(loaded.name(), file, kept);
+                        try {
+                            write(files, xmi, o -> RunStore.saveXmi(saved, o));
+                        } catch (IOException e) {
+                            return writeFailed(xmi, e, files);
+                        }
+                        if (xmi != null) {
+                            written.add("run: " + xmi);
+                        }
+                    }
+                    if (c.svg != null) {
+                        Path svg = Path.of(c.svg).resolve(baseName(file) + eraPart(kernel, kernels.size()) + "."
+                                + policy.word() + ".roots.svg");
+                        Path failed = stageDiagram(files, svg, RootListDiagram.layout(loaded.name(),
+                                RootListSnapshot.of(run.simulation(), null), run.violations(), theme), c.png);
+                        if (failed != null) {
+                            return BAD_INPUT;
+                        }
+                        written.add("diagram: " + svg);
+                    }
                 }
-                if (traceEventPath != null) {
-                    Path te = perKernel(perPolicy(Path.of(traceEventPath), policy, policies.size()), kernel,
-                            kernels.size());
-                    try {
-                        writeText(te, TraceEventFormat.json(loaded.name(), kernel.word(), policy.word(), kept));
-                    } catch (IOException e) {
-                        err.println("tdpscope: cannot write " + te + ": " + e.getMessage());
+                if (c.svg != null && runs.size() > 1) {
+                    Path svg = Path.of(c.svg).resolve(baseName(file) + eraPart(kernel, kernels.size())
+                            + ".policies.svg");
+                    String title = kernels.size() > 1 || kernel.era() != Era.MAINLINE || !kernel.overrides().isEmpty()
+                            ? loaded.name() + " (kernel " + kernel.word() + ")" : loaded.name();
+                    if (stageDiagram(files, svg, PolicyComparisonDiagram.layout(title, runs, theme), c.png) != null) {
                         return BAD_INPUT;
                     }
-                    out.println("trace events: " + te + " (Perfetto, chrome://tracing, Trace Compass)");
-                }
-                if (xmiPath != null) {
-                    Path xmi = perKernel(perPolicy(Path.of(xmiPath), policy, policies.size()), kernel, kernels.size());
-                    try {
-                        RunStore.saveXmi(new SnapshotProjector(run).projectRun(loaded.name(), file, kept), xmi);
-                    } catch (IOException e) {
-                        err.println("tdpscope: cannot write " + xmi + ": " + e.getMessage());
-                        return BAD_INPUT;
-                    }
-                    out.println("run: " + xmi);
-                }
-                if (svgDir != null) {
-                    Path svg = Path.of(svgDir).resolve(baseName(file) + eraPart(kernel, kernels.size()) + "." + policy.word()
-                            + ".roots.svg");
-                    if (!writeSvg(svg, loaded, run, theme)) {
-                        return BAD_INPUT;
-                    }
-                    out.println("diagram: " + svg);
+                    written.add("diagram: " + svg);
                 }
             }
-            if (svgDir != null && runs.size() > 1) {
-                Path svg = Path.of(svgDir).resolve(baseName(file) + eraPart(kernel, kernels.size()) + ".policies.svg");
-                String title = kernels.size() > 1 || kernel.era() != Era.MAINLINE || !kernel.overrides().isEmpty()
-                        ? loaded.name() + " (kernel " + kernel.word() + ")" : loaded.name();
-                if (!writeDiagram(svg, PolicyComparisonDiagram.layout(title, runs, theme))) {
-                    return BAD_INPUT;
-                }
-                out.println("diagram: " + svg);
+            try {
+                files.commit();
+            } catch (AtomicFiles.WriteException e) {
+                err.println("tdpscope: cannot write " + e.target() + ": " + e.getMessage());
+                return BAD_INPUT;
             }
+        }
+        for (String w : written) {
+            report.println(w);
         }
         if (kernels.size() > 1) {
-            printComparison(comparison);
+            printComparison(report, comparison);
         }
         return result;
+    }
+
+    /** Stages {@code target}, or writes to standard output when it is null ({@code -}). */
+    private void write(AtomicFiles.Batch files, Path target, AtomicFiles.Content content) throws IOException {
+        if (target == null) {
+            try (OutputStream o = stdoutData()) {
+                content.writeTo(o);
+            }
+        } else {
+            files.stage(target, content);
+        }
+    }
+
+    /** Says why a write failed and that the files of this command are not replaced. */
+    private int writeFailed(Path target, IOException e, AtomicFiles.Batch files) {
+        err.println("tdpscope: cannot write " + (target == null ? "to standard output" : target) + ": "
+                + AtomicFiles.reason(e, target));
+        keptOld(files);
+        return BAD_INPUT;
+    }
+
+    private void keptOld(AtomicFiles.Batch files) {
+        err.println("tdpscope: no output file written; files already there are left as they were");
     }
 
     /** What a run came to, in one phrase for the per-era comparison table. */
@@ -381,7 +879,7 @@ public final class Main {
     }
 
     /** The side-by-side table of {@code --kernel all}: one row per era and policy. */
-    private void printComparison(List<String[]> rows) {
+    private static void printComparison(PrintStream out, List<String[]> rows) {
         int kw = "kernel".length();
         int pw = "policy".length();
         for (String[] r : rows) {
@@ -412,24 +910,22 @@ public final class Main {
         return p.resolveSibling(renamed);
     }
 
-    /**
-     * Writes a diagram as SVG (and PNG with --png), each all or nothing; false (after saying why)
-     * when it cannot.
-     */
-    private boolean writeDiagram(Path svg, Scene scene) {
+    /** Stages a diagram as SVG (and PNG); null when done, else (after saying why) the file that failed. */
+    private Path stageDiagram(AtomicFiles.Batch files, Path svg, Scene scene, boolean png) {
         Path target = svg;
         try {
-            writeText(svg, SvgRenderer.render(scene));
+            String text = SvgRenderer.render(scene);
+            files.stage(svg, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
             if (png) {
                 String name = svg.getFileName().toString();
                 target = svg.resolveSibling(name.substring(0, name.length() - 4) + ".png");
                 byte[] bytes = PngRenderer.png(scene, 2);
-                AtomicFiles.write(target, o -> o.write(bytes));
+                files.stage(target, o -> o.write(bytes));
             }
-            return true;
+            return null;
         } catch (IOException e) {
-            err.println("tdpscope: cannot write " + target + ": " + e.getMessage());
-            return false;
+            writeFailed(target, e, files);
+            return target;
         }
     }
 
@@ -438,45 +934,50 @@ public final class Main {
         return new Simulation(loaded.scenarioFor(kernel), policy, listener).run();
     }
 
-    private static RunResult simulateToFile(LoadedScenario loaded, KernelRules kernel, Policy policy,
-            TraceListener table, Path trace) throws IOException {
-        RunResult[] result = new RunResult[1];
-        AtomicFiles.write(trace, out -> {
-            Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8));
-            w.write(TraceJsonl.header(loaded.name(), kernel.word(), policy.word()));
-            w.write('\n');
-            JsonlTraceWriter jsonl = new JsonlTraceWriter(w);
-            result[0] = simulate(loaded, kernel, policy, e -> {
+    /** Runs the scenario, streaming its JSON Lines trace (after the header line) to {@code out}. */
+    private static RunResult simulateTo(OutputStream out, LoadedScenario loaded, KernelRules kernel, Policy policy,
+            TraceListener table) throws IOException {
+        Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8));
+        w.write(TraceJsonl.header(loaded.name(), kernel.word(), policy.word()));
+        w.write('\n');
+        JsonlTraceWriter jsonl = new JsonlTraceWriter(w);
+        RunResult result;
+        try {
+            result = simulate(loaded, kernel, policy, e -> {
                 table.onEvent(e);
                 jsonl.onEvent(e);
             });
-            w.flush();
-        });
-        return result[0];
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        w.flush();
+        return result;
     }
 
     /** The run again, printed as the kernel's kvmmmu tracepoints would print it (tracefs text). */
-    private static void writeKernelTrace(LoadedScenario loaded, KernelRules kernel, Policy policy, Path file)
+    private static void writeKernelTrace(LoadedScenario loaded, KernelRules kernel, Policy policy, OutputStream o)
             throws IOException {
-        AtomicFiles.write(file, o -> {
-            Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(o, StandardCharsets.UTF_8));
-            w.write("# tracer: nop\n#\n# simulated by tdpscope: " + loaded.name() + ", kernel " + kernel.word()
-                    + ", policy " + policy.word() + "\n#\n");
-            KernelTraceWriter kt = new KernelTraceWriter(w);
-            Simulation sim = new Simulation(loaded.scenarioFor(kernel), policy, kt);
-            kt.attach(sim);
+        Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(o, StandardCharsets.UTF_8));
+        w.write("# tracer: nop\n#\n# simulated by tdpscope: " + loaded.name() + ", kernel " + kernel.word()
+                + ", policy " + policy.word() + "\n#\n");
+        KernelTraceWriter kt = new KernelTraceWriter(w);
+        Simulation sim = new Simulation(loaded.scenarioFor(kernel), policy, kt);
+        kt.attach(sim);
+        try {
             sim.run();
-            w.flush();
-        });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        w.flush();
     }
 
-    /** Writes text all or nothing (a temporary file beside the target, then a move). */
+    /** Writes text all or nothing (a temporary file beside the target, then a rename). */
     static void writeText(Path target, String text) throws IOException {
         AtomicFiles.write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Prints each expectation's outcome; violations no expectation mentions also fail the run. */
-    private int report(String file, LoadedScenario loaded, Policy policy, RunResult run) {
+    private int report(PrintStream out, String file, LoadedScenario loaded, Policy policy, RunResult run) {
         int result = OK;
         int checked = 0;
         KernelRules kernel = run.simulation().kernel();
@@ -501,50 +1002,41 @@ public final class Main {
         return result;
     }
 
-    private boolean writeSvg(Path svg, LoadedScenario loaded, RunResult run, Theme theme) {
-        return writeDiagram(svg, RootListDiagram.layout(loaded.name(), RootListSnapshot.of(run.simulation(), null),
-                run.violations(), theme));
-    }
-
-    private int export(Args a) {
-        String file = a.single("export");
-        String svgDir = a.option("--svg");
-        String step = a.option("--step");
-        String diagram = a.option("--diagram");
-        String gfn = a.option("--gfn");
-        String gva = a.option("--gva");
-        String steps = a.option("--steps");
-        png = a.flag("--png");
-        Theme theme = theme(a);
-        a.rejectUnknown();
-        if ("race".equals(diagram)) {
-            return raceText(a, file, svgDir);
+    int export(ExportCommand c) {
+        String file = single(c.files, "export", "FILE");
+        Theme theme = theme(c.theme);
+        if ("race".equals(c.diagram)) {
+            excludes(c.png, "--png", true, "--diagram race", "the race diagram is text");
+            return raceText(c, file, c.svg);
         }
-        if (svgDir == null) {
-            throw new UsageException("export needs --svg DIR");
+        if (c.svg == null) {
+            throw new UsageException("export needs --svg DIR" + (c.png ? " (--png writes beside the SVG)" : ""));
         }
-        RunExport.Diagram d = diagram == null ? RunExport.Diagram.ROOTS : RunExport.Diagram.fromWord(diagram);
+        RunExport.Diagram d = c.diagram == null ? RunExport.Diagram.ROOTS : RunExport.Diagram.fromWord(c.diagram);
         if (d == null) {
             List<String> words = new ArrayList<>();
             for (RunExport.Diagram x : RunExport.Diagram.values()) {
                 words.add(x.word());
             }
-            throw new UsageException("unknown diagram '" + diagram + "' (" + String.join(", ", words) + ")");
+            throw new UsageException("unknown diagram '" + c.diagram + "' (" + String.join(", ", words) + ")"
+                    + suggestion(c.diagram, words));
         }
-        if ((gfn != null || gva != null) && d != RunExport.Diagram.TABLES) {
-            throw new UsageException((gfn != null ? "--gfn" : "--gva") + " goes with --diagram tables");
+        if ((c.gfn != null || c.gva != null) && d != RunExport.Diagram.TABLES) {
+            throw new UsageException((c.gfn != null ? "--gfn" : "--gva") + " goes with --diagram tables");
         }
-        if (steps != null && d != RunExport.Diagram.TIMELINE) {
+        if (c.steps != null && d != RunExport.Diagram.TIMELINE) {
             throw new UsageException("--steps goes with --diagram timeline");
         }
-        RunExport.Range gfns = gfn == null ? null : range(gfn, "--gfn");
-        RunExport.Range gvas = gva == null ? null : range(gva, "--gva");
-        RunExport.Range window = steps == null ? null : range(steps, "--steps");
+        excludes(c.step != null, "--step", d == RunExport.Diagram.ANIMATED, "--diagram animated",
+                "the animation shows every step");
+        RunExport.Range gfns = c.gfn == null ? null : range(c.gfn, "--gfn");
+        RunExport.Range gvas = c.gva == null ? null : range(c.gva, "--gva");
+        RunExport.Range window = c.steps == null ? null : range(c.steps, "--steps");
         Long at;
         try {
-            at = step == null ? null : Long.parseLong(step);
+            at = c.step == null ? null : Long.parseLong(c.step);
         } catch (NumberFormatException e) {
-            throw new UsageException("--step wants a number, not '" + step + "'");
+            throw new UsageException("--step wants a number, not '" + c.step + "'");
         }
         if (at != null && at < 0) {
             throw new UsageException("--step wants a step number from 0, not " + at);
@@ -554,14 +1046,24 @@ public final class Main {
             return BAD_INPUT;
         }
         // the comparison compares every policy unless told which
-        List<Policy> policies = d == RunExport.Diagram.POLICIES && a.option("--policy") == null
-                ? List.of(Policy.values()) : policies(a, loaded);
-        List<KernelRules> kernels = kernels(a, loaded);
-        if (kernels.size() > 1 && a.option("--kernel") != null) {
+        List<Policy> policies = d == RunExport.Diagram.POLICIES && c.policy == null
+                ? List.of(Policy.values()) : policies(c.policy, loaded);
+        List<KernelRules> kernels = kernels(c.kernel, loaded);
+        if (kernels.size() > 1 && c.kernel != null) {
             throw new UsageException("export draws one kernel era; name one with --kernel");
         }
+        if (at != null) {
+            // a step past the end would draw the last one under the wrong label
+            for (Policy policy : policies) {
+                long last = new Simulation(loaded.scenarioFor(kernels.get(0)), policy, e -> { }).run().steps();
+                if (at > last) {
+                    throw new UsageException("--step " + at + " is past the end of the run: under policy "
+                            + policy.word() + " (kernel " + kernels.get(0).word() + ") the steps are 0.." + last);
+                }
+            }
+        }
         RunExport.Result result = RunExport.documents(baseName(file), loaded.name(), loaded.scenarioFor(kernels.get(0)),
-                new RunExport.Choices(List.of(d), policies, theme, true, png, at, gfns, gvas, window));
+                new RunExport.Choices(List.of(d), policies, theme, true, c.png, at, gfns, gvas, window));
         if (!result.problems().isEmpty()) {
             for (String p : result.problems()) {
                 err.println("tdpscope: " + file + ": " + p);
@@ -569,7 +1071,7 @@ public final class Main {
             return BAD_INPUT;
         }
         try {
-            for (Path written : RunExport.write(Path.of(svgDir), result.documents())) {
+            for (Path written : RunExport.write(Path.of(c.svg), result.documents())) {
                 out.println(written);
             }
         } catch (IOException e) {
@@ -579,7 +1081,7 @@ public final class Main {
         return OK;
     }
 
-    private static RunExport.Range range(String text, String option) {
+    static RunExport.Range range(String text, String option) {
         try {
             return RunExport.Range.parse(text, option);
         } catch (IllegalArgumentException e) {
@@ -587,18 +1089,28 @@ public final class Main {
         }
     }
 
-    private int explore(Args a) {
-        String file = a.single("explore");
+    int explore(ExploreCommand c) {
+        String file = single(c.files, "explore", "FILE");
         // flags are read before the file, so a bad command line fails fast; they override the explore block
-        Integer depth = boundOption(a, "--depth", 1);
-        Integer yields = boundOption(a, "--yields", 0);
-        Integer invalidations = boundOption(a, "--invalidations", 0);
-        Integer visits = boundOption(a, "--max-visits", 1);
-        Integer workers = boundOption(a, "--workers", 1);
-        String repeat = a.option("--repeat");
-        boolean expectationsFlag = a.flag("--expectations");
-        long timeLimitMs = duration(a.option("--time"));
-        a.rejectUnknown();
+        Integer depth = bound(c.depth, "--depth", 1);
+        Integer yields = bound(c.yields, "--yields", 0);
+        Integer invalidations = bound(c.invalidations, "--invalidations", 0);
+        Integer visits = bound(c.maxVisits, "--max-visits", 1);
+        Integer workers = bound(c.workers, "--workers", 1);
+        Integer swarm = bound(c.swarm, "--swarm", 1);
+        long timeLimitMs = duration(c.time);
+        c.checkSearch();
+        if (depth != null && depth > org.tdpscope.sim.Limits.MAX_EXPLORE_DEPTH) {
+            throw new UsageException("--depth " + depth + " is more than the limit of "
+                    + org.tdpscope.sim.Limits.MAX_EXPLORE_DEPTH + " schedule steps");
+        }
+        if (visits != null && visits > org.tdpscope.sim.Limits.MAX_EXPLORE_VISITS) {
+            throw new UsageException("--max-visits " + visits + " is more than the limit of "
+                    + org.tdpscope.sim.Limits.MAX_EXPLORE_VISITS);
+        }
+        if (c.outcomesFile != null && !c.outcomesFile.equals(STDOUT)) {
+            checkOutput("--outcomes-file", c.outcomesFile, Path.of(c.outcomesFile));
+        }
         LoadedScenario loaded = load(file);
         if (loaded == null) {
             return BAD_INPUT;
@@ -616,14 +1128,26 @@ public final class Main {
         if (workers != null) {
             bounds = bounds.withWorkers(workers);
         }
-        if (repeat != null) {
-            bounds = bounds.withRepeating(repeat.isBlank() ? new String[0] : repeat.split(","));
+        if (c.repeat != null) {
+            bounds = bounds.withRepeating(c.repeat.isBlank() ? new String[0] : c.repeat.split(","));
         }
-        boolean expectations = expectationsFlag || loaded.exploreChecksExpectations();
+        boolean expectations = c.expectations || loaded.exploreChecksExpectations();
+        if (swarm != null) {
+            long seed;
+            try {
+                seed = c.seed == null ? 1 : Long.parseLong(c.seed);
+            } catch (NumberFormatException e) {
+                throw new UsageException("--seed wants a number, not '" + c.seed + "'");
+            }
+            return ExploreScale.swarm(loaded, kernels(c.kernel, loaded), c.policy == null ? loaded.explorePolicies()
+                    : policies(c.policy, loaded), bounds, expectations, swarm, seed, timeLimitMs <= 0 ? null
+                            : java.time.Duration.ofMillis(timeLimitMs), out, err);
+        }
         int result = OK;
-        List<KernelRules> kernels = kernels(a, loaded);
+        StringBuilder all = c.outcomesFile == null ? null : new StringBuilder();
+        List<KernelRules> kernels = kernels(c.kernel, loaded);
         for (KernelRules kernel : kernels)
-        for (Policy policy : a.option("--policy") == null ? loaded.explorePolicies() : policies(a, loaded)) {
+        for (Policy policy : c.policy == null ? loaded.explorePolicies() : policies(c.policy, loaded)) {
             if (ExploreProgress.signalled()) {
                 break;
             }
@@ -632,14 +1156,16 @@ public final class Main {
             ExploreProgress progress = new ExploreProgress(err, timeLimitMs);
             try {
                 progress.start();
+                // the one place a search is chosen: swarm and cluster searches plug in here
                 r = new Explorer().explore(loaded.scenarioFor(kernel), policy, bounds, check, progress);
             } catch (IllegalArgumentException e) {
                 err.println(file + ":1:1: error: cannot explore: " + e.getMessage());
                 return BAD_INPUT;
             }
             ExploreResult.Stats st = r.stats();
-            out.println("== " + loaded.name() + " — every interleaving under " + policy.word() + " (kernel "
-                    + kernel.word() + ")");
+            String title = "== " + loaded.name() + " — every interleaving under " + policy.word() + " (kernel "
+                    + kernel.word() + ")";
+            out.println(title);
             out.println("  bounds: depth " + bounds.maxDepth() + ", " + bounds.maxYields() + " yields"
                     + (bounds.maxInvalidations() == Integer.MAX_VALUE ? "" : ", " + bounds.maxInvalidations()
                             + " invalidations")
@@ -651,95 +1177,99 @@ public final class Main {
                     st.millis() / 1000.0, st.distinctStatesPerSecond(), st.hashPruned(), st.sleepPruned(),
                     st.boundCut(), st.truncated() && !st.cancelled() ? " (TRUNCATED: raise --max-visits)" : "");
             progress.stop();
+            ExploreScale.degradedNote(r, out);
             if (st.cancelled()) {
                 out.println("  TRUNCATED: " + progress.why() + "; the outcomes below are those found so far");
                 result = Math.max(result, TRUNCATED);
             }
-            out.printf("  %d distinct outcome(s), %d bad%n", r.outcomes().size(), r.bad().size());
-            for (Outcome o : r.outcomes()) {
-                out.printf(Locale.ROOT, "  %-4s %-9s x%-7d walks %s, final list %s%s%n", o.bad() ? "BAD" : "ok",
-                        o.kind().name().toLowerCase(Locale.ROOT), o.count(), o.walks(), o.finalRoots(),
-                        (o.violations().isEmpty() ? "" : ", violations " + o.violations())
-                                + (Boolean.FALSE.equals(o.expectationsHold()) ? ", expectations fail" : ""));
+            ExploreReport.summary(out, r.outcomes(), c.outcomesFile);
+            if (all != null) {
+                all.append(title).append('\n');
+                ExploreReport.everything(all, r.outcomes());
             }
-            for (Outcome o : r.bad()) {
-                out.println("  shortest schedule to " + (o.violations().isEmpty() ? o.kind().name().toLowerCase(Locale.ROOT)
-                        : o.violations().get(0)) + " (" + o.length() + " steps; paste into a schedule block):");
-                for (ScheduleStep step : o.kind() == Outcome.Kind.LIVELOCK ? o.stem() : o.schedule()) {
-                    out.println("    " + step.script());
-                }
-                if (o.kind() == Outcome.Kind.LIVELOCK) {
-                    out.println("    // then, again and again:");
-                    for (ScheduleStep step : o.cycle()) {
-                        out.println("    " + step.script());
-                    }
-                }
-                result = FAILED;
+            if (!r.bad().isEmpty()) {
+                result = Math.max(result, FAILED);
             }
             out.flush();
             progress.printed();
         }
+        if (all != null) {
+            try {
+                if (c.outcomesFile.equals(STDOUT)) {
+                    out.print(all);
+                } else {
+                    writeText(Path.of(c.outcomesFile), all.toString());
+                    out.println("outcomes: " + c.outcomesFile);
+                }
+            } catch (IOException e) {
+                err.println("tdpscope: cannot write " + c.outcomesFile + ": " + AtomicFiles.reason(e, null));
+                return BAD_INPUT;
+            }
+        }
         return result;
     }
 
-
     /** A bound given on the command line (null when absent), at least {@code min}. */
-    private static Integer boundOption(Args a, String name, int min) {
-        if (a.option(name) == null) {
+    private static Integer bound(String v, String name, int min) {
+        if (v == null) {
             return null;
         }
-        int v = intOption(a, name, min);
-        if (v < min) {
-            throw new UsageException(name + " must be at least " + min + ", not " + v);
-        }
-        return v;
-    }
-
-    private static int intOption(Args a, String name, int fallback) {
-        String v = a.option(name);
-        if (v == null) {
-            return fallback;
-        }
+        int n;
         try {
-            return Integer.parseInt(v);
+            n = Integer.parseInt(v);
         } catch (NumberFormatException e) {
             throw new UsageException(name + " wants a number, not '" + v + "'");
         }
+        if (n < min) {
+            throw new UsageException(name + " must be at least " + min + ", not " + n);
+        }
+        return n;
     }
 
     /**
      * {@code export --diagram race}: the plain-text race diagram of each run, for a commit message,
      * on stdout, or with {@code --svg DIR} as {@code NAME.POLICY.race.txt} files.
      */
-    private int raceText(Args a, String file, String dir) {
+    private int raceText(ExportCommand c, String file, String dir) {
         LoadedScenario loaded = load(file);
         if (loaded == null) {
             return BAD_INPUT;
         }
-        List<KernelRules> kernels = kernels(a, loaded);
-        List<Policy> policies = policies(a, loaded);
-        for (KernelRules kernel : kernels) {
-            for (Policy policy : policies) {
-                List<TraceEvent> events = new ArrayList<>();
-                RunResult run = new Simulation(loaded.scenarioFor(kernel), policy, events::add).run();
-                String text = org.tdpscope.export.RaceText.of(loaded.name() + " (kernel " + kernel.word() + ", policy "
-                        + policy.word() + (run.error() == null ? "" : "; the schedule stops: " + run.error().getMessage())
-                        + ")", events);
-                if (dir == null) {
-                    out.print(text);
-                    out.println();
-                    continue;
+        List<KernelRules> kernels = kernels(c.kernel, loaded);
+        List<Policy> policies = policies(c.policy, loaded);
+        List<Path> written = new ArrayList<>();
+        try (AtomicFiles.Batch files = new AtomicFiles.Batch()) {
+            for (KernelRules kernel : kernels) {
+                for (Policy policy : policies) {
+                    List<TraceEvent> events = new ArrayList<>();
+                    RunResult run = new Simulation(loaded.scenarioFor(kernel), policy, events::add).run();
+                    String text = org.tdpscope.export.RaceText.of(loaded.name() + " (kernel " + kernel.word()
+                            + ", policy " + policy.word() + (run.error() == null ? ""
+                                    : "; the schedule stops: " + run.error().getMessage()) + ")", events);
+                    if (dir == null || dir.equals(STDOUT)) {
+                        out.print(text);
+                        out.println();
+                        continue;
+                    }
+                    Path target = Path.of(dir).resolve(baseName(file) + eraPart(kernel, kernels.size()) + "."
+                            + policy.word() + ".race.txt");
+                    try {
+                        files.stage(target, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
+                    } catch (IOException e) {
+                        return writeFailed(target, e, files);
+                    }
+                    written.add(target);
                 }
-                Path target = Path.of(dir).resolve(baseName(file) + eraPart(kernel, kernels.size()) + "." + policy.word()
-                        + ".race.txt");
-                try {
-                    writeText(target, text);
-                } catch (IOException e) {
-                    err.println("tdpscope: cannot write " + target + ": " + e.getMessage());
-                    return BAD_INPUT;
-                }
-                out.println(target);
             }
+            try {
+                files.commit();
+            } catch (AtomicFiles.WriteException e) {
+                err.println("tdpscope: cannot write " + e.target() + ": " + e.getMessage());
+                return BAD_INPUT;
+            }
+        }
+        for (Path p : written) {
+            out.println(p);
         }
         return OK;
     }
@@ -761,33 +1291,35 @@ public final class Main {
         };
     }
 
-    private int importTrace(Args a) {
-        String file = a.single("import");
-        String scenario = a.option("--scenario");
-        String window = a.option("--window");
-        String svgDir = a.option("--svg");
-        String trace = a.option("--trace");
-        a.rejectUnknown();
-        if (window != null && scenario == null && svgDir == null && trace == null) {
-            throw new UsageException("--window goes with --scenario, --svg or --trace");
+    int importTrace(ImportCommand c) {
+        String file = single(c.files, "import", "TRACE");
+        if (c.window != null && c.scenario == null && c.svg == null && c.trace == null && c.xmi == null) {
+            throw new UsageException("--window goes with --scenario, --svg, --trace or --xmi");
         }
         TraceImport.Window w = null;
-        if (window != null) {
-            RunExport.Range r = range(window, "--window");
+        if (c.window != null) {
+            RunExport.Range r = range(c.window, "--window");
             w = new TraceImport.Window(r.from(), r.to());
         }
+        if (c.scenario != null) {
+            checkOutput("--scenario", c.scenario, Path.of(c.scenario));
+        }
+        if (c.trace != null) {
+            checkOutput("--trace", c.trace, Path.of(c.trace));
+        }
+        if (c.xmi != null) {
+            checkOutput("--xmi", c.xmi, Path.of(c.xmi));
+        }
         try {
-            return new TraceImport(out, err).run(Path.of(file), scenario == null ? null : Path.of(scenario), w,
-                    svgDir == null ? null : Path.of(svgDir), trace == null ? null : Path.of(trace));
+            return new TraceImport(out, err).xmi(c.xmi == null ? null : Path.of(c.xmi)).run(Path.of(file), c.scenario == null ? null : Path.of(c.scenario), w,
+                    c.svg == null ? null : Path.of(c.svg), c.trace == null ? null : Path.of(c.trace));
+        } catch (AtomicFiles.WriteException e) {
+            err.println("tdpscope: cannot write " + e.target() + ": " + e.getMessage());
+            return BAD_INPUT;
         } catch (IOException e) {
-            err.println("tdpscope: cannot import " + file + ": " + e.getMessage());
+            err.println("tdpscope: cannot import " + file + ": " + AtomicFiles.reason(e, null));
             return BAD_INPUT;
         }
-    }
-
-    private int lsp() {
-        org.tdpscope.dsl.ide.TdpLanguageServer.start(System.in, System.out);
-        return OK;
     }
 
     static String baseName(String file) {
@@ -807,7 +1339,7 @@ public final class Main {
     }
 
     private static PrintStream nullStream() {
-        return new PrintStream(java.io.OutputStream.nullOutputStream());
+        return new PrintStream(OutputStream.nullOutputStream());
     }
 
     /** A bad command line. */
@@ -819,66 +1351,71 @@ public final class Main {
         }
     }
 
-    /** Tiny argument parser: positional words, {@code --name value} options and {@code --flag}s. */
-    static final class Args {
-        private static final List<String> VALUED = List.of("--policy", "--kernel", "--kernel-trace", "--trace-event",
-                "--scenario",
-                "--window", "--time", "--trace", "--svg", "--theme", "--step",
-                "--diagram", "--xmi", "--gfn", "--gva", "--steps", "--depth", "--yields", "--max-visits", "--repeat",
-                "--workers", "--invalidations");
-        private final List<String> positional = new ArrayList<>();
-        private final java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
-        private final java.util.Set<String> used = new java.util.HashSet<>();
+    /**
+     * The process's standard output, remembering why a write failed (a PrintStream only says that one did):
+     * {@code > /dev/full} or a closed pipe must end in a message and a non-zero exit, not exit 0.
+     */
+    static final class StandardOutput extends PrintStream {
+        volatile IOException failure;
 
-        Args(String[] args) {
-            for (int i = 1; i < args.length; i++) {
-                String s = args[i];
-                if (s.startsWith("--")) {
-                    String value = null;
-                    int eq = s.indexOf('=');
-                    if (eq > 0) {
-                        value = s.substring(eq + 1);
-                        s = s.substring(0, eq);
-                    } else if (VALUED.contains(s)) {
-                        if (i + 1 >= args.length) {
-                            throw new UsageException(s + " needs a value");
-                        }
-                        value = args[++i];
-                    }
-                    options.put(s, value);
-                } else {
-                    positional.add(s);
+        StandardOutput() {
+            this(new Recorder(new FileOutputStream(FileDescriptor.out)));
+        }
+
+        private StandardOutput(Recorder r) {
+            super(r, true, stdoutCharset());
+            r.owner = this;
+        }
+
+        private static Charset stdoutCharset() {
+            try {
+                String e = System.getProperty("sun.stdout.encoding");
+                return e == null ? Charset.defaultCharset() : Charset.forName(e);
+            } catch (RuntimeException e) {
+                return Charset.defaultCharset();
+            }
+        }
+
+        private static final class Recorder extends java.io.BufferedOutputStream {
+            StandardOutput owner;
+
+            Recorder(OutputStream o) {
+                super(o, 1 << 16);
+            }
+
+            @Override
+            public synchronized void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    super.write(b, off, len);
+                } catch (IOException e) {
+                    note(e);
+                    throw e;
                 }
             }
-        }
 
-        List<String> positional() {
-            return positional;
-        }
-
-        String single(String command) {
-            if (positional.size() != 1) {
-                throw new UsageException(command + " needs exactly one FILE");
+            @Override
+            public synchronized void write(int b) throws IOException {
+                try {
+                    super.write(b);
+                } catch (IOException e) {
+                    note(e);
+                    throw e;
+                }
             }
-            return positional.get(0);
-        }
 
-        String option(String name) {
-            used.add(name);
-            return options.get(name);
-        }
+            @Override
+            public synchronized void flush() throws IOException {
+                try {
+                    super.flush();
+                } catch (IOException e) {
+                    note(e);
+                    throw e;
+                }
+            }
 
-        boolean flag(String name) {
-            used.add(name);
-            return options.containsKey(name);
-        }
-
-        void rejectUnknown() {
-            used.add("--policy");
-            used.add("--kernel"); // read after the scenario is loaded (its overrides apply to the eras named)
-            for (String k : options.keySet()) {
-                if (!used.contains(k)) {
-                    throw new UsageException("unknown option " + k);
+            private void note(IOException e) {
+                if (owner != null && owner.failure == null) {
+                    owner.failure = e;
                 }
             }
         }

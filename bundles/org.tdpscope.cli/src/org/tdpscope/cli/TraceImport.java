@@ -4,9 +4,7 @@
  *******************************************************************************/
 package org.tdpscope.cli;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +24,6 @@ import org.tdpscope.trace.Payload;
 import org.tdpscope.trace.Sptes;
 import org.tdpscope.trace.TraceDiagnostics;
 import org.tdpscope.trace.TraceEvent;
-import org.tdpscope.trace.TraceReader;
 import org.tdpscope.trace.TraceReconstruction;
 
 /**
@@ -37,15 +34,23 @@ import org.tdpscope.trace.TraceReconstruction;
  */
 final class TraceImport {
 
-    /** The first bytes of a binary {@code trace.dat}. */
-    private static final byte[] DAT_MAGIC = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
-
     private final PrintStream out;
     private final PrintStream err;
+
+    /** Events an {@code --xmi} file holds at most; a longer trace needs a {@code --window}. */
+    static final int MAX_XMI_EVENTS = 1_000_000;
+
+    private Path xmi;
 
     TraceImport(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
+    }
+
+    /** Also saves the import as a model run (XMI) at {@code file}: its events, inferred roots and tables. */
+    TraceImport xmi(Path file) {
+        this.xmi = file;
+        return this;
     }
 
     /** A window of the trace by line number, A..B with B exclusive; null for the whole trace. */
@@ -72,34 +77,104 @@ final class TraceImport {
             err.println("tdpscope: " + file + ": no such file");
             return Main.BAD_INPUT;
         }
-        Process report = null;
-        InputStream in;
-        if (isTraceDat(file)) {
-            report = traceCmdReport(file);
-            if (report == null) {
-                return Main.BAD_INPUT;
-            }
-            in = report.getInputStream();
-        } else {
-            in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        org.tdpscope.trace.TraceSource source;
+        try {
+            source = org.tdpscope.trace.TraceSource.open(file);
+        } catch (IOException e) {
+            err.println("tdpscope: " + e.getMessage());
+            return Main.BAD_INPUT;
         }
-        TraceDiagnostics diag;
-        TraceReconstruction rec;
         Skeleton skeleton = scenario == null ? null : new Skeleton(window);
-        AsRun asRun = svgDir == null && jsonl == null ? null : new AsRun(window);
-        java.io.Writer jsonOut = null;
-        Path jsonTmp = null;
-        if (jsonl != null) {
-            Path dir = jsonl.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            jsonTmp = Files.createTempFile(dir, "." + jsonl.getFileName(), ".tmp");
-            jsonOut = Files.newBufferedWriter(jsonTmp, StandardCharsets.UTF_8);
-            jsonOut.write(org.tdpscope.model.io.TraceJsonl.header(file.getFileName().toString(), "imported", "-"));
-            jsonOut.write('\n');
+        AsRun asRun = svgDir == null && jsonl == null && xmi == null ? null : new AsRun(window);
+        if (asRun != null && xmi != null) {
+            asRun.all = new ArrayList<>();
         }
-        try (TraceReader reader = TraceReader.of(in)) {
-            diag = reader.diagnostics();
-            rec = new TraceReconstruction(diag);
+        org.tdpscope.trace.TraceTimeline timeline = svgDir == null ? null : new org.tdpscope.trace.TraceTimeline();
+        if (asRun != null) {
+            asRun.timeline = timeline;
+        }
+        TraceDiagnostics[] diagHolder = new TraceDiagnostics[1];
+        TraceReconstruction[] recHolder = new TraceReconstruction[1];
+        // every file of the import is replaced together, or none (the old ones kept)
+        try (org.tdpscope.model.io.AtomicFiles.Batch files = new org.tdpscope.model.io.AtomicFiles.Batch()) {
+            if (jsonl != null) {
+                files.stage(jsonl, o -> {
+                    java.io.Writer jsonOut = new java.io.BufferedWriter(new java.io.OutputStreamWriter(o,
+                            StandardCharsets.UTF_8), 1 << 16);
+                    jsonOut.write(org.tdpscope.model.io.TraceJsonl.header(file.getFileName().toString(), "imported",
+                            "-"));
+                    jsonOut.write('\n');
+                    try {
+                        read(source, skeleton, asRun, jsonOut, diagHolder, recHolder);
+                    } catch (java.io.UncheckedIOException x) {
+                        throw x.getCause();
+                    }
+                    jsonOut.flush();
+                });
+            } else {
+                read(source, skeleton, asRun, null, diagHolder, recHolder);
+            }
+            finish(source);
+            print(file, recHolder[0], diagHolder[0]);
+            List<String> written = new ArrayList<>();
+            if (jsonl != null) {
+                written.add("trace: " + jsonl + " (" + asRun.converted + " events the views know)");
+            }
+            if (skeleton != null) {
+                byte[] text = skeleton.text(file, recHolder[0]).getBytes(StandardCharsets.UTF_8);
+                files.stage(scenario, o -> o.write(text));
+                written.add("scenario: " + scenario);
+            }
+            if (svgDir != null) {
+                String name = file.getFileName().toString();
+                String base = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+                Path svg = svgDir.resolve(base + ".timeline.svg");
+                String title = file.getFileName() + (window == null ? "" : ", lines " + window.from() + ".."
+                        + window.to()) + (asRun.drawn.size() < asRun.converted ? ", first " + asRun.drawn.size()
+                                + " events" : "") + " (imported; roots inferred)";
+                byte[] text = org.tdpscope.export.SvgRenderer.render(org.tdpscope.export.TimelineDiagram.layout(
+                        title, asRun.drawn, org.tdpscope.export.Theme.LIGHT)).getBytes(StandardCharsets.UTF_8);
+                files.stage(svg, o -> o.write(text));
+                written.add("diagram: " + svg);
+                // the same events on the trace's own clock: a mark's position is its time
+                Path real = svgDir.resolve(base + ".trace-timeline.svg");
+                timeline.finish();
+                byte[] realText = org.tdpscope.export.SvgRenderer.render(org.tdpscope.export.TraceTimelineDiagram
+                        .layout(file.getFileName() + (window == null ? "" : ", lines " + window.from() + ".."
+                                + window.to()), timeline, org.tdpscope.trace.TraceTimeline.Grouping.TASK, timeline
+                                        .firstNs(), timeline.lastNs() + 1, org.tdpscope.export.Theme.LIGHT))
+                        .getBytes(StandardCharsets.UTF_8);
+                files.stage(real, o -> o.write(realText));
+                written.add("diagram: " + real + " (real time axis)");
+            }
+            if (xmi != null) {
+                if (asRun.converted > MAX_XMI_EVENTS) {
+                    err.println(String.format(Locale.ROOT, "tdpscope: %s: not written: %,d events is more than an XMI "
+                            + "run holds (%,d); choose a part of the trace with --window A..B", xmi, asRun.converted,
+                            MAX_XMI_EVENTS));
+                    return Main.BAD_INPUT;
+                }
+                org.tdpscope.model.Run run = TraceRunProjection.project(file, recHolder[0], asRun.all, true);
+                files.stage(xmi, o -> org.tdpscope.model.io.RunStore.saveXmi(run, o));
+                written.add("run: " + xmi + " (" + asRun.all.size() + " events, " + recHolder[0].roots().size()
+                        + " root(s))");
+            }
+            files.commit();
+            for (String w : written) {
+                out.println(w);
+            }
+        }
+        return Main.OK;
+    }
+
+    /** Reads the whole trace into the reconstruction (and the skeleton, and the JSON Lines writer). */
+    private static void read(org.tdpscope.trace.TraceSource source, Skeleton skeleton, AsRun asRun,
+            java.io.Writer jsonOut, TraceDiagnostics[] diagOut, TraceReconstruction[] recOut) throws IOException {
+        try (source; org.tdpscope.trace.EventStream reader = source.events()) {
+            TraceDiagnostics diag = reader.diagnostics();
+            TraceReconstruction rec = new TraceReconstruction(diag);
+            diagOut[0] = diag;
+            recOut[0] = rec;
             TraceEvent e;
             if (asRun != null && jsonOut != null) {
                 java.io.Writer w = jsonOut;
@@ -123,70 +198,17 @@ final class TraceImport {
                     asRun.convert(e, rec);
                 }
             }
-            if (jsonOut != null) {
-                jsonOut.close();
-                Files.move(jsonTmp, jsonl, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                jsonTmp = null;
-            }
-        } finally {
-            if (jsonTmp != null) {
-                try {
-                    jsonOut.close();
-                } catch (IOException ignored) {
-                    // already failing
-                }
-                Files.deleteIfExists(jsonTmp);
-            }
-        }
-        if (report != null) {
-            try {
-                if (report.waitFor() != 0) {
-                    err.println("tdpscope: trace-cmd report ended with status " + report.exitValue());
-                }
-            } catch (InterruptedException x) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        print(file, rec, diag);
-        if (skeleton != null) {
-            Main.writeText(scenario, skeleton.text(file, rec));
-            out.println("scenario: " + scenario);
-        }
-        if (jsonl != null) {
-            out.println("trace: " + jsonl + " (" + asRun.converted + " events the views know)");
-        }
-        if (svgDir != null) {
-            String name = file.getFileName().toString();
-            String base = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
-            Path svg = svgDir.resolve(base + ".timeline.svg");
-            String title = file.getFileName() + (window == null ? "" : ", lines " + window.from() + ".." + window.to())
-                    + (asRun.drawn.size() < asRun.converted ? ", first " + asRun.drawn.size() + " events" : "")
-                    + " (imported; roots inferred)";
-            Main.writeText(svg, org.tdpscope.export.SvgRenderer.render(org.tdpscope.export.TimelineDiagram.layout(
-                    title, asRun.drawn, org.tdpscope.export.Theme.LIGHT)));
-            out.println("diagram: " + svg);
-        }
-        return Main.OK;
-    }
-
-    private static boolean isTraceDat(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(DAT_MAGIC.length);
-            return java.util.Arrays.equals(head, DAT_MAGIC);
         }
     }
 
-    /** {@code trace-cmd report -i FILE}, or null (after saying why) when trace-cmd is not installed. */
-    private Process traceCmdReport(Path file) throws IOException {
+    private void finish(org.tdpscope.trace.TraceSource source) {
         try {
-            return new ProcessBuilder("trace-cmd", "report", "-i", file.toString())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        } catch (IOException e) {
-            err.println("tdpscope: " + file + " is a binary trace.dat; reading it needs trace-cmd (Debian package "
-                    + "trace-cmd), which is not installed. Install it, or run 'trace-cmd report -i " + file.getFileName()
-                    + " > trace.txt' where it is and import the text.");
-            return null;
+            int status = source.waitForReport();
+            if (status != 0) {
+                err.println("tdpscope: trace-cmd report ended with status " + status);
+            }
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -260,9 +282,15 @@ final class TraceImport {
             this.window = window;
         }
 
+        /** Every record of the window on its real time axis (for --svg), or null. */
+        org.tdpscope.trace.TraceTimeline timeline;
+
         org.tdpscope.sim.TraceEvent convert(TraceEvent e, TraceReconstruction rec) {
             if (window != null && !window.contains(e.prefix().line())) {
                 return null;
+            }
+            if (timeline != null) {
+                timeline.add(e);
             }
             String thread = e.prefix().comm() + "-" + e.prefix().pid();
             String at = String.format(Locale.ROOT, "%.6f s, line %d", e.prefix().timestampNs() / 1e9, e.prefix().line());
@@ -301,9 +329,15 @@ final class TraceImport {
         /** Where each converted event also goes (the JSON Lines file), or nowhere. */
         java.util.function.Consumer<org.tdpscope.sim.TraceEvent> sink = s -> { };
 
+        /** Every converted event, for --xmi (null when not asked; at most MAX_XMI_EVENTS + 1 kept). */
+        List<org.tdpscope.sim.TraceEvent> all;
+
         private void add(org.tdpscope.sim.TraceEvent s) {
             sink.accept(s);
             converted++;
+            if (all != null && all.size() <= MAX_XMI_EVENTS) {
+                all.add(s);
+            }
             if (drawn.size() < MAX_DRAWN) {
                 drawn.add(s);
             }

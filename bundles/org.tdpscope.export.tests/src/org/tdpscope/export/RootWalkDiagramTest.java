@@ -102,4 +102,22 @@ class RootWalkDiagramTest {
         assertTrue(cursors(s).isEmpty());
         assertEquals(Theme.DARK.background, s.background());
     }
+
+    /** A walk of a hundred visits: a window of them around the one shown, the others counted on each side. */
+    @Test
+    void aLongWalkIsAWindowAroundTheVisitShown() {
+        List<String> visits = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            visits.add(i % 2 == 0 ? "C" : "D");
+        }
+        Scene s = RootWalkDiagram.layout("seed", "W", 1, visits, 50, snapshot(), Theme.LIGHT, 90);
+        List<String> t = texts(s);
+        assertTrue(t.contains("#50") && !t.contains("#30") && !t.contains("#70"), t.toString());
+        long boxes = s.shapes().stream().filter(x -> x instanceof Scene.Rect r && r.id() != null
+                && (r.id().startsWith("root-") || r.id().startsWith("visit-"))).count();
+        assertEquals(RootWalkDiagram.MAX_VISITS, boxes);
+        assertTrue(t.contains("earlier") && t.contains("later"), t.toString());
+        assertTrue(t.contains("W · walk 1 · policy restart · step 57 of 90 · root 50 / 100"), t.toString());
+        assertTrue(s.width() < 2400, s.width() + " px");
+    }
 }

@@ -97,7 +97,7 @@ class RunExportTest {
         String whole = new String(all.documents().get(0).bytes(), StandardCharsets.UTF_8);
         String window = new String(part.documents().get(0).bytes(), StandardCharsets.UTF_8);
         assertTrue(window.length() < whole.length(), "a part of the run");
-        assertTrue(window.contains(">steps 20–59 · ") && whole.contains(">steps 1–"),
+        assertTrue(window.contains(">steps 20–59 of ") && whole.contains(">steps 1–"),
                 "the subtitle says which steps");
         java.util.regex.Matcher axis = java.util.regex.Pattern.compile(">([0-9]+)</text>").matcher(window);
         int columns = 0;

@@ -30,7 +30,7 @@ import javax.imageio.stream.ImageOutputStream;
  * An animated GIF of any frames, for the places that take no SVG animation (mail, chat, slides):
  * each frame rendered by {@link PngRenderer}'s Java2D path on a canvas the size of the largest
  * frame, written with javax.imageio's GIF writer, the NETSCAPE2.0 extension looping forever and a
- * delay per frame. Deterministic: each frame's palette is computed from its own pixels (exact when
+ * delay per frame; after the first frame, only the rectangle that changed (nothing is disposed). Deterministic: each frame's palette is computed from its own pixels (exact when
  * the frame has at most 256 colours, as flat diagrams with anti-aliased text usually do; otherwise
  * the 256 most frequent colours and the nearest of them), with no clock and no hash order.
  */
@@ -55,17 +55,31 @@ public final class AnimatedGif {
             width = Math.max(width, f.width());
             height = Math.max(height, f.height());
         }
+        // a GIF is at most 65,535 pixels a side; the declared limit keeps far below it
+        width = Math.min(width, Scene.MAX_SIDE);
+        height = Math.min(height, Scene.MAX_SIDE);
+        scale = PngRenderer.fit(new Scene(width, height, "", background), scale);
         ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
             writer.setOutput(out);
             ImageWriteParam param = writer.getDefaultWriteParam();
             writer.prepareWriteSequence(null);
+            int[] previous = null;
             for (int i = 0; i < frames.size(); i++) {
-                BufferedImage img = indexed(frame(frames.get(i), width, height, background, scale));
+                BufferedImage full = frame(frames.get(i), width, height, background, scale);
+                int w = full.getWidth();
+                int h = full.getHeight();
+                int[] pixels = full.getRGB(0, 0, w, h, null, 0, w);
+                // after the first frame only the rectangle that changed is written (frames are not disposed, so the
+                // rest stays as the frame before left it): a few boxes change a step, not the whole picture
+                int[] box = previous == null ? new int[] { 0, 0, w, h } : changed(previous, pixels, w, h);
+                BufferedImage img = indexed(box[0] == 0 && box[1] == 0 && box[2] == w && box[3] == h ? full
+                        : full.getSubimage(box[0], box[1], box[2] - box[0], box[3] - box[1]));
                 IIOMetadata meta = writer.getDefaultImageMetadata(new ImageTypeSpecifier(img), param);
-                control(meta, delays[i], i == 0);
+                control(meta, delays[i], i == 0, box[0], box[1]);
                 writer.writeToSequence(new IIOImage(img, null, meta), param);
+                previous = pixels;
             }
             writer.endWriteSequence();
         } catch (IOException e) {
@@ -74,6 +88,26 @@ public final class AnimatedGif {
             writer.dispose();
         }
         return bytes.toByteArray();
+    }
+
+    /** The rectangle {x0, y0, x1, y1} (end exclusive) where two frames differ; one pixel when they do not. */
+    static int[] changed(int[] a, int[] b, int w, int h) {
+        int x0 = w;
+        int y0 = h;
+        int x1 = 0;
+        int y1 = 0;
+        for (int y = 0; y < h; y++) {
+            int row = y * w;
+            for (int x = 0; x < w; x++) {
+                if (a[row + x] != b[row + x]) {
+                    x0 = Math.min(x0, x);
+                    x1 = Math.max(x1, x + 1);
+                    y0 = Math.min(y0, y);
+                    y1 = Math.max(y1, y + 1);
+                }
+            }
+        }
+        return x1 == 0 ? new int[] { 0, 0, 1, 1 } : new int[] { x0, y0, x1, y1 };
     }
 
     /** A frame drawn at the top left of a {@code width} x {@code height} canvas of the background colour. */
@@ -164,8 +198,12 @@ public final class AnimatedGif {
     }
 
     /** The frame's delay, no disposal, and on the first frame the NETSCAPE2.0 loop-forever block. */
-    private static void control(IIOMetadata meta, int delay, boolean first) throws IIOInvalidTreeException {
+    private static void control(IIOMetadata meta, int delay, boolean first, int left, int top)
+            throws IIOInvalidTreeException {
         IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(GIF_IMAGE_METADATA);
+        IIOMetadataNode descriptor = child(root, "ImageDescriptor");
+        descriptor.setAttribute("imageLeftPosition", Integer.toString(left));
+        descriptor.setAttribute("imageTopPosition", Integer.toString(top));
         IIOMetadataNode gce = child(root, "GraphicControlExtension");
         gce.setAttribute("disposalMethod", "none");
         gce.setAttribute("userInputFlag", "FALSE");

@@ -13,6 +13,7 @@ import java.util.TreeSet;
 
 import org.tdpscope.sim.EventType;
 import org.tdpscope.sim.Policy;
+import org.tdpscope.sim.Replay;
 import org.tdpscope.sim.RootListSnapshot;
 import org.tdpscope.sim.Scenario;
 import org.tdpscope.sim.Simulation;
@@ -47,33 +48,61 @@ public final class AnimatedRootList {
                 SECONDS_PER_FRAME, theme);
     }
 
-    /** The frames: the root list after each step that starts a frame, and after the last step. */
+    /**
+     * The frames: the root list after each step that starts a frame, and after the last step. One run
+     * with checkpoints ({@link Replay}) stands at each frame's step, so a long run is not replayed from
+     * its start for every frame; each frame is a bounded {@link RootListDiagram}.
+     */
     public static List<Scene> frames(String title, Scenario scenario, Policy policy, Theme theme) {
         List<TraceEvent> events = new ArrayList<>();
-        Simulation.run(scenario, policy, events);
+        Replay replay = new Replay(scenario, policy, events::add);
+        long total = events.isEmpty() ? 0 : events.get(events.size() - 1).step();
         List<Scene> frames = new ArrayList<>();
+        List<TraceEvent> violations = new ArrayList<>();
+        int next = 0;
         for (long step : frameSteps(events)) {
-            List<TraceEvent> violations = new ArrayList<>();
-            for (TraceEvent e : events) {
-                if (e.step() <= step && e.is(EventType.VIOLATION)) {
-                    violations.add(e);
+            while (next < events.size() && events.get(next).step() <= step) {
+                if (events.get(next).is(EventType.VIOLATION)) {
+                    violations.add(events.get(next));
                 }
+                next++;
             }
-            frames.add(RootListDiagram.layout(title, RootListSnapshot.at(scenario, policy, step), violations, theme));
+            Simulation sim = replay.at(step, e -> { });
+            frames.add(RootListDiagram.layout(title, RootListSnapshot.of(sim, next == 0 ? null : events.get(next - 1)),
+                    List.copyOf(violations), theme, total));
         }
         return frames;
     }
 
-    /** The step each frame shows, in order: the steps that start a frame (capped), and the last step. */
+    /**
+     * The step each frame shows, in order: the steps that start a frame and the last step. A run with
+     * more than {@link #MAX_FRAMES} such steps keeps every step with a violation and the last one, and
+     * spreads the others evenly over the run, so the animation covers all of it.
+     */
     public static List<Long> frameSteps(List<TraceEvent> events) {
-        TreeSet<Long> steps = new TreeSet<>();
+        TreeSet<Long> candidates = new TreeSet<>();
+        TreeSet<Long> must = new TreeSet<>();
         for (TraceEvent e : events) {
-            if (FRAMES.contains(e.type()) && steps.size() < MAX_FRAMES - 1) {
-                steps.add(e.step());
+            if (FRAMES.contains(e.type())) {
+                candidates.add(e.step());
+                if (e.is(EventType.VIOLATION) && must.size() < MAX_FRAMES / 2) {
+                    must.add(e.step());
+                }
             }
         }
         if (!events.isEmpty()) {
-            steps.add(events.get(events.size() - 1).step());
+            long last = events.get(events.size() - 1).step();
+            candidates.add(last);
+            must.add(last);
+        }
+        if (candidates.size() <= MAX_FRAMES) {
+            return List.copyOf(candidates);
+        }
+        List<Long> all = new ArrayList<>(candidates);
+        TreeSet<Long> steps = new TreeSet<>(must);
+        int room = MAX_FRAMES - steps.size();
+        for (int i = 0; i < room; i++) {
+            steps.add(all.get((int) ((long) i * all.size() / room)));
         }
         return List.copyOf(steps);
     }

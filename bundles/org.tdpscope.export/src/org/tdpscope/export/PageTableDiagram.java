@@ -327,7 +327,8 @@ public final class PageTableDiagram {
         int notes = forest.hidden() > 0 ? 24 : 0;
         int width = (int) Math.ceil(Math.max(graph.getWidth() + 2 * dx, Math.max(title.length() * 11 + 32,
                 subtitle.length() * 7 + 32)));
-        int height = (int) Math.ceil(graph.getHeight()) + dy + 16 + notes + (forest.tables().isEmpty() ? 24 : 0);
+        int height = (int) Math.ceil(graph.getHeight()) + dy + 16 + notes + (forest.tables().isEmpty() ? 24 : 0) + 24;
+        width = Math.max(width, 16 + 420);
         Scene s = new Scene(width, height, title + " — page tables", theme.background);
         s.text(16, 28, title, 18, theme.text, null, true);
         s.text(16, 50, subtitle, 13, theme.muted, null, false);
@@ -368,9 +369,13 @@ public final class PageTableDiagram {
             y += 24;
         }
         if (forest.hidden() > 0) {
+            // a note, not a finding: muted, not in the violation colour
             s.text(16, y, "… " + forest.hidden() + " more tables not drawn (cap " + forest.tables().size() + ")", 12,
-                    theme.violation, null, true);
+                    theme.muted, null, true);
+            y += 24;
         }
+        s.legend(16, y + 4, theme.invalidFill, theme.invalidStroke, null, "top-level table", theme.muted);
+        s.legend(166, y + 4, theme.validFill, theme.validStroke, null, "lower-level table", theme.muted);
         return s;
     }
 

@@ -31,12 +31,32 @@ public final class PngRenderer {
         System.setProperty("java.awt.headless", "true");
     }
 
+    /**
+     * The declared limit of a PNG: at most this many pixels (64 MB as RGB). A larger {@code scale} is
+     * lowered until the image fits; {@link Scene#MAX_SIDE} keeps scale 1 within it.
+     */
+    public static final long MAX_PIXELS = (long) Scene.MAX_SIDE * Scene.MAX_SIDE;
+
     private PngRenderer() {
     }
 
-    public static BufferedImage image(Scene scene, int scale) {
-        BufferedImage img = new BufferedImage(scene.width() * scale, scene.height() * scale,
-                BufferedImage.TYPE_INT_RGB);
+    /** {@code scale}, lowered (to 1 at least) until the scene's image has at most {@link #MAX_PIXELS} pixels. */
+    static int fit(Scene scene, int scale) {
+        int s = Math.max(1, scale);
+        long w = Math.min(scene.width(), Scene.MAX_SIDE);
+        long h = Math.min(scene.height(), Scene.MAX_SIDE);
+        while (s > 1 && w * s * h * s > MAX_PIXELS) {
+            s--;
+        }
+        return s;
+    }
+
+    public static BufferedImage image(Scene scene, int wantedScale) {
+        int scale = fit(scene, wantedScale);
+        // beyond the declared limit the picture is cut, never allocated at its full size
+        int w = Math.min(scene.width(), Scene.MAX_SIDE);
+        int h = Math.min(scene.height(), Scene.MAX_SIDE);
+        BufferedImage img = new BufferedImage(w * scale, h * scale, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);

@@ -150,7 +150,6 @@ public final class RunExport {
         Map<String, byte[]> docs = new LinkedHashMap<>();
         long at = c.step() == null ? Long.MAX_VALUE : c.step();
         String suffix = c.step() == null ? "" : ".step" + c.step();
-        String when = c.step() == null ? ", end of run" : ", step " + c.step();
         Theme theme = c.theme();
         if (c.diagrams().contains(Diagram.POLICIES)) {
             Map<Policy, RunResult> runs = new LinkedHashMap<>();
@@ -162,14 +161,30 @@ public final class RunExport {
         for (Policy policy : c.policies()) {
             String name = base + "." + policy.word() + ".";
             String titled = title + " — kernel " + scenario.kernel.word() + ", policy " + policy.word();
+            // the whole run first: how many steps it has (a picture says "step 12 of 85"; a step past the end is
+            // an error, not a picture of the end)
             List<TraceEvent> events = new ArrayList<>();
             Simulation sim = new Simulation(scenario, policy, events::add);
-            RunResult run = sim.runTo(at);
+            RunResult run = sim.run();
+            long total = events.isEmpty() ? 0 : events.get(events.size() - 1).step();
+            if (c.step() != null && c.step() > total) {
+                problems.add("--step " + c.step() + " is past the end of the run: under kernel " + scenario.kernel.word()
+                        + ", policy " + policy.word() + " it has " + total + " steps (0 to " + total + ")");
+                continue;
+            }
+            if (c.step() != null) {
+                events = new ArrayList<>();
+                sim = new Simulation(scenario, policy, events::add);
+                // step 0 is before the first event: a simulation not started (runTo(0) makes one event)
+                run = at == 0 ? new RunResult(sim, false, null) : sim.runTo(at);
+            }
+            long shownStep = c.step() == null ? total : c.step();
+            String when = ", " + Scene.stepLabel(shownStep, total);
             for (Diagram d : c.diagrams()) {
                 if (d == Diagram.ROOTS) {
                     TraceEvent last = events.isEmpty() ? null : events.get(events.size() - 1);
                     scene(docs, name + "roots" + suffix, RootListDiagram.layout(title, RootListSnapshot.of(sim, last),
-                            run.violations(), theme), c);
+                            run.violations(), theme, total), c);
                 } else if (d == Diagram.TIMELINE) {
                     List<TraceEvent> shown = events;
                     String window = "";
@@ -188,15 +203,17 @@ public final class RunExport {
                         continue;
                     }
                     // a window keeps the whole run's lanes, in the same order
-                    scene(docs, name + "timeline" + window + suffix, TimelineDiagram.layout(titled, shown, theme,
-                            TimelineDiagram.lanes(events)), c);
+                    // a page of fixed width, wrapped into rows, on a linear scale of steps
+                    scene(docs, name + "timeline" + window + suffix, TimelineDiagram.page(titled, shown, theme,
+                            TimelineDiagram.lanes(events), total), c);
                 } else if (d == Diagram.WALK) {
                     int before = docs.size();
                     for (Vcpu v : run.kvm().vcpus()) {
                         TwoDResult walk = run.kvm().lastWalk(v.name());
                         if (walk != null && !walk.refs().isEmpty()) {
                             scene(docs, name + "walk." + v.name() + suffix,
-                                    TwoDWalkDiagram.layout(title, v.name(), walk, theme), c);
+                                    TwoDWalkDiagram.layout(title + " — " + Scene.stepLabel(shownStep, total), v.name(),
+                                            walk, theme), c);
                         }
                     }
                     // and each thread's last pass over the root list (walkers; an invalidator zapping roots)
@@ -207,7 +224,7 @@ public final class RunExport {
                         if (!walks.isEmpty()) {
                             List<String> visits = walks.get(walks.size() - 1);
                             scene(docs, name + "walk." + t.name() + ".roots" + suffix, RootWalkDiagram.layout(title,
-                                    t.name(), walks.size(), visits, visits.size(), snap, theme), c);
+                                    t.name(), walks.size(), visits, visits.size(), snap, theme, total), c);
                         }
                     }
                     if (docs.size() == before) {
@@ -284,41 +301,45 @@ public final class RunExport {
     }
 
     /**
-     * Writes the documents into {@code dir} (created if missing), each all or nothing. The directory
-     * is checked first, so an unwritable target writes no file at all.
+     * Writes the documents into {@code dir} (created if missing), all together: every file replaced, or, when
+     * one cannot be written, none (the old ones are kept, and the message says so). Every target is checked
+     * first, so a directory, device or read-only file in the way stops the export before anything is written.
      */
     public static List<Path> write(Path dir, List<Document> documents) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IOException("cannot write into " + dir + ": it is not a directory");
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new IOException("cannot create the directory " + dir + ": " + reason(e), e);
+            throw new IOException("cannot create the directory " + dir + ": " + AtomicFiles.reason(e, dir), e);
         }
-        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
-            throw new IOException("cannot write into " + dir + ": not a writable directory");
-        }
-        List<Path> written = new ArrayList<>();
         for (Document d : documents) {
             Path target = dir.resolve(d.name());
             try {
-                AtomicFiles.write(target, o -> o.write(d.bytes()));
+                AtomicFiles.checkTarget(target);
             } catch (IOException e) {
-                throw new IOException("cannot write " + target + ": " + reason(e), e);
+                throw new IOException("cannot write " + target + ": " + e.getMessage() + "; no file written", e);
             }
-            written.add(target);
         }
-        return written;
-    }
-
-    private static String reason(IOException e) {
-        if (e instanceof java.nio.file.FileAlreadyExistsException) {
-            return "a file of that name is in the way";
+        List<Path> written = new ArrayList<>();
+        try (AtomicFiles.Batch batch = new AtomicFiles.Batch()) {
+            for (Document d : documents) {
+                Path target = dir.resolve(d.name());
+                written.add(target);
+                try {
+                    batch.stage(target, o -> o.write(d.bytes()));
+                } catch (IOException e) {
+                    throw new IOException("cannot write " + target + ": " + e.getMessage()
+                            + (documents.size() > 1 ? "; no file replaced (the old ones are kept)" : ""), e);
+                }
+            }
+            try {
+                batch.commit();
+                return written;
+            } catch (AtomicFiles.WriteException e) {
+                throw new IOException("cannot write " + e.target() + ": " + e.getMessage(), e);
+            }
         }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
-            return fse.getReason(); // the message would repeat the path
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -34,6 +34,14 @@ public final class Scene {
     public record Polygon(int[] points, String fill) implements Shape {
     }
 
+    /**
+     * The declared limit of an exported picture: at most this many pixels a side (before a PNG's
+     * scale). The diagrams of documents keep within it by drawing what matters and summarizing the
+     * rest; the PNG and GIF writers cut what lies beyond as a last guard, so no input makes an image
+     * the size of its data (a run with 15,000 roots included).
+     */
+    public static final int MAX_SIDE = 4096;
+
     private final int width;
     private final int height;
     private final String title;
@@ -41,8 +49,8 @@ public final class Scene {
     private final List<Shape> shapes = new ArrayList<>();
 
     public Scene(int width, int height, String title, String background) {
-        this.width = width;
-        this.height = height;
+        this.width = Math.max(1, width);
+        this.height = Math.max(1, height);
         this.title = title;
         this.background = background;
     }
@@ -52,6 +60,37 @@ public final class Scene {
         Scene s = new Scene(Math.max(320, text.length() * 8 + 32), 48, text, theme.background);
         s.text(16, 30, text, 13, theme.muted, null, false);
         return s;
+    }
+
+    /**
+     * Which step a drawing shows, in the words every diagram uses: {@code step 12 of 85}, {@code step 0
+     * of 85 (before the first event)}, {@code step 85 of 85 (end of run)}; without a known total
+     * ({@code total < 0}) just {@code step 12}.
+     */
+    public static String stepLabel(long step, long total) {
+        if (total < 0) {
+            return "step " + step;
+        }
+        String label = "step " + step + " of " + total;
+        if (step == 0) {
+            return label + " (before the first event)";
+        }
+        return step >= total ? label + " (end of run)" : label;
+    }
+
+    /** {@code n} with thousands separated by commas, as counts in a picture read: 2,940. */
+    static String count(long n) {
+        return String.format(java.util.Locale.ROOT, "%,d", n);
+    }
+
+    /** {@code text} cut to {@code max} characters with "…", so one long detail cannot widen a picture without bound. */
+    static String clip(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, Math.max(0, max - 1)) + "…";
+    }
+
+    /** The number of shapes (elements of the SVG), without copying them. */
+    public int size() {
+        return shapes.size();
     }
 
     public int width() {

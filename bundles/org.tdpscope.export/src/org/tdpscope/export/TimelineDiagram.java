@@ -271,6 +271,259 @@ public final class TimelineDiagram {
         return s;
     }
 
+    /** Width of a timeline page: the exported picture is this wide, whatever the run's length. */
+    public static final int PAGE_WIDTH = 1200;
+    /** At most this many rows of a page; a longer run gets a finer scale instead of more rows. */
+    public static final int PAGE_MAX_ROWS = 8;
+    /** Pixels a step gets when the run fits in {@link #PAGE_MAX_ROWS} rows at this scale. */
+    static final double STEP_PX = 14;
+    /** At most this many lanes on a page; the others are counted in a note. */
+    public static final int PAGE_MAX_LANES = 24;
+    /** Marks closer than this many pixels in one lane are drawn as one (their labels said once)... */
+    static final int MARK_PX = 3;
+    /**
+     * ...or farther apart when a page would hold more marks than this: the spacing grows so that a page
+     * has at most about this many marks (and labels), whatever the run's length.
+     */
+    public static final int PAGE_MAX_MARKS = 2000;
+
+    /**
+     * The run as a page of {@link #PAGE_WIDTH} pixels, for documents: the steps on a linear scale (a
+     * bar's length is the number of steps a lock was held or a walk yielded), wrapped into rows of
+     * equal spans, each row with the lane names and an axis of round step numbers. A long run keeps at
+     * most {@link #PAGE_MAX_ROWS} rows and a finer scale; marks that fall on the same pixels are drawn
+     * once and labels that would overlap are left out (counted in a note); violations are always drawn.
+     *
+     * @param totalSteps the run's length, for "steps 20–59 of 85" (negative: not known)
+     */
+    public static Scene page(String title, List<TraceEvent> events, Theme theme, List<String> laneOrder,
+            long totalSteps) {
+        Map<String, Integer> lanes = new LinkedHashMap<>();
+        int lanesLeftOut = 0;
+        for (String t : laneOrder) {
+            if (lanes.containsKey(t)) {
+                continue;
+            }
+            if (lanes.size() < PAGE_MAX_LANES) {
+                lanes.put(t, lanes.size());
+            } else {
+                lanesLeftOut++;
+            }
+        }
+        long first = Long.MAX_VALUE;
+        long last = 0;
+        for (TraceEvent e : events) {
+            first = Math.min(first, e.step());
+            last = Math.max(last, e.step());
+        }
+        if (events.isEmpty()) {
+            first = 0;
+        }
+        first = Math.max(first, events.isEmpty() ? 0 : Math.min(1, last)); // step 0 is before any event
+        long span = last - first + 1;
+        int chartLeft = LEFT;
+        int chartW = PAGE_WIDTH - chartLeft - 24;
+        int laneRows = Math.max(lanes.size(), 1);
+        int rowH = laneRows * LANE + 44;
+        int headerH = TOP;
+        int footerRoom = 140;
+        int maxRows = Math.max(1, Math.min(PAGE_MAX_ROWS, (Scene.MAX_SIDE - headerH - footerRoom) / rowH));
+        long perRowAtScale = Math.max(1, (long) Math.floor(chartW / STEP_PX));
+        int rows = (int) Math.max(1, Math.min(maxRows, (span + perRowAtScale - 1) / perRowAtScale));
+        long perRow = (span + rows - 1) / rows;
+        double px = chartW / (double) perRow;
+        long tick = tick(px);
+        int markPx = Math.max(MARK_PX, (int) Math.ceil((double) laneRows * rows * chartW / PAGE_MAX_MARKS));
+
+        List<TraceEvent> violations = new ArrayList<>();
+        for (TraceEvent e : events) {
+            if (e.is(EventType.VIOLATION) && lanes.containsKey(e.thread())) {
+                violations.add(e);
+            }
+        }
+        int shownViolations = Math.min(violations.size(), 8);
+        String scale = px >= 1 ? String.format(java.util.Locale.ROOT, "1 step = %.1f px", px)
+                : String.format(java.util.Locale.ROOT, "1 px = %.1f steps", 1 / px);
+        String subtitle = "steps " + first + "–" + last + (totalSteps >= 0 ? " of " + totalSteps : "") + " · "
+                + lanes.size() + (lanes.size() == 1 ? " thread" : " threads") + " · " + scale
+                + " · bars: a lock held, a walk yielded, for that many steps" + (rows > 1 ? " · " + rows + " rows" : "");
+        int notes = (lanesLeftOut > 0 ? 1 : 0) + 1;
+        int height = headerH + rows * rowH + 40 + 18 * (shownViolations + (violations.size() > shownViolations ? 1 : 0)
+                + notes) + 16;
+        int width = Math.max(PAGE_WIDTH, Math.min(Scene.MAX_SIDE, subtitle.length() * 7 + 32));
+        Scene s = new Scene(width, height, title + " — timeline", theme.background);
+        s.text(16, 28, Scene.clip(title, 150), 18, theme.text, null, true);
+        s.text(16, 50, subtitle, 13, theme.muted, null, false);
+
+        // rows: lane stripes and names, the axis with round step numbers
+        for (int r = 0; r < rows; r++) {
+            int top = headerH + r * rowH;
+            long from = first + r * perRow;
+            long to = Math.min(last, from + perRow - 1);
+            int bottom = top + laneRows * LANE;
+            for (Map.Entry<String, Integer> lane : lanes.entrySet()) {
+                int y = top + lane.getValue() * LANE;
+                if (lane.getValue() % 2 == 1) {
+                    s.rect(null, 8, y, chartLeft + chartW - 8 + 8, LANE, 0, theme.unlinkedFill, theme.unlinkedFill, 0,
+                            null);
+                }
+                s.text(16, y + LANE / 2 + 5, Scene.clip(lane.getKey(), 12), 14, theme.text, null, true);
+                s.line(chartLeft, y + 36, chartLeft + chartW, y + 36, theme.muted, 1, false);
+            }
+            s.line(chartLeft, bottom, chartLeft + chartW, bottom, theme.muted, 1, false);
+            s.text(16, bottom + 16, "step", 11, theme.muted, null, false);
+            for (long t = (from + tick - 1) / tick * tick; t <= to; t += tick) {
+                int x = pageX(t, from, px, chartLeft);
+                s.line(x, top, x, bottom, theme.unlinkedStroke, 1, false);
+                s.text(x, bottom + 16, Long.toString(t), 11, theme.muted, "middle", false);
+            }
+        }
+        // bars, cut at row ends, and merged where they would touch on the page
+        long end = last;
+        List<Bar> bars = bars(events, lanes, end);
+        Map<String, int[]> open = new LinkedHashMap<>(); // lane, kind, row -> x1, x2 of the bar being merged
+        List<Object[]> rects = new ArrayList<>();
+        for (Bar b : bars) {
+            long from = Math.max(b.from(), first);
+            long to = Math.min(b.to(), last);
+            for (long rs = first + (from - first) / perRow * perRow; rs <= to; rs += perRow) {
+                long a = Math.max(from, rs);
+                long z = Math.min(to, rs + perRow - 1);
+                int row = (int) ((rs - first) / perRow);
+                int x1 = pageX(a, rs, px, chartLeft);
+                int x2 = Math.max(pageX(z, rs, px, chartLeft) + (z < to ? (int) Math.ceil(px / 2) : 0), x1 + 3);
+                String key = b.thread() + "\u0000" + b.kind() + "\u0000" + row;
+                int[] cur = open.get(key);
+                if (cur != null && x1 <= cur[1] + 1) {
+                    cur[1] = Math.max(cur[1], x2);
+                } else {
+                    int[] next = { x1, x2, row, lanes.get(b.thread()) };
+                    open.put(key, next);
+                    rects.add(new Object[] { b, next });
+                }
+            }
+        }
+        for (Object[] o : rects) {
+            Bar b = (Bar) o[0];
+            int[] xr = (int[]) o[1];
+            int y = headerH + xr[2] * rowH + xr[3] * LANE;
+            String id = "bar-" + b.thread() + "-" + b.from() + "-" + xr[2];
+            int w = xr[1] - xr[0];
+            switch (b.kind()) {
+                case "write" -> s.rect(id, xr[0], y + 28, w, 16, 3, theme.invalidFill, theme.invalidStroke, 1, null);
+                case "read" -> s.rect(id, xr[0], y + 28, w, 16, 3, theme.validFill, theme.validStroke, 1, null);
+                case "yield" -> s.rect(id, xr[0], y + 30, w, 12, 3, theme.background, theme.muted, 1, "4 3");
+                default -> s.rect(id, xr[0], y + 46, w, 5, 2, theme.cursor, theme.cursor, 0, null);
+            }
+        }
+        // marks over the bars: one per few pixels of a lane, labels where they fit on one of two levels
+        Map<String, Integer> lastMark = new LinkedHashMap<>();
+        Map<String, int[]> labelEnds = new LinkedHashMap<>();
+        int merged = 0;
+        int unlabelled = 0;
+        for (TraceEvent e : events) {
+            if (!MARKED.contains(e.type()) || !lanes.containsKey(e.thread())) {
+                continue;
+            }
+            int row = (int) ((e.step() - first) / perRow);
+            long rs = first + row * perRow;
+            int x = pageX(e.step(), rs, px, chartLeft);
+            int y = headerH + row * rowH + lanes.get(e.thread()) * LANE + 36;
+            String laneKey = e.thread() + "\u0000" + row;
+            boolean violation = e.is(EventType.VIOLATION);
+            Integer prev = lastMark.get(laneKey);
+            if (!violation && prev != null && x - prev < markPx) {
+                merged++;
+                continue;
+            }
+            lastMark.put(laneKey, x);
+            if (violation) {
+                s.rect("mark-" + e.step(), x - 7, y - 7, 14, 14, 2, theme.violation, theme.violation, 1, null);
+                s.text(x, y + 4, "!", 11, theme.background, "middle", true);
+            } else {
+                s.polygon(colour(e.type(), theme), x, y - 7, x + 7, y, x, y + 7, x - 7, y);
+            }
+            String label = label(e);
+            int half = (int) Math.ceil(label.length() * 6.5 / 2);
+            int[] ends = labelEnds.computeIfAbsent(laneKey, k -> new int[] { Integer.MIN_VALUE, Integer.MIN_VALUE });
+            int lx = Math.min(Math.max(chartLeft + half, x), chartLeft + chartW + 20 - half); // kept on the page
+            int level = lx - half > ends[0] + 4 ? 0 : lx - half > ends[1] + 4 ? 1 : violation ? 1 : -1;
+            if (level < 0) {
+                unlabelled++;
+                continue;
+            }
+            ends[level] = lx + half;
+            s.text(lx, y - 13 - 12 * level, label, 11,
+                    violation ? theme.violation : theme.text, "middle", violation || e.is(EventType.ROOT_FREE));
+        }
+        // legend and notes
+        int y = headerH + rows * rowH + 24;
+        int x = 16;
+        s.legend(x, y, theme.validFill, theme.validStroke, null, "mmu_lock read", theme.muted);
+        x += 130;
+        s.legend(x, y, theme.invalidFill, theme.invalidStroke, null, "mmu_lock write", theme.muted);
+        x += 134;
+        s.rect(null, x, y - 6, 22, 5, 2, theme.cursor, theme.cursor, 0, null);
+        s.text(x + 28, y, "other lock", 11, theme.muted, null, false);
+        x += 104;
+        s.legend(x, y, theme.background, theme.muted, "4 3", "yielded", theme.muted);
+        x += 84;
+        s.polygon(theme.validStroke, x + 6, y - 11, x + 12, y - 5, x + 6, y + 1, x, y - 5);
+        s.text(x + 18, y, "root created", 11, theme.muted, null, false);
+        x += 104;
+        s.polygon(theme.invalidStroke, x + 6, y - 11, x + 12, y - 5, x + 6, y + 1, x, y - 5);
+        s.text(x + 18, y, "invalidated, unlinked", 11, theme.muted, null, false);
+        x += 150;
+        s.polygon(theme.freedFill, x + 6, y - 11, x + 12, y - 5, x + 6, y + 1, x, y - 5);
+        s.text(x + 18, y, "freed", 11, theme.muted, null, false);
+        x += 64;
+        s.polygon(theme.cursor, x + 6, y - 11, x + 12, y - 5, x + 6, y + 1, x, y - 5);
+        s.text(x + 18, y, "walk", 11, theme.muted, null, false);
+        x += 60;
+        s.rect(null, x, y - 11, 12, 12, 2, theme.violation, theme.violation, 1, null);
+        s.text(x + 18, y, "violation", 11, theme.muted, null, false);
+        y += 22;
+        for (TraceEvent v : violations.subList(0, shownViolations)) {
+            String inv = v.invariant() == null ? "violation" : "violation " + v.invariant().number() + " ("
+                    + v.invariant().word() + ")";
+            s.text(16, y, Scene.clip(inv + " at step " + v.step() + ": " + v.detail(), 150), 12, theme.violation, null,
+                    true);
+            y += 18;
+        }
+        if (violations.size() > shownViolations) {
+            s.text(16, y, "+" + Scene.count(violations.size() - shownViolations) + " more violations", 12,
+                    theme.violation, null, true);
+            y += 18;
+        }
+        if (lanesLeftOut > 0) {
+            s.text(16, y, "+" + Scene.count(lanesLeftOut) + " more threads not drawn", 12, theme.muted, null, false);
+            y += 18;
+        }
+        String crowd = merged + unlabelled == 0 ? "every root, walk, rcu and violation event drawn and labelled"
+                : Scene.count(merged) + " marks drawn as one with a neighbour, " + Scene.count(unlabelled)
+                        + " labels left out where marks crowd (a window, --steps A..B, shows them)";
+        s.text(16, y, crowd, 11, theme.muted, null, false);
+        return s;
+    }
+
+    /** x of a step on a page row starting at {@code rowStart}: the centre of the step's slot. */
+    private static int pageX(long step, long rowStart, double px, int left) {
+        return left + (int) Math.round((step - rowStart + 0.5) * px);
+    }
+
+    /** A round tick interval (1, 2, 5 × 10^k steps) at least 56 pixels apart. */
+    static long tick(double px) {
+        long t = 1;
+        while (true) {
+            for (long m : new long[] { 1, 2, 5 }) {
+                if (t * m * px >= 56) {
+                    return t * m;
+                }
+            }
+            t *= 10;
+        }
+    }
+
     /** Lock holds (per lock name) and yields (walk.yield to the next event of the thread's walk). */
     private static List<Bar> bars(List<TraceEvent> events, Map<String, Integer> lanes, long end) {
         List<Bar> bars = new ArrayList<>();

@@ -5,7 +5,6 @@
 package org.tdpscope.sim;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.tdpscope.sim.mmu.DirtyBitmap;
 import org.tdpscope.sim.mmu.HostMemory;
 import org.tdpscope.sim.mmu.Memslot;
 import org.tdpscope.sim.mmu.Memslots;
@@ -64,7 +64,7 @@ public final class Kvm implements SpteObserver {
     final List<YieldSpec> zapQueueYields = new ArrayList<>();
     /** Roots the worker is zapping now (queued work not finished: flush_workqueue waits for it too). */
     int zapWorkInFlight;
-    final Map<Integer, BitSet> dirtyBitmaps = new HashMap<>();
+    final Map<Integer, DirtyBitmap> dirtyBitmaps = new HashMap<>();
     final Map<String, Vcpu> vcpus = new LinkedHashMap<>();
     final List<TraceEvent> violations = new ArrayList<>();
     /** The last 2-D walk of each vCPU, with its memory references, for the Walk view. */
@@ -113,8 +113,8 @@ public final class Kvm implements SpteObserver {
         zapQueue.addAll(f.roots(o.zapQueue));
         zapQueueYields.addAll(o.zapQueueYields);
         zapWorkInFlight = o.zapWorkInFlight;
-        for (Map.Entry<Integer, BitSet> e : o.dirtyBitmaps.entrySet()) {
-            dirtyBitmaps.put(e.getKey(), (BitSet) e.getValue().clone());
+        for (Map.Entry<Integer, DirtyBitmap> e : o.dirtyBitmaps.entrySet()) {
+            dirtyBitmaps.put(e.getKey(), e.getValue().copy());
         }
         for (Vcpu v : o.vcpus.values()) {
             vcpus.put(v.name(), v.copy(f));
@@ -151,6 +151,15 @@ public final class Kvm implements SpteObserver {
 
     public Scenario.VmType vmType() {
         return vmType;
+    }
+
+    /** 64-bit words the memslots' dirty bitmaps keep (sparse: they grow with the pages written, not the slots). */
+    public long dirtyBitmapWords() {
+        long n = 0;
+        for (DirtyBitmap b : dirtyBitmaps.values()) {
+            n += b.words();
+        }
+        return n;
     }
 
     public TdpMmu mmu() {
@@ -449,13 +458,18 @@ public final class Kvm implements SpteObserver {
      */
     Root loadRoot(Vcpu v, RootRole role, boolean mirror) {
         requireLock("kvm_tdp_mmu_alloc_root", rules.rootsUnderReadLock() ? LockNeed.HELD : LockNeed.WRITE, null);
-        for (Root r : roots.toList()) {
+        // the kernel's list walk, in list order; no copy of the list (it is left as soon as a root is taken)
+        for (Root r = roots.first(); r != null; r = successor(r)) {
             if (r.role().equals(role) && !r.invalid && r.refcount > 0) {
                 r.refcount++;
                 emit(EventType.ROOT_REUSE, r, "by " + v.name());
                 setRoot(v, r, mirror);
                 return r;
             }
+        }
+        if (allRoots.size() >= Limits.MAX_ROOTS) {
+            throw new ScheduleException("the run made " + Limits.MAX_ROOTS + " roots, the most one run may make "
+                    + "(Limits.MAX_ROOTS)", 0);
         }
         Root r = new Root(allRoots.size(), role, mmu.allocRoot(), step + 1);
         r.refcount = rules.initialRefcount();
@@ -542,7 +556,7 @@ public final class Kvm implements SpteObserver {
             if (level == 1 && Spte.isWritable(newSpte)) {
                 Memslot slot = slots.find(gfn);
                 if (slot != null && slot.dirtyLogging()) {
-                    dirtyBitmaps.computeIfAbsent(slot.id(), k -> new BitSet()).set((int) (gfn - slot.baseGfn()));
+                    dirtyBitmaps.computeIfAbsent(slot.id(), k -> new DirtyBitmap()).set(gfn - slot.baseGfn());
                 }
             }
         }
@@ -596,8 +610,8 @@ public final class Kvm implements SpteObserver {
             return "is writable in a read-only memslot";
         }
         if (Spte.isWritable(spte) && slot.dirtyLogging()) {
-            BitSet dirty = dirtyBitmaps.get(slot.id());
-            if (level > 1 || dirty == null || !dirty.get((int) (gfn - slot.baseGfn()))) {
+            DirtyBitmap dirty = dirtyBitmaps.get(slot.id());
+            if (level > 1 || dirty == null || !dirty.get(gfn - slot.baseGfn())) {
                 return "is writable but dirty logging would not see a write";
             }
         }

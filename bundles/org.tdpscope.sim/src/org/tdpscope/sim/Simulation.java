@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.tdpscope.sim.mmu.CpuRegs;
+import org.tdpscope.sim.mmu.DirtyBitmap;
 import org.tdpscope.sim.mmu.GuestPageTableBuilder;
 
 /**
@@ -115,6 +116,8 @@ public final class Simulation {
             return new RunResult(this, false, e);
         } catch (Kvm.StepLimitReached e) {
             return new RunResult(this, false, null);
+        } catch (OutOfMemoryError e) {
+            return new RunResult(this, false, outOfMemory());
         }
         return continueRun(boundary);
     }
@@ -166,10 +169,23 @@ public final class Simulation {
             error = e;
         } catch (Kvm.StepLimitReached e) {
             // stopped where the caller asked
+        } catch (OutOfMemoryError e) {
+            error = outOfMemory();
         } finally {
             this.boundary = null;
         }
         return new RunResult(this, complete, error);
+    }
+
+    /**
+     * A run that exhausted the Java heap ends as a failed run rather than an error thrown at the caller: the
+     * simulated memory is dropped (so the caller can go on, print and exit) and the message names the limits.
+     */
+    private ScheduleException outOfMemory() {
+        kvm.mem.discard();
+        return new ScheduleException("out of memory after " + kvm.step() + " steps (the simulated memory was "
+                + "dropped; give Java more with -Xmx or make the scenario smaller); the limits are: "
+                + Limits.summary(), 0);
     }
 
     /**
@@ -433,7 +449,7 @@ public final class Simulation {
         for (org.tdpscope.sim.mmu.Memslot m : kvm.slots.all()) {
             f.add(m.id()).add(m.baseGfn()).add(m.npages()).add(m.readOnly()).add(m.dirtyLogging());
         }
-        for (Map.Entry<Integer, java.util.BitSet> e : new java.util.TreeMap<>(kvm.dirtyBitmaps).entrySet()) {
+        for (Map.Entry<Integer, DirtyBitmap> e : new java.util.TreeMap<>(kvm.dirtyBitmaps).entrySet()) {
             f.add(e.getKey()).add(e.getValue().hashCode());
         }
         for (SimThread t : threads.values()) {

@@ -175,6 +175,49 @@ public final class TraceDiagnostics {
         return b.toString();
     }
 
+    /** Issues kept so far per list (unparsed, unknown, warnings): where a merge has got to. */
+    int[] kept() {
+        return new int[] { unparsed.size(), unknown.size(), warnings.size() };
+    }
+
+    /**
+     * Appends {@code block}'s kept issues from {@code from} (advanced in place) up to {@code to}, so a
+     * parallel read lists them in the order a sequential read would have met them.
+     */
+    void absorbIssues(TraceDiagnostics block, int[] from, int[] to) {
+        for (int k = from[0]; k < to[0]; k++) {
+            keep(unparsed, block.unparsed.get(k));
+        }
+        for (int k = from[1]; k < to[1]; k++) {
+            keep(unknown, block.unknown.get(k));
+        }
+        for (int k = from[2]; k < to[2]; k++) {
+            keep(warnings, block.warnings.get(k));
+        }
+        System.arraycopy(to, 0, from, 0, 3);
+    }
+
+    /** Adds a finished block's counters (its issues were absorbed as its events went by). */
+    void absorbCounts(TraceDiagnostics block) {
+        lines += block.lines;
+        events += block.events;
+        unknownEvents += block.unknownEvents;
+        unparsedLines += block.unparsedLines;
+        headerLines += block.headerLines;
+        blankLines += block.blankLines;
+        gaps += block.gaps;
+        stackLines += block.stackLines;
+        continuationLines += block.continuationLines;
+        warningCount += block.warningCount;
+        backwardsTimestamps += block.backwardsTimestamps;
+        lostEvents += block.lostEvents;
+        for (Map.Entry<String, Long> e : block.unknownByName.entrySet()) {
+            if (unknownByName.containsKey(e.getKey()) || unknownByName.size() < MAX_EVENT_NAMES) {
+                unknownByName.merge(e.getKey(), e.getValue(), Long::sum);
+            }
+        }
+    }
+
     /** One line per counter, for reports and the CLI. */
     public String summary() {
         return String.format("lines %d, events %d, unknown events %d, unparsed lines %d, header %d, blank %d, "

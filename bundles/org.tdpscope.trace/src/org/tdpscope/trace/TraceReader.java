@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  * lines itself instead of using {@code BufferedReader.readLine()}, which would buffer a newline-free
  * binary file whole; lines longer than {@link #MAX_LINE} characters are cut and counted as unparsed.
  */
-public final class TraceReader implements Closeable {
+public final class TraceReader implements EventStream {
 
     /** Longest line kept; the rest of a longer line is skipped. */
     public static final int MAX_LINE = 1 << 16;
@@ -93,8 +93,18 @@ public final class TraceReader implements Closeable {
     private String lastComm = "";
     private final String[] flagsSeen = new String[8];
 
+    /** Whether each event's timestamp is checked against the one before (off in a block of a parallel read). */
+    private final boolean checkTimestamps;
+
     public TraceReader(Reader in) {
+        this(in, 1, true);
+    }
+
+    /** A reader of a block of a file whose first line is line {@code firstLine}. */
+    TraceReader(Reader in, long firstLine, boolean checkTimestamps) {
         this.in = in;
+        this.lineNo = firstLine - 1;
+        this.checkTimestamps = checkTimestamps;
     }
 
     /** A reader over a file, UTF-8 with malformed bytes replaced. */
@@ -123,6 +133,7 @@ public final class TraceReader implements Closeable {
     }
 
     /** The next event, or null at the end of the input. */
+    @Override
     public TraceEvent next() throws IOException {
         while (ready == null) {
             String line = readLine();
@@ -326,6 +337,40 @@ public final class TraceReader implements Closeable {
         }
     }
 
+    /**
+     * Whether a line starts a new record whatever came before it: {@link #handle} would end the record
+     * being assembled and begin an event at it. A parallel read cuts its blocks only before such lines,
+     * so no record spans two blocks. Conservative: a line it is unsure of is not a cut.
+     */
+    boolean startsRecord(String raw) {
+        if (raw.length() > MAX_LINE) {
+            return false;
+        }
+        String line = unquote(raw);
+        int n = line.length();
+        int i = 0;
+        while (i < n && isBlank(line.charAt(i))) {
+            i++;
+        }
+        if (i == n) {
+            return false;
+        }
+        for (int k = 0; k < n; k++) {
+            char c = line.charAt(k);
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                return false;
+            }
+        }
+        char c = line.charAt(i);
+        if (c == '#' || c == '=' || c == '-' || c == '.') {
+            return false; // headers, stack lines and gaps (a comm starting so is only not a cut: no matter)
+        }
+        if ((c == 'c' || c == 'C' || c == 'v') && i == 0) {
+            return false; // might be a trace-cmd header or lost-events note, which handle() tests first
+        }
+        return scanPrefix(line) == EVENT;
+    }
+
     /** {@code cpus=N}, {@code CPU n is empty}, {@code version = ...} or a lost-events note. */
     private boolean metaLine(String t) {
         if (TRACE_CMD_HEADER.matcher(t).matches()) {
@@ -438,7 +483,7 @@ public final class TraceReader implements Closeable {
         } else {
             diag.events++;
         }
-        if (p.ts < lastTs) {
+        if (checkTimestamps && p.ts < lastTs) {
             diag.backwardsTimestamps++;
             diag.warn(p.line, "", "timestamp goes backwards by " + (lastTs - p.ts) + " ns (previous event at line "
                     + lastTsLine + "); kept in file order");

@@ -155,7 +155,7 @@ public final class TraceReconstruction {
     }
 
     /** Reads every event of {@code reader}; warnings go to the reader's diagnostics. */
-    public static TraceReconstruction read(TraceReader reader) throws IOException {
+    public static TraceReconstruction read(EventStream reader) throws IOException {
         TraceReconstruction r = new TraceReconstruction(reader.diagnostics());
         for (TraceEvent e = reader.next(); e != null; e = reader.next()) {
             r.accept(e);

@@ -83,9 +83,14 @@ class ExampleScenariosTest {
         MenuManager bar = new MenuManager();
         MenuManager file = new MenuManager("&File", "file");
         bar.add(file);
-        ExampleScenarios.addMenu(file, dir, p -> {
-            opened.add(p);
-            roots.open(p);
+        ExampleScenarios.addMenu(file, name -> {
+            try {
+                Path p = ExampleScenarios.extract(name, dir);
+                opened.add(p);
+                roots.open(p);
+            } catch (java.io.IOException e) {
+                errors.add(e.getMessage());
+            }
         }, errors::add);
         Menu menuBar = bar.createMenuBar(shell);
         shell.setMenuBar(menuBar);

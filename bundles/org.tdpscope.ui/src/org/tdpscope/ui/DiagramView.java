@@ -28,9 +28,11 @@ public abstract class DiagramView extends ViewPart {
     public void createPartControl(Composite parent) {
         canvas = new SceneCanvas(parent, SWT.NONE); // scrolls itself
         ExportDiagramAction export = new ExportDiagramAction(parent::getShell, canvas::scene,
-                "this view's diagram at this step");
+                "this view's diagram at this step", () -> LiveScenario.get().file(), kind());
         getViewSite().getActionBars().getToolBarManager().add(export);
         getViewSite().getActionBars().getMenuManager().add(export);
+        ZoomActions.add(getViewSite().getActionBars(), this::canvas);
+        canvas.setFitting(true); // the whole drawing at first; zooming takes over
         RunSelection.listen(follow);
     }
 
@@ -39,6 +41,11 @@ public abstract class DiagramView extends ViewPart {
             return;
         }
         canvas.setScene(diagram(panel));
+    }
+
+    /** The diagram's word in an exported file's name ({@code scenario-KIND.svg}). */
+    protected String kind() {
+        return "diagram";
     }
 
     /** The canvas the diagram is drawn on (a subclass with controls of its own redraws it). */

@@ -70,18 +70,18 @@ public final class ExampleScenarios {
     }
 
     /**
-     * Adds an "Open Example" submenu with one entry per example; choosing one extracts it into
-     * {@code dir} and hands the file to {@code open}; failures go to {@code error}.
+     * Adds an "Open Example" submenu with one entry per example; choosing one hands its name to
+     * {@code open} (the workbench copies it into the examples project); failures go to {@code error}.
      */
-    public static MenuManager addMenu(IMenuManager parent, Path dir, Consumer<Path> open, Consumer<String> error) {
+    public static MenuManager addMenu(IMenuManager parent, Consumer<String> open, Consumer<String> error) {
         MenuManager menu = new MenuManager("Open &Example", MENU_ID);
         for (String name : names()) {
             menu.add(new Action(name) {
                 @Override
                 public void run() {
                     try {
-                        open.accept(extract(name, dir));
-                    } catch (IOException e) {
+                        open.accept(name);
+                    } catch (RuntimeException e) {
                         error.accept("cannot open the example " + name + ": " + e.getMessage());
                     }
                 }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import org.eclipse.jface.action.Action;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
-import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.ui.IEditorInput;
 import org.eclipse.ui.IEditorPart;
 import org.eclipse.ui.IPathEditorInput;
@@ -45,11 +44,9 @@ public final class ExplorerView extends ViewPart {
         Action open = new Action("Open Scenario...") {
             @Override
             public void run() {
-                FileDialog d = new FileDialog(parent.getShell(), SWT.OPEN);
-                d.setFilterExtensions(new String[] { "*.tdp", "*" });
-                String f = d.open();
-                if (f != null && panel.load(Path.of(f))) {
-                    file = Path.of(f);
+                Path f = Dialogs.openScenario(parent.getShell(), file);
+                if (f != null && panel.load(f)) {
+                    file = f;
                     panel.explore();
                 }
             }
@@ -66,6 +63,32 @@ public final class ExplorerView extends ViewPart {
             getViewSite().getActionBars().getToolBarManager().add(a);
             getViewSite().getActionBars().getMenuManager().add(a);
         }
+        EditorFollower.install(getSite().getWorkbenchWindow());
+        LiveScenario.get().listen(follow);
+    }
+
+    /**
+     * The active editor's scenario is the one explored: switching to another one (or saving it) shows
+     * that scenario, its results cleared, unless an exploration is running (its results then say
+     * which scenario they are of).
+     */
+    private final java.util.function.Consumer<LiveScenario.Source> follow = source -> {
+        if (panel == null || panel.isDisposed() || source.file() == null
+                || source.reason() == LiveScenario.Reason.TYPED) {
+            return;
+        }
+        boolean other = !source.file().equals(file);
+        if (other || source.reason() == LiveScenario.Reason.SAVED) {
+            if (panel.follow(source.file(), other)) { // not read until Explore: no parse on the UI thread
+                file = source.file();
+            }
+        }
+    };
+
+    @Override
+    public void dispose() {
+        LiveScenario.get().unlisten(follow);
+        super.dispose();
     }
 
     /**
@@ -95,10 +118,16 @@ public final class ExplorerView extends ViewPart {
         return null;
     }
 
-    /** The Roots view's panel, the view opened (without taking the focus) if it is not. */
+    /**
+     * The Roots view's panel, the view created if it is not, but not brought forward: a click on an
+     * outcome leaves a maximized Explorer and the focus where they are.
+     */
     private RootsPanel rootsPanel() {
         try {
-            IViewPart v = getSite().getPage().showView(RootsView.ID, null, IWorkbenchPage.VIEW_VISIBLE);
+            IViewPart v = getSite().getPage().findView(RootsView.ID);
+            if (v == null) {
+                v = getSite().getPage().showView(RootsView.ID, null, IWorkbenchPage.VIEW_CREATE);
+            }
             return v instanceof RootsView r ? r.panel() : null;
         } catch (PartInitException e) {
             return null;

@@ -95,7 +95,7 @@ public final class ExplorerViewPanel extends Composite {
         table = new Table(sash, SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER);
         table.setHeaderVisible(true);
         table.setLinesVisible(true);
-        for (String[] c : new String[][] { { "Policy", "80" }, { "Outcome", "90" }, { "Count", "70" },
+        for (String[] c : new String[][] { { "Policy", "80" }, { "Outcome", "150" }, { "Count", "70" },
                 { "Visited roots", "220" }, { "Final list", "120" }, { "Violations", "260" },
                 { "Shortest", "70" } }) {
             TableColumn col = new TableColumn(table, c[0].equals("Count") || c[0].equals("Shortest") ? SWT.RIGHT
@@ -159,6 +159,7 @@ public final class ExplorerViewPanel extends Composite {
             return;
         }
         FileDialog d = new FileDialog(getShell(), SWT.SAVE);
+        d.setText("Save Counterexample");
         d.setFilterExtensions(new String[] { "*.tdp" });
         d.setOverwrite(true);
         Path source = Path.of(loaded.file());
@@ -182,7 +183,7 @@ public final class ExplorerViewPanel extends Composite {
     /** Loads a scenario file; errors are shown in the status line (file:line:col: message). */
     public boolean load(Path file) {
         if (scenarios == null) {
-            scenarios = TdpScenarios.create();
+            scenarios = Scenarios.shared();
         }
         LoadedScenario l = scenarios.load(file);
         if (l.hasErrors()) {
@@ -198,6 +199,25 @@ public final class ExplorerViewPanel extends Composite {
         saveButton.setEnabled(false);
         setStatus(l.name() + ": " + describe(l.exploreBounds()) + ", policies " + words(l.explorePolicies())
                 + (l.exploreChecksExpectations() ? ", expectations checked" : "") + ". Press Explore.");
+        return true;
+    }
+
+    /**
+     * The active editor's scenario changed to {@code file} (another one when {@code other}, else saved):
+     * earlier results, of another version or scenario, are cleared and Explore will read the file. A
+     * running exploration is left alone: its results say which scenario they are of. False then.
+     */
+    public boolean follow(Path file, boolean other) {
+        if (job != null && job.getState() != Job.NONE) {
+            return false;
+        }
+        loaded = null;
+        results = null;
+        rows.clear();
+        table.removeAll();
+        schedule.setText("");
+        saveButton.setEnabled(false);
+        setStatus(file.getFileName() + (other ? "" : " (saved)") + ": press Explore to run every interleaving.");
         return true;
     }
 
@@ -266,16 +286,26 @@ public final class ExplorerViewPanel extends Composite {
         return j;
     }
 
-    /** Progress and cancel between the job's monitor and the explorer's worker threads. */
+    /**
+     * Progress and cancel between the job's monitor and the explorer's worker threads: distinct states, visits, the
+     * rate and the heap, as the command line prints them. Cancelling keeps what was found so far.
+     */
     private static ExploreMonitor progress(IProgressMonitor monitor, Policy p) {
-        Map<Integer, Long> perWorker = new ConcurrentHashMap<>();
+        Map<Integer, Long> visitsPerWorker = new ConcurrentHashMap<>();
+        long started = System.nanoTime();
         return new ExploreMonitor() {
             @Override
             public void progress(int worker, long visits, long distinctStates) {
-                perWorker.put(worker, distinctStates);
-                long total = perWorker.values().stream().mapToLong(Long::longValue).sum();
+                visitsPerWorker.put(worker, visits);
+                long total = visitsPerWorker.values().stream().mapToLong(Long::longValue).sum();
+                double secs = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+                Runtime rt = Runtime.getRuntime();
+                // the visited states are shared by the workers: each reports the same set's size
+                String line = String.format(Locale.ROOT, "%s: %,d distinct states, %,d visits, %,.0f states/s,"
+                        + " heap %.2f GB", p.word(), distinctStates, total, distinctStates / secs,
+                        (rt.totalMemory() - rt.freeMemory()) / 1e9);
                 synchronized (monitor) { // workers report concurrently; progress monitors are not thread-safe
-                    monitor.subTask(String.format(Locale.ROOT, "%s: %,d states", p.word(), total));
+                    monitor.subTask(line);
                 }
             }
 
@@ -315,23 +345,30 @@ public final class ExplorerViewPanel extends Composite {
         long millis = 0;
         int bad = 0;
         boolean truncated = false;
+        String partial = null;
         for (ExploreResult r : found) {
             states += r.stats().distinctStates();
             millis += r.stats().millis();
-            truncated |= r.stats().truncated();
+            truncated |= r.stats().truncated() && !r.stats().cancelled();
+            if (r.stats().degraded() || r.coverage() != null) {
+                partial = r.partialNote();
+            }
             for (Outcome o : r.outcomes()) {
                 rows.add(new Row(r, o));
-                TableItem item = new TableItem(table, SWT.NONE);
-                item.setText(rowText(r.policy(), o));
-                if (o.bad()) {
-                    bad++;
-                    item.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_RED));
-                }
             }
         }
-        String summary = String.format(Locale.ROOT, "%s: %d outcome(s), %d bad; %,d distinct states in %.1f s%s%s",
-                l.name(), rows.size(), bad, states, millis / 1000.0, truncated ? " (bound on visits reached)" : "",
-                cancelled ? " (cancelled: what was found so far)" : "");
+        rows.sort(java.util.Comparator.comparing((Row row) -> !row.outcome().bad())); // bad outcomes first
+        for (Row row : rows) {
+            TableItem item = new TableItem(table, SWT.NONE);
+            item.setText(rowText(row.result().policy(), row.outcome()));
+            if (row.outcome().bad()) {
+                bad++;
+                item.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_RED));
+            }
+        }
+        String summary = String.format(Locale.ROOT, "%s (%s): %d outcome(s), %d bad; %,d distinct states in %.1f s%s%s",
+                Path.of(l.file()).getFileName(), l.name(), rows.size(), bad, states, millis / 1000.0, truncated ? " (bound on visits reached)" : "",
+                (cancelled ? " (cancelled: what was found so far)" : "") + (partial != null ? " (" + partial + ")" : ""));
         setStatus(failure != null ? failure : summary);
         if (!rows.isEmpty()) {
             table.select(0);
@@ -341,10 +378,14 @@ public final class ExplorerViewPanel extends Composite {
 
     /** The texts of a table row, column by column. */
     static String[] rowText(Policy policy, Outcome o) {
+        List<String> violations = new ArrayList<>(o.violations());
+        if (o.kind() == Outcome.Kind.LIVELOCK && violations.stream().noneMatch(v -> v.contains("livelock"))) {
+            violations.add(0, "livelock (restart cycle)"); // the cycle is the violation (invariant 7)
+        }
         return new String[] { policy.word(), (o.bad() ? "BAD " : "") + o.kind().name().toLowerCase(Locale.ROOT),
                 Long.toString(o.count()), walks(o.walks()), o.finalRoots().toString(),
-                o.violations().isEmpty() ? (Boolean.FALSE.equals(o.expectationsHold()) ? "expectations fail" : "")
-                        : String.join(", ", o.violations())
+                violations.isEmpty() ? (Boolean.FALSE.equals(o.expectationsHold()) ? "expectations fail" : "")
+                        : String.join(", ", violations)
                                 + (Boolean.FALSE.equals(o.expectationsHold()) ? "; expectations fail" : ""),
                 Integer.toString(o.length()) };
     }

@@ -24,19 +24,35 @@ final class ExportDiagramAction extends Action {
 
     private final Supplier<Shell> shell;
     private final Supplier<Scene> scene;
+    private final Supplier<Path> scenarioFile;
+    private final String kind;
 
-    ExportDiagramAction(Supplier<Shell> shell, Supplier<Scene> scene, String what) {
+    /**
+     * @param scenarioFile the file of the scenario drawn (the dialog starts in its folder), may give null
+     * @param kind         the diagram's word in the file name proposed: {@code NAME-KIND.svg}
+     */
+    ExportDiagramAction(Supplier<Shell> shell, Supplier<Scene> scene, String what, Supplier<Path> scenarioFile,
+            String kind) {
         super("Export Diagram...");
         this.shell = shell;
         this.scene = scene;
+        this.scenarioFile = scenarioFile;
+        this.kind = kind;
         setToolTipText("Save " + what + " as SVG or PNG, for a document");
     }
 
     @Override
     public void run() {
         FileDialog d = new FileDialog(shell.get(), SWT.SAVE);
+        d.setText("Export Diagram");
         d.setFilterExtensions(new String[] { "*.svg", "*.png" });
+        d.setFilterNames(new String[] { "SVG (*.svg)", "PNG (*.png)" });
         d.setOverwrite(true);
+        String[] where = defaultFile(scenarioFile.get(), kind);
+        if (where[0] != null) {
+            d.setFilterPath(where[0]);
+        }
+        d.setFileName(where[1]);
         String f = d.open();
         if (f == null) {
             return;
@@ -46,6 +62,17 @@ final class ExportDiagramAction extends Action {
         } catch (IOException e) {
             MessageDialog.openError(shell.get(), "Export Diagram", "Cannot write " + f + ": " + e.getMessage());
         }
+    }
+
+    /** The folder and file name proposed: beside the scenario, {@code NAME-KIND.svg}. */
+    static String[] defaultFile(Path scenario, String kind) {
+        if (scenario == null) {
+            Path home = Dialogs.defaultFolder();
+            return new String[] { home == null ? null : home.toString(), "diagram-" + kind + ".svg" };
+        }
+        String base = scenario.getFileName().toString().replaceFirst("\\.tdp$", "");
+        Path dir = scenario.toAbsolutePath().getParent();
+        return new String[] { dir == null ? null : dir.toString(), base + "-" + kind + ".svg" };
     }
 
     /** Writes {@code scene} as SVG, or PNG for a {@code .png} name, all or nothing. */

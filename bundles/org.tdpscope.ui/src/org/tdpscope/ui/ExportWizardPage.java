@@ -60,6 +60,7 @@ final class ExportWizardPage extends WizardPage {
         scenario = labelled(c, "&Scenario:", initialScenario);
         browse(c, () -> {
             FileDialog d = new FileDialog(getShell(), SWT.OPEN);
+            d.setText("Scenario to Export");
             d.setFilterExtensions(new String[] { "*.tdp", "*" });
             return d.open();
         }, scenario);
@@ -91,6 +92,7 @@ final class ExportWizardPage extends WizardPage {
         directory = labelled(c, "&Directory:", initialDirectory);
         browse(c, () -> {
             DirectoryDialog d = new DirectoryDialog(getShell());
+            d.setText("Folder for the Diagrams");
             d.setFilterPath(directory.getText());
             return d.open();
         }, directory);

@@ -49,9 +49,11 @@ public final class PageTablesView extends ViewPart {
         tabs.addListener(SWT.Selection, e -> drawPicture());
         ExportDiagramAction export = new ExportDiagramAction(parent::getShell,
                 () -> last == null || last.isDisposed() || last.simulationAtStep() == null ? null : scene(last),
-                "the TDP page-table diagram at this step");
+                "the TDP page-table diagram at this step", () -> LiveScenario.get().file(), "tables");
         getViewSite().getActionBars().getToolBarManager().add(export);
         getViewSite().getActionBars().getMenuManager().add(export);
+        ZoomActions.add(getViewSite().getActionBars(), () -> picture);
+        picture.setFitting(true);
         RunSelection.listen(follow);
     }
 

@@ -18,8 +18,11 @@ import org.eclipse.core.runtime.jobs.IJobChangeEvent;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.core.runtime.jobs.JobChangeAdapter;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.SashForm;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.layout.RowData;
+import org.eclipse.swt.layout.RowLayout;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
@@ -30,7 +33,6 @@ import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
 import org.eclipse.swt.widgets.Text;
 import org.tdpscope.dsl.api.LoadedScenario;
-import org.tdpscope.dsl.api.TdpScenarios;
 import org.tdpscope.export.RootListDiagram;
 import org.tdpscope.export.Scene;
 import org.tdpscope.export.Theme;
@@ -56,6 +58,8 @@ public final class RootsPanel extends Composite {
     static final int[] SPEEDS = { 1, 2, 4, 8, 16, 30 };
 
     private final SceneCanvas canvas;
+    private final Composite controls;
+    private final SashForm drawingAndList;
     private final Combo policyCombo;
     private final Combo kernelCombo;
     /** The era the run shown follows (the scenario's first, or the one the switch chose). */
@@ -71,7 +75,6 @@ public final class RootsPanel extends Composite {
     private boolean playing;
     private boolean animated = true;
     private Job running;
-    private TdpScenarios scenarios;
     private LoadedScenario loaded;
     private Policy policy = Policy.CONTINUE;
     private List<TraceEvent> events = List.of();
@@ -83,52 +86,62 @@ public final class RootsPanel extends Composite {
 
     public RootsPanel(Composite parent, int style) {
         super(parent, style);
-        setLayout(new GridLayout(12, false));
-        policyCombo = new Combo(this, SWT.READ_ONLY);
+        setLayout(new GridLayout(2, true));
+        // the controls wrap onto a second line in a narrow view rather than widen the panel past it
+        controls = new Composite(this, SWT.NONE);
+        controls.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 2, 1));
+        RowLayout row = new RowLayout(SWT.HORIZONTAL);
+        row.wrap = true;
+        row.center = true;
+        row.marginTop = 0;
+        row.marginBottom = 0;
+        controls.setLayout(row);
+        policyCombo = new Combo(controls, SWT.READ_ONLY);
         for (Policy p : Policy.values()) {
             policyCombo.add(p.word());
         }
         policyCombo.select(0);
-        policyCombo.setToolTipText("Policy: switching replays the run");
+        // no tooltips on the switches: GTK shows them over the open dropdown (the choice replays the run)
         policyCombo.addListener(SWT.Selection, e -> replay(Policy.fromWord(policyCombo.getText())));
-        kernelCombo = new Combo(this, SWT.READ_ONLY);
+        kernelCombo = new Combo(controls, SWT.READ_ONLY);
         for (Era era : Era.values()) {
             kernelCombo.add("kernel " + era.word());
         }
         kernelCombo.select(Era.MAINLINE.ordinal());
-        kernelCombo.setToolTipText("Kernel era: switching replays the run under that era's root-lifecycle rules");
         kernelCombo.addListener(SWT.Selection, e -> setKernel(Era.values()[kernelCombo.getSelectionIndex()]));
         button("|<", "First step", () -> goTo(0));
         button("<", "Step back", this::stepBack);
         play = button("Play", "Play through the steps / pause", () -> setPlaying(!playing));
         button(">", "Step forward", this::stepForward);
         button(">|", "Last step", () -> goTo(events.size()));
-        scale = new Scale(this, SWT.HORIZONTAL);
-        scale.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-        scale.addListener(SWT.Selection, e -> goTo(scale.getSelection()));
-        Label go = new Label(this, SWT.NONE);
-        go.setText("Go to");
-        stepField = new Text(this, SWT.BORDER | SWT.SINGLE);
-        stepField.setToolTipText("A step number; Enter goes there");
-        GridData field = new GridData(SWT.LEFT, SWT.CENTER, false, false);
-        field.widthHint = 60;
-        stepField.setLayoutData(field);
+        stepField = new Text(controls, SWT.BORDER | SWT.SINGLE);
+        stepField.setMessage("step");
+        stepField.setToolTipText("Go to a step: its number, then Enter");
+        stepField.setLayoutData(new RowData(60, SWT.DEFAULT));
         stepField.addListener(SWT.DefaultSelection, e -> goTo(stepField.getText()));
-        speedCombo = new Combo(this, SWT.READ_ONLY);
+        speedCombo = new Combo(controls, SWT.READ_ONLY);
         for (int sp : SPEEDS) {
             speedCombo.add(sp + " steps/s");
         }
         speedCombo.select(2);
-        speedCombo.setToolTipText("Playing speed");
+        scale = new Scale(this, SWT.HORIZONTAL);
+        GridData scaleData = new GridData(SWT.FILL, SWT.CENTER, true, false);
+        scaleData.widthHint = 100;
+        scale.setLayoutData(scaleData);
+        scale.addListener(SWT.Selection, e -> goTo(scale.getSelection()));
         status = new Label(this, SWT.NONE);
-        status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 12, 1));
-        canvas = new SceneCanvas(this, SWT.NONE);
-        canvas.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 12, 1));
-        violationTable = new Table(this, SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER);
+        GridData statusData = new GridData(SWT.FILL, SWT.CENTER, true, false);
+        statusData.widthHint = 100; // takes the room there is, never widens the panel
+        status.setLayoutData(statusData);
+        // the drawing and the violations share the height as the user drags the sash between them
+        drawingAndList = new SashForm(this, SWT.VERTICAL);
+        drawingAndList.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 2, 1));
+        canvas = new SceneCanvas(drawingAndList, SWT.NONE);
+        violationTable = new Table(drawingAndList, SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER);
         violationTable.setHeaderVisible(true);
-        GridData table = new GridData(SWT.FILL, SWT.FILL, true, false, 12, 1);
-        table.heightHint = 80;
-        violationTable.setLayoutData(table);
+        drawingAndList.setWeights(5, 1);
+        drawingAndList.setMaximizedControl(canvas); // the list shows when a run has violations
+        violationTable.setVisible(false);
         for (String[] c : new String[][] { { "Step", "60" }, { "Thread", "80" }, { "Invariant", "220" },
                 { "Root", "60" }, { "What", "400" } }) {
             TableColumn col = new TableColumn(violationTable, SWT.LEFT);
@@ -142,11 +155,29 @@ public final class RootsPanel extends Composite {
             }
         });
         status.setText("Open a scenario (.tdp) to watch its root list.");
+        // stepping from the keyboard on the drawing: Left/Right a step, Home/End the first and last
+        canvas.addListener(SWT.KeyDown, e -> {
+            if ((e.stateMask & SWT.MODIFIER_MASK) != 0) {
+                return;
+            }
+            switch (e.keyCode) {
+            case SWT.ARROW_LEFT -> stepBack();
+            case SWT.ARROW_RIGHT -> stepForward();
+            case SWT.HOME -> goTo(0);
+            case SWT.END -> goTo(events.size());
+            case ' ' -> setPlaying(!playing);
+            default -> {
+                return;
+            }
+            }
+            e.doit = false;
+        });
+        canvas.addListener(SWT.MouseDown, e -> canvas.setFocus());
         addDisposeListener(e -> playing = false);
     }
 
     private Button button(String text, String tip, Runnable action) {
-        Button b = new Button(this, SWT.PUSH);
+        Button b = new Button(controls, SWT.PUSH);
         b.setText(text);
         b.setToolTipText(tip);
         b.addListener(SWT.Selection, e -> action.run());
@@ -187,16 +218,109 @@ public final class RootsPanel extends Composite {
         return loaded == null ? null : file;
     }
 
-    /** Loads a scenario file and runs it as a background job (see {@link #replay}); null on errors. */
+    /**
+     * Loads a scenario file and runs it as a background job: reading, parsing and the run all happen
+     * off the UI thread (the first load builds the language, seconds); errors go to the status line.
+     */
     public Job openInBackground(Path file) {
-        return load(file) ? replay(loaded.policies().get(0)) : null;
+        return follow(new LiveScenario.Source(file, null, null, LiveScenario.Reason.OPENED));
+    }
+
+    /**
+     * Shows a scenario the editor holds (its text, or its file when the text is null) as a background
+     * job: parsed and run off the UI thread, then shown. The same file as the one shown is a re-run:
+     * policy, era and current step are kept (the step clamped to the new run's length). A text that does
+     * not load leaves the previous run on screen and says why (file:line:col), quietly while typing.
+     */
+    public Job follow(LiveScenario.Source source) {
+        boolean same = loaded != null && file != null && file.equals(source.file());
+        Policy keptPolicy = same ? policy : null;
+        Era keptEra = same && kernel.era() != null ? kernel.era() : null;
+        Path where = source.file();
+        String name = where == null ? source.name() : where.toString();
+        var display = getDisplay();
+        if (running != null) {
+            running.cancel();
+        }
+        Object[] result = new Object[4]; // LoadedScenario, Run, KernelRules, Policy
+        Job job = new Job("Running " + (where == null ? name : where.getFileName())) {
+            @Override
+            protected IStatus run(IProgressMonitor monitor) {
+                try {
+                    LoadedScenario l = source.text() == null ? Scenarios.shared().load(where)
+                            : Scenarios.shared().load(source.text(), name);
+                    result[0] = l;
+                    if (l.hasErrors() || monitor.isCanceled()) {
+                        return monitor.isCanceled() ? Status.CANCEL_STATUS : Status.OK_STATUS;
+                    }
+                    Policy p = keptPolicy != null ? keptPolicy : l.policies().get(0);
+                    KernelRules k = l.kernels().isEmpty() ? Era.MAINLINE.rules() : l.kernels().get(0);
+                    if (keptEra != null && k.era() != keptEra) {
+                        k = k.onEra(keptEra);
+                    }
+                    result[1] = runAll(l.scenarioFor(k), p, monitor);
+                    result[2] = k;
+                    result[3] = p;
+                    return Status.OK_STATUS;
+                } catch (OperationCanceledException e) {
+                    return Status.CANCEL_STATUS;
+                } catch (RuntimeException e) {
+                    return Status.error("the simulator failed: " + e, e);
+                }
+            }
+        };
+        job.addJobChangeListener(new JobChangeAdapter() {
+            @Override
+            public void done(IJobChangeEvent event) {
+                if (display.isDisposed()) {
+                    return;
+                }
+                display.asyncExec(() -> {
+                    if (isDisposed() || running != job) {
+                        return; // superseded
+                    }
+                    long t0 = System.nanoTime();
+                    running = null;
+                    LoadedScenario l = (LoadedScenario) result[0];
+                    if (!event.getResult().isOK() || l == null) {
+                        status.setText(event.getResult().getSeverity() == IStatus.CANCEL ? "run cancelled"
+                                : "run failed: " + event.getResult().getMessage());
+                    } else if (l.hasErrors()) {
+                        String first = l.errorText().lines().findFirst().orElse("");
+                        status.setText(source.reason() == LiveScenario.Reason.TYPED
+                                ? "editing: not run until the script loads (" + first + ")"
+                                : "not run: " + first);
+                        status.setToolTipText(l.errorText());
+                    } else {
+                        status.setToolTipText(null);
+                        loaded = l;
+                        file = where;
+                        kernel = (KernelRules) result[2];
+                        if (kernel.era() != null) {
+                            kernelCombo.select(kernel.era().ordinal());
+                        }
+                        if (!same) {
+                            step = Long.MAX_VALUE; // a new scenario opens on its outcome
+                        }
+                        replay = null;
+                        show((Policy) result[3], (Run) result[1]);
+                    }
+                    layout(true);
+                    lastShowNanos = System.nanoTime() - t0;
+                });
+            }
+        });
+        job.setUser(source.reason() != LiveScenario.Reason.TYPED); // no progress dialog while typing
+        running = job;
+        if (!same) {
+            status.setText("loading " + (where == null ? name : where.getFileName()) + "…");
+        }
+        job.schedule();
+        return job;
     }
 
     private boolean load(Path file) {
-        if (scenarios == null) {
-            scenarios = TdpScenarios.create();
-        }
-        LoadedScenario l = scenarios.load(file);
+        LoadedScenario l = Scenarios.shared().load(file);
         if (l.hasErrors()) {
             status.setText(l.errorText());
             layout(true);
@@ -291,6 +415,13 @@ public final class RootsPanel extends Composite {
         return job;
     }
 
+    /** The UI thread's part of the last background run shown (the views' updates included), in ns. */
+    public long lastShowNanos() {
+        return lastShowNanos;
+    }
+
+    private long lastShowNanos;
+
     /** True while a replay job has not been shown yet. */
     public boolean running() {
         return running != null;
@@ -354,9 +485,9 @@ public final class RootsPanel extends Composite {
         }
         // the list takes room from the picture only when the run has something to list
         boolean any = !violationRows.isEmpty();
+        drawingAndList.setMaximizedControl(any ? null : canvas);
         violationTable.setVisible(any);
-        ((GridData) violationTable.getLayoutData()).exclude = !any;
-        layout(true);
+        layout(true, true);
     }
 
     public void stepForward() {
@@ -586,6 +717,12 @@ public final class RootsPanel extends Composite {
 
     public Scene scene() {
         return canvas.scene();
+    }
+
+    /** The drawing takes the focus, so the arrow keys step (not the policy switch). */
+    @Override
+    public boolean setFocus() {
+        return canvas.setFocus();
     }
 
     public String statusText() {

@@ -5,11 +5,11 @@
 package org.tdpscope.ui;
 
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 import org.eclipse.jface.action.Action;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
-import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.ui.part.ViewPart;
 
 /** The Roots view: the root list head to tail at the current step of a scenario's run. */
@@ -18,6 +18,12 @@ public final class RootsView extends ViewPart {
     public static final String ID = "org.tdpscope.ui.roots";
 
     private RootsPanel panel;
+    /** Every scenario the active editor shows is run here (a save or a pause in typing re-runs it). */
+    private final Consumer<LiveScenario.Source> follow = source -> {
+        if (panel != null && !panel.isDisposed()) {
+            panel.follow(source);
+        }
+    };
 
     @Override
     public void createPartControl(Composite parent) {
@@ -25,24 +31,29 @@ public final class RootsView extends ViewPart {
         Action open = new Action("Open Scenario...") {
             @Override
             public void run() {
-                FileDialog d = new FileDialog(parent.getShell(), SWT.OPEN);
-                d.setFilterExtensions(new String[] { "*.tdp", "*" });
-                String f = d.open();
+                Path f = Dialogs.openScenario(parent.getShell(), LiveScenario.get().file());
                 if (f != null) {
-                    panel.openInBackground(Path.of(f));
+                    Dialogs.openInEditor(getSite().getPage(), f);
                 }
             }
         };
-        open.setToolTipText("Open a .tdp scenario and run it");
-        Action export = new ExportDiagramAction(parent::getShell, panel::scene, "the root list at this step");
+        open.setToolTipText("Open a .tdp scenario in the editor and run it");
+        Action export = new ExportDiagramAction(parent::getShell, panel::scene, "the root list at this step",
+                () -> LiveScenario.get().file(), "roots");
         getViewSite().getActionBars().getToolBarManager().add(open);
         getViewSite().getActionBars().getToolBarManager().add(export);
         getViewSite().getActionBars().getMenuManager().add(open);
         getViewSite().getActionBars().getMenuManager().add(export);
-        String initial = System.getProperty("tdpscope.open");
-        if (initial != null) {
-            panel.openInBackground(Path.of(initial));
-        }
+        ZoomActions.add(getViewSite().getActionBars(), panel::canvas);
+        panel.canvas().setFitting(true); // the whole list at the default size: no root cut off
+        EditorFollower.install(getSite().getWorkbenchWindow());
+        LiveScenario.get().listen(follow);
+    }
+
+    @Override
+    public void dispose() {
+        LiveScenario.get().unlisten(follow);
+        super.dispose();
     }
 
     public RootsPanel panel() {

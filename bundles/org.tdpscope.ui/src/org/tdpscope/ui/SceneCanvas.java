@@ -42,8 +42,24 @@ public final class SceneCanvas extends Canvas {
     private Scene.Shape[] shapes = new Scene.Shape[0];
     private final Map<String, Color> colours = new HashMap<>();
     private final Map<Integer, Font> fonts = new HashMap<>();
+    /** The scroll position, in control pixels (the scene scaled by the zoom). */
     private int originX;
     private int originY;
+    /** Control pixels per scene pixel. */
+    private double zoom = 1;
+    /** Whether the zoom follows the size: the whole scene shown, never enlarged (until the user zooms). */
+    private boolean autoFit;
+    /** Scene x under which text stays put when scrolling sideways (a timeline's lane names); 0: none. */
+    private int pinnedWidth;
+    private int pinnedTop;
+    private int pinnedBottom;
+    // per paint: the offset shapes are drawn with and the visible part of the scene (scene pixels)
+    private int ox;
+    private int oy;
+    private int cullLeft;
+    private int cullTop;
+    private int cullRight;
+    private int cullBottom;
 
     // transition: boxes (rects with an id) in both scenes change colour and place progressively; other
     // shapes only in the new scene fade in, those only in the old one fade out
@@ -70,7 +86,31 @@ public final class SceneCanvas extends Canvas {
     public SceneCanvas(Composite parent, int style) {
         super(parent, style | SWT.DOUBLE_BUFFERED | SWT.NO_BACKGROUND | SWT.H_SCROLL | SWT.V_SCROLL);
         addPaintListener(e -> paint(e.gc));
-        addListener(SWT.Resize, e -> updateBars());
+        addListener(SWT.Resize, e -> {
+            if (autoFit) {
+                fitNow();
+            }
+            updateBars();
+        });
+        addListener(SWT.MouseWheel, e -> {
+            if ((e.stateMask & SWT.MOD1) != 0 && e.count != 0) {
+                e.doit = false; // Ctrl+wheel zooms about the pointer instead of scrolling
+                zoomAt(zoom * (e.count > 0 ? ZOOM_STEP : 1 / ZOOM_STEP), e.x, e.y);
+            }
+        });
+        addListener(SWT.KeyDown, e -> {
+            if ((e.stateMask & SWT.MOD1) == 0) {
+                return;
+            }
+            Rectangle a = getClientArea();
+            if (e.character == '+' || e.character == '=') {
+                zoomAt(zoom * ZOOM_STEP, a.width / 2, a.height / 2);
+            } else if (e.character == '-') {
+                zoomAt(zoom / ZOOM_STEP, a.width / 2, a.height / 2);
+            } else if (e.character == '0') {
+                setZoom(1);
+            }
+        });
         getHorizontalBar().addListener(SWT.Selection, e -> scrollTo(getHorizontalBar().getSelection(), originY));
         getVerticalBar().addListener(SWT.Selection, e -> scrollTo(originX, getVerticalBar().getSelection()));
         addDisposeListener(e -> {
@@ -101,6 +141,9 @@ public final class SceneCanvas extends Canvas {
         }
         this.scene = next;
         this.shapes = next == null ? new Scene.Shape[0] : next.shapes().toArray(new Scene.Shape[0]);
+        if (autoFit) {
+            fitNow();
+        }
         if (fromShapes != null) {
             fromKeys = keys(fromShapes);
             toKeys = keys(shapes);
@@ -165,7 +208,117 @@ public final class SceneCanvas extends Canvas {
 
     /** Control coordinates to scene coordinates. */
     public Point toScene(int x, int y) {
-        return new Point(x + originX, y + originY);
+        return new Point((int) Math.floor((x + originX) / zoom), (int) Math.floor((y + originY) / zoom));
+    }
+
+    /** Scene coordinates to control coordinates. */
+    public Point toControl(int x, int y) {
+        return new Point((int) Math.round(x * zoom) - originX, (int) Math.round(y * zoom) - originY);
+    }
+
+    /** Zoom steps: Ctrl+wheel and Ctrl+plus/minus multiply or divide by this. */
+    public static final double ZOOM_STEP = 1.25;
+    public static final double MIN_ZOOM = 0.1;
+    public static final double MAX_ZOOM = 8;
+    /** Fitting never shrinks below this: text stays readable, the rest scrolls. */
+    public static final double MIN_FIT = 0.45;
+
+    public double zoom() {
+        return zoom;
+    }
+
+    /** Sets the zoom (1 = 100 %), keeping the centre of the view in place; the user's zoom ends fitting. */
+    public void setZoom(double z) {
+        Rectangle a = getClientArea();
+        autoFit = false;
+        zoomAt(z, a.width / 2, a.height / 2);
+    }
+
+    /** Zooms keeping the scene point under control point (x, y) where it is. */
+    public void zoomAt(double z, int x, int y) {
+        autoFit = false;
+        applyZoom(z, x, y);
+    }
+
+    private void applyZoom(double z, int x, int y) {
+        double next = Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, z));
+        double sx = (x + originX) / zoom;
+        double sy = (y + originY) / zoom;
+        zoom = next;
+        updateBars();
+        scrollTo((int) Math.round(sx * zoom) - x, (int) Math.round(sy * zoom) - y);
+        notifyZoom();
+    }
+
+    /** Fits the scene to the view (never enlarging it) and keeps fitting as the view or scene changes. */
+    public void fit() {
+        autoFit = true;
+        fitNow();
+        updateBars();
+        redraw();
+    }
+
+    /** Whether the zoom follows the view's size. */
+    public boolean fitting() {
+        return autoFit;
+    }
+
+    /** Turns fitting on or off without the user's say (a view's default). */
+    public void setFitting(boolean on) {
+        if (on) {
+            fit();
+        } else {
+            autoFit = false;
+        }
+    }
+
+    private void fitNow() {
+        Rectangle a = getClientArea();
+        if (scene == null || a.width <= 0 || a.height <= 0 || scene.width() <= 0 || scene.height() <= 0) {
+            return;
+        }
+        double z = Math.min(1, Math.max(MIN_FIT, Math.min(a.width / (double) scene.width(),
+                a.height / (double) scene.height())));
+        if (z != zoom) {
+            zoom = z;
+            originX = 0;
+            originY = 0;
+            notifyZoom();
+        }
+    }
+
+    private final List<Runnable> zoomListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Hears each change of zoom (the views' zoom label). */
+    public void addZoomListener(Runnable r) {
+        zoomListeners.add(r);
+    }
+
+    private void notifyZoom() {
+        zoomListeners.forEach(Runnable::run);
+    }
+
+    /**
+     * Keeps the text left of scene x {@code width} and between scene y {@code top} and {@code bottom} in
+     * place when scrolling sideways (a width of 0: none).
+     */
+    public void setPinned(int width, int top, int bottom) {
+        pinnedWidth = width;
+        pinnedTop = top;
+        pinnedBottom = bottom;
+        redraw();
+    }
+
+    public int pinnedWidth() {
+        return pinnedWidth;
+    }
+
+    private int viewWidth() {
+        return scene == null ? 0 : (int) Math.ceil(scene.width() * zoom);
+    }
+
+    private int viewHeight() {
+        return scene == null ? 0 : (int) Math.ceil(scene.height() * zoom);
     }
 
     public Point origin() {
@@ -173,7 +326,9 @@ public final class SceneCanvas extends Canvas {
     }
 
     /** Scrolls so that the scene point is visible, with some room around it. */
-    public void reveal(int x, int y) {
+    public void reveal(int sceneX, int sceneY) {
+        int x = (int) Math.round(sceneX * zoom);
+        int y = (int) Math.round(sceneY * zoom);
         Rectangle area = getClientArea();
         int nx = originX;
         int ny = originY;
@@ -188,8 +343,8 @@ public final class SceneCanvas extends Canvas {
 
     public void scrollTo(int x, int y) {
         Rectangle area = getClientArea();
-        int w = scene == null ? 0 : scene.width();
-        int h = scene == null ? 0 : scene.height();
+        int w = viewWidth();
+        int h = viewHeight();
         originX = Math.max(0, Math.min(x, w - area.width));
         originY = Math.max(0, Math.min(y, h - area.height));
         getHorizontalBar().setSelection(originX);
@@ -200,17 +355,17 @@ public final class SceneCanvas extends Canvas {
     @Override
     public Point computeSize(int wHint, int hHint, boolean changed) {
         // a viewport: it asks for the scene's size up to a screenful and scrolls the rest
-        int w = scene == null ? 400 : Math.min(scene.width(), 1200);
-        int h = scene == null ? 200 : Math.min(scene.height(), 800);
+        int w = scene == null ? 400 : Math.min(viewWidth(), 1200);
+        int h = scene == null ? 200 : Math.min(viewHeight(), 800);
         return new Point(wHint == SWT.DEFAULT ? w : wHint, hHint == SWT.DEFAULT ? h : hHint);
     }
 
     private void updateBars() {
         Rectangle area = getClientArea();
-        bar(getHorizontalBar(), scene == null ? 0 : scene.width(), area.width);
-        bar(getVerticalBar(), scene == null ? 0 : scene.height(), area.height);
-        int w = scene == null ? 0 : scene.width();
-        int h = scene == null ? 0 : scene.height();
+        bar(getHorizontalBar(), viewWidth(), area.width);
+        bar(getVerticalBar(), viewHeight(), area.height);
+        int w = viewWidth();
+        int h = viewHeight();
         originX = Math.max(0, Math.min(originX, w - area.width));
         originY = Math.max(0, Math.min(originY, h - area.height));
     }
@@ -316,6 +471,29 @@ public final class SceneCanvas extends Canvas {
             gc.fillRectangle(area);
             return;
         }
+        gc.setBackground(colour(scene.background()));
+        gc.fillRectangle(area);
+        org.eclipse.swt.graphics.Transform scaled = null;
+        if (zoom != 1) {
+            // scaled: draw in scene coordinates through a transform, cull in scene coordinates
+            scaled = new org.eclipse.swt.graphics.Transform(getDisplay());
+            scaled.translate(-originX, -originY);
+            scaled.scale((float) zoom, (float) zoom);
+            gc.setTransform(scaled);
+            ox = 0;
+            oy = 0;
+            cullLeft = (int) Math.floor(originX / zoom);
+            cullTop = (int) Math.floor(originY / zoom);
+            cullRight = (int) Math.ceil((originX + area.width) / zoom);
+            cullBottom = (int) Math.ceil((originY + area.height) / zoom);
+        } else {
+            ox = -originX;
+            oy = -originY;
+            cullLeft = originX;
+            cullTop = originY;
+            cullRight = originX + area.width;
+            cullBottom = originY + area.height;
+        }
         if (progress < 1 && fromShapes != null) {
             paintTransition(gc, area);
         } else {
@@ -326,19 +504,27 @@ public final class SceneCanvas extends Canvas {
             for (Scene.Shape s : shapes) {
                 if (s instanceof Scene.Rect r && r.id() != null && flashIds.contains(r.id())) {
                     gc.setBackground(colour(r.stroke()));
-                    gc.fillRoundRectangle(r.x() - originX - 6, r.y() - originY - 6, r.w() + 12, r.h() + 12,
+                    gc.fillRoundRectangle(r.x() + ox - 6, r.y() + oy - 6, r.w() + 12, r.h() + 12,
                             2 * r.radius() + 8, 2 * r.radius() + 8);
                 }
             }
             gc.setAlpha(255);
         }
+        if (scaled != null) {
+            gc.setTransform(null);
+            scaled.dispose();
+        }
         if (overlay != null) {
             var t = new org.eclipse.swt.graphics.Transform(getDisplay());
             t.translate(-originX, -originY);
+            t.scale((float) zoom, (float) zoom);
             gc.setTransform(t);
             overlay.accept(gc);
             gc.setTransform(null);
             t.dispose();
+        }
+        if (pinnedWidth > 0 && originX > 0) {
+            paintPinned(gc, area);
         }
     }
 
@@ -353,8 +539,6 @@ public final class SceneCanvas extends Canvas {
         int in = (int) Math.round(255 * p);
         gc.setAntialias(SWT.ON);
         gc.setTextAntialias(SWT.ON);
-        gc.setBackground(colour(scene.background()));
-        gc.fillRectangle(area);
         for (Scene.Shape s : shapes) {
             Scene.Rect before = s instanceof Scene.Rect r && r.id() != null ? fromBoxes.get(r.id()) : null;
             if (before != null) {
@@ -402,21 +586,47 @@ public final class SceneCanvas extends Canvas {
     private void draw(GC gc, Scene s, Scene.Shape[] list, Rectangle area) {
         gc.setAntialias(SWT.ON);
         gc.setTextAntialias(SWT.ON);
-        gc.setBackground(colour(s.background()));
-        gc.fillRectangle(area);
         for (Scene.Shape shape : list) {
             drawShape(gc, shape, area);
         }
     }
 
+    /**
+     * The pinned column: the text left of {@link #pinnedWidth} drawn again at the left edge over a band
+     * of background, so lane names stay in view while the chart scrolls under them.
+     */
+    private void paintPinned(GC gc, Rectangle area) {
+        int band = (int) Math.round(pinnedWidth * zoom);
+        gc.setBackground(colour(scene.background()));
+        int top = (int) Math.round(pinnedTop * zoom) - originY;
+        int bottom = (int) Math.round(pinnedBottom * zoom) - originY;
+        gc.fillRectangle(0, top, band, bottom - top);
+        gc.setForeground(colour("#d0d7de"));
+        gc.drawLine(band - 1, top, band - 1, bottom);
+        var t = new org.eclipse.swt.graphics.Transform(getDisplay());
+        t.translate(0, -originY);
+        t.scale((float) zoom, (float) zoom);
+        gc.setTransform(t);
+        ox = 0;
+        oy = 0;
+        cullLeft = 0;
+        cullRight = pinnedWidth;
+        for (Scene.Shape shape : shapes) {
+            if (shape instanceof Scene.Text text && text.x() < pinnedWidth && "start".equals(text.anchor())
+                    && text.y() >= pinnedTop && text.y() <= pinnedBottom) {
+                drawShape(gc, shape, area);
+            }
+        }
+        gc.setTransform(null);
+        t.dispose();
+    }
+
     /** One shape, unless it is outside the visible area. */
     private void drawShape(GC gc, Scene.Shape shape, Rectangle area) {
-        int left = originX;
-        int top = originY;
-        int right = originX + area.width;
-        int bottom = originY + area.height;
-        int ox = -originX;
-        int oy = -originY;
+        int left = cullLeft;
+        int top = cullTop;
+        int right = cullRight;
+        int bottom = cullBottom;
         if (shape instanceof Scene.Rect r) {
             if (r.x() > right || r.x() + r.w() < left || r.y() > bottom || r.y() + r.h() < top) {
                 return;

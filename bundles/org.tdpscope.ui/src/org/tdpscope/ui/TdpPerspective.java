@@ -12,19 +12,28 @@ import org.eclipse.ui.IPerspectiveFactory;
 public final class TdpPerspective implements IPerspectiveFactory {
 
     public static final String ID = "org.tdpscope.ui.perspective";
+    /** The workspace's projects and files (plugin.xml: a common navigator). */
+    public static final String PROJECT_EXPLORER = "org.tdpscope.ui.projects";
 
     @Override
     public void createInitialLayout(IPageLayout layout) {
         String editor = layout.getEditorArea();
         layout.setEditorAreaVisible(true);
-        layout.addView(IPageLayout.ID_OUTLINE, IPageLayout.LEFT, 0.18f, editor);
+        IFolderLayout left = layout.createFolder("org.tdpscope.ui.left", IPageLayout.LEFT, 0.18f, editor);
+        left.addView(PROJECT_EXPLORER);
+        layout.addView(IPageLayout.ID_OUTLINE, IPageLayout.BOTTOM, 0.5f, "org.tdpscope.ui.left");
         layout.addView(RootsView.ID, IPageLayout.RIGHT, 0.45f, editor);
         layout.addView(IPageLayout.ID_PROBLEM_VIEW, IPageLayout.BOTTOM, 0.75f, editor);
         // Below the Roots view, the views that follow its run and step.
-        IFolderLayout below = layout.createFolder("org.tdpscope.ui.below", IPageLayout.BOTTOM, 0.55f, RootsView.ID);
+        IFolderLayout below = layout.createFolder("org.tdpscope.ui.below", IPageLayout.BOTTOM, 0.6f, RootsView.ID);
         below.addView(TimelineView.ID);
         below.addView(WalkView.ID);
         below.addView(PageTablesView.ID);
         below.addView(ExplorerView.ID);
+        for (String v : new String[] { PROJECT_EXPLORER, RootsView.ID, TimelineView.ID, WalkView.ID,
+                PageTablesView.ID, ExplorerView.ID, IPageLayout.ID_OUTLINE, IPageLayout.ID_PROBLEM_VIEW }) {
+            layout.addShowViewShortcut(v); // Window › Show View
+        }
+        layout.addNewWizardShortcut(NewScenarioWizard.ID); // File › New
     }
 }

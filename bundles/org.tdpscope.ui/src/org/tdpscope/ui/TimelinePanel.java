@@ -95,7 +95,7 @@ public final class TimelinePanel extends Composite {
         if (from < 0 || index < from || index >= from + WINDOW) {
             showWindow(Math.max(0, Math.min(index - WINDOW / 2, run.size() - WINDOW)));
         }
-        canvas.reveal(geometry.x(Math.max(step, 1)), canvas.origin().y);
+        canvas.reveal(geometry.x(Math.max(step, 1)), canvas.toScene(0, 0).y);
         updateWhere();
         canvas.redraw();
     }
@@ -133,6 +133,9 @@ public final class TimelinePanel extends Composite {
         List<TraceEvent> window = run.subList(from, Math.min(run.size(), from + WINDOW));
         geometry = TimelineDiagram.geometry(window, lanes);
         canvas.setScene(TimelineDiagram.layout(title(), window, Theme.LIGHT, lanes));
+        // the lane names stay in view while the chart scrolls under them (Trace Compass's name column)
+        int firstMark = geometry.x(window.get(0).step());
+        canvas.setPinned(Math.max(0, firstMark - 40), geometry.lanesTop(), geometry.lanesBottom());
         slider.setSelection(from);
         updateWhere();
     }

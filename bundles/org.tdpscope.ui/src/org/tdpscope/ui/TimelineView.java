@@ -22,9 +22,11 @@ public final class TimelineView extends ViewPart {
     public void createPartControl(Composite parent) {
         panel = new TimelinePanel(parent, SWT.NONE);
         ExportDiagramAction export = new ExportDiagramAction(parent::getShell, panel::forExport,
-                "the timeline (the whole run, or the window shown of a long one)");
+                "the timeline (the whole run, or the window shown of a long one)", () -> LiveScenario.get().file(),
+                "timeline");
         getViewSite().getActionBars().getToolBarManager().add(export);
         getViewSite().getActionBars().getMenuManager().add(export);
+        ZoomActions.add(getViewSite().getActionBars(), panel::canvas);
     }
 
     public TimelinePanel panel() {

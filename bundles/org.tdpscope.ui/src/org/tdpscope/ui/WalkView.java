@@ -26,6 +26,11 @@ public final class WalkView extends DiagramView {
     }
 
     @Override
+    protected String kind() {
+        return "walk";
+    }
+
+    @Override
     protected Scene diagram(RootsPanel panel) {
         return walk.follow(panel);
     }

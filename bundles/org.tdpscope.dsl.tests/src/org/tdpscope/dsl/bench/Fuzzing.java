@@ -112,6 +112,66 @@ public final class Fuzzing {
         return sb.toString();
     }
 
+    /**
+     * Numbers at the edges of what the language and the simulator hold: 0, -1, 2^31 and 2^31-1, 2^36 (the 4-level
+     * EPT's reach in gfns), 2^45, 2^63 and 2^63-1, 2^64 and 2^64-1, in decimal and hex.
+     */
+    public static final String[] BOUNDARY_NUMBERS = { "0", "-1", "1", "2147483647", "2147483648", "4294967296",
+            "0x1000000000", "0x200000000000", "9223372036854775807", "9223372036854775808", "18446744073709551615",
+            "18446744073709551616", "0x7fffffffffffffff", "0x8000000000000000", "0xffffffffffffffff",
+            "0x10000000000000000", "0x0", "0xfffffffff", "99999999999999999999999" };
+
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern
+            .compile("(?<![\\w.-])(0[xX][0-9a-fA-F_]+|[0-9]+[KMGT]?)(?![\\w-])");
+
+    /**
+     * The grammar-aware mutator: one to three edits on whole statements (a statement is a line that is not only a
+     * brace: a memslot, a thread's operation, a schedule step, an expectation): swap two, duplicate one elsewhere,
+     * delete one, or replace a number with a boundary value ({@link #BOUNDARY_NUMBERS}). The result stays close
+     * to a valid scenario, so it reaches the validator, the interpreter and the simulator rather than the parser.
+     */
+    public static String mutateStatements(String text, Random rnd) {
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        List<Integer> statements = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String t = lines.get(i).trim();
+            if (!t.isEmpty() && !t.startsWith("//") && !t.equals("}") && !t.endsWith("{")) {
+                statements.add(i);
+            }
+        }
+        if (statements.isEmpty()) {
+            return text;
+        }
+        int edits = 1 + rnd.nextInt(3);
+        for (int e = 0; e < edits; e++) {
+            int a = statements.get(rnd.nextInt(statements.size()));
+            int b = statements.get(rnd.nextInt(statements.size()));
+            switch (rnd.nextInt(5)) {
+                case 0 -> {
+                    String t = lines.get(a);
+                    lines.set(a, lines.get(b));
+                    lines.set(b, t);
+                }
+                case 1 -> lines.set(b, lines.get(b) + "\n" + lines.get(a));
+                case 2 -> lines.set(a, "");
+                default -> {
+                    java.util.regex.Matcher m = NUMBER.matcher(lines.get(a));
+                    List<int[]> spans = new ArrayList<>();
+                    while (m.find()) {
+                        spans.add(new int[] { m.start(), m.end() });
+                    }
+                    if (!spans.isEmpty()) {
+                        int[] sp = spans.get(rnd.nextInt(spans.size()));
+                        String l = lines.get(a);
+                        lines.set(a, l.substring(0, sp[0]) + BOUNDARY_NUMBERS[rnd.nextInt(BOUNDARY_NUMBERS.length)]
+                                + l.substring(sp[1]));
+                    }
+                }
+            }
+        }
+        return String.join("\n", lines);
+    }
+
     /** Up to 60 random words, half the time inside {@code scenario "r" { }}. */
     public static String wordSoup(Random rnd) {
         StringBuilder sb = new StringBuilder(rnd.nextBoolean() ? "scenario \"r\" { " : "");
@@ -164,7 +224,7 @@ public final class Fuzzing {
         LoadedScenario s;
         try {
             s = api.load(text, "fuzz.tdp");
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             return new Outcome("load threw " + e, false);
         }
         String p = problem(text, s);
@@ -193,8 +253,11 @@ public final class Fuzzing {
                 RunResult run;
                 try {
                     run = s.run(pol);
-                } catch (RuntimeException | StackOverflowError e) {
+                } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
                     return new Outcome("a scenario without errors failed to run under " + pol.word() + ": " + e, true);
+                }
+                if (run.error() != null && run.error().getMessage().startsWith("out of memory")) {
+                    return new Outcome("out of memory: " + run.error().getMessage(), true);
                 }
                 if (run.error() != null) {
                     return new Outcome("validation missed a schedule error: " + run.error(), true);

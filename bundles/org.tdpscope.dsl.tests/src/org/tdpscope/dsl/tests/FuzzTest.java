@@ -28,6 +28,7 @@ class FuzzTest {
 
     private static final int MUTANTS = 2500;
     private static final int RANDOM = 500;
+    private static final int STATEMENT_MUTANTS = 1000;
 
     /** Exercises one input; returns whether it loaded without errors. */
     private static boolean exercise(TdpScenarios api, String text) {
@@ -48,6 +49,17 @@ class FuzzTest {
             }
         }
         assertTrue(clean > 0, "some mutants should still be valid scenarios");
+    }
+
+    /** The grammar-aware mutator: whole statements moved or dropped, numbers at their boundaries. */
+    @Test
+    void statementMutantsAndBoundaryNumbers() throws IOException {
+        TdpScenarios api = Scenarios.get();
+        List<String> seeds = Fuzzing.seeds(Scenarios.examplesDir());
+        Random rnd = new Random(0x5eedL);
+        for (int i = 0; i < STATEMENT_MUTANTS; i++) {
+            exercise(api, Fuzzing.mutateStatements(seeds.get(i % seeds.size()), rnd));
+        }
     }
 
     @Test

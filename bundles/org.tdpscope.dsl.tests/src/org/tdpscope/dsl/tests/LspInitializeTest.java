@@ -81,6 +81,12 @@ class LspInitializeTest {
                 InitializeResult result = (InitializeResult) init.getResult();
                 assertNotNull(result.getCapabilities());
                 assertNotNull(result.getCapabilities().getTextDocumentSync());
+                // what every client is told, whatever it declared: quick fixes, semantic tokens with
+                // a legend of standard types, no signature help (the language has no calls)
+                assertTrue(result.getCapabilities().getCodeActionProvider().getLeft());
+                assertTrue(result.getCapabilities().getSemanticTokensProvider().getLegend().getTokenTypes()
+                        .containsAll(java.util.List.of("variable", "parameter", "class", "enumMember", "keyword")));
+                assertNull(result.getCapabilities().getSignatureHelpProvider());
 
                 // a single file outside any folder
                 server.didOpen("file:///tmp/x.tdp", BROKEN);

@@ -109,10 +109,11 @@ public final class TdpDocumentModel implements IReconcilingStrategy, IReconcilin
         latest = s;
         IFile f = file;
         if (f != null && f.exists()) {
-            TdpProblems.toMarkers(f, d, s.diagnostics());
+            TdpProblems.toMarkers(f, d, s.problems(fileName));
         } else {
-            TdpProblems.toAnnotations(v.getAnnotationModel(), d, s.diagnostics());
+            TdpProblems.toAnnotations(v.getAnnotationModel(), d, s.problems(fileName));
         }
+        TdpProblems.toExpectationAnnotations(v.getAnnotationModel(), d, s.expectations());
         highlighter.update(s);
         for (Consumer<TdpSnapshot> l : listeners) {
             l.accept(s);

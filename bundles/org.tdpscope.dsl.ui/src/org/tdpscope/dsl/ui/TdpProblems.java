@@ -108,6 +108,47 @@ public final class TdpProblems {
         }
     }
 
+    /** An {@code expect} line that holds (failed ones are problems: warnings, markers for workspace files). */
+    public static final class ExpectationAnnotation extends Annotation {
+        private final ExpectationMarks.Mark mark;
+
+        ExpectationAnnotation(ExpectationMarks.Mark mark) {
+            super(INFO, false, mark.message());
+            this.mark = mark;
+        }
+
+        public ExpectationMarks.Mark mark() {
+            return mark;
+        }
+    }
+
+    /** Replaces the "expectation holds" annotations in {@code model} (UI thread). */
+    public static void toExpectationAnnotations(IAnnotationModel model, IDocument doc,
+            List<ExpectationMarks.Mark> marks) {
+        if (model == null) {
+            return;
+        }
+        List<Annotation> old = new ArrayList<>();
+        model.getAnnotationIterator().forEachRemaining(a -> {
+            if (a instanceof ExpectationAnnotation) {
+                old.add(a);
+            }
+        });
+        Map<Annotation, Position> added = new HashMap<>();
+        for (ExpectationMarks.Mark m : marks) {
+            if (m.holds()) {
+                added.put(new ExpectationAnnotation(m), position(doc, new Diagnostic(Diagnostic.Severity.INFO, "",
+                        m.line(), m.column(), m.message(), null)));
+            }
+        }
+        if (model instanceof IAnnotationModelExtension ext) {
+            ext.replaceAnnotations(old.toArray(new Annotation[0]), added);
+        } else {
+            old.forEach(model::removeAnnotation);
+            added.forEach(model::addAnnotation);
+        }
+    }
+
     /** Replaces the file's scenario markers, in a workspace job holding the marker rule. */
     public static void toMarkers(IFile file, IDocument doc, List<Diagnostic> diags) {
         record M(int severity, String message, int line, int start, int end) {

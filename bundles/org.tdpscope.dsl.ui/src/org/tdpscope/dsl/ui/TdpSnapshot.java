@@ -19,7 +19,7 @@ import org.tdpscope.dsl.ide.highlighting.TdpSemanticHighlightingCalculator;
  * and its outline. Immutable; computed off the UI thread.
  */
 public record TdpSnapshot(String text, List<Diagnostic> diagnostics, List<Highlight> highlights,
-        OutlineNode outline) {
+        OutlineNode outline, List<ExpectationMarks.Mark> expectations) {
 
     /** A semantically highlighted range and the calculator's style id. */
     public record Highlight(int offset, int length, String style) {
@@ -28,7 +28,10 @@ public record TdpSnapshot(String text, List<Diagnostic> diagnostics, List<Highli
     /** Parses, validates and analyses {@code text}. */
     public static TdpSnapshot compute(String text, String fileName) {
         TdpLanguage lang = TdpLanguage.get();
-        List<Diagnostic> diags = lang.scenarios().load(text, fileName).diagnostics();
+        var loaded = lang.scenarios().load(text, fileName);
+        List<Diagnostic> diags = loaded.diagnostics();
+        // a script that loads is run as a test runner would: each expectation ok or failed, per era and policy
+        List<ExpectationMarks.Mark> marks = ExpectationMarks.of(loaded);
         XtextResource r = lang.parse(text);
         List<Highlight> hl = new ArrayList<>();
         try {
@@ -47,6 +50,17 @@ public record TdpSnapshot(String text, List<Diagnostic> diagnostics, List<Highli
         }
         EObject root = r.getContents().isEmpty() ? null : r.getContents().get(0);
         OutlineNode outline = root == null ? null : OutlineNode.build(root);
-        return new TdpSnapshot(text, diags, List.copyOf(hl), outline);
+        return new TdpSnapshot(text, diags, List.copyOf(hl), outline, marks);
+    }
+
+    /** The problems and the failed expectations (as warnings), for the ruler and the Problems view. */
+    public List<Diagnostic> problems(String fileName) {
+        List<Diagnostic> out = new ArrayList<>(diagnostics);
+        for (ExpectationMarks.Mark m : expectations) {
+            if (!m.holds()) {
+                out.add(m.asWarning(fileName));
+            }
+        }
+        return out;
     }
 }

@@ -6,16 +6,29 @@ package org.tdpscope.dsl.ui;
 
 import java.util.Iterator;
 
+import org.eclipse.jface.text.BadLocationException;
+import org.eclipse.jface.text.DefaultInformationControl;
+import org.eclipse.jface.text.IDocument;
+import org.eclipse.jface.text.IInformationControlCreator;
 import org.eclipse.jface.text.IRegion;
 import org.eclipse.jface.text.ITextHover;
+import org.eclipse.jface.text.ITextHoverExtension;
 import org.eclipse.jface.text.ITextViewer;
 import org.eclipse.jface.text.Position;
 import org.eclipse.jface.text.Region;
 import org.eclipse.jface.text.source.Annotation;
 import org.eclipse.jface.text.source.ISourceViewer;
+import org.eclipse.swt.graphics.Color;
 
-/** Hover: the problem under the mouse, or the declaration of the name under it. */
-public final class TdpTextHover implements ITextHover {
+/**
+ * Hover: the problem or expectation result under the mouse, or the declaration of the name under it.
+ * The hover is the word under the mouse (it closes when the mouse leaves it) and is drawn as a tooltip:
+ * a border and the system's tooltip colours, whatever the theme says.
+ */
+public final class TdpTextHover implements ITextHover, ITextHoverExtension {
+
+    static final Color HOVER_BACKGROUND = new Color(255, 255, 225);
+    static final Color HOVER_TEXT = new Color(31, 35, 40);
 
     @Override
     public String getHoverInfo(ITextViewer viewer, IRegion region) {
@@ -35,20 +48,55 @@ public final class TdpTextHover implements ITextHover {
             return null;
         }
         Iterator<Annotation> it = sv.getAnnotationModel().getAnnotationIterator();
+        StringBuilder sb = new StringBuilder();
         while (it.hasNext()) {
             Annotation a = it.next();
-            if (a instanceof TdpProblems.ProblemAnnotation) {
+            boolean ours = a instanceof TdpProblems.ProblemAnnotation || a instanceof TdpProblems.ExpectationAnnotation
+                    || a.getType().startsWith("org.eclipse.ui.workbench.texteditor."); // markers of workspace files
+            if (ours && a.getText() != null && !a.isMarkedDeleted()) {
                 Position p = sv.getAnnotationModel().getPosition(a);
-                if (p != null && p.includes(offset)) {
-                    return a.getText();
+                if (p != null && p.includes(offset) && sb.indexOf(a.getText()) < 0) {
+                    sb.append(sb.length() == 0 ? "" : "\n").append(a.getText());
                 }
             }
         }
-        return null;
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    /** The word under the mouse (letters, digits, {@code _ . -}), or the offset alone between words. */
+    @Override
+    public IRegion getHoverRegion(ITextViewer viewer, int offset) {
+        IDocument doc = viewer.getDocument();
+        if (doc == null) {
+            return new Region(offset, 0);
+        }
+        try {
+            int start = offset;
+            int end = offset;
+            while (start > 0 && word(doc.getChar(start - 1))) {
+                start--;
+            }
+            while (end < doc.getLength() && word(doc.getChar(end))) {
+                end++;
+            }
+            return end > start ? new Region(start, end - start) : new Region(offset, 0);
+        } catch (BadLocationException e) {
+            return new Region(offset, 0);
+        }
+    }
+
+    private static boolean word(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-';
     }
 
     @Override
-    public IRegion getHoverRegion(ITextViewer viewer, int offset) {
-        return new Region(offset, 0);
+    public IInformationControlCreator getHoverControlCreator() {
+        return parent -> {
+            DefaultInformationControl c = new DefaultInformationControl(parent, (String) null);
+            // light, whatever the GTK theme's tooltip colours (dark in some themes, unset in others)
+            c.setBackgroundColor(HOVER_BACKGROUND);
+            c.setForegroundColor(HOVER_TEXT);
+            return c;
+        };
     }
 }

@@ -6,11 +6,7 @@ package org.tdpscope.dsl.api;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -83,12 +79,19 @@ public final class TdpScenarios {
         return injector;
     }
 
-    /** Loads a file; never throws for bad input: an unreadable file gives one error at 1:1. */
+    /**
+     * Loads a file; never throws for bad input: an unreadable file gives one error at 1:1, bytes that are not UTF-8
+     * or a file beyond {@code Limits.MAX_SCRIPT_BYTES} one error where it happens ({@link ScriptFiles}).
+     */
     public LoadedScenario load(Path file) {
         String name = String.valueOf(file);
         String text;
         try {
-            text = decode(Files.readAllBytes(file));
+            text = ScriptFiles.read(file);
+        } catch (ScriptFiles.BadScriptException e) {
+            return new LoadedScenario(name, "", "", List.of(new Diagnostic(Diagnostic.Severity.ERROR, name,
+                    Math.max(1, e.line()), Math.max(1, e.column()), e.getMessage(), TdpIssueCodes.ENCODING)), null,
+                    List.of(), List.of());
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return new LoadedScenario(name, "", "", List.of(new Diagnostic(Diagnostic.Severity.ERROR, name, 1, 1,
@@ -97,22 +100,21 @@ public final class TdpScenarios {
         return load(text, name);
     }
 
-    /** UTF-8, or Latin-1 when the bytes are not UTF-8 (the parser then reports what it cannot read). */
-    private static String decode(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return new String(bytes, StandardCharsets.ISO_8859_1);
-        }
-    }
-
     /** Parses, validates (including a dry run under each policy) and interprets {@code text}. */
     public synchronized LoadedScenario load(String text, String fileName) {
         String file = fileName == null ? "<scenario>" : fileName;
         String source = text == null ? "" : text;
+        ScriptFiles.BadScriptException big = ScriptFiles.checkSize(source);
+        if (big != null) {
+            return new LoadedScenario(file, "", "", List.of(new Diagnostic(Diagnostic.Severity.ERROR, file, big.line(),
+                    big.column(), big.getMessage(), TdpIssueCodes.LIMIT)), null, List.of(), List.of());
+        }
         try {
             return doLoad(source, file);
+        } catch (OutOfMemoryError e) {
+            return new LoadedScenario(file, "", "", List.of(new Diagnostic(Diagnostic.Severity.ERROR, file, 1, 1,
+                    "out of memory while reading the scenario (" + source.length() + " characters); the limits are: "
+                            + org.tdpscope.sim.Limits.summary(), TdpIssueCodes.LIMIT)), null, List.of(), List.of());
         } catch (RuntimeException | StackOverflowError e) {
             return new LoadedScenario(file, source, "", List.of(new Diagnostic(Diagnostic.Severity.ERROR, file, 1, 1,
                     "internal error while reading the scenario: " + e, TdpIssueCodes.INTERNAL)), null, List.of(),

@@ -53,14 +53,19 @@ public class TdpValueConverters extends DefaultTerminalConverters {
         }
         if (t.startsWith("0x") || t.startsWith("0X")) {
             String digits = t.substring(2);
-            if (digits.isEmpty() || digits.length() > 16) {
-                throw new NumberFormatException("hex number out of range: " + text);
+            if (digits.isEmpty()) {
+                throw new NumberFormatException("no hex digits after 0x");
             }
-            long v = Long.parseUnsignedLong(digits, 16);
-            if (v < 0) {
-                throw new NumberFormatException("number too large: " + text);
+            for (int i = 0; i < digits.length(); i++) {
+                if (Character.digit(digits.charAt(i), 16) < 0) {
+                    throw new NumberFormatException("'" + digits.charAt(i) + "' is no hex digit");
+                }
             }
-            return v;
+            String significant = stripZeros(digits);
+            if (significant.length() > 16 || Long.parseUnsignedLong(significant, 16) < 0) {
+                throw new NumberFormatException(TOO_LARGE);
+            }
+            return Long.parseUnsignedLong(significant, 16);
         }
         char last = Character.toUpperCase(t.charAt(t.length() - 1));
         int shift = switch (last) {
@@ -71,11 +76,42 @@ public class TdpValueConverters extends DefaultTerminalConverters {
             default -> 0;
         };
         String digits = shift == 0 ? t : t.substring(0, t.length() - 1);
-        long v = Long.parseLong(digits);
+        if (digits.isEmpty()) {
+            throw new NumberFormatException("no digits");
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+                throw new NumberFormatException("'" + digits.charAt(i) + "' is no decimal digit");
+            }
+        }
+        String significant = stripZeros(digits);
+        if (significant.length() > 19
+                || significant.length() == 19 && significant.compareTo("9223372036854775807") > 0) {
+            throw new NumberFormatException(TOO_LARGE);
+        }
+        long v = Long.parseLong(significant);
         if (shift > 0 && v > (Long.MAX_VALUE >> shift)) {
-            throw new NumberFormatException("size too large: " + text);
+            throw new NumberFormatException(TOO_LARGE);
         }
         return v << shift;
+    }
+
+    /**
+     * What a number beyond 64 bits (signed: gfns, gvas and sizes are kept in Java longs) is told; see
+     * {@code org.tdpscope.sim.Limits}.
+     */
+    public static final String TOO_LARGE = "number too large: at most 2^63-1 (0x7fff_ffff_ffff_ffff)";
+
+    /** What a count beyond a Java int is told. */
+    public static final String INT_TOO_LARGE = "number too large: at most 2^31-1 (2147483647)";
+
+    /** Digits without leading zeros (one zero kept for 0). */
+    private static String stripZeros(String digits) {
+        int i = 0;
+        while (i < digits.length() - 1 && digits.charAt(i) == '0') {
+            i++;
+        }
+        return digits.substring(i);
     }
 
     /** {@code 0x..} for display. */
@@ -98,7 +134,11 @@ public class TdpValueConverters extends DefaultTerminalConverters {
             try {
                 return parse(string);
             } catch (NumberFormatException e) {
-                throw new ValueConverterException("not a valid " + what + ": '" + string.trim() + "'", node, e);
+                if (TOO_LARGE.equals(e.getMessage())) {
+                    throw new WordException(TOO_LARGE + ": '" + string.trim() + "'", node, TdpIssueCodes.BAD_NUMBER);
+                }
+                throw new WordException("not a valid " + what + ": '" + string.trim() + "' (" + e.getMessage() + ")",
+                        node, TdpIssueCodes.BAD_NUMBER);
             }
         }
 
@@ -106,6 +146,31 @@ public class TdpValueConverters extends DefaultTerminalConverters {
         public String toString(Long value) {
             return value == null ? "" : hex(value);
         }
+    }
+
+    /** Decimal counts (steps, depth, levels, refcounts): a Java int, with a message naming the limit. */
+    @Override
+    @ValueConverter(rule = "INT")
+    public IValueConverter<Integer> INT() {
+        return new IValueConverter<>() {
+            @Override
+            public Integer toValue(String string, INode node) {
+                String t = string == null ? "" : string.trim();
+                if (t.isEmpty()) {
+                    throw new ValueConverterException("missing number", node, null);
+                }
+                String significant = stripZeros(t);
+                if (significant.length() > 10 || Long.parseLong(significant) > Integer.MAX_VALUE) {
+                    throw new WordException(INT_TOO_LARGE + ": '" + t + "'", node, TdpIssueCodes.BAD_NUMBER);
+                }
+                return Integer.parseInt(significant);
+            }
+
+            @Override
+            public String toString(Integer value) {
+                return value == null ? "" : value.toString();
+            }
+        };
     }
 
     @ValueConverter(rule = "Num")

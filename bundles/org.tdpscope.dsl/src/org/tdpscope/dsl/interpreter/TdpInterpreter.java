@@ -5,7 +5,9 @@
 package org.tdpscope.dsl.interpreter;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.eclipse.emf.ecore.EObject;
 import org.tdpscope.dsl.tdp.AccessMode;
@@ -243,6 +245,14 @@ public final class TdpInterpreter {
     }
 
     private static void vm(Model model, Scenario s) {
+        Map<Vcpu, VcpuThread> threadOf = new HashMap<>(); // one look-up a vCPU: linear in vCPUs and threads
+        if (model.getThreads() != null) {
+            for (ThreadDecl t : model.getThreads().getThreads()) {
+                if (t instanceof VcpuThread vt && vt.getVcpu() != null) {
+                    threadOf.putIfAbsent(vt.getVcpu(), vt);
+                }
+            }
+        }
         for (VmItem item : model.getVm().getItems()) {
             if (item instanceof Memslot m) {
                 s.memslots.add(new Scenario.MemslotSpec(slotId(m), m.getStart(), m.isPlus() ? m.getEnd()
@@ -263,8 +273,7 @@ public final class TdpInterpreter {
             } else if (item instanceof HostDecl h) {
                 s.hostMaxPhyAddr = h.getBits();
             } else if (item instanceof Vcpu v) {
-                s.vcpus.add(new Scenario.VcpuSpec(v.getName(), role(v),
-                        vcpuVariants(model, v)));
+                s.vcpus.add(new Scenario.VcpuSpec(v.getName(), role(v), vcpuVariants(threadOf.get(v))));
             } else if (item instanceof GuestMaps gm) {
                 for (Mapping m : gm.getMaps()) {
                     long size = m.isPlus() ? m.getEnd() : m.getEnd() - m.getGva();
@@ -277,13 +286,10 @@ public final class TdpInterpreter {
     }
 
     /** The broken fault path of a vCPU is written on its thread: {@code vcpu v0: ..., broken: ...}. */
-    private static Variants vcpuVariants(Model model, Vcpu v) {
-        if (model.getThreads() == null) {
-            return Variants.KERNEL;
-        }
+    private static Variants vcpuVariants(VcpuThread vt) {
         Variants out = Variants.KERNEL;
-        for (ThreadDecl t : model.getThreads().getThreads()) {
-            if (t instanceof VcpuThread vt && vt.getVcpu() == v) {
+        {
+            if (vt != null) {
                 for (Option o : vt.getOptions()) {
                     if (o instanceof BrokenOption b && b.getFlag() == BrokenFlag.FAULT_IGNORES_INVALID_ROOT) {
                         out = out.withFaultIgnoresInvalidRoot();

@@ -39,6 +39,10 @@ public final class TdpIssueCodes {
     public static final String BAD_NUMBER = "bad-number";
     public static final String NOTHING_TO_REPEAT = "nothing-to-repeat";
     public static final String NOTHING_TO_CHECK = "nothing-to-check";
+    /** A declared size or count beyond {@code org.tdpscope.sim.Limits}. */
+    public static final String LIMIT = "limit";
+    /** Bytes that are not UTF-8, or a bidi control character that makes text read differently than it runs. */
+    public static final String ENCODING = "encoding";
 
     /** Xtext's own codes in the short form tools print. */
     public static String external(String code) {

@@ -44,6 +44,7 @@ import org.tdpscope.dsl.tdp.FaultOp;
 import org.tdpscope.dsl.tdp.FlagAfterWalk;
 import org.tdpscope.dsl.tdp.FreedCheck;
 import org.tdpscope.dsl.tdp.GuestPaging;
+import org.tdpscope.dsl.tdp.HostDecl;
 import org.tdpscope.dsl.tdp.InvOp;
 import org.tdpscope.dsl.tdp.Invalidator;
 import org.tdpscope.dsl.tdp.LockOption;
@@ -57,6 +58,7 @@ import org.tdpscope.dsl.tdp.PolicyDecl;
 import org.tdpscope.dsl.tdp.KernelDecl;
 import org.tdpscope.dsl.tdp.RuleOverride;
 import org.tdpscope.sim.Era;
+import org.tdpscope.sim.Limits;
 import org.tdpscope.sim.KernelRules;
 import org.tdpscope.dsl.tdp.RefcountCheck;
 import org.tdpscope.dsl.tdp.RepeatThreads;
@@ -122,7 +124,59 @@ public class TdpValidator extends AbstractTdpValidator {
         staticChecks(o, reporter);
     }
 
+    /** Bidi controls reported in one script; the rest are counted in the last message. */
+    private static final int BIDI_SHOWN = 20;
+
+    /**
+     * Bidi control characters anywhere in the text (titles, comments, strings): they make a line display otherwise
+     * than it reads to the parser (the "Trojan Source" trick), so each is a warning at its place.
+     */
+    @Check
+    public void bidiControls(Model m) {
+        ICompositeNode node = NodeModelUtils.getNode(m);
+        if (node == null) {
+            return;
+        }
+        String text = node.getRootNode().getText();
+        int found = 0;
+        for (int i = 0; i < text.length(); i++) {
+            String name = bidiName(text.charAt(i));
+            if (name == null) {
+                continue;
+            }
+            found++;
+            if (found <= BIDI_SHOWN) {
+                getMessageAcceptor().acceptWarning("bidi control character U+" + String.format("%04X",
+                        (int) text.charAt(i)) + " (" + name + "): the text displays otherwise than it reads; remove it",
+                        m, i, 1, ENCODING);
+            }
+        }
+        if (found > BIDI_SHOWN) {
+            warning(found + " bidi control characters in all; the first " + BIDI_SHOWN + " are shown", m,
+                    feature(m, "title"), ENCODING);
+        }
+    }
+
+    /** The Unicode name of a bidi control character, or null. */
+    public static String bidiName(char c) {
+        return switch (c) {
+            case '\u202A' -> "LEFT-TO-RIGHT EMBEDDING";
+            case '\u202B' -> "RIGHT-TO-LEFT EMBEDDING";
+            case '\u202C' -> "POP DIRECTIONAL FORMATTING";
+            case '\u202D' -> "LEFT-TO-RIGHT OVERRIDE";
+            case '\u202E' -> "RIGHT-TO-LEFT OVERRIDE";
+            case '\u2066' -> "LEFT-TO-RIGHT ISOLATE";
+            case '\u2067' -> "RIGHT-TO-LEFT ISOLATE";
+            case '\u2068' -> "FIRST STRONG ISOLATE";
+            case '\u2069' -> "POP DIRECTIONAL ISOLATE";
+            case '\u200E' -> "LEFT-TO-RIGHT MARK";
+            case '\u200F' -> "RIGHT-TO-LEFT MARK";
+            default -> null;
+        };
+    }
+
     static void staticChecks(EObject o, Sink s) {
+        opsLimit(o, s);
         if (o instanceof Model m) {
             names(m, s);
         } else if (o instanceof Vm vm) {
@@ -130,6 +184,11 @@ public class TdpValidator extends AbstractTdpValidator {
         } else if (o instanceof TdpDecl t) {
             if (t.getLevels() != 0 && t.getLevels() != 4 && t.getLevels() != 5) {
                 s.report(true, "the TDP (EPT) page table has 4 or 5 levels", t, feature(t, "levels"), BAD_LEVELS);
+            }
+        } else if (o instanceof HostDecl h) {
+            if (h.getBits() < Limits.MIN_HOST_MAXPHYADDR || h.getBits() > Limits.MAX_HOST_MAXPHYADDR) {
+                s.report(true, "the host's MAXPHYADDR is " + Limits.MIN_HOST_MAXPHYADDR + " to "
+                        + Limits.MAX_HOST_MAXPHYADDR + " bits (x86)", h, feature(h, "bits"), LIMIT);
             }
         } else if (o instanceof GuestPaging g) {
             if (g.getLevels() != 4 && g.getLevels() != 5) {
@@ -153,7 +212,10 @@ public class TdpValidator extends AbstractTdpValidator {
             }
         } else if (o instanceof FaultOp f) {
             Model m = EcoreUtil2.getContainerOfType(f, Model.class);
-            if (m != null && !inSomeSlot(m, f.getGfn())) {
+            if (m != null && beyondReach(m, f.getGfn())) {
+                s.report(true, "gfn 0x" + Long.toHexString(f.getGfn()) + " is beyond the EPT's reach: "
+                        + Limits.eptReachWords(SlotIndex.of(m).tdpLevels), f, feature(f, "gfn"), LIMIT);
+            } else if (m != null && !inSomeSlot(m, f.getGfn())) {
                 s.report(true, "gfn 0x" + Long.toHexString(f.getGfn()) + " is in no memslot", f, feature(f, "gfn"),
                         GFN_OUTSIDE_SLOTS);
             }
@@ -189,12 +251,30 @@ public class TdpValidator extends AbstractTdpValidator {
         } else if (o instanceof SpteCheck c) {
             rootName(c, c.getRoot(), s);
             Model m = EcoreUtil2.getContainerOfType(c, Model.class);
-            if (m != null && !inSomeSlot(m, c.getGfn())) {
+            if (m != null && beyondReach(m, c.getGfn())) {
+                s.report(false, "gfn 0x" + Long.toHexString(c.getGfn()) + " is beyond the EPT's reach: "
+                        + Limits.eptReachWords(tdpLevels(m.getVm())) + "; no SPTE maps it", c, feature(c, "gfn"),
+                        LIMIT);
+            } else if (m != null && !inSomeSlot(m, c.getGfn())) {
                 s.report(false, "gfn 0x" + Long.toHexString(c.getGfn()) + " is in no memslot", c, feature(c, "gfn"),
                         GFN_OUTSIDE_SLOTS);
             }
-        } else if (o instanceof YieldOption y && y.getRoot() != null) {
-            rootName(y, y.getRoot(), s);
+        } else if (o instanceof YieldOption y) {
+            if (y.isEvery() && y.getCount() < 1) {
+                s.report(true, "'yield every N' needs N of at least 1", y, feature(y, "count"), BAD_NUMBER);
+            }
+            if (y.getRoot() != null) {
+                rootName(y, y.getRoot(), s);
+            }
+        }
+    }
+
+    /** A thread's program longer than {@link Limits#MAX_OPS_PER_THREAD}: an error at the first operation too many. */
+    private static void opsLimit(EObject o, Sink s) {
+        String f = o instanceof VcpuThread || o instanceof Invalidator ? "ops" : o instanceof Walker ? "walks" : null;
+        if (f != null && ((List<?>) o.eGet(feature(o, f))).size() > Limits.MAX_OPS_PER_THREAD) {
+            s.report(true, "too many operations in one thread: at most " + Limits.MAX_OPS_PER_THREAD
+                    + " (Limits.MAX_OPS_PER_THREAD)", o, feature(o, f), Limits.MAX_OPS_PER_THREAD, LIMIT);
         }
     }
 
@@ -204,10 +284,15 @@ public class TdpValidator extends AbstractTdpValidator {
         Map<String, EObject> seen = new HashMap<>();
         List<Actor> all = new ArrayList<>(TdpScopeProvider.vcpus(m));
         if (m.getThreads() != null) {
-            for (ThreadDecl t : m.getThreads().getThreads()) {
+            List<ThreadDecl> threads = m.getThreads().getThreads();
+            for (ThreadDecl t : threads) {
                 if (t instanceof Actor a && a.getName() != null) {
                     all.add(a);
                 }
+            }
+            if (threads.size() > Limits.MAX_THREADS) {
+                s.report(true, "too many threads: at most " + Limits.MAX_THREADS + " (Limits.MAX_THREADS)",
+                        m.getThreads(), feature(m.getThreads(), "threads"), Limits.MAX_THREADS, LIMIT);
             }
         }
         for (Actor a : all) {
@@ -239,6 +324,11 @@ public class TdpValidator extends AbstractTdpValidator {
         Map<String, Memslot> ids = new HashMap<>();
         int tdp = 0;
         int paging = 0;
+        int vcpus = 0;
+        int levels = tdpLevels(vm);
+        long reach = Limits.eptGfnReach(levels);
+        long hostUsed = 1; // hpfn 0 is never handed out
+        boolean hostFull = false;
         for (VmItem i : vm.getItems()) {
             if (i instanceof TdpDecl && ++tdp > 1) {
                 s.report(false, "the tdp line is given twice; the last one counts", i, null, DUPLICATE_OPTION);
@@ -246,7 +336,16 @@ public class TdpValidator extends AbstractTdpValidator {
             if (i instanceof GuestPaging && ++paging > 1) {
                 s.report(false, "guest paging is given twice; the last one counts", i, null, DUPLICATE_OPTION);
             }
-            if (!(i instanceof Memslot m) || m.getName() == null) {
+            if (i instanceof Vcpu v && ++vcpus == Limits.MAX_VCPUS + 1) {
+                s.report(true, "too many vCPUs: at most " + Limits.MAX_VCPUS + " (Limits.MAX_VCPUS)", v,
+                        feature(v, "name"), LIMIT);
+            }
+            if (!(i instanceof Memslot m) || m.getName() == null || hasSyntaxError(m)) {
+                continue; // a number the parser could not read is reported there, not again as an empty range
+            }
+            if (m.isPlus() && m.getEnd() > 0 && m.getStart() > Long.MAX_VALUE - m.getEnd()) {
+                s.report(true, "memslot " + m.getName() + " wraps: gfn 0x" + Long.toHexString(m.getStart()) + " + 0x"
+                        + Long.toHexString(m.getEnd()) + " is beyond 2^63", m, feature(m, "end"), LIMIT);
                 continue;
             }
             long n = npages(m);
@@ -257,27 +356,72 @@ public class TdpValidator extends AbstractTdpValidator {
             }
             try {
                 int id = Integer.parseInt(m.getName());
-                if (id < 0 || id > 32767) {
+                if (id < 0 || id > Limits.MAX_MEMSLOT_ID) {
                     throw new NumberFormatException();
                 }
             } catch (NumberFormatException e) {
-                s.report(true, "memslot ids are small numbers (0 to 32767)", m, feature(m, "name"), DUPLICATE_NAME);
+                s.report(true, "memslot ids are small numbers (0 to " + Limits.MAX_MEMSLOT_ID + ")", m,
+                        feature(m, "name"), DUPLICATE_NAME);
                 continue;
             }
             if (ids.putIfAbsent(String.valueOf(Integer.parseInt(m.getName())), m) != null) {
                 s.report(true, "memslot " + m.getName() + " is declared twice", m, feature(m, "name"), DUPLICATE_NAME);
                 continue;
             }
-            for (Memslot o : slots) {
-                if (m.getStart() < o.getStart() + npages(o) && o.getStart() < m.getStart() + n) {
-                    s.report(true, "memslot " + m.getName() + " (gfn 0x" + Long.toHexString(m.getStart()) + "..0x"
-                            + Long.toHexString(m.getStart() + n) + ") overlaps memslot " + o.getName() + " (gfn 0x"
-                            + Long.toHexString(o.getStart()) + "..0x" + Long.toHexString(o.getStart() + npages(o)) + ")",
-                            m, feature(m, "start"), OVERLAPPING_MEMSLOTS);
-                }
+            if (m.getStart() + n > reach) {
+                s.report(true, "memslot " + m.getName() + " (gfn 0x" + Long.toHexString(m.getStart()) + "..0x"
+                        + Long.toHexString(m.getStart() + n) + ") goes beyond the EPT's reach: "
+                        + Limits.eptReachWords(levels), m, feature(m, m.getStart() >= reach ? "start" : "end"), LIMIT);
+                continue;
+            }
+            // the simulator reserves each memslot's host backing 1 GiB-aligned, one after the other
+            long align = 1L << 18;
+            long phase = Math.floorMod(m.getStart(), align);
+            long base = hostUsed + Math.floorMod(phase - hostUsed, align);
+            hostUsed = base + n;
+            if (!hostFull && hostUsed > Limits.hostPages()) {
+                hostFull = true;
+                s.report(true, "the memslots need more host memory than a 52-bit host has (2^" + Limits.HOST_PFN_BITS
+                        + " pages, each memslot placed 1 GiB-aligned); memslot " + m.getName() + " does not fit", m,
+                        feature(m, "end"), LIMIT);
             }
             slots.add(m);
         }
+        // overlaps: sorted by start, each slot against the furthest-reaching one before it
+        List<Memslot> byStart = new ArrayList<>(slots);
+        Map<Memslot, Integer> order = new HashMap<>();
+        for (int k = 0; k < slots.size(); k++) {
+            order.put(slots.get(k), k);
+        }
+        byStart.sort((a, b) -> Long.compare(a.getStart(), b.getStart()));
+        Memslot reachest = null;
+        for (Memslot m : byStart) {
+            if (reachest != null && m.getStart() < reachest.getStart() + npages(reachest)) {
+                Memslot later = order.get(m) > order.get(reachest) ? m : reachest;
+                Memslot earlier = later == m ? reachest : m;
+                s.report(true, "memslot " + later.getName() + " (gfn 0x" + Long.toHexString(later.getStart()) + "..0x"
+                        + Long.toHexString(later.getStart() + npages(later)) + ") overlaps memslot " + earlier.getName()
+                        + " (gfn 0x" + Long.toHexString(earlier.getStart()) + "..0x"
+                        + Long.toHexString(earlier.getStart() + npages(earlier)) + ")", later, feature(later, "start"),
+                        OVERLAPPING_MEMSLOTS);
+            }
+            if (reachest == null || m.getStart() + npages(m) > reachest.getStart() + npages(reachest)) {
+                reachest = m;
+            }
+        }
+    }
+
+    /** The EPT's levels the VM declares (the last tdp line counts): 4 or 5. */
+    static int tdpLevels(Vm vm) {
+        int levels = 4;
+        if (vm != null) {
+            for (VmItem i : vm.getItems()) {
+                if (i instanceof TdpDecl t && (t.getLevels() == 4 || t.getLevels() == 5)) {
+                    levels = t.getLevels();
+                }
+            }
+        }
+        return levels;
     }
 
     static long npages(Memslot m) {
@@ -286,33 +430,16 @@ public class TdpValidator extends AbstractTdpValidator {
 
     /** In a memslot as declared, or in the place a memslot is moved to later. */
     static boolean inSomeSlot(Model m, long gfn) {
-        for (Memslot slot : TdpScopeProvider.memslots(m)) {
-            if (gfn >= slot.getStart() && gfn - slot.getStart() < npages(slot)) {
-                return true;
-            }
-        }
-        for (Iterator<EObject> it = m.eAllContents(); it.hasNext();) {
-            if (it.next() instanceof MoveSlot mv && mv.getSlot() != null && !mv.getSlot().eIsProxy()
-                    && gfn >= mv.getGfn() && gfn - mv.getGfn() < npages(mv.getSlot())) {
-                return true;
-            }
-        }
-        return false;
+        return SlotIndex.of(m).meets(gfn, gfn + 1);
     }
 
     private static boolean rangeMeetsSlot(Model m, long start, long end) {
-        for (Memslot slot : TdpScopeProvider.memslots(m)) {
-            if (start < slot.getStart() + npages(slot) && slot.getStart() < end) {
-                return true;
-            }
-        }
-        for (Iterator<EObject> it = m.eAllContents(); it.hasNext();) {
-            if (it.next() instanceof MoveSlot mv && mv.getSlot() != null && !mv.getSlot().eIsProxy()
-                    && start < mv.getGfn() + npages(mv.getSlot()) && mv.getGfn() < end) {
-                return true;
-            }
-        }
-        return false;
+        return SlotIndex.of(m).meets(start, end);
+    }
+
+    /** Whether {@code gfn} is beyond the EPT's reach of the scenario's VM (then it is in no memslot either). */
+    private static boolean beyondReach(Model m, long gfn) {
+        return gfn < 0 || gfn >= Limits.eptGfnReach(SlotIndex.of(m).tdpLevels);
     }
 
     // ---------------------------------------------------------------------------------- mappings
@@ -494,7 +621,12 @@ public class TdpValidator extends AbstractTdpValidator {
         if (op instanceof MoveSlot mv && mv.getSlot() != null && !mv.getSlot().eIsProxy()) {
             Model m = EcoreUtil2.getContainerOfType(op, Model.class);
             long n = npages(mv.getSlot());
-            if (m != null) {
+            if (m != null && n > 0 && (mv.getGfn() > Long.MAX_VALUE - n
+                    || mv.getGfn() + n > Limits.eptGfnReach(tdpLevels(m.getVm())))) {
+                s.report(true, "moved to gfn 0x" + Long.toHexString(mv.getGfn()) + ", memslot " + mv.getSlot().getName()
+                        + " would go beyond the EPT's reach: " + Limits.eptReachWords(tdpLevels(m.getVm())), op,
+                        feature(op, "gfn"), LIMIT);
+            } else if (m != null) {
                 for (Memslot other : TdpScopeProvider.memslots(m)) {
                     if (other != mv.getSlot() && mv.getGfn() < other.getStart() + npages(other)
                             && other.getStart() < mv.getGfn() + n) {
@@ -513,6 +645,19 @@ public class TdpValidator extends AbstractTdpValidator {
     }
 
     // ---------------------------------------------------------------------------------- schedule
+
+    /** Each vCPU's thread's operation count, for checks that ask for many. */
+    private static Map<Actor, Integer> vcpuOpCounts(Model m) {
+        Map<Actor, Integer> out = new HashMap<>();
+        if (m.getThreads() != null) {
+            for (ThreadDecl t : m.getThreads().getThreads()) {
+                if (t instanceof VcpuThread v && v.getVcpu() != null) {
+                    out.putIfAbsent(v.getVcpu(), v.getOps().size());
+                }
+            }
+        }
+        return out;
+    }
 
     private static int opCount(Model m, Actor a) {
         if (a instanceof Walker w) {
@@ -563,6 +708,12 @@ public class TdpValidator extends AbstractTdpValidator {
         if (m == null) {
             return;
         }
+        if (sch.getSteps().size() > Limits.MAX_SCHEDULE_STEPS) {
+            s.report(true, "the schedule is too long: at most " + Limits.MAX_SCHEDULE_STEPS
+                    + " steps (Limits.MAX_SCHEDULE_STEPS)", sch, feature(sch, "steps"), Limits.MAX_SCHEDULE_STEPS,
+                    LIMIT);
+        }
+        Map<Actor, Integer> vcpuOps = vcpuOpCounts(m);
         Map<Actor, Integer> done = new HashMap<>();
         Map<Actor, Boolean> exact = new HashMap<>();
         Map<Actor, Integer> endedAt = new HashMap<>();
@@ -584,7 +735,7 @@ public class TdpValidator extends AbstractTdpValidator {
                         THREAD_ENDED);
                 continue;
             }
-            int total = opCount(m, a);
+            int total = a instanceof Vcpu ? vcpuOps.getOrDefault(a, 0) : opCount(m, a);
             int d = done.getOrDefault(a, 0);
             if (ts.isUntilYield()) {
                 if (a instanceof Vcpu) {
@@ -638,6 +789,10 @@ public class TdpValidator extends AbstractTdpValidator {
             }
             if (item instanceof ExploreBound b && b.getBound() == BoundWord.DEPTH && b.getValue() < 1) {
                 s.report(true, "the depth is at least 1 schedule step", b, feature(b, "value"), BAD_NUMBER);
+            } else if (item instanceof ExploreBound b && b.getBound() == BoundWord.DEPTH
+                    && b.getValue() > Limits.MAX_EXPLORE_DEPTH) {
+                s.report(true, "the depth is at most " + Limits.MAX_EXPLORE_DEPTH
+                        + " schedule steps (Limits.MAX_EXPLORE_DEPTH)", b, feature(b, "value"), LIMIT);
             } else if (item instanceof RepeatThreads r) {
                 for (int i = 0; i < r.getThreads().size(); i++) {
                     Actor a = r.getThreads().get(i);
@@ -791,6 +946,8 @@ public class TdpValidator extends AbstractTdpValidator {
                 }
             } catch (RuntimeException | StackOverflowError e) {
                 msg = "the simulator failed: " + e;
+            } catch (OutOfMemoryError e) {
+                msg = "the dry run ran out of memory; the limits are: " + Limits.summary();
             }
             byMessageRuns.computeIfAbsent(msg, x -> new ArrayList<>()).add(runName);
             lineOf.put(msg, line);

@@ -105,12 +105,24 @@ class TraceJsonlTest {
             "{\"step\":1,\"thread\":\"v0\",\"event\":\"violation\",\"invariant\":1,\"kind\":\"livelock\"}| 57| is use-after-free, not livelock",
             "garbage| 1| expected '{'",
             "{\"step\":1,\"thread\":\"v0\",\"event\":\"access\"} trailing| 43| text after the event",
+            "{\"step\":1,\"thread\":\"v\\u+041\",\"event\":\"access\"}| 24| bad \\u escape",
+            "{\"step\":1,\"thread\":\"v0\",\"event\":\"walk.yield\",\"root\":\"A\",\"rc\":1,\"gfn\":\"0x+1\"}| 70| expected a hex string",
+            "{\"step\":1,\"thread\":\"v0\",\"step\":2,\"event\":\"access\"}| 25| duplicate field \"step\"",
+            "{\"step\":01,\"thread\":\"v0\",\"event\":\"access\"}| 9| leading zero",
+            "{\"step\":\u0661,\"thread\":\"v0\",\"event\":\"access\"}| 9| expected a number",
     })
     void garbledLine(String line, int column, String reason) throws Exception {
         ModelLoadException e = readFails(LINES.lines().findFirst().get() + "\n" + line.strip() + "\n");
         assertEquals(2, e.line(), e.getMessage());
         assertEquals(column, e.column(), e.getMessage());
         assertTrue(e.reason().contains(reason), e.getMessage());
+    }
+
+    @Test
+    void byteOrderMarkIsSkipped() throws Exception {
+        Path f = dir.resolve("bom.jsonl");
+        Files.writeString(f, "\uFEFF" + LINES, StandardCharsets.UTF_8);
+        assertEquals(8, TraceJsonl.read(f).size());
     }
 
     @Test

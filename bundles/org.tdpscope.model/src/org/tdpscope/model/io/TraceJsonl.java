@@ -169,7 +169,12 @@ public final class TraceJsonl {
         }
     }
 
-    /** Reads events from {@code in}; {@code file} only names the source in messages. */
+    /**
+     * Reads events from {@code in}; {@code file} only names the source in messages. Strict JSON for the fields a
+     * trace has: a UTF-8 byte-order mark is skipped at the start, and anything JSON does not allow (a duplicate
+     * field, a \\u escape with a sign such as <code>"&#92;u+041"</code>, {@code "0x+1"}, a leading zero, a
+     * non-ASCII digit) is an error at its line and column.
+     */
     public static List<TraceEvent> read(Reader in, Path file) throws IOException, ModelLoadException {
         BufferedReader br = in instanceof BufferedReader b ? b : new BufferedReader(in, 1 << 16);
         List<TraceEvent> out = new ArrayList<>();
@@ -178,6 +183,9 @@ public final class TraceJsonl {
         try {
             while ((line = br.readLine()) != null) {
                 lineNo++;
+                if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1); // a byte-order mark (columns count from after it)
+                }
                 if (line.isEmpty()) {
                     throw new ModelLoadException(file, lineNo, 1, "empty line (a trace has one event per line)");
                 }
@@ -242,6 +250,7 @@ public final class TraceJsonl {
             int invariantNumber = -1;
             int invariantAt = -1;
             String invariantWord = null;
+            java.util.Set<String> keys = new java.util.HashSet<>();
             expect('{');
             ws();
             if (pos < s.length() && s.charAt(pos) == '}') {
@@ -251,6 +260,9 @@ public final class TraceJsonl {
                 ws();
                 int keyAt = pos;
                 String key = string();
+                if (!keys.add(key)) {
+                    throw errorAt(keyAt, "duplicate field \"" + key + "\"");
+                }
                 expect(':');
                 ws();
                 int valueAt = pos;
@@ -368,11 +380,16 @@ public final class TraceJsonl {
                             if (pos + 4 > s.length()) {
                                 throw error("the line ends inside a \\u escape (truncated?)");
                             }
-                            try {
-                                b.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                            } catch (NumberFormatException ex) {
-                                throw error("bad \\u escape");
+                            int v = 0;
+                            for (int i = 0; i < 4; i++) {
+                                int d = Character.digit(s.charAt(pos + i), 16);
+                                if (d < 0 || s.charAt(pos + i) > 'f') { // exactly four ASCII hex digits
+                                    pos += i;
+                                    throw error("bad \\u escape: four hex digits expected");
+                                }
+                                v = v << 4 | d;
                             }
+                            b.append((char) v);
                             pos += 4;
                         }
                         default -> {
@@ -394,11 +411,15 @@ public final class TraceJsonl {
             if (pos < s.length() && s.charAt(pos) == '-') {
                 pos++;
             }
-            while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
+            int digits = pos;
+            while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
                 pos++;
             }
-            if (pos == start || pos == start + 1 && s.charAt(start) == '-') {
+            if (pos == digits) {
                 throw truncatedOr("expected a number");
+            }
+            if (s.charAt(digits) == '0' && pos > digits + 1) {
+                throw errorAt(at, "a number with a leading zero");
             }
             try {
                 return Long.parseLong(s.substring(start, pos));
@@ -419,6 +440,12 @@ public final class TraceJsonl {
             String v = string();
             if (!v.startsWith("0x") || v.length() < 3 || v.length() > 18) {
                 throw errorAt(at, "expected a hex string like \"0x1f\", found \"" + v + "\"");
+            }
+            for (int i = 2; i < v.length(); i++) {
+                char c = v.charAt(i);
+                if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+                    throw errorAt(at, "expected a hex string like \"0x1f\", found \"" + v + "\"");
+                }
             }
             try {
                 return Long.parseUnsignedLong(v.substring(2), 16);

@@ -63,8 +63,15 @@ public final class Explorer {
      */
     public ExploreResult explore(Scenario scenario, Policy policy, ExploreBounds bounds,
             Predicate<RunResult> expectations, ExploreMonitor monitor) {
+        return explore(scenario, policy, bounds, expectations, monitor, VisitedStates.defaultBudget());
+    }
+
+    /** As above, the visited states' tables limited to {@code visitedBudget} bytes (then bit-state hashing). */
+    ExploreResult explore(Scenario scenario, Policy policy, ExploreBounds bounds, Predicate<RunResult> expectations,
+            ExploreMonitor monitor, long visitedBudget) {
         long t0 = System.nanoTime();
-        Ctx c = new Ctx(scenario, policy, bounds, expectations, monitor == null ? ExploreMonitor.NONE : monitor);
+        Ctx c = new Ctx(scenario, policy, bounds, expectations, monitor == null ? ExploreMonitor.NONE : monitor,
+                visitedBudget);
         Worker top = new Worker(c, -1);
         List<Task> tasks = new ArrayList<>();
         top.splitAt = bounds.splitDepth();
@@ -113,6 +120,13 @@ public final class Explorer {
         List<Worker> all = new ArrayList<>();
         all.add(top);
         all.addAll(workers);
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        return merge(c, all, c.visited.size(), c.visited.degradedAt(), millis, tasks.size(), null);
+    }
+
+    /** The workers' outcomes merged (what each reports does not depend on which worker found it) and their figures. */
+    static ExploreResult merge(Ctx c, List<Worker> all, long distinct, long bitStateFrom, long millis, int ntasks,
+            String coverage) {
         Map<Outcome.Key, Acc> merged = new LinkedHashMap<>();
         long visits = 0, hashPruned = 0, sleepPruned = 0, cyclesPruned = 0, boundCut = 0, replays = 0, replayed = 0,
                 forks = 0, steps = 0;
@@ -141,14 +155,14 @@ public final class Explorer {
         }
         outcomes.sort((x, y) -> x.kind() != y.kind() ? x.kind().compareTo(y.kind())
                 : x.key().toString().compareTo(y.key().toString()));
-        long millis = (System.nanoTime() - t0) / 1_000_000;
-        ExploreResult.Stats stats = new ExploreResult.Stats(visits, c.visited.size(), hashPruned, sleepPruned,
-                cyclesPruned, boundCut, replays, replayed, forks, steps, millis, tasks.size(), truncated, cancelled);
-        return new ExploreResult(c.base, policy, outcomes, stats);
+        ExploreResult.Stats stats = new ExploreResult.Stats(visits, distinct, hashPruned, sleepPruned,
+                cyclesPruned, boundCut, replays, replayed, forks, steps, millis, ntasks, truncated, cancelled,
+                bitStateFrom);
+        return new ExploreResult(c.base, c.policy, outcomes, stats, coverage);
     }
 
     /** What every worker shares (read-only). */
-    private static final class Ctx {
+    static final class Ctx {
         final Scenario base;
         final Policy policy;
         final ExploreBounds bounds;
@@ -157,10 +171,12 @@ public final class Explorer {
         final Map<String, Integer> periods = new HashMap<>();
         final String[] names;
         final long nonRepeating;
-        final VisitedStates visited = new VisitedStates();
+        final VisitedStates visited;
+        /** Bits per thread choice in a path order. */
+        final int choiceBits;
 
         Ctx(Scenario scenario, Policy policy, ExploreBounds bounds, Predicate<RunResult> expectations,
-                ExploreMonitor monitor) {
+                ExploreMonitor monitor, long visitedBudget) {
             this.policy = policy;
             this.bounds = bounds;
             this.expectations = expectations;
@@ -200,11 +216,13 @@ public final class Explorer {
                 }
             }
             nonRepeating = nr;
+            choiceBits = VisitedStates.choiceBits(names.length);
+            visited = new VisitedStates(names.length, bounds.maxDepth(), bounds.maxYields(), visitedBudget);
         }
     }
 
     /** A subtree to explore: the path from the root, the sleep set and yield count there. */
-    private record Task(int[] path, long sleep, int yields) {
+    record Task(int[] path, long sleep, int yields) {
     }
 
     /**
@@ -212,14 +230,14 @@ public final class Explorer {
      * best (shortest, then lowest thread order) schedule so far.
      */
     private static final class Acc {
-        final LongLongMap states = new LongLongMap();
+        final LongSet states = new LongSet();
         int[] order;
         ScheduleStep[] stem;
         ScheduleStep[] cycle;
 
         Acc copy() {
             Acc a = new Acc();
-            states.addKeysTo(a.states);
+            states.addAllTo(a.states);
             a.order = order;
             a.stem = stem;
             a.cycle = cycle;
@@ -234,7 +252,7 @@ public final class Explorer {
         }
 
         Acc absorb(Acc other) {
-            other.states.addKeysTo(states);
+            other.states.addAllTo(states);
             if (better(other.order)) {
                 order = other.order;
                 stem = other.stem;
@@ -245,10 +263,15 @@ public final class Explorer {
     }
 
     /** One depth-first search with its own simulations (nothing in the simulator is thread-safe). */
-    private static final class Worker {
+    static final class Worker {
         final Ctx c;
         final int id;
-        final int maxDepth;
+        int maxDepth;
+        /** Swarm members: the order children are tried in is drawn from this (null: thread order). */
+        java.util.Random random;
+        /** Swarm: every state this member explores is also put here, for the distinct states all members saw. */
+        VisitedStates seen;
+        private final int[][] orderBuf;
         final Map<Outcome.Key, Acc> outcomes = new HashMap<>();
         /** The symmetric hash of the state at each depth of the current path (a livelock comes back to one). */
         final long[] symAt;
@@ -259,9 +282,10 @@ public final class Explorer {
         /** Invalidation operations started before depth d (for {@link ExploreBounds#maxInvalidations}). */
         final int[] invStarted;
         /**
-         * The first 12 thread choices of the path to depth d, 5 bits each, first choice highest: among paths of
-         * equal length, unsigned order of these is path order (paths that agree this far are in one subtree, which
-         * one worker searches in order).
+         * The first 12 thread choices of the path to depth d, {@code Ctx.choiceBits} bits each (3 for 5 to 8
+         * threads), first choice highest: among paths of equal length, unsigned order of these is path order (paths
+         * that agree this far are in one subtree, which one worker searches in order). Packed this tightly, the
+         * visited states keep it in the same long as depth, yields and sleep set.
          */
         final long[] orderAt;
         int splitAt = -1;
@@ -283,6 +307,7 @@ public final class Explorer {
             invStarted = new int[maxDepth + 2];
             orderAt = new long[maxDepth + 2];
             symAt = new long[maxDepth + 2];
+            orderBuf = new int[maxDepth + 2][c.names.length];
         }
 
         /** Replays the task's path (rebuilding the path bookkeeping and symmetric states on it), then searches. */
@@ -311,7 +336,9 @@ public final class Explorer {
         /** Takes thread {@code i}'s step as the {@code d}-th of the path. */
         private void take(int d, int i) {
             invStarted[d + 1] = invStarted[d] + (isInvalidation(sim.thread(c.names[i]).nextOp()) ? 1 : 0);
-            orderAt[d + 1] = d < 12 ? orderAt[d] | (long) i << (55 - 5 * d) : orderAt[d];
+            orderAt[d + 1] = d < VisitedStates.ORDER_CHOICES
+                    ? orderAt[d] | (long) i << c.choiceBits * (VisitedStates.ORDER_CHOICES - 1 - d)
+                    : orderAt[d];
             ScheduleStep st = sim.stepOnce(c.names[i]);
             steps++;
             path[d] = i;
@@ -360,6 +387,9 @@ public final class Explorer {
                 return;
             }
             this.exact = exact;
+            if (seen != null) {
+                seen.visit(exact, 0, 0, 0, 0, false);
+            }
 
             boolean allDone = true;
             long enabled = 0;
@@ -397,7 +427,20 @@ public final class Explorer {
             int children = Long.bitCount(enabled & ~sleep);
             Simulation node = children > 1 ? sim.fork(QUIET) : null;
             long exactHere = exact;
-            for (int i = 0; i < c.names.length && !cancelled; i++) {
+            int[] tryOrder = orderBuf[d];
+            for (int k = 0; k < tryOrder.length; k++) {
+                tryOrder[k] = k;
+            }
+            if (random != null) {
+                for (int k = tryOrder.length - 1; k > 0; k--) {
+                    int r = random.nextInt(k + 1);
+                    int t = tryOrder[k];
+                    tryOrder[k] = tryOrder[r];
+                    tryOrder[r] = t;
+                }
+            }
+            for (int k = 0; k < tryOrder.length && !cancelled; k++) {
+                int i = tryOrder[k];
                 if ((enabled >>> i & 1) == 0) {
                     continue;
                 }
@@ -487,7 +530,7 @@ public final class Explorer {
                 a.order = null;
                 outcomes.put(k, a);
             }
-            a.states.put(exact, 0);
+            a.states.add(exact);
             if (a.order == null || a.better(order)) {
                 a.order = order;
                 int stemLen = cycleAt < 0 ? d : cycleAt;

@@ -5,21 +5,96 @@
 package org.tdpscope.sim.explore;
 
 /**
- * The explorer's visited states, shared by its workers: per exact state hash, the best way it was
- * reached so far (depth, yields, sleep set, and the order of the path among paths of the same
- * length). Striped locks; with two workers they hardly ever meet.
+ * The explorer's visited states, shared by its workers: per exact state hash, the best way it was reached so far
+ * (depth, yields, sleep set, and the order of the path among paths of the same length).
+ *
+ * <p>Memory: open addressing over primitive {@code long[]} tables, the key and the packed record side by side in one
+ * slot (16 bytes when the record fits in one long, which it does up to about ten threads; 24 otherwise), linear
+ * probing, at most 3/4 full. 64 stripes, each with its own lock and its own table, so a resize copies 1/64 of the
+ * set and needs 1/64 of it again in free heap.
+ *
+ * <p>When the tables may not grow any further (their budget, a share of the maximum heap, is used up, or an
+ * allocation fails) the search degrades to bit-state hashing, as Spin does: states already in the tables keep their
+ * exact records, a new state is looked up in a bit array by two hash functions and skipped when both bits are set.
+ * The search then goes on in bounded memory but is no longer exhaustive (two states may share bits) and the
+ * counterexamples no longer certainly shortest; {@link #degradedAt} says so.
  */
 final class VisitedStates {
 
     private static final int STRIPES = 64;
-    private final LongLongMap[] how = new LongLongMap[STRIPES];
-    private final LongLongMap[] order = new LongLongMap[STRIPES];
+    /** Path choices kept in a record's path order (see {@code Explorer}). */
+    static final int ORDER_CHOICES = 12;
 
-    VisitedStates() {
+    private final Stripe[] stripes = new Stripe[STRIPES];
+    private final int n;
+    private final int depthBits;
+    private final int yieldBits;
+    private final int yieldCap;
+    private final int orderBits;
+    /** Longs per slot: the key, then the record in one or two longs. */
+    private final int stride;
+    private final long budgetBytes;
+    private long tableBytes;
+
+    private volatile boolean degraded;
+    private long[] bits;
+    private long bitMask;
+    private long bitStates;
+    private volatile long degradedAt = -1;
+
+    /**
+     * @param threads    threads in the scenario (sleep sets and path choices have that many values)
+     * @param maxDepth   the deepest a state is visited at
+     * @param maxYields  yields beyond this cut the run: larger counts are stored as this plus one (same pruning)
+     * @param budget     bytes the tables may take before the search degrades to bit-state hashing
+     */
+    VisitedStates(int threads, int maxDepth, int maxYields, long budget) {
+        n = Math.max(1, threads);
+        orderBits = choiceBits(n);
+        depthBits = 64 - Long.numberOfLeadingZeros(Math.max(1, maxDepth));
+        yieldCap = maxYields == Integer.MAX_VALUE ? Integer.MAX_VALUE : maxYields + 1;
+        yieldBits = yieldCap == Integer.MAX_VALUE ? 32 : 64 - Long.numberOfLeadingZeros(Math.max(1, yieldCap));
+        stride = ORDER_CHOICES * orderBits + n + depthBits + yieldBits <= 64 ? 2 : 3;
+        budgetBytes = budget;
+        // 1,024 slots a stripe to start with (1 MB in all), fewer when the budget is smaller than that
+        int slots = (int) Math.max(16, Math.min(1024, Long.highestOneBit(Math.max(1, budget / (STRIPES * stride * 8L)))));
         for (int i = 0; i < STRIPES; i++) {
-            how[i] = new LongLongMap();
-            order[i] = new LongLongMap();
+            stripes[i] = new Stripe(new long[slots * stride]);
+            tableBytes += (long) slots * stride * 8;
         }
+    }
+
+    /** Bits per thread choice in a path order. */
+    static int choiceBits(int threads) {
+        return Math.max(1, 32 - Integer.numberOfLeadingZeros(Math.max(1, threads) - 1));
+    }
+
+    /**
+     * The default budget of the tables: 60% of the maximum heap (the rest: the forks, outcomes, the collector), or the
+     * bytes given by the system property {@code tdpscope.explore.visitedBudget} (e.g. {@code 512m}, {@code 2g}).
+     */
+    static long defaultBudget() {
+        String p = System.getProperty("tdpscope.explore.visitedBudget");
+        if (p != null && p.matches("\\d+[kmgKMG]?")) {
+            char u = Character.toLowerCase(p.charAt(p.length() - 1));
+            long unit = u == 'k' ? 1L << 10 : u == 'm' ? 1L << 20 : u == 'g' ? 1L << 30 : 1;
+            return Long.parseLong(Character.isDigit(u) ? p : p.substring(0, p.length() - 1)) * unit;
+        }
+        long max = Runtime.getRuntime().maxMemory();
+        return max == Long.MAX_VALUE ? Long.MAX_VALUE : max / 10 * 6;
+    }
+
+    private static final class Stripe {
+        long[] table;
+        int size;
+
+        Stripe(long[] table) {
+            this.table = table;
+        }
+    }
+
+    private static long norm(long k) {
+        return k == 0 ? 1 : k;
     }
 
     /**
@@ -30,33 +105,195 @@ final class VisitedStates {
      * shortest counterexamples the same whichever worker gets somewhere first.
      */
     boolean visit(long state, int depth, int yields, long sleep, long pathOrder, boolean prune) {
-        int s = (int) (state ^ state >>> 29) & (STRIPES - 1);
-        long packed = (long) depth << 48 | (long) Math.min(yields, 0xFFFF) << 32 | sleep & 0xFFFFFFFFL;
-        LongLongMap h = how[s];
-        synchronized (h) {
-            long stored = h.get(state, -1);
-            if (stored != -1 && prune) {
-                int sd = (int) (stored >>> 48);
-                int sy = (int) (stored >>> 32 & 0xFFFF);
-                long ss = stored & 0xFFFFFFFFL;
-                if (sy <= yields && (ss & ~sleep) == 0
-                        && (sd < depth || sd == depth && Long.compareUnsigned(order[s].get(state, 0), pathOrder) <= 0)) {
-                    return true;
-                }
+        long key = norm(state);
+        Stripe s = stripes[(int) (state ^ state >>> 29) & (STRIPES - 1)];
+        int y = Math.min(yields, yieldCap);
+        synchronized (s) {
+            long[] t = s.table;
+            int mask = t.length / stride - 1;
+            int i = (int) (key ^ key >>> 32) & mask;
+            long k;
+            while ((k = t[i * stride]) != 0 && k != key) {
+                i = (i + 1) & mask;
             }
-            h.put(state, packed);
-            order[s].put(state, pathOrder);
+            int at = i * stride;
+            if (k != 0) {
+                if (prune) {
+                    int sd;
+                    int sy;
+                    long ss;
+                    long so;
+                    long a = t[at + 1];
+                    if (stride == 2) {
+                        ss = a & lowMask(n);
+                        sy = (int) (a >>> n & lowMask(yieldBits));
+                        sd = (int) (a >>> n + yieldBits & lowMask(depthBits));
+                        so = a >>> n + yieldBits + depthBits;
+                    } else {
+                        long b = t[at + 2];
+                        so = a;
+                        sd = (int) (b >>> 48);
+                        sy = (int) (b >>> 32 & 0xFFFF);
+                        ss = b & 0xFFFFFFFFL;
+                    }
+                    if (sy <= y && (ss & ~sleep) == 0
+                            && (sd < depth || sd == depth && Long.compareUnsigned(so, pathOrder) <= 0)) {
+                        return true;
+                    }
+                }
+                write(t, at, depth, y, sleep, pathOrder);
+                return false;
+            }
+            if (degraded) {
+                return bitVisit(key);
+            }
+            if ((s.size + 1) * 4L > (mask + 1) * 3L && !grow(s)) {
+                return bitVisit(key);
+            }
+            if (s.table != t) {
+                t = s.table;
+                mask = t.length / stride - 1;
+                i = (int) (key ^ key >>> 32) & mask;
+                while (t[i * stride] != 0) {
+                    i = (i + 1) & mask;
+                }
+                at = i * stride;
+            }
+            t[at] = key;
+            s.size++;
+            write(t, at, depth, y, sleep, pathOrder);
             return false;
         }
     }
 
+    private static long lowMask(int bits) {
+        return bits >= 64 ? -1L : (1L << bits) - 1;
+    }
+
+    private void write(long[] t, int at, int depth, int yields, long sleep, long pathOrder) {
+        if (stride == 2) {
+            t[at + 1] = pathOrder << n + yieldBits + depthBits | (long) depth << n + yieldBits | (long) yields << n
+                    | sleep & lowMask(n);
+        } else {
+            t[at + 1] = pathOrder;
+            t[at + 2] = (long) depth << 48 | (long) Math.min(yields, 0xFFFF) << 32 | sleep & 0xFFFFFFFFL;
+        }
+    }
+
+    /** Doubles a stripe's table, unless that would pass the budget or the heap is out; false: degrade. */
+    private boolean grow(Stripe s) {
+        long[] old = s.table;
+        long more = (long) old.length * 8;
+        synchronized (this) {
+            if (degraded || tableBytes + more > budgetBytes || old.length * 2L > Integer.MAX_VALUE - 8) {
+                degrade();
+                return false;
+            }
+            tableBytes += more;
+        }
+        long[] t;
+        try {
+            t = new long[old.length * 2];
+        } catch (OutOfMemoryError e) {
+            synchronized (this) {
+                tableBytes -= more;
+                degrade();
+            }
+            return false;
+        }
+        int mask = t.length / stride - 1;
+        for (int j = 0; j < old.length; j += stride) {
+            long k = old[j];
+            if (k != 0) {
+                int i = (int) (k ^ k >>> 32) & mask;
+                while (t[i * stride] != 0) {
+                    i = (i + 1) & mask;
+                }
+                System.arraycopy(old, j, t, i * stride, stride);
+            }
+        }
+        s.table = t;
+        return true;
+    }
+
+    /** Switches to bit-state hashing for new states: a bit array of a quarter of what the heap has left. */
+    private synchronized void degrade() {
+        if (degraded) {
+            return;
+        }
+        long exact = 0;
+        for (Stripe s : stripes) {
+            exact += s.size; // a stale read at worst: only the figure reported
+        }
+        Runtime rt = Runtime.getRuntime();
+        long left = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long longs = Long.highestOneBit(Math.max(1 << 16, Math.min(left / 4 / 8, 1L << 30)));
+        while (bits == null) {
+            try {
+                bits = new long[(int) Math.min(longs, Integer.MAX_VALUE - 8)];
+            } catch (OutOfMemoryError e) {
+                if (longs <= 1 << 10) {
+                    throw e;
+                }
+                longs >>= 1;
+            }
+        }
+        bitMask = (long) bits.length * 64 - 1;
+        degradedAt = exact;
+        degraded = true;
+    }
+
+    /** A new state under bit-state hashing: true (skip) when both its bits were set already. */
+    private boolean bitVisit(long key) {
+        long h1 = mix(key);
+        long h2 = mix(key ^ 0x9E3779B97F4A7C15L);
+        synchronized (bits) {
+            long b1 = h1 & bitMask;
+            long b2 = h2 & bitMask;
+            boolean seen = (bits[(int) (b1 >>> 6)] & 1L << b1) != 0 && (bits[(int) (b2 >>> 6)] & 1L << b2) != 0;
+            if (!seen) {
+                bits[(int) (b1 >>> 6)] |= 1L << b1;
+                bits[(int) (b2 >>> 6)] |= 1L << b2;
+                bitStates++;
+            }
+            return seen;
+        }
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Distinct states: exactly, or (degraded) the exact ones plus those bit-state hashing took for new. */
     long size() {
         long n = 0;
-        for (LongLongMap h : how) {
-            synchronized (h) {
-                n += h.size();
+        for (Stripe s : stripes) {
+            synchronized (s) {
+                n += s.size;
+            }
+        }
+        if (degraded) {
+            synchronized (bits) {
+                n += bitStates;
             }
         }
         return n;
+    }
+
+    /** Distinct states held exactly when the search degraded to bit-state hashing, or -1 (it did not). */
+    long degradedAt() {
+        return degradedAt;
+    }
+
+    /** Bytes of the bit array of bit-state hashing (0: not degraded). */
+    long bitStateBytes() {
+        return degraded ? (long) bits.length * 8 : 0;
+    }
+
+    /** Bytes the exact tables take. */
+    synchronized long tableBytes() {
+        return tableBytes;
     }
 }

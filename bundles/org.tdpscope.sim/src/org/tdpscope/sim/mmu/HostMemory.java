@@ -22,7 +22,9 @@ import java.util.Arrays;
  * whole when a page of it is first written (and never moved, so an array taken stays the page's). Neighbouring table
  * pages then share an array, so the 2-D walk reaches an entry from its hpa with one load, as hardware does, instead
  * of first loading a per-page array; that is what keeps it near the speed of a C walker
- * ({@link TwoDimensionalWalk}).</li>
+ * ({@link TwoDimensionalWalk}). Slabs are found through a directory of 4,096 slabs (1 GiB of hpfns) an entry, made
+ * when a page of its range is first written, so a memslot of 2^33 pages with one page touched costs one directory,
+ * not an array over its whole hpfn range.</li>
  * <li><b>Paged</b> (from the first {@link #copy} on, in both memories): one {@code long[512]} a page, in chunks of
  * 512 page slots. {@link #copy} is copy-on-write at page granularity so the schedule explorer can fork a simulation
  * at every branch cheaply: copy and original share chunk and page arrays until one writes, and then that one copies
@@ -56,17 +58,42 @@ public final class HostMemory {
     /** Shared slot value of every freed page (paged layout); never handed out, so nobody can write into it. */
     private static final long[] POISON_PAGE = poisonPage();
 
-    /** Dense layout while non-null: a slab of 64 pages per 64-page range, or null while none of them is written. */
-    private long[][] slabs;
-    /** Dense layout: per slab, a bit per materialized page (freed pages are not materialized). */
-    private long[] materializedBits;
-    /** Dense layout: per slab, a bit per freed page (whether it was ever written or not). */
-    private long[] freedBits;
+    /** log2 of the slabs a directory covers (dense layout). */
+    private static final int DIR_SHIFT = 12;
+    private static final int DIR_SIZE = 1 << DIR_SHIFT;
+    private static final int DIR_MASK = DIR_SIZE - 1;
 
-    /** Paged layout (null while dense): chunk per 512-page range, one page array (or null, or poison) per slot. */
-    private long[][][] chunks;
-    /** Paged layout: per chunk, one bit per page slot this memory owns; non-null iff it owns the chunk array. */
-    private long[][] owned;
+    /** Dense layout: the slabs of one 1 GiB hpfn range, with their page bits. */
+    private static final class Dir {
+        /** A slab of 64 pages per 64-page range, or null while none of them is written. */
+        final long[][] slabs = new long[DIR_SIZE][];
+        /** Per slab, a bit per materialized page (freed pages are not materialized). */
+        final long[] materializedBits = new long[DIR_SIZE];
+        /** Per slab, a bit per freed page (whether it was ever written or not). */
+        final long[] freedBits = new long[DIR_SIZE];
+    }
+
+    /** Dense layout while non-null: a directory per 1 GiB hpfn range, or null while none of its pages is touched. */
+    private Dir[] dirs;
+    /** Dense layout: directories and slabs made so far (for {@link #footprintBytes()}). */
+    private long dirsMade;
+    private long slabsMade;
+
+    /** log2 of the chunks a mid array covers at most (paged layout): 2^24 pages, 64 GiB of hpfns. */
+    private static final int MID_SHIFT = 15;
+    private static final int MID_MASK = (1 << MID_SHIFT) - 1;
+
+    /**
+     * Paged layout (null while dense): per 2^24-page hpfn range, its chunks (a mid array, grown as needed), each a
+     * page array (or null, or poison) per slot. Two levels, so a memory with pages far apart (a memslot of 2^36
+     * pages) costs a short top array and the chunks it uses, and a copy clones the top array only.
+     */
+    private long[][][][] mids;
+    /**
+     * Paged layout, per mid: null unless this memory owns the mid array; then per chunk, one bit per page slot this
+     * memory owns (non-null iff it owns the chunk array).
+     */
+    private long[][][] owned;
 
     private long nextHpfn = 1; // hpfn 0 is never handed out, so a zero SPTE address never aliases a real page
     private long materialized;
@@ -83,15 +110,13 @@ public final class HostMemory {
 
     /** An empty memory, in the dense layout. */
     public HostMemory() {
-        slabs = new long[64][];
-        materializedBits = new long[64];
-        freedBits = new long[64];
+        dirs = new Dir[1];
     }
 
     /** A copy of a paged memory sharing all its arrays (see {@link #copy}). */
     private HostMemory(HostMemory original) {
-        chunks = original.chunks.clone();
-        owned = new long[chunks.length][];
+        mids = original.mids.clone();
+        owned = new long[mids.length][][];
         nextHpfn = original.nextHpfn;
         materialized = original.materialized;
         freed = original.freed;
@@ -100,48 +125,55 @@ public final class HostMemory {
     }
 
     /**
-     * An independent copy (a forked simulation's memory), copy-on-write: O(number of chunks), whatever the number of
+     * An independent copy (a forked simulation's memory), copy-on-write: O(hpfn range / 2^24), whatever the number of
      * pages (the first copy of a memory also moves it to the paged layout, once, in O(pages)). The allocator and
      * counters carry on from the same values, so hpfns mean the same in both.
      */
     public HostMemory copy() {
-        if (slabs != null) {
+        if (dirs != null) {
             toPaged();
         }
         HostMemory c = new HostMemory(this);
-        owned = new long[chunks.length][]; // everything is shared now
+        owned = new long[mids.length][][]; // everything is shared now
         return c;
     }
 
     /** Splits every slab into page arrays: the layout that can be shared page by page. */
     private void toPaged() {
-        int nchunks = Math.max(1, (slabs.length + (CHUNK_SIZE / SLAB_PAGES) - 1) / (CHUNK_SIZE / SLAB_PAGES));
-        chunks = new long[nchunks][][];
-        owned = new long[nchunks][];
-        for (int s = 0; s < slabs.length; s++) {
-            long live = materializedBits[s];
-            long dead = freedBits[s];
-            if ((live | dead) == 0) {
+        mids = new long[1][][][];
+        owned = new long[1][][];
+        for (int d = 0; d < dirs.length; d++) {
+            Dir dir = dirs[d];
+            if (dir == null) {
                 continue;
             }
-            int c = s >>> (CHUNK_SHIFT - SLAB_SHIFT);
-            long[][] chunk = chunks[c];
-            if (chunk == null) {
-                chunk = chunks[c] = new long[CHUNK_SIZE][];
+            for (int k = 0; k < DIR_SIZE; k++) {
+                long live = dir.materializedBits[k];
+                long dead = dir.freedBits[k];
+                if ((live | dead) == 0) {
+                    continue;
+                }
+                long s = ((long) d << DIR_SHIFT) | k;
+                toPaged(s, live, dead, dir.slabs[k]);
             }
-            int first = (s << SLAB_SHIFT) & CHUNK_MASK;
+        }
+        dirs = null;
+        cowCopies++;
+    }
+
+    private void toPaged(long s, long live, long dead, long[] slab) {
+        {
+            // through a page of the slab that was allocated (hpfn 0 never is)
+            long[][] chunk = writableChunk(s << SLAB_SHIFT | Long.numberOfTrailingZeros(live | dead));
+            int first = (int) (s << SLAB_SHIFT) & CHUNK_MASK;
             for (int i = 0; i < SLAB_PAGES; i++) {
                 if ((dead & 1L << i) != 0) {
                     chunk[first + i] = POISON_PAGE;
                 } else if ((live & 1L << i) != 0) {
-                    chunk[first + i] = Arrays.copyOfRange(slabs[s], i << 9, (i + 1) << 9);
+                    chunk[first + i] = Arrays.copyOfRange(slab, i << 9, (i + 1) << 9);
                 }
             }
         }
-        slabs = null;
-        materializedBits = null;
-        freedBits = null;
-        cowCopies++;
     }
 
     /**
@@ -155,7 +187,7 @@ public final class HostMemory {
     /** A fresh zeroed page; returns its hpfn. */
     public long allocPage() {
         long hpfn = nextHpfn++;
-        if (slabs != null) {
+        if (dirs != null) {
             denseMaterialize(hpfn); // never used before, so its part of the slab is still zero
         } else {
             writableChunk(hpfn)[(int) hpfn & CHUNK_MASK] = new long[ENTRIES];
@@ -191,21 +223,22 @@ public final class HostMemory {
     /** Poisons a page: later reads give {@link #POISON}, writes are dropped, {@link #isFreed} is true. */
     public void freePage(long hpfn) {
         checkAllocated(hpfn);
-        if (slabs != null) {
-            int s = denseSlot(hpfn);
+        if (dirs != null) {
+            Dir d = denseDir(hpfn);
+            int s = (int) (hpfn >>> SLAB_SHIFT) & DIR_MASK;
             long b = 1L << hpfn; // bit hpfn % 64
-            if ((freedBits[s] & b) != 0) {
+            if ((d.freedBits[s] & b) != 0) {
                 throw doubleFree(hpfn);
             }
-            if (slabs[s] != null) {
+            if (d.slabs[s] != null) {
                 int from = ((int) hpfn & SLAB_MASK) << 9;
-                Arrays.fill(slabs[s], from, from + ENTRIES, POISON); // stale holders now see poison as well
+                Arrays.fill(d.slabs[s], from, from + ENTRIES, POISON); // stale holders now see poison as well
             }
-            if ((materializedBits[s] & b) != 0) {
-                materializedBits[s] &= ~b;
+            if ((d.materializedBits[s] & b) != 0) {
+                d.materializedBits[s] &= ~b;
                 materialized--;
             }
-            freedBits[s] |= b;
+            d.freedBits[s] |= b;
             freed++;
             return;
         }
@@ -230,9 +263,9 @@ public final class HostMemory {
     }
 
     public boolean isFreed(long hpfn) {
-        if (slabs != null) {
-            long s = hpfn >>> SLAB_SHIFT;
-            return hpfn >= 0 && s < freedBits.length && (freedBits[(int) s] & 1L << hpfn) != 0;
+        if (dirs != null) {
+            Dir d = dirOrNull(hpfn);
+            return d != null && (d.freedBits[(int) (hpfn >>> SLAB_SHIFT) & DIR_MASK] & 1L << hpfn) != 0;
         }
         long[][] chunk = slotFor(hpfn);
         return chunk != null && chunk[(int) hpfn & CHUNK_MASK] == POISON_PAGE;
@@ -242,26 +275,23 @@ public final class HostMemory {
     public long read(long hpa) {
         long hpfn = hpa >>> PAGE_SHIFT;
         int e = (int) (hpa >>> 3) & (ENTRIES - 1);
-        if (slabs != null) {
-            long s = hpfn >>> SLAB_SHIFT;
-            if (s >= slabs.length) {
+        if (dirs != null) {
+            Dir d = dirOrNull(hpfn);
+            if (d == null) {
                 return 0;
             }
+            int s = (int) (hpfn >>> SLAB_SHIFT) & DIR_MASK;
             long b = 1L << hpfn;
-            if ((materializedBits[(int) s] & b) != 0) {
-                return slabs[(int) s][((int) hpfn & SLAB_MASK) << 9 | e];
+            if ((d.materializedBits[s] & b) != 0) {
+                return d.slabs[s][((int) hpfn & SLAB_MASK) << 9 | e];
             }
-            if ((freedBits[(int) s] & b) != 0) {
+            if ((d.freedBits[s] & b) != 0) {
                 useAfterFreeAccesses++;
                 return POISON;
             }
             return 0;
         }
-        long c = hpfn >>> CHUNK_SHIFT;
-        if (c >= chunks.length) {
-            return 0;
-        }
-        long[][] chunk = chunks[(int) c];
+        long[][] chunk = slotFor(hpfn);
         if (chunk == null) {
             return 0;
         }
@@ -288,7 +318,7 @@ public final class HostMemory {
      * nowhere.
      */
     public long[] page(long hpfn) {
-        if (slabs != null) {
+        if (dirs != null) {
             if (isFreed(hpfn)) {
                 useAfterFreeAccesses++;
                 return poisonPage();
@@ -308,7 +338,7 @@ public final class HostMemory {
      * a page array of its own, as every freed page gets).
      */
     public int offset(long hpfn) {
-        return slabs != null && !isFreed(hpfn) ? ((int) hpfn & SLAB_MASK) << 9 : 0;
+        return dirs != null && !isFreed(hpfn) ? ((int) hpfn & SLAB_MASK) << 9 : 0;
     }
 
     /**
@@ -316,7 +346,7 @@ public final class HostMemory {
      * across a change of {@link #remaps()}. Spares the copy a write would need.
      */
     public long[] pageForRead(long hpfn) {
-        if (slabs != null) {
+        if (dirs != null) {
             return page(hpfn);
         }
         long[][] chunk = slotFor(hpfn);
@@ -329,12 +359,12 @@ public final class HostMemory {
      * backing (paged layout) or a copy (dense): read it, do not write it or keep it. For views.
      */
     public long[] peekPage(long hpfn) {
-        if (slabs != null) {
+        if (dirs != null) {
             if (!isMaterialized(hpfn)) {
                 return null;
             }
             int from = ((int) hpfn & SLAB_MASK) << 9;
-            return Arrays.copyOfRange(slabs[(int) (hpfn >>> SLAB_SHIFT)], from, from + ENTRIES);
+            return Arrays.copyOfRange(denseSlab(hpfn >>> SLAB_SHIFT), from, from + ENTRIES);
         }
         long[][] chunk = slotFor(hpfn);
         if (chunk == null) {
@@ -346,9 +376,9 @@ public final class HostMemory {
 
     /** True if the page has a backing array (written at least once and not freed). */
     public boolean isMaterialized(long hpfn) {
-        if (slabs != null) {
-            long s = hpfn >>> SLAB_SHIFT;
-            return hpfn >= 0 && s < materializedBits.length && (materializedBits[(int) s] & 1L << hpfn) != 0;
+        if (dirs != null) {
+            Dir d = dirOrNull(hpfn);
+            return d != null && (d.materializedBits[(int) (hpfn >>> SLAB_SHIFT) & DIR_MASK] & 1L << hpfn) != 0;
         }
         long[][] chunk = slotFor(hpfn);
         if (chunk == null) {
@@ -363,23 +393,68 @@ public final class HostMemory {
         if (!isMaterialized(hpfn)) {
             return;
         }
-        if (slabs != null) {
+        if (dirs != null) {
             int from = ((int) hpfn & SLAB_MASK) << 9;
-            Arrays.fill(slabs[(int) (hpfn >>> SLAB_SHIFT)], from, from + ENTRIES, 0);
+            Arrays.fill(denseSlab(hpfn >>> SLAB_SHIFT), from, from + ENTRIES, 0);
         } else {
             Arrays.fill(privatePage(hpfn), 0);
         }
     }
 
     /**
-     * The dense layout's slabs (slab {@code hpa >>> 18}, entry {@code (hpa >>> 3) & 0x7fff}), or null in the paged
-     * layout. For the 2-D walk's reads: a freed page's entries read {@link #POISON} in its slab, so an entry that
-     * does must be read again through {@link #read} (which counts the use-after-free); a missing slab reads 0. The
-     * outer array is replaced when it grows and the layout changes at the first copy ({@link #remaps()}), so take it
-     * again after either; a slab itself never moves.
+     * Drops every page (a run that ran out of heap frees what it can); the memory then reads as never written.
+     * Counters stay, so a report can still say how far the run got.
      */
-    long[][] denseSlabs() {
-        return slabs;
+    public void discard() {
+        if (dirs != null) {
+            dirs = new Dir[1];
+        } else {
+            mids = new long[1][][][];
+            owned = new long[1][][];
+        }
+    }
+
+    /** Whether the memory is in the dense layout (never copied); the first copy changes it ({@link #remaps()}). */
+    boolean isDense() {
+        return dirs != null;
+    }
+
+    /**
+     * Dense layout: slab {@code key} ({@code hpa >>> 18}, entry {@code (hpa >>> 3) & 0x7fff}), or null when none of
+     * its pages was written. For the 2-D walk's reads: a freed page's entries read {@link #POISON} in its slab, so an
+     * entry that does must be read again through {@link #read} (which counts the use-after-free); a missing slab reads
+     * 0. A slab never moves.
+     */
+    long[] denseSlab(long key) {
+        long d = key >>> DIR_SHIFT;
+        if (key < 0 || d >= dirs.length) {
+            return null;
+        }
+        Dir dir = dirs[(int) d];
+        return dir == null ? null : dir.slabs[(int) key & DIR_MASK];
+    }
+
+    /**
+     * About what the simulated memory costs on the Java heap, in bytes: page arrays (dense: whole slabs) plus the
+     * tables that find them. It grows with the pages a scenario touches, not with the memslots it declares.
+     */
+    public long footprintBytes() {
+        if (dirs != null) {
+            return slabsMade * SLAB_PAGES * ENTRIES * 8L + dirs.length * 8L + dirsMade * DIR_SIZE * 24L;
+        }
+        long bytes = materialized * ENTRIES * 8L;
+        {
+            bytes += mids.length * 16L;
+            for (long[][][] mid : mids) {
+                if (mid != null) {
+                    bytes += mid.length * 16L;
+                    for (long[][] c : mid) {
+                        bytes += c == null ? 0 : CHUNK_SIZE * 8L + CHUNK_SIZE / 8;
+                    }
+                }
+            }
+        }
+        return bytes;
     }
 
     public long materializedPages() {
@@ -408,39 +483,50 @@ public final class HostMemory {
 
     // ------------------------------------------------------------------------------------------- dense layout
 
-    /** The slab index of {@code hpfn}, the slab tables grown to reach it. */
-    private int denseSlot(long hpfn) {
-        long s = hpfn >>> SLAB_SHIFT;
-        if (s >= slabs.length) {
-            long n = slabs.length;
-            while (n <= s) {
+    /** The directory of {@code hpfn}'s range, or null if none of its pages was touched. */
+    private Dir dirOrNull(long hpfn) {
+        long d = hpfn >>> (SLAB_SHIFT + DIR_SHIFT);
+        return hpfn < 0 || d >= dirs.length ? null : dirs[(int) d];
+    }
+
+    /** The directory of {@code hpfn}'s range, made (and the directory table grown) if needed. */
+    private Dir denseDir(long hpfn) {
+        long d = hpfn >>> (SLAB_SHIFT + DIR_SHIFT);
+        if (d >= dirs.length) {
+            long n = dirs.length;
+            while (n <= d) {
                 n <<= 1;
             }
             if (n > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException("hpfn 0x" + Long.toHexString(hpfn) + " beyond the simulated host");
             }
-            slabs = Arrays.copyOf(slabs, (int) n);
-            materializedBits = Arrays.copyOf(materializedBits, (int) n);
-            freedBits = Arrays.copyOf(freedBits, (int) n);
+            dirs = Arrays.copyOf(dirs, (int) n);
         }
-        return (int) s;
+        Dir dir = dirs[(int) d];
+        if (dir == null) {
+            dir = dirs[(int) d] = new Dir();
+            dirsMade++;
+        }
+        return dir;
     }
 
     /** Materializes a live page in its slab (allocating the slab whole if it is the first); returns the slab. */
     private long[] denseMaterialize(long hpfn) {
         checkAllocated(hpfn);
-        int s = denseSlot(hpfn);
-        long[] slab = slabs[s];
+        Dir d = denseDir(hpfn);
+        int s = (int) (hpfn >>> SLAB_SHIFT) & DIR_MASK;
+        long[] slab = d.slabs[s];
         if (slab == null) {
-            slab = slabs[s] = new long[SLAB_PAGES * ENTRIES];
-            for (long dead = freedBits[s]; dead != 0; dead &= dead - 1) {
+            slab = d.slabs[s] = new long[SLAB_PAGES * ENTRIES];
+            slabsMade++;
+            for (long dead = d.freedBits[s]; dead != 0; dead &= dead - 1) {
                 int from = Long.numberOfTrailingZeros(dead) << 9; // freed before ever written: poison too
                 Arrays.fill(slab, from, from + ENTRIES, POISON);
             }
         }
         long b = 1L << hpfn;
-        if ((materializedBits[s] & b) == 0) {
-            materializedBits[s] |= b;
+        if ((d.materializedBits[s] & b) == 0) {
+            d.materializedBits[s] |= b;
             materialized++;
         }
         return slab;
@@ -473,14 +559,17 @@ public final class HostMemory {
     }
 
     private boolean owns(long hpfn) {
-        long c = hpfn >>> CHUNK_SHIFT;
-        long[] bits = c < owned.length ? owned[(int) c] : null;
+        long t = hpfn >>> (CHUNK_SHIFT + MID_SHIFT);
+        long[][] ownedMid = t < owned.length ? owned[(int) t] : null;
+        int m = (int) (hpfn >>> CHUNK_SHIFT) & MID_MASK;
+        long[] bits = ownedMid != null && m < ownedMid.length ? ownedMid[m] : null;
         return bits != null && (bits[(int) (hpfn & CHUNK_MASK) >>> 6] & 1L << hpfn) != 0;
     }
 
     /** Marks a page slot as this memory's own; its chunk is already (see {@link #writableChunk}). */
     private void own(long hpfn) {
-        owned[(int) (hpfn >>> CHUNK_SHIFT)][(int) (hpfn & CHUNK_MASK) >>> 6] |= 1L << hpfn;
+        owned[(int) (hpfn >>> (CHUNK_SHIFT + MID_SHIFT))][(int) (hpfn >>> CHUNK_SHIFT) & MID_MASK][(int) (hpfn
+                & CHUNK_MASK) >>> 6] |= 1L << hpfn;
     }
 
     /** The chunk holding {@code hpfn}'s slot, or null; for reading only. */
@@ -488,36 +577,61 @@ public final class HostMemory {
         if (hpfn < 0) {
             return null;
         }
-        long c = hpfn >>> CHUNK_SHIFT;
-        return c < chunks.length ? chunks[(int) c] : null;
+        long t = hpfn >>> (CHUNK_SHIFT + MID_SHIFT);
+        long[][][] mid = t < mids.length ? mids[(int) t] : null;
+        int m = (int) (hpfn >>> CHUNK_SHIFT) & MID_MASK;
+        return mid != null && m < mid.length ? mid[m] : null;
     }
 
-    /** The chunk holding {@code hpfn}'s slot, created or copied (copy on write) so it can be changed in place. */
+    /**
+     * The chunk holding {@code hpfn}'s slot, created or copied (copy on write: the mid array first, then the chunk)
+     * so it can be changed in place.
+     */
     private long[][] writableChunk(long hpfn) {
         if (hpfn < 0) {
             throw new IllegalArgumentException("negative hpfn");
         }
-        long c = hpfn >>> CHUNK_SHIFT;
-        if (c >= chunks.length) {
+        long t = hpfn >>> (CHUNK_SHIFT + MID_SHIFT);
+        int m = (int) (hpfn >>> CHUNK_SHIFT) & MID_MASK;
+        if (t >= mids.length) {
             checkAllocated(hpfn);
-            long n = chunks.length;
-            while (n <= c) {
+            long n = mids.length;
+            while (n <= t) {
                 n <<= 1;
             }
-            chunks = Arrays.copyOf(chunks, (int) n);
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("hpfn 0x" + Long.toHexString(hpfn) + " beyond the simulated host");
+            }
+            mids = Arrays.copyOf(mids, (int) n);
             owned = Arrays.copyOf(owned, (int) n);
         }
-        long[][] chunk = chunks[(int) c];
+        long[][][] mid = mids[(int) t];
+        long[][] ownedMid = owned[(int) t];
+        if (mid == null || ownedMid == null || m >= mid.length) {
+            if (mid == null) {
+                checkAllocated(hpfn);
+            }
+            int len = mid == null ? 1 : mid.length;
+            while (len <= m) {
+                len <<= 1;
+            }
+            // a new, shared (copy on write) or outgrown mid array: this memory's own copy, as long as needed
+            mid = mid == null ? new long[len][][] : Arrays.copyOf(mid, len);
+            ownedMid = ownedMid == null ? new long[len][] : Arrays.copyOf(ownedMid, len);
+            mids[(int) t] = mid;
+            owned[(int) t] = ownedMid;
+        }
+        long[][] chunk = mid[m];
         if (chunk == null) {
             checkAllocated(hpfn);
             chunk = new long[CHUNK_SIZE][];
-        } else if (owned[(int) c] != null) {
+        } else if (ownedMid[m] != null) {
             return chunk;
         } else {
             chunk = chunk.clone();
         }
-        chunks[(int) c] = chunk;
-        owned[(int) c] = new long[CHUNK_SIZE / 64];
+        mid[m] = chunk;
+        ownedMid[m] = new long[CHUNK_SIZE / 64];
         return chunk;
     }
 }

@@ -7,11 +7,16 @@ package org.tdpscope.sim.mmu;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The VM's memslots (one address space). Kept as an array sorted by base gfn so {@link #find} is a binary search
  * (plus a one-entry cache), which is what the fault path does millions of times when a big guest is populated.
+ * Changes go to a map by base gfn and one by id (adding, moving and deleting cost O(log n), so a VM of 32,768
+ * memslots is set up in linear time); the array is rebuilt from the map at the first lookup after a change.
  */
 public final class Memslots {
     private static final Memslot[] NONE = new Memslot[0];
@@ -19,8 +24,11 @@ public final class Memslots {
     static final long HOST_ALIGN_PAGES = 1L << 18;
 
     private final HostMemory mem;
-    private Memslot[] sorted = NONE;
-    private long[] bases = new long[0];
+    /** The slots by base gfn and by id: what changes update. */
+    private final TreeMap<Long, Memslot> byBase = new TreeMap<>();
+    private final Map<Integer, Memslot> byId = new HashMap<>();
+    /** {@link #byBase} as arrays for the binary search of {@link #find}; null after a change until the next find. */
+    private Index index = new Index(NONE, new long[0]);
     private long generation;
     private Memslot last;
 
@@ -35,12 +43,12 @@ public final class Memslots {
     /** An independent copy over {@code mem} (the copy of this set's memory), for a forked simulation. */
     public Memslots copy(HostMemory mem) {
         Memslots c = new Memslots(mem);
-        c.sorted = new Memslot[sorted.length];
-        for (int i = 0; i < sorted.length; i++) {
-            Memslot s = sorted[i];
-            c.sorted[i] = new Memslot(s.id(), s.baseGfn(), s.npages(), s.hostBasePfn(), s.readOnly(), s.dirtyLogging);
+        for (Memslot s : byBase.values()) {
+            Memslot n = new Memslot(s.id(), s.baseGfn(), s.npages(), s.hostBasePfn(), s.readOnly(), s.dirtyLogging);
+            c.byBase.put(n.baseGfn(), n);
+            c.byId.put(n.id(), n);
         }
-        c.bases = bases.clone();
+        c.index = null;
         c.generation = generation;
         return c;
     }
@@ -55,7 +63,7 @@ public final class Memslots {
      * alignment (0 = aligned); a misaligned backing keeps the fault path at 4K.
      */
     public Memslot add(int id, long baseGfn, long npages, boolean readOnly, long hostMisalignPages) {
-        if (npages <= 0 || baseGfn < 0) {
+        if (npages <= 0 || baseGfn < 0 || baseGfn + npages < 0) {
             throw new IllegalArgumentException("bad slot geometry");
         }
         if (get(id) != null) {
@@ -65,31 +73,32 @@ public final class Memslots {
         long phase = Math.floorMod(baseGfn + hostMisalignPages, HOST_ALIGN_PAGES);
         long host = mem.reserveAligned(npages, HOST_ALIGN_PAGES, phase);
         Memslot s = new Memslot(id, baseGfn, npages, host, readOnly, false);
-        install(s, -1);
+        install(s, null);
         return s;
     }
 
     /** Deletes a slot; its host backing stays reserved (userspace owns it) but is no longer guest-visible. */
     public void delete(int id) {
-        int i = indexOf(id);
-        Memslot[] n = new Memslot[sorted.length - 1];
-        System.arraycopy(sorted, 0, n, 0, i);
-        System.arraycopy(sorted, i + 1, n, i, sorted.length - i - 1);
-        publish(n);
+        Memslot old = existing(id);
+        byBase.remove(old.baseGfn());
+        byId.remove(id);
+        changed();
     }
 
     /** Moves a slot to a new base gfn, keeping its host backing and flags. */
     public Memslot move(int id, long newBaseGfn) {
-        int i = indexOf(id);
-        Memslot old = sorted[i];
+        Memslot old = existing(id);
+        if (newBaseGfn < 0 || newBaseGfn + old.npages() < 0) {
+            throw new IllegalArgumentException("bad slot geometry");
+        }
         checkNoOverlap(id, newBaseGfn, old.npages());
         Memslot s = new Memslot(id, newBaseGfn, old.npages(), old.hostBasePfn(), old.readOnly(), old.dirtyLogging);
-        install(s, i);
+        install(s, old);
         return s;
     }
 
     public void setDirtyLogging(int id, boolean on) {
-        sorted[indexOf(id)].dirtyLogging = on;
+        existing(id).dirtyLogging = on;
         generation++;
     }
 
@@ -99,14 +108,18 @@ public final class Memslots {
         if (l != null && l.contains(gfn)) {
             return l;
         }
-        int i = Arrays.binarySearch(bases, gfn);
+        Index x = index;
+        if (x == null) {
+            x = rebuild();
+        }
+        int i = Arrays.binarySearch(x.bases, gfn);
         if (i < 0) {
             i = -i - 2; // the slot with the greatest base <= gfn
         }
         if (i < 0) {
             return null;
         }
-        Memslot s = sorted[i];
+        Memslot s = x.sorted[i];
         if (!s.contains(gfn)) {
             return null;
         }
@@ -116,12 +129,7 @@ public final class Memslots {
 
     /** The slot with this id, or null. */
     public Memslot get(int id) {
-        for (Memslot s : sorted) {
-            if (s.id() == id) {
-                return s;
-            }
-        }
-        return null;
+        return byId.get(id);
     }
 
     /** Bumped on every change; MMIO SPTEs carry it so stale ones can be recognised. */
@@ -131,7 +139,7 @@ public final class Memslots {
 
     /** All slots sorted by base gfn. */
     public List<Memslot> all() {
-        return Collections.unmodifiableList(new ArrayList<>(Arrays.asList(sorted)));
+        return Collections.unmodifiableList(new ArrayList<>(byBase.values()));
     }
 
     /**
@@ -164,40 +172,56 @@ public final class Memslots {
         return s == null ? -1 : (s.hpfnOf(gpa >>> 12) << 12) | (gpa & 0xfff);
     }
 
-    private int indexOf(int id) {
-        for (int i = 0; i < sorted.length; i++) {
-            if (sorted[i].id() == id) {
-                return i;
-            }
+    private Memslot existing(int id) {
+        Memslot s = byId.get(id);
+        if (s == null) {
+            throw new IllegalArgumentException("no memslot " + id);
         }
-        throw new IllegalArgumentException("no memslot " + id);
+        return s;
     }
 
+    /** Slots are kept disjoint, so only the neighbours of the new range can overlap it. */
     private void checkNoOverlap(int ignoreId, long base, long npages) {
-        for (Memslot s : sorted) {
-            if (s.id() != ignoreId && base < s.endGfn() && s.baseGfn() < base + npages) {
+        Map.Entry<Long, Memslot> below = byBase.floorEntry(base + npages - 1);
+        while (below != null) {
+            Memslot s = below.getValue();
+            if (s.endGfn() <= base) {
+                return;
+            }
+            if (s.id() != ignoreId) {
                 throw new IllegalArgumentException("overlaps " + s);
             }
+            below = byBase.lowerEntry(below.getKey());
         }
     }
 
-    private void install(Memslot s, int replaceIndex) {
-        List<Memslot> l = new ArrayList<>(Arrays.asList(sorted));
-        if (replaceIndex >= 0) {
-            l.remove(replaceIndex);
+    private void install(Memslot s, Memslot replaced) {
+        if (replaced != null) {
+            byBase.remove(replaced.baseGfn());
         }
-        l.add(s);
-        l.sort((a, b) -> Long.compare(a.baseGfn(), b.baseGfn()));
-        publish(l.toArray(NONE));
+        byBase.put(s.baseGfn(), s);
+        byId.put(s.id(), s);
+        changed();
     }
 
-    private void publish(Memslot[] n) {
-        sorted = n;
-        bases = new long[n.length];
-        for (int i = 0; i < n.length; i++) {
-            bases[i] = n[i].baseGfn();
-        }
+    private void changed() {
+        index = null;
         last = null;
         generation++;
+    }
+
+    /** The sorted slots and their bases, published together (a copy may read its original from another thread). */
+    private record Index(Memslot[] sorted, long[] bases) {
+    }
+
+    private Index rebuild() {
+        Memslot[] n = byBase.values().toArray(NONE);
+        long[] b = new long[n.length];
+        for (int i = 0; i < n.length; i++) {
+            b[i] = n[i].baseGfn();
+        }
+        Index x = new Index(n, b);
+        index = x;
+        return x;
     }
 }

@@ -51,8 +51,8 @@ public final class TwoDimensionalWalk {
     /** The same for {@link #ept4}, one field a level: constant offsets and no bounds checks on the hot path. */
     private long key1 = -1, key2 = -1, key3 = -1, key4 = -1;
     private long[] slab1, slab2, slab3, slab4;
-    /** The dense layout's slabs when the cache was last checked; null in the paged layout. */
-    private long[][] slabs;
+    /** Whether the memory was in the dense layout when the cache was last checked. */
+    private boolean dense;
     /** Paged layout: direct-mapped cache hpfn -> page array of live, materialized pages. */
     private final long[] pcKey;
     private final long[][] pcPage;
@@ -98,7 +98,7 @@ public final class TwoDimensionalWalk {
      * filled (a freed page must be read through HostMemory, which counts the use-after-free).
      */
     private void dropCacheIfRemapped() {
-        slabs = mem.denseSlabs(); // the outer array may have grown
+        dense = mem.isDense(); // the first copy changes the layout
         if (mem.remaps() != pcFreed) {
             Arrays.fill(pcKey, -1);
             Arrays.fill(pcPage, null);
@@ -205,7 +205,7 @@ public final class TwoDimensionalWalk {
 
     /** The 8-byte entry at {@code hpa}, through the array cached at {@code slot}. */
     private long load(int slot, long hpa) {
-        if (slabs == null) {
+        if (!dense) {
             return loadPaged(slot, hpa);
         }
         long key = hpa >>> (12 + HostMemory.SLAB_SHIFT);
@@ -227,7 +227,7 @@ public final class TwoDimensionalWalk {
 
     /** Dense layout: slab {@code key} (hpa >>> 18), or null if it does not exist. */
     private long[] slabAt(long key) {
-        return key < slabs.length ? slabs[(int) key] : null;
+        return mem.denseSlab(key);
     }
 
     /** Dense layout: slab {@code key}, now cached at {@code slot}, or null if it does not exist. */
@@ -304,7 +304,7 @@ public final class TwoDimensionalWalk {
      * leaf's checks and every fault out of line.
      */
     private long ept(long rootHpa, long gpa, int guestLevel, int need) {
-        if (eptLevels == 4 && slabs != null && !record) {
+        if (eptLevels == 4 && dense && !record) {
             return ept4(rootHpa, gpa, guestLevel, need);
         }
         return eptLoop(rootHpa, gpa, guestLevel, need);

@@ -45,6 +45,8 @@ import org.tdpscope.trace.TraceReconstruction;
 public final class TraceBench {
 
     private static final long GIB_GFNS = 1L << 18; // 1 GiB guest
+    /** What {@code tdpscope import} does: a large text file is parsed on several cores; --sequential: one. */
+    private static boolean PARALLEL = true;
 
     private TraceBench() {
     }
@@ -54,6 +56,9 @@ public final class TraceBench {
         Path file = args.length > 1 && !args[1].startsWith("--") ? Path.of(args[1])
                 : Path.of(System.getProperty("java.io.tmpdir"), "tdpscope-bench-trace.txt");
         boolean keep = List.of(args).contains("--keep");
+        PARALLEL = !List.of(args).contains("--sequential");
+        System.out.println("import: " + (PARALLEL ? "parallel (" + Runtime.getRuntime().availableProcessors()
+                + " cores), as tdpscope import" : "sequential"));
         int runs = List.of(args).indexOf("--runs") >= 0 ? Integer.parseInt(args[List.of(args).indexOf("--runs") + 1])
                 : 1;
 
@@ -141,7 +146,8 @@ public final class TraceBench {
         long unparsed;
         long unknown;
         long warnings;
-        try (TraceReader reader = TraceReader.open(file)) {
+        try (org.tdpscope.trace.TraceSource source = org.tdpscope.trace.TraceSource.open(file);
+                org.tdpscope.trace.EventStream reader = PARALLEL ? source.events() : source.reader()) {
             r = TraceReconstruction.read(reader);
             events = reader.diagnostics().events();
             unparsed = reader.diagnostics().unparsedLines();

@@ -14,6 +14,10 @@ import org.eclipse.lsp4j.DocumentSymbol;
 import org.eclipse.lsp4j.DocumentSymbolParams;
 import org.eclipse.lsp4j.InitializeParams;
 import org.eclipse.lsp4j.InitializeResult;
+import org.eclipse.lsp4j.SemanticTokens;
+import org.eclipse.lsp4j.SemanticTokensParams;
+import org.eclipse.lsp4j.SemanticTokensRangeParams;
+import org.eclipse.lsp4j.SemanticTokensWithRegistrationOptions;
 import org.eclipse.lsp4j.ServerCapabilities;
 import org.eclipse.lsp4j.SignatureHelpOptions;
 import org.eclipse.lsp4j.SymbolInformation;
@@ -23,7 +27,10 @@ import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 import org.eclipse.xtext.ide.server.LanguageServerImpl;
+import org.eclipse.xtext.resource.XtextResource;
+import org.eclipse.xtext.util.CancelIndicator;
 import org.eclipse.xtext.validation.Issue;
+import org.tdpscope.dsl.ide.semantictokens.TdpSemanticTokens;
 import org.tdpscope.dsl.ide.symbols.TdpDocumentSymbols;
 import org.tdpscope.dsl.validation.TdpIssueCodes;
 
@@ -41,6 +48,8 @@ import org.tdpscope.dsl.validation.TdpIssueCodes;
  * <li>diagnostics with the short issue codes the command line prints ({@code unknown-name},
  * {@code syntax}, ...), not Xtext's qualified ones, and source {@code tdpscope};</li>
  * <li>no signature help advertised (the language has no calls to help with);</li>
+ * <li>semantic tokens, full and for a range, with standard token types
+ * ({@link TdpSemanticTokens}) and the legend that says so;</li>
  * <li>an unknown request answered with "method not found", not an internal error.</li>
  * </ul>
  */
@@ -108,7 +117,41 @@ public class TdpServerImpl extends LanguageServerImpl {
     protected ServerCapabilities createServerCapabilities(InitializeParams params) {
         ServerCapabilities c = super.createServerCapabilities(params);
         c.setSignatureHelpProvider((SignatureHelpOptions) null);
+        SemanticTokensWithRegistrationOptions tokens = new SemanticTokensWithRegistrationOptions(
+                TdpSemanticTokens.legend());
+        tokens.setFull(true);
+        tokens.setRange(true);
+        c.setSemanticTokensProvider(tokens);
         return c;
+    }
+
+    @Override
+    protected SemanticTokens semanticTokensFull(SemanticTokensParams params, CancelIndicator cancel) {
+        URI uri = getURI(params.getTextDocument());
+        TdpSemanticTokens tokens = getService(uri, TdpSemanticTokens.class);
+        if (tokens == null) {
+            return new SemanticTokens(List.of());
+        }
+        return getWorkspaceManager().doRead(uri, (document, resource) -> tokens.full(text(resource), resource, cancel));
+    }
+
+    @Override
+    public CompletableFuture<SemanticTokens> semanticTokensRange(SemanticTokensRangeParams params) {
+        return getRequestManager().runRead(cancel -> {
+            URI uri = getURI(params.getTextDocument());
+            TdpSemanticTokens tokens = getService(uri, TdpSemanticTokens.class);
+            if (tokens == null || params.getRange() == null) {
+                return new SemanticTokens(List.of());
+            }
+            return getWorkspaceManager().doRead(uri,
+                    (document, resource) -> tokens.range(text(resource), resource, params.getRange(), cancel));
+        });
+    }
+
+    /** The text the resource was parsed from: the tokens' offsets are into it. */
+    private static String text(XtextResource resource) {
+        return resource == null || resource.getParseResult() == null ? ""
+                : resource.getParseResult().getRootNode().getText();
     }
 
     @Override

@@ -1,0 +1,44 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.ui;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.ui.part.ViewPart;
+import org.tdpscope.trace.ImportedTrace;
+
+/** Trace: a real machine's KVM MMU trace, imported by File › Open Trace…. */
+public final class TraceView extends ViewPart {
+
+    public static final String ID = "org.tdpscope.ui.trace";
+
+    private TracePanel panel;
+
+    @Override
+    public void createPartControl(Composite parent) {
+        panel = new TracePanel(parent, SWT.NONE);
+        ExportDiagramAction export = new ExportDiagramAction(parent::getShell, panel::forExport,
+                "the trace's timeline as shown (its time window and lanes)", () -> panel.trace() == null ? null
+                        : panel.trace().file(), "trace-timeline");
+        getViewSite().getActionBars().getToolBarManager().add(export);
+        getViewSite().getActionBars().getMenuManager().add(export);
+    }
+
+    /** Shows an import, naming the view after its file. */
+    public void show(ImportedTrace trace) {
+        panel.show(trace);
+        setPartName(trace == null ? "Trace" : "Trace: " + trace.file().getFileName());
+        setContentDescription("");
+    }
+
+    public TracePanel panel() {
+        return panel;
+    }
+
+    @Override
+    public void setFocus() {
+        panel.canvas().setFocus();
+    }
+}
