@@ -27,7 +27,6 @@ public final class TraceTimelineDiagram {
     private static final int PAD = 8;
     private static final int TOP = 58;
     private static final int LANE_H = 18;
-    private static final int SAMPLE = 12;
 
     private TraceTimelineDiagram() {
     }
@@ -85,37 +84,18 @@ public final class TraceTimelineDiagram {
             int y = TOP + lane * LANE_H;
             s.text(12, y + 13, Scene.clip(tl.laneName(g, lane), 24) + "  " + Scene.count(tl.laneSize(g, lane)), 11,
                     theme.text, null, false);
-            int k = tl.lowerBound(g, lane, startNs);
-            int size = tl.laneSize(g, lane);
-            int runX = -1;
-            int runW = 0;
-            Mark runMark = null;
-            while (k < size) {
-                long t = tl.timestampNs(tl.event(g, lane, k));
-                int x = (int) Math.max(0, Math.floor((t - startNs) / nsPx));
-                if (t >= endNs || x >= plotW) {
-                    break;
-                }
-                int next = Math.max(k + 1, tl.lowerBoundFrom(g, lane, k, startNs + (long) Math.ceil((x + 1) * nsPx)));
-                Mark m = Mark.OTHER;
-                int stride = Math.max(1, (next - k) / SAMPLE);
-                for (int c = k; c < next; c += stride) {
-                    Mark cm = tl.mark(tl.event(g, lane, c));
-                    if (cm.ordinal() > m.ordinal()) {
-                        m = cm;
-                    }
-                }
-                if (m == runMark && runX + runW == x) {
-                    runW++;
+            int[] run = { -1, 0, -1 }; // x, width, mark: adjacent columns of one mark are one rectangle
+            tl.columns(g, lane, startNs, nsPx, plotW, (x, count, m) -> {
+                if (run[2] == m.ordinal() && run[0] + run[1] == x) {
+                    run[1]++;
                 } else {
-                    mark(s, runMark, runX, runW, y);
-                    runMark = m;
-                    runX = x;
-                    runW = 1;
+                    mark(s, run, y);
+                    run[0] = x;
+                    run[1] = 1;
+                    run[2] = m.ordinal();
                 }
-                k = next;
-            }
-            mark(s, runMark, runX, runW, y);
+            });
+            mark(s, run, y);
         }
         s.line(NAME_W, TOP, NAME_W, TOP + lanes * LANE_H, theme.muted, 1, false);
         int ly = TOP + lanes * LANE_H + 24;
@@ -135,9 +115,10 @@ public final class TraceTimelineDiagram {
         return s;
     }
 
-    private static void mark(Scene s, Mark m, int x, int w, int y) {
-        if (m != null) {
-            s.rect(null, NAME_W + PAD + x, y + 3, Math.max(2, w), LANE_H - 6, 0, colour(m), colour(m), 0, null);
+    private static void mark(Scene s, int[] run, int y) {
+        if (run[2] >= 0) {
+            String c = colour(Mark.of(run[2]));
+            s.rect(null, NAME_W + PAD + run[0], y + 3, Math.max(2, run[1]), LANE_H - 6, 0, c, c, 0, null);
         }
     }
 

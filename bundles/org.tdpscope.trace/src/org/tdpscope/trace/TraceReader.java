@@ -269,10 +269,7 @@ public final class TraceReader implements EventStream {
         }
         String line = unquote(raw);
         int n = line.length();
-        int i = 0;
-        while (i < n && isBlank(line.charAt(i))) {
-            i++;
-        }
+        int i = firstNonBlank(line);
         if (i == n) {
             finishPending();
             diag.blankLines++;
@@ -348,10 +345,7 @@ public final class TraceReader implements EventStream {
         }
         String line = unquote(raw);
         int n = line.length();
-        int i = 0;
-        while (i < n && isBlank(line.charAt(i))) {
-            i++;
-        }
+        int i = firstNonBlank(line);
         if (i == n) {
             return false;
         }
@@ -755,6 +749,15 @@ public final class TraceReader implements EventStream {
 
     private static boolean isGap(String t) {
         return t.equals("--") || t.equals("...") || t.equals("....");
+    }
+
+    /** Index of the first character that is not a space or tab ({@code s.length()} if none). */
+    private static int firstNonBlank(String s) {
+        int i = 0;
+        while (i < s.length() && isBlank(s.charAt(i))) {
+            i++;
+        }
+        return i;
     }
 
     private static boolean isBlank(char c) {

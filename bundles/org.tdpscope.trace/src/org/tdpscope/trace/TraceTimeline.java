@@ -175,8 +175,8 @@ public final class TraceTimeline {
         mark = Arrays.copyOf(mark, size);
         task = Arrays.copyOf(task, size);
         cpu = Arrays.copyOf(cpu, size);
-        taskLanes = lanes(task, taskNames.size());
-        int[][] byId = lanes(cpu, cpuNumbers.size());
+        taskLanes = lanes(i -> task[i], taskNames.size());
+        int[][] byId = lanes(i -> cpu[i], cpuNumbers.size());
         // CPU lanes in CPU order, whatever order the CPUs first appeared in
         cpuLanes = new int[byId.length][];
         int k = 0;
@@ -186,20 +186,13 @@ public final class TraceTimeline {
         cpuNumbers.sort(null);
     }
 
-    private int[][] lanes(int[] of, int n) {
+    /** Event indices per lane, each lane sorted by time; {@code laneOf} gives an event's lane. */
+    private int[][] lanes(java.util.function.IntUnaryOperator laneOf, int n) {
         int[] counts = new int[n];
         for (int i = 0; i < size; i++) {
-            counts[of[i]]++;
+            counts[laneOf.applyAsInt(i)]++;
         }
-        return fill(counts, i -> of[i]);
-    }
-
-    private int[][] lanes(short[] of, int n) {
-        int[] counts = new int[n];
-        for (int i = 0; i < size; i++) {
-            counts[of[i]]++;
-        }
-        return fill(counts, i -> of[i]);
+        return fill(counts, laneOf);
     }
 
     private int[][] fill(int[] counts, java.util.function.IntUnaryOperator laneOf) {
@@ -337,6 +330,42 @@ public final class TraceTimeline {
             }
         }
         return lo;
+    }
+
+    /** Told, column by column, what a lane holds in a pixel column: how many events, and the most telling mark. */
+    public interface ColumnSink {
+        void column(int x, int count, Mark mark);
+    }
+
+    /** A column with more events than this has its mark taken from a sample of them. */
+    private static final int SAMPLE = 12;
+
+    /**
+     * The pixel columns of a lane that hold events, in order, for a drawing of {@code width} columns of
+     * {@code nsPerPixel} each from {@code startNs}: empty columns cost nothing, a column costs
+     * log(its events), so a frame costs width × log(events) at any zoom.
+     */
+    public void columns(Grouping g, int lane, long startNs, double nsPerPixel, int width, ColumnSink sink) {
+        int size = laneSize(g, lane);
+        int k = lowerBound(g, lane, startNs);
+        while (k < size) {
+            long t = ts[event(g, lane, k)];
+            int x = (int) Math.max(0, Math.floor((t - startNs) / nsPerPixel));
+            if (x >= width) {
+                break;
+            }
+            int next = Math.max(k + 1, lowerBoundFrom(g, lane, k, startNs + (long) Math.ceil((x + 1) * nsPerPixel)));
+            Mark m = Mark.OTHER;
+            int stride = Math.max(1, (next - k) / SAMPLE);
+            for (int c = k; c < next; c += stride) {
+                Mark cm = mark(event(g, lane, c));
+                if (cm.ordinal() > m.ordinal()) {
+                    m = cm;
+                }
+            }
+            sink.column(x, next - k, m);
+            k = next;
+        }
     }
 
     /** The event (a global index) at position {@code k} of a lane. */

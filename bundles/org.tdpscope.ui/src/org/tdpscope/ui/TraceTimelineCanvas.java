@@ -41,8 +41,6 @@ public final class TraceTimelineCanvas extends Canvas {
     static final int AXIS_H = 30;
     static final int LANE_H = 20;
     static final int LEGEND_H = 22;
-    /** A column with more events than this is drawn from a sample of them. */
-    private static final int SAMPLE = 12;
 
     private TraceTimeline timeline;
     private Grouping grouping = Grouping.TASK;
@@ -423,50 +421,28 @@ public final class TraceTimelineCanvas extends Canvas {
     }
 
     private void drawLane(Pixels px, int lane, int y, int plotW, double nsPx) {
-        int size = timeline.laneSize(grouping, lane);
-        int k = timeline.lowerBound(grouping, lane, viewStart);
-        int runX = -1;
-        int runW = 0;
-        Mark runMark = null;
-        int runH = 0;
-        while (k < size) {
-            // jump straight to the column of the next event: empty columns cost nothing
-            long t = timeline.timestampNs(timeline.event(grouping, lane, k));
-            int x = (int) Math.max(0, Math.floor((t - viewStart) / nsPx));
-            if (x >= plotW) {
-                break;
-            }
-            long colEnd = viewStart + (long) Math.ceil((x + 1) * nsPx);
-            int next = Math.max(k + 1, timeline.lowerBoundFrom(grouping, lane, k, colEnd));
-            int count = next - k;
-            Mark m = Mark.OTHER;
-            int stride = Math.max(1, count / SAMPLE);
-            for (int c = k; c < next; c += stride) {
-                Mark cm = timeline.mark(timeline.event(grouping, lane, c));
-                if (cm.ordinal() > m.ordinal()) {
-                    m = cm;
-                }
-            }
+        // adjacent columns of one mark and height become one rectangle
+        int[] run = { -1, 0, 0, -1 }; // x, width, height, mark
+        timeline.columns(grouping, lane, viewStart, nsPx, plotW, (x, count, m) -> {
             int h = count == 1 ? LANE_H - 8 : Math.min(LANE_H - 4, LANE_H - 8 + 2 * (int) Math.log10(count) + 2);
-            if (runMark == m && runH == h && runX + runW == x) {
-                runW++;
+            if (run[3] == m.ordinal() && run[2] == h && run[0] + run[1] == x) {
+                run[1]++;
             } else {
-                flush(px, runMark, runX, runW, runH, y);
-                runMark = m;
-                runX = x;
-                runW = 1;
-                runH = h;
+                flush(px, run, y);
+                run[0] = x;
+                run[1] = 1;
+                run[2] = h;
+                run[3] = m.ordinal();
             }
-            k = next;
-        }
-        flush(px, runMark, runX, runW, runH, y);
+        });
+        flush(px, run, y);
     }
 
-    private void flush(Pixels px, Mark m, int x, int w, int h, int y) {
-        if (m == null) {
+    private void flush(Pixels px, int[] run, int y) {
+        if (run[3] < 0) {
             return;
         }
-        px.fill(x, y + (LANE_H - h) / 2, Math.max(w, 2), h, colours.get(m).getRGB());
+        px.fill(run[0], y + (LANE_H - run[2]) / 2, Math.max(run[1], 2), run[2], colours.get(Mark.of(run[3])).getRGB());
     }
 
     private static final RGB WHITE = new RGB(255, 255, 255);

@@ -72,6 +72,8 @@ public final class TdpLanguageServer {
             binder.bind(IResourceServiceProvider.Registry.class).toInstance(registry);
             binder.bind(LanguageServerImpl.class).to(TdpServerImpl.class);
             binder.bind(IMultiRootWorkspaceConfigFactory.class).to(LooseFilesWorkspaceConfigFactory.class);
+            binder.bind(org.eclipse.xtext.util.IFileSystemScanner.class).to(
+                    org.tdpscope.dsl.ide.server.BoundedFileSystemScanner.class);
         }));
         return server.getInstance(LanguageServerImpl.class);
     }

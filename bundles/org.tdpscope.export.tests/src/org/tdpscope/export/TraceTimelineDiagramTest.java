@@ -1,0 +1,57 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.tdpscope.trace.Payload;
+import org.tdpscope.trace.Prefix;
+import org.tdpscope.trace.TraceEvent;
+import org.tdpscope.trace.TraceTimeline;
+import org.tdpscope.trace.TraceTimeline.Grouping;
+import org.tdpscope.trace.TraceTimeline.Mark;
+
+/** An imported trace's timeline for a document: a page width, marks placed by their time, a legend. */
+class TraceTimelineDiagramTest {
+
+    private static TraceEvent at(String task, long ns, Payload p) {
+        return new TraceEvent(new Prefix(task, 1, 1, 0, "....", ns, ns, Prefix.Shape.TRACEFS, List.of()),
+                "kvm_tdp_mmu_spte_changed", p);
+    }
+
+    @Test
+    void marksSitAtTheirTimeOnAFixedPage() {
+        TraceTimeline tl = new TraceTimeline();
+        tl.add(at("vcpu", 1_000_000, new Payload.TdpMmuSpteChanged(0, 1, 1, 0, 0x600001980dc3b77L)));
+        tl.add(at("vcpu", 1_100_000, new Payload.MmuZapAllFast(1, 4)));
+        tl.add(at("vcpu", 2_000_000, new Payload.TdpMmuSpteChanged(0, 1, 1, 0x600001980dc3b77L, 0)));
+        Scene s = TraceTimelineDiagram.layout("t.txt", tl, Grouping.TASK, 1_000_000, 2_000_001, Theme.LIGHT);
+        assertEquals(TraceTimelineDiagram.WIDTH, s.width(), "a page width, whatever the trace's length");
+        List<Scene.Rect> set = marks(s, Mark.SPTE_SET);
+        List<Scene.Rect> zap = marks(s, Mark.FAST_ZAP);
+        List<Scene.Rect> gone = marks(s, Mark.SPTE_ZAP);
+        assertEquals(2, set.size(), "one mark and its legend box");
+        Scene.Rect first = set.get(0);
+        Scene.Rect last = gone.get(0);
+        Scene.Rect middle = zap.get(0);
+        // 0.1 ms of a 1 ms window is a tenth of the plot's width: positions are times, not event counts
+        double tenth = (middle.x() - first.x()) / (double) (last.x() - first.x());
+        assertEquals(0.1, tenth, 0.01);
+        assertTrue(s.shapes().stream().anyMatch(sh -> sh instanceof Scene.Text t && t.text().equals("fast zap")),
+                "a legend names every colour");
+        assertTrue(s.shapes().stream().anyMatch(sh -> sh instanceof Scene.Text t && t.text().startsWith("scale: ")),
+                "the scale is said");
+    }
+
+    private static List<Scene.Rect> marks(Scene s, Mark m) {
+        String c = TraceTimelineDiagram.colour(m);
+        return s.shapes().stream().filter(sh -> sh instanceof Scene.Rect r && c.equals(r.fill())).map(
+                sh -> (Scene.Rect) sh).toList();
+    }
+}
