@@ -818,8 +818,7 @@ public final class Main {
             try {
                 files.commit();
             } catch (AtomicFiles.WriteException e) {
-                err.println("tdpscope: cannot write " + e.target() + ": " + e.getMessage());
-                return BAD_INPUT;
+                return cannotWrite(e);
             }
         }
         for (String w : written) {
@@ -847,6 +846,12 @@ public final class Main {
         err.println("tdpscope: cannot write " + (target == null ? "to standard output" : target) + ": "
                 + AtomicFiles.reason(e, target));
         keptOld(files);
+        return BAD_INPUT;
+    }
+
+    /** A batch that could not replace its files; the exception says which it kept (its message names them). */
+    private int cannotWrite(AtomicFiles.WriteException e) {
+        err.println("tdpscope: cannot write " + e.target() + ": " + e.getMessage());
         return BAD_INPUT;
     }
 
@@ -1264,8 +1269,7 @@ public final class Main {
             try {
                 files.commit();
             } catch (AtomicFiles.WriteException e) {
-                err.println("tdpscope: cannot write " + e.target() + ": " + e.getMessage());
-                return BAD_INPUT;
+                return cannotWrite(e);
             }
         }
         for (Path p : written) {
@@ -1311,11 +1315,11 @@ public final class Main {
             checkOutput("--xmi", c.xmi, Path.of(c.xmi));
         }
         try {
-            return new TraceImport(out, err).xmi(c.xmi == null ? null : Path.of(c.xmi)).run(Path.of(file), c.scenario == null ? null : Path.of(c.scenario), w,
-                    c.svg == null ? null : Path.of(c.svg), c.trace == null ? null : Path.of(c.trace));
+            return new TraceImport(out, err).xmi(c.xmi == null ? null : Path.of(c.xmi)).run(Path.of(file),
+                    c.scenario == null ? null : Path.of(c.scenario), w, c.svg == null ? null : Path.of(c.svg),
+                    c.trace == null ? null : Path.of(c.trace));
         } catch (AtomicFiles.WriteException e) {
-            err.println("tdpscope: cannot write " + e.target() + ": " + e.getMessage());
-            return BAD_INPUT;
+            return cannotWrite(e);
         } catch (IOException e) {
             err.println("tdpscope: cannot import " + file + ": " + AtomicFiles.reason(e, null));
             return BAD_INPUT;

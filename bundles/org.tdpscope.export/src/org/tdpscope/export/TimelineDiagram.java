@@ -245,6 +245,23 @@ public final class TimelineDiagram {
         }
         // legend and notes
         int y = lanesBottom + 52;
+        int x = lockLegend(s, y, theme);
+        s.polygon(theme.violation, x, y - 10, x + 12, y - 10, x + 12, y + 2, x, y + 2);
+        s.text(x + 18, y, "violation", 11, theme.muted, null, false);
+        y += 22;
+        for (TraceEvent v : violations) {
+            s.text(16, y, violationLine(v), 12, theme.violation, null, true);
+            y += 18;
+        }
+        if (hidden > 0) {
+            s.text(16, y, "… " + hidden + " more marked events after step " + axisEnd + " not drawn", 12,
+                    theme.muted, null, false);
+        }
+        return s;
+    }
+
+    /** The lock part of both timelines' legends (read, write, other lock, yielded); returns where it ends. */
+    private static int lockLegend(Scene s, int y, Theme theme) {
         int x = 16;
         s.legend(x, y, theme.validFill, theme.validStroke, null, "mmu_lock read", theme.muted);
         x += 130;
@@ -254,21 +271,14 @@ public final class TimelineDiagram {
         s.text(x + 28, y, "other lock", 11, theme.muted, null, false);
         x += 104;
         s.legend(x, y, theme.background, theme.muted, "4 3", "yielded", theme.muted);
-        x += 84;
-        s.polygon(theme.violation, x, y - 10, x + 12, y - 10, x + 12, y + 2, x, y + 2);
-        s.text(x + 18, y, "violation", 11, theme.muted, null, false);
-        y += 22;
-        for (TraceEvent v : violations) {
-            String inv = v.invariant() == null ? "violation" : "violation " + v.invariant().number() + " ("
-                    + v.invariant().word() + ")";
-            s.text(16, y, inv + " at step " + v.step() + ": " + v.detail(), 12, theme.violation, null, true);
-            y += 18;
-        }
-        if (hidden > 0) {
-            s.text(16, y, "… " + hidden + " more marked events after step " + axisEnd + " not drawn", 12,
-                    theme.muted, null, false);
-        }
-        return s;
+        return x + 84;
+    }
+
+    /** A violation under a timeline: {@code violation 3 (name) at step 48: detail}. */
+    private static String violationLine(TraceEvent v) {
+        String inv = v.invariant() == null ? "violation" : "violation " + v.invariant().number() + " ("
+                + v.invariant().word() + ")";
+        return inv + " at step " + v.step() + ": " + v.detail();
     }
 
     /** Width of a timeline page: the exported picture is this wide, whatever the run's length. */
@@ -458,16 +468,7 @@ public final class TimelineDiagram {
         }
         // legend and notes
         int y = headerH + rows * rowH + 24;
-        int x = 16;
-        s.legend(x, y, theme.validFill, theme.validStroke, null, "mmu_lock read", theme.muted);
-        x += 130;
-        s.legend(x, y, theme.invalidFill, theme.invalidStroke, null, "mmu_lock write", theme.muted);
-        x += 134;
-        s.rect(null, x, y - 6, 22, 5, 2, theme.cursor, theme.cursor, 0, null);
-        s.text(x + 28, y, "other lock", 11, theme.muted, null, false);
-        x += 104;
-        s.legend(x, y, theme.background, theme.muted, "4 3", "yielded", theme.muted);
-        x += 84;
+        int x = lockLegend(s, y, theme);
         s.polygon(theme.validStroke, x + 6, y - 11, x + 12, y - 5, x + 6, y + 1, x, y - 5);
         s.text(x + 18, y, "root created", 11, theme.muted, null, false);
         x += 104;
@@ -484,10 +485,7 @@ public final class TimelineDiagram {
         s.text(x + 18, y, "violation", 11, theme.muted, null, false);
         y += 22;
         for (TraceEvent v : violations.subList(0, shownViolations)) {
-            String inv = v.invariant() == null ? "violation" : "violation " + v.invariant().number() + " ("
-                    + v.invariant().word() + ")";
-            s.text(16, y, Scene.clip(inv + " at step " + v.step() + ": " + v.detail(), 150), 12, theme.violation, null,
-                    true);
+            s.text(16, y, Scene.clip(violationLine(v), 150), 12, theme.violation, null, true);
             y += 18;
         }
         if (violations.size() > shownViolations) {
