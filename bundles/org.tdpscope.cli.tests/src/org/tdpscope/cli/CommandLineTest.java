@@ -29,7 +29,7 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasItsOwnHelp() {
-        for (String c : List.of("run", "check", "export", "explore", "import", "lsp")) {
+        for (String c : List.of("run", "check", "export", "explore", "import", "lsp", "worker")) {
             Outcome o = tdpscope(c, "--help");
             assertEquals(0, o.code(), c + ": " + o.err());
             assertTrue(o.out().startsWith("Usage: tdpscope " + c), o.out());
@@ -42,7 +42,7 @@ class CommandLineTest {
         assertTrue(tdpscope("run", "-h").out().contains("--policy=P"));
         assertTrue(tdpscope("explore", "--help").out().contains("--outcomes-file=OUT.txt"));
         assertTrue(tdpscope("explore", "--help").out().contains("--swarm"), "the swarm search is offered");
-        assertFalse(tdpscope("explore", "--help").out().contains("--cluster"), "not offered before it exists");
+        assertTrue(tdpscope("explore", "--help").out().contains("--cluster"), "the cluster search is offered");
         Outcome top = tdpscope("--help");
         assertEquals(0, top.code());
         assertTrue(top.out().startsWith("usage: tdpscope <command>"), top.out());
@@ -106,9 +106,12 @@ class CommandLineTest {
         o = tdpscope("run", SEED, "--trace", "-", "--xmi", "-");
         assertEquals(2, o.code());
         assertTrue(o.err().startsWith("tdpscope: only one output can go to standard output"), o.err());
-        o = tdpscope("explore", SEED, "--cluster");
+        o = tdpscope("explore", SEED, "--bind", "127.0.0.1:5701");
         assertEquals(2, o.code());
-        assertTrue(o.err().startsWith("tdpscope: explore --cluster is not available in this build yet"), o.err());
+        assertTrue(o.err().startsWith("tdpscope: --bind needs --cluster"), o.err());
+        o = tdpscope("explore", SEED, "--cluster", "--swarm", "2");
+        assertEquals(2, o.code());
+        assertTrue(o.err().startsWith("tdpscope: --cluster and --swarm exclude each other"), o.err());
     }
 
     /** A step past the end is an error naming the range; the last step itself draws. */

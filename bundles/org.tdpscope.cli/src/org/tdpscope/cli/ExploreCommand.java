@@ -14,9 +14,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code tdpscope explore}: its options. The search itself is chosen in one place
- * ({@link Main#explore}); the options of the searches still to come (a swarm of randomized
- * searches, a cluster of machines) are declared hidden and refused in {@link #checkSearch} until
- * they exist, so adding one means filling in that method and the choice, nothing more.
+ * ({@link Main#explore}): one JVM, a swarm of randomized searches ({@code --swarm}) or a cluster of
+ * machines ({@code --cluster}, with {@code tdpscope worker} on the others); {@link #checkSearch}
+ * checks their options against each other.
  */
 @Command(name = "explore", customSynopsis = "tdpscope explore FILE [OPTIONS]", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = { "Run every interleaving of the scenario's threads (its schedule is ignored), check the invariants"
@@ -53,11 +53,21 @@ final class ExploreCommand extends Main.ScenarioCommand implements Callable<Inte
     @Option(names = "--seed", paramLabel = "S", description = "the swarm's seed (same seed and visit budget, same"
             + " result)")
     String seed;
-    // A search still to come: declared so it is recognized, refused until it exists.
-    @Option(names = "--cluster", hidden = true)
+    @Option(names = "--cluster", description = "coordinate a search over several machines (tdpscope worker on each);"
+            + " same result as one JVM")
     boolean cluster;
-    @Option(names = "--member", paramLabel = "HOST:PORT", hidden = true)
+    @Option(names = "--bind", paramLabel = "ADDR:PORT", description = "with --cluster: the address this member"
+            + " listens on (default 127.0.0.1:5701, this machine only)")
+    String bind;
+    @Option(names = { "--members", "--member" }, paramLabel = "HOST:PORT,...", split = ",", hideParamSyntax = true,
+            description = "with --cluster: members to reach (workers started before the coordinator)")
     List<String> members = new ArrayList<>();
+    @Option(names = "--expect-members", paramLabel = "N", description = "with --cluster: wait for N members (this"
+            + " one included) before searching")
+    String expectMembers;
+    @Option(names = "--cluster-name", paramLabel = "NAME", description = "with --cluster: the"
+            + " cluster's name (default tdpscope); members of another name are not let in")
+    String clusterName;
 
     ExploreCommand(Main main) {
         super(main);
@@ -68,15 +78,16 @@ final class ExploreCommand extends Main.ScenarioCommand implements Callable<Inte
         return main.explore(this);
     }
 
-    /** Refuses the options of searches this build does not have, by name. */
+    /** Checks the options of the searches against each other. */
     void checkSearch() {
         if (seed != null && swarm == null) {
             throw new Main.UsageException("--seed is the seed of a --swarm search; add --swarm N");
         }
-        String missing = cluster ? "--cluster" : !members.isEmpty() ? "--member" : null;
-        if (missing != null) {
-            throw new Main.UsageException("explore " + missing + " is not available in this build yet (the exhaustive"
-                    + " search and --swarm are)");
+        Main.excludes(cluster, "--cluster", swarm != null, "--swarm", "a cluster search is exhaustive");
+        String clusterOnly = bind != null ? "--bind" : !members.isEmpty() ? "--members" : expectMembers != null
+                ? "--expect-members" : clusterName != null ? "--cluster-name" : null;
+        if (clusterOnly != null) {
+            Main.needs(true, clusterOnly, cluster, "--cluster", "");
         }
     }
 }

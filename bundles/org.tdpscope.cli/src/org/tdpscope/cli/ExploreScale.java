@@ -11,17 +11,21 @@ import java.util.Locale;
 import java.util.function.Predicate;
 
 import org.tdpscope.dsl.api.LoadedScenario;
+import org.tdpscope.explore.cluster.ClusterJob;
+import org.tdpscope.explore.cluster.ClusterMember;
+import org.tdpscope.explore.cluster.ClusterOptions;
 import org.tdpscope.sim.KernelRules;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RunResult;
 import org.tdpscope.sim.explore.ExploreBounds;
+import org.tdpscope.sim.explore.ExploreMonitor;
 import org.tdpscope.sim.explore.ExploreResult;
 import org.tdpscope.sim.explore.Swarm;
 
 /**
- * The command-line side of explorations that outgrow an exhaustive search: {@code explore FILE --swarm N --seed S}
- * (entry points taking parsed values, so the option parser stays in {@link Main}), and the note an exhaustive
- * search prints when it is not a complete answer.
+ * The command-line side of explorations that outgrow one search in one JVM: {@code explore FILE --swarm N --seed S},
+ * {@code explore FILE --cluster} (entry points taking parsed values, so the option parser stays in {@link Main}),
+ * and the note an exhaustive search prints when it is not a complete answer.
  */
 final class ExploreScale {
 
@@ -94,5 +98,83 @@ final class ExploreScale {
                     + " with bit-state hashing (states may be missed, schedules may not be the shortest); give the JVM"
                     + " more heap (-Xmx) or use --swarm%n", r.stats().bitStateFrom());
         }
+    }
+
+    /**
+     * {@code explore FILE --cluster [--bind ADDR:PORT] [--members HOST:PORT,...] [--expect-members N]}: this JVM
+     * starts (or joins) a cluster of {@code tdpscope worker} members and coordinates each search on it; the searches
+     * give what one JVM gives. Close it after the last search (it leaves the cluster).
+     */
+    static final class Cluster implements AutoCloseable {
+        private final ClusterMember member;
+        private final PrintStream err;
+
+        private Cluster(ClusterMember member, PrintStream err) {
+            this.member = member;
+            this.err = err;
+        }
+
+        /** One search (as {@code Explorer.explore}) over the cluster's members. */
+        ExploreResult explore(LoadedScenario loaded, KernelRules kernel, Policy policy, ExploreBounds bounds,
+                boolean expectations, Predicate<RunResult> check, ExploreMonitor monitor) {
+            ClusterJob job = ClusterJob.of(loaded, kernel, policy, bounds, expectations);
+            ClusterJob.Resolved here = new ClusterJob.Resolved(loaded.scenarioFor(kernel), policy, bounds, check);
+            ClusterMember.Run run;
+            try {
+                run = member.explore(job, here, monitor, err::println);
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException(e.getMessage(), e); // said as "cannot explore: ..."
+            }
+            err.printf(Locale.ROOT, "cluster: searched on %d member%s%s%n", run.members(), run.members() == 1 ? ""
+                    : "s", run.restarts() == 0 ? "" : ", started again " + run.restarts() + " time"
+                            + (run.restarts() == 1 ? "" : "s") + " (" + run.restartReason() + ")");
+            return run.result();
+        }
+
+        @Override
+        public void close() {
+            member.close();
+        }
+    }
+
+    /** Starts this JVM's member for {@code explore --cluster} and waits for the members expected. */
+    static Cluster cluster(ExploreCommand c, int threads, PrintStream err) {
+        Integer expect = null;
+        if (c.expectMembers != null) {
+            try {
+                expect = Integer.parseInt(c.expectMembers);
+            } catch (NumberFormatException e) {
+                expect = 0;
+            }
+            if (expect < 1) {
+                throw new Main.UsageException("--expect-members wants a number of members, 1 or more, not '"
+                        + c.expectMembers + "'");
+            }
+        }
+        ClusterOptions o;
+        try {
+            o = ClusterOptions.parse(c.bind, c.members, c.clusterName, threads);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageException(e.getMessage());
+        }
+        ClusterMember m;
+        try {
+            m = ClusterMember.start(o, err);
+        } catch (IllegalStateException e) {
+            throw new Main.UsageException(e.getMessage());
+        }
+        err.println("cluster: coordinator at " + m.address() + " (cluster '" + o.name() + "'); on other machines: "
+                + "tdpscope worker --join " + m.address());
+        if (expect != null) {
+            try {
+                while (m.members() < expect) {
+                    err.println("cluster: waiting for " + expect + " members (" + m.members() + " so far)");
+                    m.awaitMembers(expect, 10_000, () -> false);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return new Cluster(m, err);
     }
 }

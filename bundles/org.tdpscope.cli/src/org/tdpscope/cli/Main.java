@@ -46,6 +46,7 @@ import org.tdpscope.sim.KernelRules;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RootListSnapshot;
 import org.tdpscope.sim.RunResult;
+import org.tdpscope.sim.Scenario;
 import org.tdpscope.sim.Simulation;
 import org.tdpscope.sim.TraceEvent;
 import org.tdpscope.sim.TraceListener;
@@ -100,7 +101,8 @@ public final class Main {
                     (--gva, default all), the root list animated over the run; --png adds a PNG
                     of each (an animated GIF for animated); race: the plain-text race diagram
               explore FILE [--policy P|all] [--kernel E|all] [--time 10m] [--depth N] [--yields N] [--invalidations N] [--max-visits N]
-                       [--repeat T,...] [--workers N] [--expectations] [--outcomes-file OUT.txt]
+                       [--repeat T,...] [--workers N] [--expectations] [--outcomes-file OUT.txt] [--swarm N --seed S]
+                       [--cluster [--bind ADDR:PORT] [--members HOST:PORT,...] [--expect-members N]]
                     run every interleaving of the scenario's threads (its schedule is ignored), check the
                     invariants (and with --expectations the expect block) in each, list the distinct
                     outcomes and a shortest counterexample schedule for each bad one (many bad outcomes:
@@ -112,6 +114,8 @@ public final class Main {
                     page tables and fast zaps; --scenario writes a scenario replaying the faults and fast zaps,
                     --svg the timeline (one lane per task), --trace the events as JSON Lines, --xmi a run for the
                     workbench, of lines A to B-1
+              worker --join HOST:PORT [--bind ADDR:PORT] [--threads N]
+                    join an exploration cluster and search for its coordinator until Ctrl-C
               lsp   start the language server on stdin/stdout
               ide   start the workbench (from the ./tdpscope launcher)
               help [COMMAND], --version
@@ -226,6 +230,7 @@ public final class Main {
         cl.addSubcommand("explore", new ExploreCommand(this));
         cl.addSubcommand("import", new ImportCommand(this));
         cl.addSubcommand("lsp", new LspCommand());
+        cl.addSubcommand("worker", new WorkerCommand(this, err));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -324,7 +329,7 @@ public final class Main {
     static final class Top implements Runnable {
         @Override
         public void run() {
-            throw new UsageException("name a command (run, check, export, explore, import, lsp)");
+            throw new UsageException("name a command (run, check, export, explore, worker, import, lsp)");
         }
     }
 
@@ -732,14 +737,15 @@ public final class Main {
                             : outputFile(c.trace, policy, policies.size(), kernel, kernels.size());
                     try {
                         if (c.trace == null) {
-                            run = simulate(loaded, kernel, policy, listener);
+                            run = simulate(loaded, kernel, policy, listener, c.allEvents);
                         } else if (trace == null) {
                             OutputStream o = stdoutData();
-                            run = simulateTo(o, loaded, kernel, policy, listener);
+                            run = simulateTo(o, loaded, kernel, policy, listener, c.allEvents);
                             o.close();
                         } else {
                             RunResult[] r = new RunResult[1];
-                            files.stage(trace, o -> r[0] = simulateTo(o, loaded, kernel, policy, listener));
+                            files.stage(trace, o -> r[0] = simulateTo(o, loaded, kernel, policy, listener,
+                                    c.allEvents));
                             run = r[0];
                         }
                     } catch (IOException e) {
@@ -934,14 +940,20 @@ public final class Main {
         }
     }
 
+    /** {@code iteratorEvents} ({@code --all-events}): walks report each SPTE iterator position too. */
     private static RunResult simulate(LoadedScenario loaded, KernelRules kernel, Policy policy,
-            TraceListener listener) {
-        return new Simulation(loaded.scenarioFor(kernel), policy, listener).run();
+            TraceListener listener, boolean iteratorEvents) {
+        Scenario s = loaded.scenarioFor(kernel);
+        if (iteratorEvents) {
+            s = s.copy();
+            s.iteratorEvents = true;
+        }
+        return new Simulation(s, policy, listener).run();
     }
 
     /** Runs the scenario, streaming its JSON Lines trace (after the header line) to {@code out}. */
     private static RunResult simulateTo(OutputStream out, LoadedScenario loaded, KernelRules kernel, Policy policy,
-            TraceListener table) throws IOException {
+            TraceListener table, boolean iteratorEvents) throws IOException {
         Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8));
         w.write(TraceJsonl.header(loaded.name(), kernel.word(), policy.word()));
         w.write('\n');
@@ -951,7 +963,7 @@ public final class Main {
             result = simulate(loaded, kernel, policy, e -> {
                 table.onEvent(e);
                 jsonl.onEvent(e);
-            });
+            }, iteratorEvents);
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         }
@@ -1151,6 +1163,7 @@ public final class Main {
         int result = OK;
         StringBuilder all = c.outcomesFile == null ? null : new StringBuilder();
         List<KernelRules> kernels = kernels(c.kernel, loaded);
+        ExploreScale.Cluster cluster = c.cluster ? ExploreScale.cluster(c, bounds.workers(), err) : null;
         for (KernelRules kernel : kernels)
         for (Policy policy : c.policy == null ? loaded.explorePolicies() : policies(c.policy, loaded)) {
             if (ExploreProgress.signalled()) {
@@ -1162,7 +1175,8 @@ public final class Main {
             try {
                 progress.start();
                 // the one place a search is chosen: swarm and cluster searches plug in here
-                r = new Explorer().explore(loaded.scenarioFor(kernel), policy, bounds, check, progress);
+                r = cluster != null ? cluster.explore(loaded, kernel, policy, bounds, expectations, check, progress)
+                        : new Explorer().explore(loaded.scenarioFor(kernel), policy, bounds, check, progress);
             } catch (IllegalArgumentException e) {
                 err.println(file + ":1:1: error: cannot explore: " + e.getMessage());
                 return BAD_INPUT;
@@ -1197,6 +1211,9 @@ public final class Main {
             }
             out.flush();
             progress.printed();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         if (all != null) {
             try {

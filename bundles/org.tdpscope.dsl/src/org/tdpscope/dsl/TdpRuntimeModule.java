@@ -8,9 +8,11 @@ import org.eclipse.xtext.conversion.IValueConverterService;
 import org.eclipse.xtext.formatting2.IFormatter2;
 import org.eclipse.xtext.linking.ILinkingDiagnosticMessageProvider;
 import org.eclipse.xtext.parser.antlr.ISyntaxErrorMessageProvider;
-import org.tdpscope.dsl.conversion.TdpSyntaxErrorMessageProvider;
+import org.eclipse.xtext.validation.IResourceValidator;
 import org.tdpscope.dsl.conversion.TdpValueConverters;
 import org.tdpscope.dsl.formatting2.TdpFormatter;
+import org.tdpscope.dsl.parser.TdpResourceValidator;
+import org.tdpscope.dsl.parser.TdpSyntaxErrors;
 import org.tdpscope.dsl.scoping.TdpLinkingDiagnosticMessageProvider;
 
 /** Runtime services of the scenario language, on top of the generated ones. */
@@ -21,8 +23,14 @@ public class TdpRuntimeModule extends AbstractTdpRuntimeModule {
         return TdpValueConverters.class;
     }
 
+    /** Parse errors in the script writer's words (what was found, what was expected, the nearest keyword). */
     public Class<? extends ISyntaxErrorMessageProvider> bindISyntaxErrorMessageProvider() {
-        return TdpSyntaxErrorMessageProvider.class;
+        return TdpSyntaxErrors.class;
+    }
+
+    /** One error per mistake: follow-ons of a syntax error left out, for the CLI, the language server and the editor. */
+    public Class<? extends IResourceValidator> bindIResourceValidator() {
+        return TdpResourceValidator.class;
     }
 
     public Class<? extends IFormatter2> bindIFormatter2() {

@@ -215,6 +215,15 @@ public final class RunExport {
                                     TwoDWalkDiagram.layout(title + " — " + Scene.stepLabel(shownStep, total), v.name(),
                                             walk, theme), c);
                         }
+                        // the EPT violations of that access: each a VM exit KVM served before the guest retried
+                        List<TwoDResult> exits = TwoDWalkDiagram.lastExits(v);
+                        for (int k = 0; k < exits.size(); k++) {
+                            if (exits.get(k) != walk && !exits.get(k).refs().isEmpty()) {
+                                scene(docs, name + "walk." + v.name() + ".exit" + (k + 1) + suffix,
+                                        TwoDWalkDiagram.layout(title + " — " + Scene.stepLabel(shownStep, total),
+                                                TwoDWalkDiagram.exitName(v.name(), k + 1), exits.get(k), theme), c);
+                            }
+                        }
                     }
                     // and each thread's last pass over the root list (walkers; an invalidator zapping roots)
                     TraceEvent last = events.isEmpty() ? null : events.get(events.size() - 1);

@@ -7,6 +7,9 @@ package org.tdpscope.export;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.tdpscope.sim.AccessRecord;
+import org.tdpscope.sim.Vcpu;
+import org.tdpscope.sim.mmu.EptExitQualification;
 import org.tdpscope.sim.mmu.GuestPte;
 import org.tdpscope.sim.mmu.MemRef;
 import org.tdpscope.sim.mmu.Spte;
@@ -18,7 +21,9 @@ import org.tdpscope.sim.mmu.TwoDResult;
  * for the data's gpa; one column per EPT level plus the guest-entry (or data) access. Each cell is
  * numbered in reference order (1…24 for 4×4 levels, 1…35 for 5×5) and shows its gpa, hpa and the
  * entry it read. A walk that ends early (a huge guest or EPT page, a fault) has fewer cells; the
- * others stay empty.
+ * others stay empty. A faulting walk outlines the reference whose entry failed a check in red, with
+ * a banner naming the check, and says in its last line which check failed (and, for an EPT
+ * violation, the exit qualification).
  */
 public final class TwoDWalkDiagram {
 
@@ -55,6 +60,7 @@ public final class TwoDWalkDiagram {
             boolean stepping) {
         List<MemRef> refs = walk.refs();
         int lit = Math.max(Math.min(litUpTo, refs.size()), Math.min(1, refs.size()));
+        int failRef = walk.ok() ? 0 : walk.failingReference(); // the reference whose entry failed a check
         int guestLevels = 0;
         int eptLevels = 0;
         for (MemRef r : refs) {
@@ -66,7 +72,8 @@ public final class TwoDWalkDiagram {
         int rows = guestLevels + 1;
         int cols = eptLevels + 1;
         int width = Math.max(LEFT + cols * (CELL_W + GAP) + 16, title.length() * 11 + 32);
-        int height = TOP + rows * (CELL_H + GAP) + 70;
+        long qual = EptExitQualification.of(walk);
+        int height = TOP + rows * (CELL_H + GAP) + 70 + (qual >= 0 ? 20 : 0);
         Scene s = new Scene(width, height, title + " — 2-D walk of " + vcpu, theme.background);
         s.text(16, 28, title, 18, theme.text, null, true);
         s.text(16, 50, vcpu + ": " + walk + (walk.ok() && walk.pageSize() > 0 ? ", page " + size(walk.pageSize())
@@ -94,14 +101,13 @@ public final class TwoDWalkDiagram {
             int col = m.eptLevel() > 0 ? eptLevels - m.eptLevel() : eptLevels;
             int x = LEFT + col * (CELL_W + GAP);
             int y = TOP + row * (CELL_H + GAP);
-            boolean last = i == refs.size() - 1;
             if (i >= lit) {
                 // not read yet at this point of the walk: where it will be, and its number, nothing more
                 s.rect("ref-" + m.index(), x, y, CELL_W, CELL_H, 6, theme.background, stroke(m, theme), 1, "6 3");
                 s.text(x + 10, y + 24, Integer.toString(m.index()), 20, theme.unlinkedStroke, null, true);
                 continue;
             }
-            boolean failed = last && !walk.ok();
+            boolean failed = m.index() == failRef;
             String fill = m.eptLevel() > 0 ? theme.validFill : m.guestLevel() > 0 ? theme.invalidFill
                     : theme.unlinkedFill;
             String stroke = failed ? theme.violation : stroke(m, theme);
@@ -115,14 +121,26 @@ public final class TwoDWalkDiagram {
                     : m.guestLevel() > 0 ? GuestPte.describe(m.value(), m.guestLevel())
                             : "value 0x" + Long.toHexString(m.value());
             int ty = y + 50;
-            for (String line : wrap(what, CHARS, 2)) {
+            for (String line : wrap(what, CHARS, failed ? 1 : 2)) {
                 s.text(x + 10, ty, line, 11, theme.muted, null, false);
                 ty += 14;
             }
+            if (failed) {
+                // a banner across the cell's foot naming the check that failed
+                s.rect("fail-" + m.index(), x + 3, y + CELL_H - 22, CELL_W - 6, 19, 5, theme.violation,
+                        theme.violation, 1, null);
+                s.text(x + CELL_W / 2, y + CELL_H - 8, Scene.clip("✗ " + walk.failedCheck(), CHARS + 1), 11,
+                        theme.background, "middle", true);
+            }
         }
         int y = TOP + rows * (CELL_H + GAP) + 18;
-        s.text(16, y, refs.size() + " memory references" + (walk.ok() ? "" : "; the walk stopped: " + walk.reason()),
-                12, walk.ok() ? theme.text : theme.violation, null, true);
+        s.text(16, y, refs.size() + " memory references" + (walk.ok() ? "" : failRef > 0
+                ? "; failed at reference " + failRef + ": " + walk.reason()
+                : "; the walk stopped: " + walk.reason()), 12, walk.ok() ? theme.text : theme.violation, null, true);
+        if (qual >= 0) {
+            y += 20;
+            s.text(16, y, exitWords(walk), 12, theme.violation, null, false);
+        }
         int x = 16;
         y += 24;
         s.legend(x, y, theme.validFill, theme.validStroke, null, "EPT entry read", theme.muted);
@@ -132,6 +150,10 @@ public final class TwoDWalkDiagram {
         s.legend(x, y, theme.unlinkedFill, theme.unlinkedStroke, null, "data access", theme.muted);
         x += 120;
         s.legend(x, y, theme.background, theme.unlinkedStroke, "3 3", "not referenced", theme.muted);
+        if (failRef > 0) {
+            x += 130;
+            s.legend(x, y, theme.violation, theme.violation, null, "failed check", theme.muted);
+        }
         if (stepping && lit > 0) {
             MemRef m = refs.get(lit - 1);
             int cx = LEFT + (m.eptLevel() > 0 ? eptLevels - m.eptLevel() : eptLevels) * (CELL_W + GAP) - 3;
@@ -141,7 +163,8 @@ public final class TwoDWalkDiagram {
             s.line(cx + CELL_W + 6, cy, cx + CELL_W + 6, cy + CELL_H + 6, theme.cursor, 3, false);
             s.line(cx + CELL_W + 6, cy + CELL_H + 6, cx, cy + CELL_H + 6, theme.cursor, 3, false);
             s.line(cx, cy + CELL_H + 6, cx, cy, theme.cursor, 3, false);
-            s.text(16, 74, caption(m, lit, refs.size()), 12, theme.cursor, null, true);
+            s.text(16, 74, caption(m, lit, refs.size()) + (lit == failRef ? " — ✗ " + walk.failure() : ""), 12,
+                    theme.cursor, null, true);
         }
         return s;
     }
@@ -153,6 +176,26 @@ public final class TwoDWalkDiagram {
         return "reference " + k + " / " + n + ": " + where + ", gpa 0x" + Long.toHexString(m.gpa()) + " → hpa 0x"
                 + Long.toHexString(m.hpa()) + ", " + (m.guestLevel() == 0 && m.eptLevel() == 0 ? "value" : "entry")
                 + " 0x" + Long.toHexString(m.value());
+    }
+
+    /**
+     * The EPT violations of {@code vcpu}'s last access, in order (KVM served each, then the guest retried; the
+     * access's own outcome is {@link org.tdpscope.sim.Kvm#lastWalk}); empty if none.
+     */
+    public static List<TwoDResult> lastExits(Vcpu vcpu) {
+        List<AccessRecord> made = vcpu.accesses();
+        return made.isEmpty() ? List.of() : made.get(made.size() - 1).exits();
+    }
+
+    /** How the k-th EPT violation of a vCPU's last access is named: "v0 · EPT violation 2". */
+    public static String exitName(String vcpu, int k) {
+        return vcpu + " · EPT violation " + k;
+    }
+
+    /** For an EPT violation, "exit qualification 0x181: read; gpa was not present; final gpa"; else "". */
+    static String exitWords(TwoDResult walk) {
+        long q = EptExitQualification.of(walk);
+        return q < 0 ? "" : "exit qualification 0x" + Long.toHexString(q) + ": " + EptExitQualification.describe(q);
     }
 
     private static String stroke(MemRef m, Theme theme) {

@@ -14,7 +14,16 @@ public enum EventType {
     SPTE_AGE("spte.age"),
     FAULT("fault"), ACCESS("access"), TLB_FLUSH("tlb.flush"), LOCK_ACQUIRE("lock.acquire"), LOCK_RELEASE("lock.release"),
     RCU_SYNC("rcu.sync"), MEMSLOT("memslot"), VCPU_RELOAD_REQUEST("vcpu.request_reload"), VIOLATION("violation"),
-    WORK_QUEUE("work.queue"), WALK_POINT("walk.point"), ROOT_SCHEDULE_ZAP("root.schedule_zap"), MIRROR_HOOK("mirror.hook");
+    WORK_QUEUE("work.queue"), WALK_POINT("walk.point"), ROOT_SCHEDULE_ZAP("root.schedule_zap"), MIRROR_HOOK("mirror.hook"),
+    /** A guest write to CR0/CR4/EFER/RFLAGS or a CPL change, and whether KVM reset the vCPU's MMU context. */
+    VCPU_CPU("vcpu.cpu"),
+    /** A raw write to a guest paging entry. */
+    GUEST_ENTRY("guest.entry"),
+    /**
+     * One position of a walk's SPTE iterator (level, index, gfn), emitted only when asked for
+     * ({@code --all-events}); it carries the step of the event before it, so step numbers do not move.
+     */
+    WALK_ITER("walk.iter");
 
     private final String id;
 

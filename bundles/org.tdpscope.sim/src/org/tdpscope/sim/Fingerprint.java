@@ -50,6 +50,19 @@ final class Fingerprint {
         return add(s == null ? -7 : s.hashCode());
     }
 
+    /** The last role hashed and its hash: a state has few roles, and a record's hashCode is not cheap. */
+    private RootRole lastRole;
+    private int lastRoleHash;
+
+    /** A root's role (by value). */
+    Fingerprint role(RootRole r) {
+        if (r != lastRole) {
+            lastRoleHash = r == null ? 0 : r.hashCode();
+            lastRole = r;
+        }
+        return add(lastRoleHash);
+    }
+
     /** A root's name in this hash: its id, or (symmetric) its order of first appearance; freed roots are all alike. */
     Fingerprint root(Root r) {
         if (r == null) {

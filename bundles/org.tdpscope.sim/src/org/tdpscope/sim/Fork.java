@@ -60,6 +60,13 @@ final class Fork {
         return out;
     }
 
+    /** Adds the copies of {@code list}'s roots to {@code into}, in order (no list in between). */
+    void rootsInto(List<Root> list, List<Root> into) {
+        for (int i = 0, n = list.size(); i < n; i++) {
+            into.add(root(list.get(i)));
+        }
+    }
+
     /** Fixes up the list links of every root copied so far, once all of them exist. */
     void linkRoots() {
         for (int i = 0; i < from.length; i++) {

@@ -105,12 +105,12 @@ public final class Kvm implements SpteObserver {
         this.roots = new RootList(o.roots, f);
         this.invalidRoots = new RootList(o.invalidRoots, f);
         this.mmuLock = o.mmuLock.copy();
-        allRoots.addAll(f.roots(o.allRoots));
+        f.rootsInto(o.allRoots, allRoots);
         f.linkRoots();
         slotsLockOwner = o.slotsLockOwner;
         mmuValidGen = o.mmuValidGen;
-        rcuCallbacks.addAll(f.roots(o.rcuCallbacks));
-        zapQueue.addAll(f.roots(o.zapQueue));
+        f.rootsInto(o.rcuCallbacks, rcuCallbacks);
+        f.rootsInto(o.zapQueue, zapQueue);
         zapQueueYields.addAll(o.zapQueueYields);
         zapWorkInFlight = o.zapWorkInFlight;
         for (Map.Entry<Integer, DirtyBitmap> e : o.dirtyBitmaps.entrySet()) {
@@ -247,6 +247,22 @@ public final class Kvm implements SpteObserver {
         if (step >= stopAfter) {
             throw new StepLimitReached();
         }
+    }
+
+    /** Whether walks report each iterator position ({@link EventType#WALK_ITER}); a fork never does. */
+    boolean iteratorEvents;
+
+    /**
+     * A walk's iterator is at {@code it} in {@code r}: reported only when {@link #iteratorEvents} is on, under the
+     * step of the event before it, so asking for these events moves no step number.
+     */
+    void iterAt(Root r, TdpIter it) {
+        if (!iteratorEvents) {
+            return;
+        }
+        listener.onEvent(new TraceEvent(step, current, EventType.WALK_ITER, r == null ? null : r.name(),
+                r == null ? -1 : r.refcount, it.gfn(), it.level(), it.oldSpte(), it.oldSpte(),
+                "L" + it.level() + " index " + it.index() + ", entry 0x" + Long.toHexString(it.oldSpte()), null));
     }
 
     void emit(EventType type, Root root, String detail) {

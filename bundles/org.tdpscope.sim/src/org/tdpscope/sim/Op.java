@@ -4,6 +4,7 @@
  *******************************************************************************/
 package org.tdpscope.sim;
 
+import org.tdpscope.sim.mmu.CpuRegs;
 import org.tdpscope.sim.mmu.SpteOp;
 
 /**
@@ -36,12 +37,71 @@ public sealed interface Op {
         }
     }
 
-    /** vCPU: a guest access to {@code gva}: the 2-D walk, faulting in EPT entries as needed. */
-    record Access(long gva, boolean write, boolean user, boolean fetch) implements Op {
-        public String describe() {
-            return "access gva 0x" + Long.toHexString(gva) + (write ? " write" : fetch ? " fetch" : " read")
-                    + (user ? " user" : "");
+    /**
+     * vCPU: a guest access to {@code gva}: the 2-D walk, faulting in EPT entries as needed. {@code user}: a user-mode
+     * access even at CPL 0 (at CPL 3 every access but an implicit one is); {@code implicit}: an implicit supervisor
+     * access (e.g. a descriptor-table read), to which SMAP applies whatever EFLAGS.AC says. {@code label} names
+     * the access for expectations (null: known by its number).
+     */
+    record Access(long gva, boolean write, boolean user, boolean fetch, boolean implicit, String label)
+            implements Op {
+        public Access(long gva, boolean write, boolean user, boolean fetch) {
+            this(gva, write, user, fetch, false, null);
         }
+
+        public String describe() {
+            return "access " + (label == null ? "" : label + ": ") + "gva 0x" + Long.toHexString(gva)
+                    + (write ? " write" : fetch ? " fetch" : " read") + (user ? " user" : "")
+                    + (implicit ? " implicit" : "");
+        }
+    }
+
+    /**
+     * vCPU: the guest changes its own state: sets and clears bits of {@code reg} (MOV to CR0/CR4, WRMSR EFER,
+     * POPF/STAC/CLAC for RFLAGS.AC), or, with {@code reg} null, enters CPL {@code cpl}.
+     */
+    record CpuWrite(CpuRegs.Reg reg, long set, long clear, int cpl) implements Op {
+        public String describe() {
+            if (reg == null) {
+                return "cpu cpl " + cpl;
+            }
+            StringBuilder b = new StringBuilder("cpu ").append(reg.word());
+            for (long m = set | clear; m != 0; m &= m - 1) {
+                b.append(' ').append(reg.name(Long.lowestOneBit(m)));
+            }
+            return b.append(set != 0 ? " on" : " off").toString();
+        }
+    }
+
+    /**
+     * vCPU: the guest writes the paging entry that maps {@code gva} at guest {@code level}: the whole {@code value}
+     * ({@code replace}), or bits set and cleared.
+     */
+    record GuestEntryWrite(long gva, int level, boolean replace, long value, long set, long clear) implements Op {
+        public String describe() {
+            return "guest entry gva 0x" + Long.toHexString(gva) + " level " + level
+                    + rawChange(replace, value, set, clear);
+        }
+    }
+
+    /**
+     * A raw write to the EPT entry of root {@code root} that maps {@code gfn} at EPT {@code level} (the host writes
+     * it; a scenario makes a vCPU thread do it so it happens at a chosen point).
+     */
+    record EptEntryWrite(long gfn, int level, String root, boolean replace, long value, long set, long clear)
+            implements Op {
+        public String describe() {
+            return "ept entry gfn 0x" + Long.toHexString(gfn) + " level " + level + " in " + root
+                    + rawChange(replace, value, set, clear);
+        }
+    }
+
+    private static String rawChange(boolean replace, long value, long set, long clear) {
+        if (replace) {
+            return " = 0x" + Long.toHexString(value);
+        }
+        return (set != 0 ? " set 0x" + Long.toHexString(set) : "")
+                + (clear != 0 ? " clear 0x" + Long.toHexString(clear) : "");
     }
 
     /**

@@ -5,8 +5,10 @@
 package org.tdpscope.sim;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.tdpscope.sim.mmu.Progress;
@@ -54,6 +56,12 @@ final class RootWalk implements Activity {
     private boolean yieldedInPlace;
     private int restarts;
     private final List<Root> visited = new ArrayList<>();
+    /** Iterator positions this walk processed, by root name (a yield's restart from the root counts again). */
+    private final Map<String, Long> processed = new LinkedHashMap<>();
+    /** The VM while in a root, so each position processed can be reported ({@link Kvm#iterAt}). */
+    private Kvm inRoot;
+    /** Positions processed since the walk entered or resumed in the current root (a plain counter: hot path). */
+    private long processedHere;
     private final Set<Root> validAtStart = new LinkedHashSet<>();
 
     RootWalk(String label, SpteOp op, long start, long end, boolean onlyValid, boolean shared, YieldSpec yieldSpec,
@@ -94,6 +102,7 @@ final class RootWalk implements Activity {
         c.yieldedInPlace = yieldedInPlace;
         c.restarts = restarts;
         c.visited.addAll(f.roots(visited));
+        c.processed.putAll(processed);
         c.validAtStart.addAll(f.roots(List.copyOf(validAtStart)));
         return c;
     }
@@ -116,6 +125,11 @@ final class RootWalk implements Activity {
 
     List<Root> visited() {
         return visited;
+    }
+
+    /** Positions processed so far, by root name. */
+    Map<String, Long> processed() {
+        return processed;
     }
 
     /** 6.15+ aging: RCU only, no mmu_lock, valid roots, no references, no yield. */
@@ -216,9 +230,13 @@ final class RootWalk implements Activity {
                     if (current.mirror() && op == SpteOp.ZAP && shared) {
                         kvm.requireLock("removing a mirror SPTE (KVM_BUG_ON(shared))", Kvm.LockNeed.WRITE, current);
                     }
+                    inRoot = kvm;
                     Progress p = kvm.touch(current, "walks SPTEs of")
                             ? kvm.mmu.run(iter, op, this::shouldYield)
                             : Progress.DONE;
+                    inRoot = null;
+                    processed.merge(current.name(), processedHere, Long::sum);
+                    processedHere = 0;
                     if (p == Progress.YIELD) {
                         yieldNow(kvm);
                         phase = Phase.RESUME;
@@ -260,7 +278,17 @@ final class RootWalk implements Activity {
         }
     }
 
+    /** Asked before each position: a position not yielded at is processed (counted, and reported if asked). */
     private boolean shouldYield(TdpIter it) {
+        if (decideYield(it)) {
+            return true;
+        }
+        processedHere++;
+        inRoot.iterAt(current, it);
+        return false;
+    }
+
+    private boolean decideYield(TdpIter it) {
         if (noYield) {
             return false;
         }

@@ -5,7 +5,9 @@
 package org.tdpscope.sim;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.tdpscope.sim.mmu.CpuRegs;
 
@@ -65,7 +67,13 @@ public final class Scenario {
     public final List<MemslotSpec> memslots = new ArrayList<>();
     public final List<VcpuSpec> vcpus = new ArrayList<>();
     public final List<GuestMapping> guestMappings = new ArrayList<>();
+    /** {@code cpu v0: ...} in the VM: each vCPU's guest state changes at start, in order, by vCPU name. */
+    public final Map<String, List<Op.CpuWrite>> cpuSetup = new LinkedHashMap<>();
+    /** {@code guest entry ...} in the VM: raw writes to the guest tables once the mappings are built. */
+    public final List<Op.GuestEntryWrite> guestEntryWrites = new ArrayList<>();
     public final List<ThreadSpec> threads = new ArrayList<>();
+    /** Report every position of a walk's SPTE iterator as an event ({@code --all-events}); off by default. */
+    public boolean iteratorEvents;
     /** Null: threads run one after another, each to its end, in declaration order. */
     public List<ScheduleStep> schedule;
 
@@ -105,9 +113,12 @@ public final class Scenario {
         c.kernel = kernel;
         c.vmType = vmType;
         c.hostMaxPhyAddr = hostMaxPhyAddr;
+        c.iteratorEvents = iteratorEvents;
         c.memslots.addAll(memslots);
         c.vcpus.addAll(vcpus);
         c.guestMappings.addAll(guestMappings);
+        c.cpuSetup.putAll(cpuSetup);
+        c.guestEntryWrites.addAll(guestEntryWrites);
         c.threads.addAll(threads);
         c.schedule = schedule == null ? null : new ArrayList<>(schedule);
         return c;

@@ -5,7 +5,9 @@
 package org.tdpscope.sim;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A simulated kernel thread: a vCPU, a walker or an invalidator, running its operations in order.
@@ -23,6 +25,8 @@ public final class SimThread {
     private Activity current;
     private Activity.Status lastStatus = Activity.Status.DONE;
     private final List<List<String>> walks = new ArrayList<>();
+    /** For each entry of {@link #walks}: the iterator positions it processed, by root name. */
+    private final List<Map<String, Long>> walkProcessed = new ArrayList<>();
 
     SimThread(String name, Scenario.ThreadKind kind, List<Op> ops, Vcpu vcpu) {
         this.name = name;
@@ -63,6 +67,7 @@ public final class SimThread {
         for (List<String> w : walks) {
             c.walks.add(new ArrayList<>(w));
         }
+        c.walkProcessed.addAll(walkProcessed); // each map is replaced, never changed, once recorded
         // the walk whose visits the last entry of walks records, if it is still going on
         if (walkOwner != null && walkOf(current) == walkOwner) {
             c.walkOwner = walkOf(c.current);
@@ -171,6 +176,11 @@ public final class SimThread {
         return walks;
     }
 
+    /** Iterator positions the last walk of this thread processed, by root name; empty if it walked none. */
+    public Map<String, Long> lastWalkProcessed() {
+        return walkProcessed.isEmpty() ? Map.of() : walkProcessed.get(walkProcessed.size() - 1);
+    }
+
     /** The next operation when the thread stands between operations; null mid-operation or when finished. */
     public Op nextOp() {
         return current == null && pc < ops.size() ? ops.get(pc) : null;
@@ -260,10 +270,13 @@ public final class SimThread {
         for (Root r : w.visited()) {
             names.add(r.name());
         }
+        Map<String, Long> processed = new LinkedHashMap<>(w.processed());
         if (!walks.isEmpty() && walkOwner == w) {
             walks.set(walks.size() - 1, names);
+            walkProcessed.set(walkProcessed.size() - 1, processed);
         } else {
             walks.add(names);
+            walkProcessed.add(processed);
             walkOwner = w;
         }
     }
@@ -274,7 +287,8 @@ public final class SimThread {
         if (op instanceof Op.Walk w) {
             return RootWalk.of(w);
         }
-        if (op instanceof Op.LoadRoot || op instanceof Op.Reload || op instanceof Op.Fault || op instanceof Op.Access) {
+        if (op instanceof Op.LoadRoot || op instanceof Op.Reload || op instanceof Op.Fault || op instanceof Op.Access
+                || op instanceof Op.CpuWrite || op instanceof Op.GuestEntryWrite || op instanceof Op.EptEntryWrite) {
             return new VcpuActivity(requireVcpu(op), op);
         }
         return new InvalidatorActivity(op);

@@ -36,6 +36,7 @@ public final class Simulation {
         this.policy = policy;
         this.kvm = new Kvm(policy, scenario.kernel, scenario.vmType, scenario.hostMaxPhyAddr, scenario.tdpLevels,
                 scenario.accessedDirty, listener);
+        kvm.iteratorEvents = scenario.iteratorEvents;
         this.hasAccessOps = hasAccessOps();
     }
 
@@ -227,9 +228,23 @@ public final class Simulation {
             regs.cr3 = cr3;
             regs.cr4 = scenario.cr4 | (scenario.guestLevels == 5 ? CpuRegs.CR4_LA57 : 0);
             regs.efer = scenario.efer;
+            for (Op.CpuWrite w : scenario.cpuSetup.getOrDefault(v.name(), List.of())) {
+                if (w.reg() == null) {
+                    regs.cpl = w.cpl();
+                } else {
+                    regs.change(w.reg(), w.set(), w.clear());
+                }
+            }
             Vcpu vcpu = new Vcpu(v.name(), v.role(), regs);
             vcpu.faultVariants = v.variants();
             kvm.vcpus.put(v.name(), vcpu);
+        }
+        if (!scenario.guestEntryWrites.isEmpty()) {
+            CpuRegs regs = new CpuRegs(scenario.cr0, cr3, scenario.cr4 | (scenario.guestLevels == 5 ? CpuRegs.CR4_LA57
+                    : 0), scenario.efer);
+            for (Op.GuestEntryWrite g : scenario.guestEntryWrites) {
+                VcpuActivity.guestEntryWrite(kvm, regs, g, true);
+            }
         }
         for (Scenario.ThreadSpec t : scenario.threads) {
             Vcpu v = t.kind() == Scenario.ThreadKind.VCPU ? kvm.vcpus.get(t.name()) : null;
@@ -433,8 +448,8 @@ public final class Simulation {
      */
     public long fingerprint(boolean symmetric, Map<String, Integer> periods) {
         Fingerprint f = new Fingerprint(symmetric);
-        hashList(f, kvm.roots.toList());
-        hashList(f, kvm.invalidRoots.toList());
+        hashList(f, kvm.roots);
+        hashList(f, kvm.invalidRoots);
         for (Root r : kvm.allRoots) {
             if (r.state == Root.State.UNLINKED) {
                 f.root(r).add(r.refcount).add(r.invalid).add(leafHash(r));
@@ -445,13 +460,17 @@ public final class Simulation {
         f.add(kvm.mmuLock.writer()).add(kvm.mmuLock.readers().hashCode()).add(kvm.slotsLockOwner);
         for (Vcpu v : kvm.vcpus.values()) {
             f.root(v.root).add(v.reloadRequested).root(v.mirrorRoot);
+            f.add(v.regs.cr0).add(v.regs.cr4).add(v.regs.efer).add(v.regs.rflags).add(v.regs.cpl); // a thread's cpu ops
         }
-        for (org.tdpscope.sim.mmu.Memslot m : kvm.slots.all()) {
+        for (int i = 0, n = kvm.slots.size(); i < n; i++) {
+            org.tdpscope.sim.mmu.Memslot m = kvm.slots.at(i);
             f.add(m.id()).add(m.baseGfn()).add(m.npages()).add(m.readOnly()).add(m.dirtyLogging());
         }
-        for (Map.Entry<Integer, DirtyBitmap> e : new java.util.TreeMap<>(kvm.dirtyBitmaps).entrySet()) {
-            f.add(e.getKey()).add(e.getValue().hashCode());
+        long dirty = 0; // a sum, so the map's order does not matter (no sorted copy)
+        for (Map.Entry<Integer, DirtyBitmap> e : kvm.dirtyBitmaps.entrySet()) {
+            dirty += Fingerprint.mix(e.getKey() * 0x9E3779B97F4A7C15L + e.getValue().hashCode());
         }
+        f.add(kvm.dirtyBitmaps.size()).add(dirty);
         for (SimThread t : threads.values()) {
             Integer p = periods.get(t.name());
             t.fingerprint(f, p == null ? 0 : p, !symmetric && t.kind() == Scenario.ThreadKind.WALKER);
@@ -467,10 +486,14 @@ public final class Simulation {
         return f.value();
     }
 
-    private void hashList(Fingerprint f, List<Root> list) {
-        f.add(-4).add(list.size());
-        for (Root r : list) {
-            f.root(r).add(r.refcount).add(r.invalid).add(r.scheduledToZap).add(r.state.ordinal()).add(r.role().hashCode())
+    private void hashList(Fingerprint f, RootList list) {
+        int size = 0;
+        for (Root r = list.head.next; r != list.head; r = r.next) {
+            size++;
+        }
+        f.add(-4).add(size);
+        for (Root r = list.head.next; r != list.head; r = r.next) {
+            f.root(r).add(r.refcount).add(r.invalid).add(r.scheduledToZap).add(r.state.ordinal()).role(r.role())
                     .add(leafHash(r));
         }
     }

@@ -4,6 +4,9 @@
  *******************************************************************************/
 package org.tdpscope.sim;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.tdpscope.sim.mmu.CpuRegs;
 
 /** A vCPU: its role, the root it runs on (holding one reference) and a pending reload request. */
@@ -18,6 +21,8 @@ public final class Vcpu {
     boolean reloadRequested;
     /** Broken fault-path variants this vCPU runs with (normally none). */
     Variants faultVariants = Variants.KERNEL;
+    /** The accesses made so far, in order (records are immutable, so forks share them). */
+    final List<AccessRecord> accesses = new ArrayList<>();
 
     Vcpu(String name, RootRole role, CpuRegs regs) {
         this.name = name;
@@ -27,16 +32,12 @@ public final class Vcpu {
 
     /** This vCPU in a fork: registers copied, its root mapped to the copy's. */
     Vcpu copy(Fork f) {
-        CpuRegs r = new CpuRegs();
-        r.cr0 = regs.cr0;
-        r.cr3 = regs.cr3;
-        r.cr4 = regs.cr4;
-        r.efer = regs.efer;
-        Vcpu c = new Vcpu(name, role, r);
+        Vcpu c = new Vcpu(name, role, regs.copy());
         c.root = f.root(root);
         c.mirrorRoot = f.root(mirrorRoot);
         c.reloadRequested = reloadRequested;
         c.faultVariants = faultVariants;
+        c.accesses.addAll(accesses);
         return c;
     }
 
@@ -62,5 +63,25 @@ public final class Vcpu {
 
     public CpuRegs regs() {
         return regs;
+    }
+
+    /** Every access this vCPU made, in order. */
+    public List<AccessRecord> accesses() {
+        return List.copyOf(accesses);
+    }
+
+    /** The access numbered {@code number} (1-based), or null when the vCPU made fewer. */
+    public AccessRecord access(int number) {
+        return number >= 1 && number <= accesses.size() ? accesses.get(number - 1) : null;
+    }
+
+    /** The last access labelled {@code label}, or null when none ran. */
+    public AccessRecord access(String label) {
+        for (int i = accesses.size() - 1; i >= 0; i--) {
+            if (label.equals(accesses.get(i).label())) {
+                return accesses.get(i);
+            }
+        }
+        return null;
     }
 }

@@ -59,7 +59,24 @@ final class EventParser {
             + "(?: val 0x([0-9a-f]+))?( \\(\\.\\.\\.\\))?");
     private static final Pattern USERSPACE_EXIT = Pattern.compile("reason (\\S+)(?: \\((-?\\d+)\\))?");
 
+    /** One instance per known name, so that a name read anywhere (every block of a parallel read) is the same object. */
+    private static final java.util.Map<String, String> CANONICAL = new java.util.HashMap<>();
+
+    static {
+        for (Set<String> names : java.util.List.of(KVMMMU, KVM, ROOTS)) {
+            for (String n : names) {
+                CANONICAL.put(n, n);
+            }
+        }
+    }
+
     private EventParser() {
+    }
+
+    /** The shared instance of a known tracepoint name; {@code name} itself for any other. */
+    static String canonical(String name) {
+        String c = CANONICAL.get(name);
+        return c != null ? c : name;
     }
 
     static boolean known(String name) {

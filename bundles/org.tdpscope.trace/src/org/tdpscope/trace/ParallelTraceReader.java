@@ -6,7 +6,6 @@ package org.tdpscope.trace;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -48,7 +47,9 @@ public final class ParallelTraceReader implements EventStream {
 
     private Block current;
     private int index;
+    private int change; // next entry of current.changes
     private final int[] absorbed = new int[3];
+    private final int[] upTo = new int[3];
     private long lastTs = Long.MIN_VALUE;
     private long lastTsLine;
 
@@ -56,10 +57,11 @@ public final class ParallelTraceReader implements EventStream {
     static final int MAX_CARRY = 32 << 20;
 
     /**
-     * One parsed block: its events, and for each event the issue counts reached when it was produced; or,
-     * for the rest of a file with no cut point left, a sequential reader of it ({@code tail}).
+     * One parsed block: its events, and where the issue counts grew, as (event index, unparsed, unknown,
+     * warnings kept) for the first event produced after the growth; or, for the rest of a file with no
+     * cut point left, a sequential reader of it ({@code tail}).
      */
-    private record Block(List<TraceEvent> events, int[] marks, TraceDiagnostics diag, boolean last,
+    private record Block(List<TraceEvent> events, int[] changes, TraceDiagnostics diag, boolean last,
             TraceReader tail) {
     }
 
@@ -96,14 +98,16 @@ public final class ParallelTraceReader implements EventStream {
 
     /** Reads the file block by block, finds each cut, counts lines, and queues the block's parse. */
     private void cut(int blockSize) {
-        TraceReader classifier = new TraceReader(java.io.Reader.nullReader());
+        TraceReader classifier = new TraceReader();
         byte[] carry = new byte[0];
         long firstLine = 1;
         try {
-            ByteBuffer buf = ByteBuffer.allocate(blockSize);
             boolean eof = false;
             while (!eof && !closed) {
-                buf.clear();
+                // read straight into the block's own array, behind what the last block left over
+                byte[] data = new byte[carry.length + blockSize];
+                System.arraycopy(carry, 0, data, 0, carry.length);
+                ByteBuffer buf = ByteBuffer.wrap(data, carry.length, blockSize);
                 while (buf.hasRemaining()) {
                     int n = channel.read(buf);
                     if (n < 0) {
@@ -111,10 +115,10 @@ public final class ParallelTraceReader implements EventStream {
                         break;
                     }
                 }
-                bytesRead.addAndGet(buf.position());
-                byte[] data = new byte[carry.length + buf.position()];
-                System.arraycopy(carry, 0, data, 0, carry.length);
-                System.arraycopy(buf.array(), 0, data, carry.length, buf.position());
+                bytesRead.addAndGet(buf.position() - carry.length);
+                if (buf.position() < data.length) {
+                    data = java.util.Arrays.copyOf(data, buf.position());
+                }
                 int end = eof ? data.length : cutPoint(data, classifier);
                 if (end < 0 && data.length > maxCarry) {
                     // no record starts anywhere in 32 MiB: the rest of the file goes through one reader,
@@ -130,8 +134,7 @@ public final class ParallelTraceReader implements EventStream {
                                     return n;
                                 }
                             });
-                    TraceReader tail = new TraceReader(new InputStreamReader(rest, StandardCharsets.UTF_8), firstLine,
-                            false);
+                    TraceReader tail = new TraceReader(rest, firstLine, false);
                     ready.put(CompletableFuture.completedFuture(new Block(List.of(), new int[0], tail.diagnostics(),
                             true, tail)));
                     return;
@@ -175,7 +178,7 @@ public final class ParallelTraceReader implements EventStream {
         LastMarker(Future<Block> inner) {
             try {
                 Block b = inner.get();
-                complete(new Block(b.events(), b.marks(), b.diag(), true, null));
+                complete(new Block(b.events(), b.changes(), b.diag(), true, null));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 completeExceptionally(e);
@@ -211,10 +214,32 @@ public final class ParallelTraceReader implements EventStream {
         return -1;
     }
 
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles
+            .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long LOW7 = 0x7f7f7f7f7f7f7f7fL;
+
+    /** 0x80 in each byte of {@code w} equal to {@code c}'s byte, 0 elsewhere (exact, no carries between bytes). */
+    private static long equalBytes(long w, long c) {
+        long x = w ^ c;
+        return ~((x & LOW7) + LOW7 | x | LOW7);
+    }
+
     /** Line terminators in data[0, end): LF, CRLF and a lone CR each end one line, as the reader counts. */
-    private static long lines(byte[] data, int end) {
+    static long lines(byte[] data, int end) {
+        // eight bytes at a time while there is no CR (text files rarely have one); the exact loop otherwise
         long n = 0;
-        for (int i = 0; i < end; i++) {
+        int i = 0;
+        long lf = ONES * '\n';
+        long cr = ONES * '\r';
+        for (; i + 8 <= end; i += 8) {
+            long w = (long) LONGS.get(data, i);
+            if (equalBytes(w, cr) != 0) {
+                break;
+            }
+            n += Long.bitCount(equalBytes(w, lf));
+        }
+        for (; i < end; i++) {
             byte b = data[i];
             if (b == '\n') {
                 n++;
@@ -226,21 +251,27 @@ public final class ParallelTraceReader implements EventStream {
     }
 
     private static Block parse(byte[] data, int len, long firstLine) throws IOException {
-        TraceReader r = new TraceReader(new InputStreamReader(new ByteArrayInputStream(data, 0, len),
-                StandardCharsets.UTF_8), firstLine, false);
+        TraceReader r = new TraceReader(data, len, firstLine, false);
         List<TraceEvent> events = new ArrayList<>(len / 120);
-        int[] marks = new int[64 * 3];
+        int[] changes = new int[0];
+        int n = 0;
+        int seen = 0;
         TraceDiagnostics d = r.diagnostics();
         for (TraceEvent e = r.next(); e != null; e = r.next()) {
-            int k = events.size() * 3;
-            if (k + 3 > marks.length) {
-                marks = java.util.Arrays.copyOf(marks, marks.length * 2);
+            int total = d.keptTotal();
+            if (total != seen) { // issues met before this event: handed on just before it
+                seen = total;
+                if (n + 4 > changes.length) {
+                    changes = java.util.Arrays.copyOf(changes, Math.max(16, changes.length * 2));
+                }
+                int[] kept = d.kept();
+                changes[n] = events.size();
+                System.arraycopy(kept, 0, changes, n + 1, 3);
+                n += 4;
             }
-            int[] kept = d.kept();
-            System.arraycopy(kept, 0, marks, k, 3);
             events.add(e);
         }
-        return new Block(events, marks, d, false, null);
+        return new Block(events, java.util.Arrays.copyOf(changes, n), d, false, null);
     }
 
     @Override
@@ -253,10 +284,15 @@ public final class ParallelTraceReader implements EventStream {
                     diag.absorbIssues(current.diag(), absorbed, current.diag().kept());
                 }
             } else if (current != null && index < current.events().size()) {
+                int[] ch = current.changes();
+                if (change < ch.length && ch[change] == index) {
+                    upTo[0] = ch[change + 1];
+                    upTo[1] = ch[change + 2];
+                    upTo[2] = ch[change + 3];
+                    diag.absorbIssues(current.diag(), absorbed, upTo);
+                    change += 4;
+                }
                 e = current.events().get(index);
-                int[] to = { current.marks()[3 * index], current.marks()[3 * index + 1],
-                        current.marks()[3 * index + 2] };
-                diag.absorbIssues(current.diag(), absorbed, to);
                 index++;
             }
             if (e != null) {
@@ -296,6 +332,7 @@ public final class ParallelTraceReader implements EventStream {
                         : new IOException(c);
             }
             index = 0;
+            change = 0;
             absorbed[0] = 0;
             absorbed[1] = 0;
             absorbed[2] = 0;

@@ -175,6 +175,11 @@ public final class TraceDiagnostics {
         return b.toString();
     }
 
+    /** Issues kept so far in all lists (it grows whenever one of them does). */
+    int keptTotal() {
+        return unparsed.size() + unknown.size() + warnings.size();
+    }
+
     /** Issues kept so far per list (unparsed, unknown, warnings): where a merge has got to. */
     int[] kept() {
         return new int[] { unparsed.size(), unknown.size(), warnings.size() };

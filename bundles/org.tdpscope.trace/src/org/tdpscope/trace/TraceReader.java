@@ -4,16 +4,20 @@
  *******************************************************************************/
 package org.tdpscope.trace;
 
-import java.io.Closeable;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,14 +35,20 @@ import java.util.regex.Pattern;
  * <li>mail copies: records wrapped over several lines (joined with one space), {@code --}, {@code ...},
  * {@code ....} gaps, {@code > } quoting, CRLF.</li>
  * </ul>
- * Input is decoded as UTF-8 with malformed bytes replaced. Nothing in the input makes the reader throw:
- * lines it cannot use, unknown events, timestamps going backwards and lost-event notes are counted
- * in {@link #diagnostics()} with their line numbers.
+ * Input is UTF-8 with malformed bytes replaced. Nothing in the input makes the reader throw: lines it
+ * cannot use, unknown events, timestamps going backwards and lost-event notes are counted in
+ * {@link #diagnostics()} with their line numbers.
  *
- * <p>Memory: the reader holds one 64K-character block and the record being assembled (a record stays
- * open until the next one starts, because wrapped lines and stack lines may still follow). It splits
- * lines itself instead of using {@code BufferedReader.readLine()}, which would buffer a newline-free
- * binary file whole; lines longer than {@link #MAX_LINE} characters are cut and counted as unparsed.
+ * <p>Speed: the reader works on bytes. A line of printable ASCII in the shape of an event (nearly every
+ * line of a real trace) is read in place: prefix and, for the frequent events, payload fields straight
+ * from the bytes ({@link BytePayloads}), without a String for the line. Any other line is decoded and
+ * goes the general way; both give the same events.
+ *
+ * <p>Memory: the reader holds one 64 KiB block of bytes (more only for a longer line) and the record
+ * being assembled (a record stays open until the next one starts, because wrapped lines and stack lines
+ * may still follow). It splits lines itself instead of using {@code BufferedReader.readLine()}, which
+ * would buffer a newline-free binary file whole; lines longer than {@link #MAX_LINE} characters are cut
+ * and counted as unparsed.
  */
 public final class TraceReader implements EventStream {
 
@@ -46,6 +56,8 @@ public final class TraceReader implements EventStream {
     public static final int MAX_LINE = 1 << 16;
     /** Lines joined onto one record at most (mail clients split records into 2-3 lines). */
     private static final int MAX_CONTINUATION = 4;
+    /** Bytes kept of an overlong line: UTF-8 needs at most 3 bytes per character, so MAX_LINE of them fit. */
+    private static final int LONG_KEEP = 3 * MAX_LINE + 8;
 
     private static final int NONE = 0;
     private static final int PARTIAL = 1;
@@ -58,15 +70,20 @@ public final class TraceReader implements EventStream {
     private static final long[] POW10 = { 1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
             1_000_000_000 };
 
-    private final Reader in;
-    private final char[] buf = new char[1 << 16];
+    private final InputStream in; // null: the whole input is in bb (a block of a parallel read)
+    private byte[] bb;
     private int pos;
     private int lim;
     private boolean eof;
     private boolean skipLf;
+    // the line read last: bb[ls, le) and what readLine() saw in it
+    private int ls;
+    private int le;
+    private boolean latin; // no byte above 0x7f
     private boolean tooLong;
     private boolean control;
     private boolean nul;
+    private String decoded; // the line as text when it has non-ASCII bytes
     private long lineNo;
 
     private final TraceDiagnostics diag = new TraceDiagnostics();
@@ -83,6 +100,7 @@ public final class TraceReader implements EventStream {
     private String fFlags;
     private long fTs;
     private String fName;
+    private int fKind; // BytePayloads kind of fName (byte lines only)
     private String fLine;
     private int fPs;
     private int fPe;
@@ -90,21 +108,43 @@ public final class TraceReader implements EventStream {
 
     // Tiny caches: consecutive records mostly repeat comm, flags and event names.
     private final String[] names = new String[32];
+    private final byte[][] nameBytes = new byte[32][];
+    private final int[] nameKinds = new int[32];
     private String lastComm = "";
+    private byte[] lastCommBytes = new byte[0];
     private final String[] flagsSeen = new String[8];
+    private final byte[][] flagsBytes = new byte[8][];
+    private final BytePayloads payloads = new BytePayloads();
 
     /** Whether each event's timestamp is checked against the one before (off in a block of a parallel read). */
     private final boolean checkTimestamps;
 
+    /** A reader of text; it is read as UTF-8 bytes (a lone surrogate becomes '?'). */
     public TraceReader(Reader in) {
-        this(in, 1, true);
+        this(new Utf8Stream(in), 1, true);
     }
 
-    /** A reader of a block of a file whose first line is line {@code firstLine}. */
-    TraceReader(Reader in, long firstLine, boolean checkTimestamps) {
+    /** A reader of a stream of a file whose first line is line {@code firstLine}. */
+    TraceReader(InputStream in, long firstLine, boolean checkTimestamps) {
         this.in = in;
+        this.bb = new byte[1 << 16];
         this.lineNo = firstLine - 1;
         this.checkTimestamps = checkTimestamps;
+    }
+
+    /** A reader of {@code data[0, len)}, a block of a file whose first line is line {@code firstLine}. */
+    TraceReader(byte[] data, int len, long firstLine, boolean checkTimestamps) {
+        this.in = null;
+        this.bb = data;
+        this.lim = len;
+        this.eof = true;
+        this.lineNo = firstLine - 1;
+        this.checkTimestamps = checkTimestamps;
+    }
+
+    /** A reader of no input, for {@link #startsRecord}. */
+    TraceReader() {
+        this(new byte[0], 0, 1, false);
     }
 
     /** A reader over a file, UTF-8 with malformed bytes replaced. */
@@ -112,14 +152,14 @@ public final class TraceReader implements EventStream {
         return of(Files.newInputStream(file));
     }
 
-    /** A reader over a stream, UTF-8 with malformed bytes replaced ({@link InputStreamReader}'s default). */
+    /** A reader over a stream, UTF-8 with malformed bytes replaced. */
     public static TraceReader of(InputStream in) {
-        return new TraceReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        return new TraceReader(in, 1, true);
     }
 
     /** A reader over text in memory (tests, pasted snippets). */
     public static TraceReader of(String text) {
-        return new TraceReader(new StringReader(text));
+        return new TraceReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), 1, true);
     }
 
     /** Line counters and the problems met so far. */
@@ -136,13 +176,14 @@ public final class TraceReader implements EventStream {
     @Override
     public TraceEvent next() throws IOException {
         while (ready == null) {
-            String line = readLine();
-            if (line == null) {
+            if (!readLine()) {
                 finishPending();
                 break;
             }
             diag.lines++;
-            handle(line);
+            if (!fastEvent()) {
+                handle(lineText());
+            }
         }
         TraceEvent e = ready;
         ready = null;
@@ -160,102 +201,182 @@ public final class TraceReader implements EventStream {
 
     @Override
     public void close() throws IOException {
-        in.close();
+        if (in != null) {
+            in.close();
+        }
     }
 
     // ---- lines ----------------------------------------------------------------------------------
 
-    /** Next physical line without its terminator (LF, CRLF or CR), at most MAX_LINE characters. */
-    private String readLine() throws IOException {
-        StringBuilder long_ = null;
-        tooLong = false;
-        control = false;
-        nul = false;
+    /**
+     * Finds the next physical line (ended by LF, CRLF or CR, or by the end of the input) and leaves it in
+     * bb[ls, le), at most {@link #LONG_KEEP} bytes of it; false at the end of the input.
+     */
+    private boolean readLine() throws IOException {
+        boolean high = false;
+        boolean ctrl = false;
+        boolean zero = false;
+        boolean overflow = false;
+        int i = pos;
         while (true) {
-            if (pos >= lim) {
-                if (eof || !fill()) {
-                    if (long_ != null) {
-                        lineNo++;
-                        return long_.toString();
-                    }
-                    return null;
-                }
-            }
-            int start = pos;
-            char[] b = buf;
-            int i = pos;
+            byte[] b = bb;
             int end = lim;
-            boolean ctrl = false;
-            boolean zero = false;
             while (i < end) {
-                char c = b[i];
-                if (c < 0x20 || c == 0x7f) { // one test per character finds both line ends and binary data
+                int c = b[i];
+                if (c < 0x20 || c == 0x7f) { // one test per byte finds line ends, binary data and non-ASCII
                     if (c == '\n' || c == '\r') {
                         break;
                     }
-                    ctrl |= c != '\t' && c != 0;
-                    zero |= c == 0; // trailing NULs are harmless (stripped later), others are binary
+                    if (c < 0) {
+                        high = true;
+                    } else {
+                        ctrl |= c != '\t' && c != 0;
+                        zero |= c == 0; // trailing NULs are harmless (stripped later), others are binary
+                    }
                 }
                 i++;
             }
-            control |= ctrl;
-            nul |= zero;
             if (i < end) {
-                String line;
-                if (long_ == null) {
-                    line = new String(b, start, i - start);
-                } else {
-                    append(long_, start, i);
-                    line = long_.toString();
+                break;
+            }
+            if (in != null && i - pos > LONG_KEEP) { // the rest of an overlong line is skipped, not kept
+                overflow = true;
+                i = pos + LONG_KEEP;
+                lim = i;
+            }
+            int off = i - pos;
+            boolean got = more();
+            i = pos + off; // more() may have moved the line to the front
+            if (!got) {
+                if (i == pos) {
+                    return false;
                 }
-                pos = i + 1;
-                if (b[i] == '\r') {
-                    if (pos < lim) {
-                        if (b[pos] == '\n') {
-                            pos++;
-                        }
-                    } else {
-                        skipLf = true;
-                    }
-                }
+                setLine(pos, i, overflow, high, ctrl, zero);
+                pos = lim;
                 lineNo++;
-                return line;
+                return true;
             }
-            if (long_ == null) {
-                long_ = new StringBuilder(Math.min(MAX_LINE, 2 * (i - start) + 16));
-            }
-            append(long_, start, i);
-            pos = i;
         }
+        setLine(pos, i, overflow, high, ctrl, zero);
+        byte t = bb[i];
+        pos = i + 1;
+        if (t == '\r') {
+            if (pos < lim) {
+                if (bb[pos] == '\n') {
+                    pos++;
+                }
+            } else {
+                skipLf = true;
+            }
+        }
+        lineNo++;
+        return true;
     }
 
-    private void append(StringBuilder sb, int start, int end) {
-        int room = MAX_LINE - sb.length();
-        if (end - start > room) {
-            tooLong = true;
-            sb.append(buf, start, Math.max(0, room));
+    private void setLine(int start, int end, boolean overflow, boolean high, boolean ctrl, boolean zero) {
+        if (end - start > LONG_KEEP) {
+            overflow = true;
+            end = start + LONG_KEEP;
+        }
+        ls = start;
+        le = end;
+        latin = !high;
+        control = ctrl;
+        nul = zero;
+        decoded = null;
+        if (high) {
+            decoded = new String(bb, start, end - start, StandardCharsets.UTF_8);
+            tooLong = overflow || decoded.length() > MAX_LINE;
+            if (decoded.length() > MAX_LINE) {
+                decoded = decoded.substring(0, MAX_LINE);
+            }
         } else {
-            sb.append(buf, start, end - start);
+            tooLong = overflow || end - start > MAX_LINE;
         }
     }
 
-    private boolean fill() throws IOException {
-        int n = in.read(buf, 0, buf.length);
-        if (n <= 0) {
-            eof = n < 0;
-            if (n == 0) {
-                return fill();
-            }
+    /** The line as text, at most MAX_LINE characters. */
+    private String lineText() {
+        if (decoded != null) {
+            return decoded;
+        }
+        return new String(bb, ls, Math.min(le - ls, MAX_LINE), StandardCharsets.ISO_8859_1);
+    }
+
+    /** Reads more input after bb[pos, lim), which moves to the front first; false at the end of the input. */
+    private boolean more() throws IOException {
+        if (in == null || eof) {
             return false;
         }
-        pos = 0;
-        lim = n;
-        if (skipLf) { // the previous block ended in CR
+        if (pending != null && pending.src == bb) {
+            pending.detach(); // its line is about to move
+        }
+        if (pos > 0) {
+            System.arraycopy(bb, pos, bb, 0, lim - pos);
+            lim -= pos;
+            pos = 0;
+        }
+        if (lim == bb.length) {
+            bb = Arrays.copyOf(bb, Math.min(2 * bb.length, LONG_KEEP + (1 << 16)));
+        }
+        int n;
+        do {
+            n = in.read(bb, lim, bb.length - lim);
+        } while (n == 0);
+        if (n < 0) {
+            eof = true;
+            return false;
+        }
+        lim += n;
+        if (skipLf) { // the previous data ended in CR
             skipLf = false;
-            if (buf[0] == '\n') {
-                pos = 1;
+            if (bb[pos] == '\n') {
+                pos++;
             }
         }
+        return true;
+    }
+
+    // ---- the fast way: an ASCII event line read in place -------------------------------------------
+
+    /**
+     * A line of printable ASCII that starts an event (what {@link #handle} would find for it: no header,
+     * stack, gap, quote or column-0 meta line): begins the record from the bytes and returns true.
+     * Anything else returns false and goes the general way.
+     */
+    private boolean fastEvent() {
+        if (!latin || control || nul || tooLong) {
+            return false;
+        }
+        byte[] b = bb;
+        int a = ls;
+        int n = le;
+        int i = a;
+        while (i < n && (b[i] == ' ' || b[i] == '\t')) {
+            i++;
+        }
+        if (i == n) {
+            return false;
+        }
+        int c = b[i];
+        if (c == '#' || c == '=' || c == '-' || c == '.' || c == '>' || (c == 'c' || c == 'C' || c == 'v') && i == a) {
+            return false;
+        }
+        if (scanPrefix(b, a, n) != EVENT) {
+            return false;
+        }
+        finishPending();
+        Pending p = Pending.event(this, lineNo);
+        p.text = null;
+        p.src = b;
+        Payload eager = fKind == 0 ? null : payloads.parse(fKind, b, fPs, fPe);
+        if (eager == null) { // a rare event or an odd text: the general parser decides
+            p.detach();
+            eager = EventParser.parse(p.name, p.text, p.ps, p.pe);
+        }
+        p.eager = eager;
+        p.eagerDone = true;
+        pending = p;
         return true;
     }
 
@@ -443,12 +564,12 @@ public final class TraceReader implements EventStream {
         String text = null; // the payload text, made only when needed
         Payload parsed;
         if (p.contTexts == null) {
-            parsed = EventParser.parse(p.name, p.text, p.ps, p.pe);
+            parsed = p.eagerDone ? p.eager : EventParser.parse(p.name, p.text, p.ps, p.pe);
         } else {
             String joined = p.joined();
             parsed = EventParser.parse(p.name, joined);
             if (parsed == null) {
-                Payload alone = EventParser.parse(p.name, p.text, p.ps, p.pe);
+                Payload alone = p.eagerDone ? p.eager : EventParser.parse(p.name, p.text, p.ps, p.pe);
                 if (alone != null && !(alone instanceof Payload.Unknown)) {
                     // the record was complete; the following lines were debris, not its continuation
                     parsed = alone;
@@ -702,7 +823,11 @@ public final class TraceReader implements EventStream {
         if (c != null && c.length() == len && s.startsWith(c, a)) {
             return c;
         }
-        return names[slot] = s.substring(a, b);
+        // the byte lines share the cache (names are ASCII word characters)
+        String name = EventParser.canonical(s.substring(a, b));
+        nameBytes[slot] = name.getBytes(StandardCharsets.ISO_8859_1);
+        nameKinds[slot] = BytePayloads.kind(name);
+        return names[slot] = name;
     }
 
     private static int token(String s, int p) {
@@ -773,6 +898,341 @@ public final class TraceReader implements EventStream {
     }
 
     /** The record being assembled: its prefix fields, payload, wrapped lines and stack lines. */
+
+    // ---- the line prefix, from bytes --------------------------------------------------------------
+
+    /**
+     * {@link #scanPrefix(String)} over the printable-ASCII line {@code s[a, n)}: the same grammar, the same
+     * f* fields (fPs and fPe index {@code s}), and fKind for the event name.
+     */
+    private int scanPrefix(byte[] s, int a, int n) {
+        int open = -1;
+        int close = -1;
+        int cpu = 0;
+        for (int from = a;;) {
+            int i = from;
+            while (i < n && s[i] != '[') {
+                i++;
+            }
+            if (i >= n) {
+                return NONE;
+            }
+            if (i > a && isBlank(s[i - 1])) {
+                int j = i + 1;
+                int v = 0;
+                while (j < n && isDigit(s[j]) && j - i <= 6) {
+                    v = v * 10 + s[j] - '0';
+                    j++;
+                }
+                if (j > i + 1 && j < n && s[j] == ']') {
+                    open = i;
+                    close = j;
+                    cpu = v;
+                    break;
+                }
+            }
+            from = i + 1;
+        }
+        // left of [cpu]: comm-pid, optional (tgid)
+        int e = open - 1;
+        while (e >= a && isBlank(s[e])) {
+            e--;
+        }
+        int tgid = -1;
+        if (e >= a && s[e] == ')') {
+            int o = e - 1;
+            while (o >= a && s[o] != '(') {
+                o--;
+            }
+            if (o < a) {
+                return NONE;
+            }
+            int t0 = o + 1;
+            int t1 = e;
+            while (t0 < t1 && isBlank(s[t0])) {
+                t0++;
+            }
+            while (t1 > t0 && isBlank(s[t1 - 1])) {
+                t1--;
+            }
+            if (t1 == t0 || t1 - t0 > 9) {
+                return NONE;
+            }
+            boolean digits = true;
+            boolean dashes = true;
+            int v = 0;
+            for (int k = t0; k < t1; k++) {
+                digits &= isDigit(s[k]);
+                dashes &= s[k] == '-';
+                v = v * 10 + s[k] - '0';
+            }
+            if (!digits && !dashes) {
+                return NONE;
+            }
+            tgid = digits ? v : -1; // "(-------)": tgid not recorded
+            e = o - 1;
+            while (e >= a && isBlank(s[e])) {
+                e--;
+            }
+        }
+        int pidEnd = e + 1;
+        while (e >= a && isDigit(s[e])) {
+            e--;
+        }
+        if (pidEnd - (e + 1) == 0 || pidEnd - (e + 1) > 9 || e < a) {
+            return NONE;
+        }
+        int pid = 0;
+        for (int k = e + 1; k < pidEnd; k++) {
+            pid = pid * 10 + s[k] - '0';
+        }
+        byte sep = s[e];
+        int cs = a;
+        while (cs < e && isBlank(s[cs])) {
+            cs++;
+        }
+        int ce = e;
+        boolean perf;
+        if (sep == '-') {
+            perf = false;
+        } else if (isBlank(sep)) {
+            perf = true;
+            while (ce > cs && isBlank(s[ce - 1])) {
+                ce--;
+            }
+            if (ce == cs) {
+                return NONE;
+            }
+        } else {
+            return NONE;
+        }
+        // right of [cpu]: flags, timestamp
+        int p = skipBlank(s, close + 1, n);
+        if (p >= n) {
+            return PARTIAL;
+        }
+        int q = token(s, p, n);
+        String flags = "";
+        if (s[q - 1] != ':') {
+            if (q - p < 4 || q - p > 5 || !flagChars(s, p, q)) {
+                return NONE;
+            }
+            flags = cachedFlags(s, p, q);
+            p = skipBlank(s, q, n);
+            if (p >= n) {
+                return PARTIAL;
+            }
+            q = token(s, p, n);
+            if (s[q - 1] != ':') {
+                return NONE;
+            }
+        }
+        long ts = parseTs(s, p, q - 1);
+        if (ts < 0) {
+            return NONE;
+        }
+        p = skipBlank(s, q, n);
+        if (p >= n) {
+            return PARTIAL;
+        }
+        if (s[p] == '<') {
+            return MARKER; // or nothing: the general way tells
+        }
+        q = p;
+        while (q < n && isWord(s[q])) {
+            q++;
+        }
+        if (q == p || q >= n || s[q] != ':') {
+            return NONE;
+        }
+        int ns = p;
+        int ne = q;
+        if (q + 1 < n && isWord(s[q + 1])) { // perf: "kvmmmu:kvm_mmu_get_page:"
+            int t = q + 1;
+            while (t < n && isWord(s[t])) {
+                t++;
+            }
+            if (t >= n || s[t] != ':') {
+                return NONE;
+            }
+            ns = q + 1;
+            ne = t;
+            q = t;
+            perf = true;
+        }
+        int ps = skipBlank(s, q + 1, n);
+        int pe = n;
+        while (pe > ps && isBlank(s[pe - 1])) {
+            pe--;
+        }
+        fComm = cachedComm(s, cs, ce);
+        fPid = pid;
+        fTgid = tgid;
+        fCpu = cpu;
+        fFlags = flags;
+        fTs = ts;
+        cachedName(s, ns, ne);
+        fLine = null;
+        fPs = ps;
+        fPe = pe;
+        fShape = perf ? Prefix.Shape.PERF_SCRIPT : flags.isEmpty() ? Prefix.Shape.TRACE_CMD : Prefix.Shape.TRACEFS;
+        return EVENT;
+    }
+
+    private static long parseTs(byte[] s, int a, int b) {
+        long sec = 0;
+        int i = a;
+        while (i < b && isDigit(s[i])) {
+            sec = sec * 10 + s[i] - '0';
+            i++;
+        }
+        if (i == a || i - a > 11 || i >= b || s[i] != '.') {
+            return -1;
+        }
+        int f0 = ++i;
+        long frac = 0;
+        while (i < b && isDigit(s[i])) {
+            frac = frac * 10 + s[i] - '0';
+            i++;
+        }
+        int digits = i - f0;
+        if (i != b || digits == 0 || digits > 9) {
+            return -1;
+        }
+        return sec * 1_000_000_000L + frac * POW10[9 - digits];
+    }
+
+    private String cachedComm(byte[] s, int a, int b) {
+        byte[] c = lastCommBytes;
+        if (c.length == b - a && Arrays.equals(c, 0, c.length, s, a, b)) {
+            return lastComm;
+        }
+        lastCommBytes = Arrays.copyOfRange(s, a, b);
+        return lastComm = new String(s, a, b - a, StandardCharsets.ISO_8859_1);
+    }
+
+    private String cachedFlags(byte[] s, int a, int b) {
+        for (int k = 0; k < flagsBytes.length; k++) {
+            byte[] f = flagsBytes[k];
+            if (f == null) {
+                flagsBytes[k] = Arrays.copyOfRange(s, a, b);
+                return flagsSeen[k] = new String(s, a, b - a, StandardCharsets.ISO_8859_1);
+            }
+            if (f.length == b - a && Arrays.equals(f, 0, f.length, s, a, b)) {
+                return flagsSeen[k];
+            }
+        }
+        return new String(s, a, b - a, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Sets fName (the shared instance of a known tracepoint's name) and fKind. */
+    private void cachedName(byte[] s, int a, int b) {
+        int len = b - a;
+        int slot = (len * 31 + s[b - 1] * 7 + s[a + len / 2]) & (names.length - 1);
+        byte[] c = nameBytes[slot];
+        if (c != null && c.length == len && Arrays.equals(c, 0, len, s, a, b)) {
+            fName = names[slot];
+            fKind = nameKinds[slot];
+            return;
+        }
+        String name = EventParser.canonical(new String(s, a, len, StandardCharsets.ISO_8859_1));
+        nameBytes[slot] = Arrays.copyOfRange(s, a, b);
+        names[slot] = name;
+        nameKinds[slot] = BytePayloads.kind(name);
+        fName = name;
+        fKind = nameKinds[slot];
+    }
+
+    private static int token(byte[] s, int p, int n) {
+        while (p < n && !isBlank(s[p])) {
+            p++;
+        }
+        return p;
+    }
+
+    private static int skipBlank(byte[] s, int p, int n) {
+        while (p < n && isBlank(s[p])) {
+            p++;
+        }
+        return p;
+    }
+
+    private static boolean flagChars(byte[] s, int a, int b) {
+        for (int i = a; i < b; i++) {
+            byte c = s[i];
+            if (!(c == '.' || isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isBlank(byte c) {
+        return c == ' ' || c == '\t';
+    }
+
+    private static boolean isWord(byte c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
+    }
+
+    /** UTF-8 bytes of a Reader's text (for {@link TraceReader#TraceReader(Reader)}). */
+    private static final class Utf8Stream extends InputStream {
+        private final Reader in;
+        private final CharsetEncoder enc = StandardCharsets.UTF_8.newEncoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        private final CharBuffer chars = CharBuffer.allocate(8192);
+        private final ByteBuffer bytes = ByteBuffer.allocate(3 * 8192 + 16);
+        private boolean end;
+        private boolean flushed;
+
+        Utf8Stream(Reader in) {
+            this.in = in;
+            bytes.flip();
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            while (!bytes.hasRemaining()) {
+                if (flushed) {
+                    return -1;
+                }
+                bytes.clear();
+                if (!end) {
+                    int n = in.read(chars.array(), chars.position(), chars.remaining());
+                    if (n < 0) {
+                        end = true;
+                    } else {
+                        chars.position(chars.position() + n);
+                    }
+                }
+                chars.flip();
+                CoderResult r = enc.encode(chars, bytes, end);
+                chars.compact();
+                if (end && r.isUnderflow()) {
+                    enc.flush(bytes);
+                    flushed = true;
+                }
+                bytes.flip();
+            }
+            int n = Math.min(len, bytes.remaining());
+            bytes.get(b, off, n);
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
     private static final class Pending {
         String comm;
         int pid;
@@ -783,9 +1243,12 @@ public final class TraceReader implements EventStream {
         long line;
         Prefix.Shape shape;
         String name;
-        String text; // the record's first line; its payload is text[ps, pe)
+        String text; // the record's first line; its payload is text[ps, pe) (or src[ps, pe) while text is null)
+        byte[] src; // the reader's buffer holding the line of a record begun from bytes, until detach()
         int ps;
         int pe;
+        Payload eager; // the payload alone, parsed when the record began from bytes
+        boolean eagerDone;
         boolean partial;
         String raw;
         int conts;
@@ -828,7 +1291,18 @@ public final class TraceReader implements EventStream {
             conts++;
         }
 
+        /** Copies the payload out of the reader's buffer (ASCII), which is about to be reused. */
+        void detach() {
+            if (src != null) {
+                text = new String(src, ps, pe - ps, StandardCharsets.ISO_8859_1);
+                ps = 0;
+                pe = text.length();
+                src = null;
+            }
+        }
+
         String payload() {
+            detach();
             return text.substring(ps, pe);
         }
 

@@ -40,9 +40,13 @@ import org.eclipse.swt.widgets.Text;
 import org.tdpscope.dsl.api.LoadedScenario;
 import org.tdpscope.dsl.api.TdpScenarios;
 import org.tdpscope.model.io.AtomicFiles;
+import org.tdpscope.sim.Era;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RunResult;
+import org.tdpscope.sim.Scenario;
+import org.tdpscope.sim.ScheduleException;
 import org.tdpscope.sim.ScheduleStep;
+import org.tdpscope.sim.Simulation;
 import org.tdpscope.sim.explore.ExploreBounds;
 import org.tdpscope.sim.explore.ExploreMonitor;
 import org.tdpscope.sim.explore.ExploreResult;
@@ -463,8 +467,38 @@ public final class ExplorerViewPanel extends Composite {
             setStatus("the counterexample does not load: " + replay.diagnostics().get(0).format());
             return false;
         }
-        roots.open(replay, null, rows.get(row).result().policy());
+        Policy policy = rows.get(row).result().policy();
+        Scenario s = replay.scenarioFor(replay.kernels().isEmpty() ? Era.MAINLINE.rules() : replay.kernels().get(0));
+        roots.open(replay, null, policy, observedStep(s, policy, rows.get(row).outcome()));
         return true;
+    }
+
+    /**
+     * The step (events so far) at which the explorer saw the outcome, in a run of {@code replay} (the
+     * outcome's counterexample script): after the path's steps, each taken as the explorer took it. The
+     * script's run can go on past it: remaining threads run to their end after a schedule (a repeating
+     * thread's operation the explorer never started, or a thread cut by a bound), and a livelock's cycle
+     * is repeated until the simulator's cut-off fires; the list there is not the row's.
+     */
+    static long observedStep(Scenario replay, Policy policy, Outcome o) {
+        long[] events = { 0 };
+        Simulation sim = new Simulation(replay, policy, e -> events[0]++);
+        try {
+            sim.start();
+        } catch (ScheduleException e) {
+            return 0;
+        }
+        List<ScheduleStep> path = new ArrayList<>(o.stem());
+        path.addAll(o.cycle()); // a livelock is seen after one turn of its cycle
+        for (ScheduleStep step : path) {
+            long before = events[0];
+            try {
+                sim.stepOnce(step.thread());
+            } catch (ScheduleException e) {
+                return before; // the step the explorer saw fail (an error outcome): the script stops before it
+            }
+        }
+        return events[0];
     }
 
     /** Writes a row's counterexample script to {@code file}, all or nothing. */

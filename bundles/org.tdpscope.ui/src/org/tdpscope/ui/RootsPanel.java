@@ -33,6 +33,7 @@ import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
 import org.eclipse.swt.widgets.Text;
 import org.tdpscope.dsl.api.LoadedScenario;
+import org.tdpscope.export.RaceText;
 import org.tdpscope.export.RootListDiagram;
 import org.tdpscope.export.Scene;
 import org.tdpscope.export.Theme;
@@ -42,6 +43,7 @@ import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.Replay;
 import org.tdpscope.sim.RootListSnapshot;
 import org.tdpscope.sim.Scenario;
+import org.tdpscope.sim.ScheduleException;
 import org.tdpscope.sim.Simulation;
 import org.tdpscope.sim.TraceEvent;
 
@@ -173,6 +175,7 @@ public final class RootsPanel extends Composite {
             e.doit = false;
         });
         canvas.addListener(SWT.MouseDown, e -> canvas.setFocus());
+        CopyAsText.install(canvas, () -> this);
         addDisposeListener(e -> playing = false);
     }
 
@@ -198,6 +201,14 @@ public final class RootsPanel extends Composite {
      * {@code p}; {@code file} is where it came from (may be null).
      */
     public void open(LoadedScenario scenario, Path file, Policy p) {
+        open(scenario, file, p, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #open(LoadedScenario, Path, Policy)}, standing at {@code at} (clamped to the run's length)
+     * rather than at the end: an explored outcome is shown at the step it was observed at.
+     */
+    public void open(LoadedScenario scenario, Path file, Policy p, long at) {
         if (scenario.hasErrors()) {
             throw new IllegalArgumentException("a scenario with errors: " + scenario.diagnostics());
         }
@@ -207,7 +218,7 @@ public final class RootsPanel extends Composite {
         if (kernel.era() != null) {
             kernelCombo.select(kernel.era().ordinal());
         }
-        step = Long.MAX_VALUE;
+        step = at;
         events = List.of();
         replay = null;
         setPolicy(p);
@@ -623,6 +634,19 @@ public final class RootsPanel extends Composite {
         if (!on) {
             canvas.finishAnimation();
         }
+    }
+
+    /**
+     * The run shown as the plain-text race diagram for a commit message, exactly as {@code tdpscope export
+     * --diagram race --format text} writes it for this scenario, era and policy; null before a run is shown.
+     */
+    public String raceText() {
+        if (loaded == null || replay == null) {
+            return null;
+        }
+        ScheduleException error = replay.result().error();
+        return RaceText.of(loaded.name() + " (kernel " + kernel.word() + ", policy " + policy.word()
+                + (error == null ? "" : "; the schedule stops: " + error.getMessage()) + ")", events);
     }
 
     /** The run's violations as listed, in step order. */

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import org.eclipse.jface.action.Action;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.ui.actions.ActionFactory;
 import org.eclipse.ui.part.ViewPart;
 
 /** The Roots view: the root list head to tail at the current step of a scenario's run. */
@@ -40,10 +41,15 @@ public final class RootsView extends ViewPart {
         open.setToolTipText("Open a .tdp scenario in the editor and run it");
         Action export = new ExportDiagramAction(parent::getShell, panel::scene, "the root list at this step",
                 () -> LiveScenario.get().file(), "roots");
+        Action copy = new CopyAsText(() -> panel);
         getViewSite().getActionBars().getToolBarManager().add(open);
         getViewSite().getActionBars().getToolBarManager().add(export);
+        getViewSite().getActionBars().getToolBarManager().add(copy);
         getViewSite().getActionBars().getMenuManager().add(open);
         getViewSite().getActionBars().getMenuManager().add(export);
+        getViewSite().getActionBars().getMenuManager().add(copy);
+        // Ctrl+C and Edit › Copy while the view is active
+        getViewSite().getActionBars().setGlobalActionHandler(ActionFactory.COPY.getId(), copy);
         ZoomActions.add(getViewSite().getActionBars(), panel::canvas);
         panel.canvas().setFitting(true); // the whole list at the default size: no root cut off
         EditorFollower.install(getSite().getWorkbenchWindow());

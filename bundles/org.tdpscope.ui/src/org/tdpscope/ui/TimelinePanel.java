@@ -61,6 +61,7 @@ public final class TimelinePanel extends Composite {
         canvas.setScene(Scene.message("open a scenario in the Roots view to see its timeline", Theme.LIGHT));
         canvas.addListener(SWT.MouseDown, this::clicked);
         canvas.setOverlay(this::drawCurrentStep);
+        CopyAsText.install(canvas, this::rootsPanel);
         RunSelection.listen(follow);
         addDisposeListener(e -> RunSelection.unlisten(follow));
     }
@@ -201,6 +202,11 @@ public final class TimelinePanel extends Composite {
 
     public int windowStart() {
         return from;
+    }
+
+    /** The Roots panel whose run is shown, or null before one is. */
+    public RootsPanel rootsPanel() {
+        return panel;
     }
 
     public SceneCanvas canvas() {

@@ -6,6 +6,7 @@ package org.tdpscope.ui;
 
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.ui.actions.ActionFactory;
 import org.eclipse.ui.part.ViewPart;
 
 /**
@@ -24,8 +25,13 @@ public final class TimelineView extends ViewPart {
         ExportDiagramAction export = new ExportDiagramAction(parent::getShell, panel::forExport,
                 "the timeline (the whole run, or the window shown of a long one)", () -> LiveScenario.get().file(),
                 "timeline");
+        CopyAsText copy = new CopyAsText(panel::rootsPanel);
         getViewSite().getActionBars().getToolBarManager().add(export);
+        getViewSite().getActionBars().getToolBarManager().add(copy);
         getViewSite().getActionBars().getMenuManager().add(export);
+        getViewSite().getActionBars().getMenuManager().add(copy);
+        // Ctrl+C and Edit › Copy while the view is active
+        getViewSite().getActionBars().setGlobalActionHandler(ActionFactory.COPY.getId(), copy);
         ZoomActions.add(getViewSite().getActionBars(), panel::canvas);
     }
 

@@ -24,6 +24,7 @@ import org.tdpscope.sim.Simulation;
 import org.tdpscope.sim.SimThread;
 import org.tdpscope.sim.TraceEvent;
 import org.tdpscope.sim.Vcpu;
+import org.tdpscope.sim.mmu.EptExitQualification;
 import org.tdpscope.sim.mmu.TwoDResult;
 
 /**
@@ -32,7 +33,9 @@ import org.tdpscope.sim.mmu.TwoDResult;
  * 2-D grid of a vCPU's last translation reference by reference, or a walker's last pass over the root
  * list root by root (in the order it visited them, drawn as the list stands at that step). The
  * canvas is given from outside (the view's {@link DiagramView} canvas, or a test's), so the panel
- * works without a workbench. A new step shows the whole walk again.
+ * works without a workbench. A new step shows the whole walk again. A vCPU's last access is listed
+ * with the EPT violations it met on the way ("v0 · EPT violation 1"); for a faulting walk the
+ * position label names the failing reference, its check and the exit qualification.
  */
 public final class WalkPanel extends Composite {
 
@@ -144,6 +147,14 @@ public final class WalkPanel extends Composite {
             if (walk != null) {
                 out.add(new Subject(v.name(), v.name(), walk, List.of(), 0));
             }
+            // the EPT violations of that access, each a VM exit KVM served before the guest retried
+            List<TwoDResult> exits = TwoDWalkDiagram.lastExits(v);
+            for (int k = 0; k < exits.size(); k++) {
+                if (exits.get(k) != walk) {
+                    out.add(new Subject(TwoDWalkDiagram.exitName(v.name(), k + 1), v.name(), exits.get(k), List.of(),
+                            0));
+                }
+            }
         }
         for (SimThread t : sim.threads()) {
             List<List<String>> walks = t.walks();
@@ -217,8 +228,26 @@ public final class WalkPanel extends Composite {
         last.setEnabled(lit < n);
         subjectCombo.setEnabled(!subjects.isEmpty());
         boolean roots = selected < subjects.size() && subjects.get(selected).walk() == null;
-        position.setText(n == 0 ? (roots ? "no root visited yet" : "no walk") : (roots ? "root " : "reference ") + lit + " / " + n);
+        String text = n == 0 ? (roots ? "no root visited yet" : "no walk")
+                : (roots ? "root " : "reference ") + lit + " / " + n;
+        TwoDResult walk = selected < subjects.size() ? subjects.get(selected).walk() : null;
+        String failed = walk == null ? "" : failure(walk);
+        position.setText(failed.isEmpty() ? text : text + " — " + failed);
+        position.setToolTipText(failed.isEmpty() ? null : failed);
         position.getParent().layout(true);
+    }
+
+    /**
+     * A faulting walk in words: "failed at reference 19: EPT PDE not present (read access), exit qualification
+     * 0x181"; "" for a walk that did not fault.
+     */
+    static String failure(TwoDResult walk) {
+        if (walk.ok()) {
+            return "";
+        }
+        long qual = EptExitQualification.of(walk);
+        return (walk.failingReference() > 0 ? "failed at reference " + walk.failingReference() : "failed") + ": "
+                + walk.reason() + (qual >= 0 ? ", exit qualification 0x" + Long.toHexString(qual) : "");
     }
 
     /** The reference (or root) lit last, 1…N; 0 when there is no walk. */

@@ -19,16 +19,22 @@ import org.eclipse.jface.text.Region;
 import org.eclipse.jface.text.source.Annotation;
 import org.eclipse.jface.text.source.ISourceViewer;
 import org.eclipse.swt.graphics.Color;
+import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.widgets.Shell;
 
 /**
  * Hover: the problem or expectation result under the mouse, or the declaration of the name under it.
  * The hover is the word under the mouse (it closes when the mouse leaves it) and is drawn as a tooltip:
- * a border and the system's tooltip colours, whatever the theme says.
+ * a border of its own and light tooltip colours, whatever the theme says.
  */
 public final class TdpTextHover implements ITextHover, ITextHoverExtension {
 
     static final Color HOVER_BACKGROUND = new Color(255, 255, 225);
     static final Color HOVER_TEXT = new Color(31, 35, 40);
+    /** The hover's edge: a mid grey that stands out on a light editor and on a dark one. */
+    static final Color HOVER_BORDER = new Color(118, 118, 118);
+    static final int BORDER = 1;
 
     @Override
     public String getHoverInfo(ITextViewer viewer, IRegion region) {
@@ -91,12 +97,31 @@ public final class TdpTextHover implements ITextHover, ITextHoverExtension {
 
     @Override
     public IInformationControlCreator getHoverControlCreator() {
-        return parent -> {
-            DefaultInformationControl c = new DefaultInformationControl(parent, (String) null);
-            // light, whatever the GTK theme's tooltip colours (dark in some themes, unset in others)
-            c.setBackgroundColor(HOVER_BACKGROUND);
-            c.setForegroundColor(HOVER_TEXT);
-            return c;
+        return TdpTextHover::tooltip;
+    }
+
+    /**
+     * A hover drawn as a tooltip: the light background, and a one-pixel {@link #HOVER_BORDER} line of its
+     * own around it. JFace leaves the border to the window manager, and a hover is a popup no window
+     * manager decorates: GTK's own edge is the theme's window colour, invisible on a white editor.
+     */
+    static DefaultInformationControl tooltip(Shell parent) {
+        DefaultInformationControl c = new DefaultInformationControl(parent, (String) null) {
+            @Override
+            public Rectangle computeTrim() {
+                Rectangle t = super.computeTrim(); // the text's room stays as JFace computed it
+                return new Rectangle(t.x - BORDER, t.y - BORDER, t.width + 2 * BORDER, t.height + 2 * BORDER);
+            }
         };
+        // light, whatever the GTK theme's tooltip colours (dark in some themes, unset in others)
+        c.setBackgroundColor(HOVER_BACKGROUND);
+        c.setForegroundColor(HOVER_TEXT);
+        Shell shell = c.getShell();
+        if (shell.getLayout() instanceof GridLayout l) {
+            l.marginWidth = BORDER; // the shell's background shows around the content: the border
+            l.marginHeight = BORDER;
+        }
+        shell.setBackground(HOVER_BORDER);
+        return c;
     }
 }

@@ -42,6 +42,7 @@ import org.tdpscope.dsl.tdp.Schedule;
 import org.tdpscope.dsl.tdp.Step;
 import org.tdpscope.dsl.tdp.ThreadDecl;
 import org.tdpscope.dsl.tdp.Threads;
+import org.tdpscope.dsl.tdp.VcpuOp;
 import org.tdpscope.dsl.tdp.Vm;
 import org.tdpscope.dsl.tdp.VmItem;
 
@@ -104,7 +105,8 @@ public class TdpFormatter extends AbstractFormatter2 {
 
     private static boolean isStatement(EObject o) {
         return o instanceof Vm || o instanceof PolicyDecl || o instanceof KernelDecl || o instanceof Threads || o instanceof Schedule
-                || o instanceof Expect || o instanceof VmItem || o instanceof Mapping || o instanceof ThreadDecl
+                || o instanceof Expect || o instanceof VmItem && !(o.eContainer() instanceof VcpuOp) // a raw write op
+                || o instanceof Mapping || o instanceof ThreadDecl
                 || o instanceof Step || o instanceof Expectation || o instanceof Explore || o instanceof ExploreItem;
     }
 
@@ -228,7 +230,7 @@ public class TdpFormatter extends AbstractFormatter2 {
         String p = prev.getText();
         String t = cur.getText();
         if (",".equals(t) || ";".equals(t) || ":".equals(t) || "]".equals(t) || "-level".equals(t) || "[".equals(p)
-                || ("+".equals(p) && "..".equals(textBefore(prev)))) {
+                || ".".equals(t) || ".".equals(p) || ("+".equals(p) && "..".equals(textBefore(prev)))) {
             doc.set(between, f -> f.noSpace());
         } else {
             doc.set(between, f -> f.oneSpace());
@@ -244,7 +246,7 @@ public class TdpFormatter extends AbstractFormatter2 {
         } else if (statement && !sameLineAfterSemicolon) {
             doc.set(between, f -> f.setNewLines(1, 1, 2));
         } else if (",".equals(t) || ";".equals(t) || ":".equals(t) || "]".equals(t) || "-level".equals(t)
-                || "[".equals(p)) {
+                || "[".equals(p) || ".".equals(t) || ".".equals(p)) {
             doc.set(between, f -> f.noSpace());
         } else if ("+".equals(p) && "..".equals(textBefore(prev))) {
             doc.set(between, f -> f.noSpace());

@@ -32,4 +32,16 @@ public final class Positions {
         INode n = o == null ? null : NodeModelUtils.findActualNodeFor(o);
         return n == null ? "" : NodeModelUtils.getTokenText(n);
     }
+
+    /**
+     * Whether {@code feature} of {@code o} was written in the source: an optional number may be written as 0, which
+     * EMF cannot tell from its default. Without a node model (built in code), whether it is set.
+     */
+    public static boolean written(EObject o, String feature) {
+        var f = o.eClass().getEStructuralFeature(feature);
+        if (NodeModelUtils.getNode(o) == null) {
+            return o.eIsSet(f);
+        }
+        return !NodeModelUtils.findNodesForFeature(o, f).isEmpty();
+    }
 }

@@ -62,6 +62,17 @@ import org.tdpscope.dsl.tdp.HostDecl;
 import org.tdpscope.dsl.tdp.KernelDecl;
 import org.tdpscope.dsl.tdp.RuleOverride;
 import org.tdpscope.dsl.tdp.VmTypeDecl;
+import org.tdpscope.dsl.tdp.CplSetting;
+import org.tdpscope.dsl.tdp.CpuBits;
+import org.tdpscope.dsl.tdp.CpuDecl;
+import org.tdpscope.dsl.tdp.CpuOp;
+import org.tdpscope.dsl.tdp.CpuSetting;
+import org.tdpscope.dsl.tdp.EptEntryOp;
+import org.tdpscope.dsl.tdp.GuestEntryOp;
+import org.tdpscope.dsl.tdp.GuestEntryWrite;
+import org.tdpscope.dsl.tdp.RawBit;
+import org.tdpscope.sim.mmu.CpuRegs;
+import org.tdpscope.sim.mmu.EntryBits;
 import org.tdpscope.sim.Era;
 import org.tdpscope.sim.Invariant;
 import org.tdpscope.sim.KernelRules;
@@ -274,6 +285,14 @@ public final class TdpInterpreter {
                 s.hostMaxPhyAddr = h.getBits();
             } else if (item instanceof Vcpu v) {
                 s.vcpus.add(new Scenario.VcpuSpec(v.getName(), role(v), vcpuVariants(threadOf.get(v))));
+            } else if (item instanceof CpuDecl c) {
+                List<Op.CpuWrite> writes = new ArrayList<>(s.cpuSetup.getOrDefault(name(c.getVcpu(), c), List.of()));
+                for (CpuSetting cs : c.getSettings()) {
+                    writes.add(cpuWrite(cs));
+                }
+                s.cpuSetup.put(name(c.getVcpu(), c), List.copyOf(writes));
+            } else if (item instanceof GuestEntryWrite g) {
+                s.guestEntryWrites.add(guestEntryWrite(g));
             } else if (item instanceof GuestMaps gm) {
                 for (Mapping m : gm.getMaps()) {
                     long size = m.isPlus() ? m.getEnd() : m.getEnd() - m.getGva();
@@ -431,9 +450,73 @@ public final class TdpInterpreter {
             return new Op.Fault(f.getGfn(), f.getMode() == FaultMode.WRITE, f.getMode() == FaultMode.EXEC);
         }
         if (op instanceof AccessOp a) {
-            return new Op.Access(a.getGva(), a.getMode() == AccessMode.WRITE, a.isUser(), a.getMode() == AccessMode.FETCH);
+            return new Op.Access(a.getGva(), a.getMode() == AccessMode.WRITE, a.isUser(),
+                    a.getMode() == AccessMode.FETCH, a.isImplicit(), a.getName());
+        }
+        if (op instanceof CpuOp c) {
+            return cpuWrite(c.getSetting());
+        }
+        if (op instanceof GuestEntryOp g) {
+            return guestEntryWrite(g.getWrite());
+        }
+        if (op instanceof EptEntryOp e) {
+            long bits = 0;
+            for (RawBit b : e.getBits()) {
+                bits |= rawBit(b, EntryBits.eptBit(b.getName()), "an EPT entry", EntryBits.eptNames());
+            }
+            return new Op.EptEntryWrite(e.getGfn(), e.getLevel(), e.getRoot(), !e.isSet() && !e.isClear(), e.getValue(),
+                    e.isSet() ? bits : 0, e.isClear() ? bits : 0);
         }
         throw new InterpretException("unknown vCPU operation", op);
+    }
+
+    /** {@code cr0.wp off}, {@code cr4 smep smap on}, {@code cpl 3}. */
+    public static Op.CpuWrite cpuWrite(CpuSetting cs) {
+        if (cs instanceof CplSetting c) {
+            return new Op.CpuWrite(null, 0, 0, c.getCpl());
+        }
+        CpuBits b = (CpuBits) cs;
+        CpuRegs.Reg reg = switch (b.getReg()) {
+            case CR0 -> CpuRegs.Reg.CR0;
+            case CR4 -> CpuRegs.Reg.CR4;
+            case EFER -> CpuRegs.Reg.EFER;
+            case RFLAGS -> CpuRegs.Reg.RFLAGS;
+        };
+        long mask = 0;
+        for (String n : b.getBits()) {
+            long bit = reg.bit(n);
+            if (bit == 0) {
+                throw new InterpretException("no bit '" + n + "' in " + reg.word() + "; its bits are " + reg.names(),
+                        b);
+            }
+            mask |= bit;
+        }
+        boolean on = b.getValue() == OnOff.ON;
+        return new Op.CpuWrite(reg, on ? mask : 0, on ? 0 : mask, 0);
+    }
+
+    /** {@code guest entry gva X level N set ps | clear rw, us | = 0x...}. */
+    public static Op.GuestEntryWrite guestEntryWrite(GuestEntryWrite g) {
+        long bits = 0;
+        for (RawBit b : g.getBits()) {
+            bits |= rawBit(b, EntryBits.guestBit(b.getName()), "a guest paging entry", EntryBits.guestNames());
+        }
+        return new Op.GuestEntryWrite(g.getGva(), g.getLevel(), !g.isSet() && !g.isClear(), g.getValue(),
+                g.isSet() ? bits : 0, g.isClear() ? bits : 0);
+    }
+
+    private static long rawBit(RawBit b, long named, String where, String names) {
+        if (b.getName() == null) {
+            if (b.getBit() < 0 || b.getBit() > 63) {
+                throw new InterpretException("bits are numbered 0 to 63", b);
+            }
+            return 1L << b.getBit();
+        }
+        if (named == 0) {
+            throw new InterpretException("no bit '" + b.getName() + "' in " + where + "; the bits are " + names
+                    + ", or 'bit N'", b);
+        }
+        return named;
     }
 
     public static SpteOp spteOp(SpteWord w) {

@@ -43,6 +43,14 @@ public final class TdpIssueCodes {
     public static final String LIMIT = "limit";
     /** Bytes that are not UTF-8, or a bidi control character that makes text read differently than it runs. */
     public static final String ENCODING = "encoding";
+    /** A bit name that does not exist in the register or entry written, or a bit number beyond 63. */
+    public static final String BAD_BIT = "bad-bit";
+    /** A raw write sets a bit the SDM reserves there (a warning: the fault it causes is the point). */
+    public static final String RESERVED_BIT = "reserved-bit";
+    /** Guest CPU state the simulator cannot take (a paging mode it does not model, a CPL beyond 3). */
+    public static final String BAD_CPU_STATE = "bad-cpu-state";
+    /** An expectation about an access that no access of that vCPU is (by number or name). */
+    public static final String NO_SUCH_ACCESS = "no-such-access";
 
     /** Xtext's own codes in the short form tools print. */
     public static String external(String code) {

@@ -177,6 +177,7 @@ public class TdpValidator extends AbstractTdpValidator {
 
     static void staticChecks(EObject o, Sink s) {
         opsLimit(o, s);
+        PagingChecks.check(o, s);
         if (o instanceof Model m) {
             names(m, s);
         } else if (o instanceof Vm vm) {

@@ -69,7 +69,7 @@ class TraceJsonlTest {
         String ids = "root.create root.reuse root.get root.put root.invalidate root.unlink root.free walk.start walk.visit"
                 + " walk.yield walk.resume walk.restart walk.end spte.set spte.zap spte.wrprot spte.clear_dirty spte.age"
                 + " fault access tlb.flush lock.acquire lock.release rcu.sync memslot vcpu.request_reload violation"
-                + " work.queue walk.point root.schedule_zap mirror.hook";
+                + " work.queue walk.point root.schedule_zap mirror.hook vcpu.cpu guest.entry walk.iter";
         String[] want = ids.split(" ");
         assertEquals(want.length, EventKind.VALUES.size());
         for (int i = 0; i < want.length; i++) {
@@ -82,6 +82,7 @@ class TraceJsonlTest {
         Files.writeString(f, content, StandardCharsets.UTF_8);
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> TraceJsonl.read(f));
         assertTrue(e.getMessage().startsWith(f.toString() + ":"), e.getMessage());
+        assertUsersWords(e);
         return e;
     }
 
@@ -116,6 +117,172 @@ class TraceJsonlTest {
         assertEquals(2, e.line(), e.getMessage());
         assertEquals(column, e.column(), e.getMessage());
         assertTrue(e.reason().contains(reason), e.getMessage());
+    }
+
+    /** Gson reads the lines; its messages, links and class names never reach the user. */
+    private static void assertUsersWords(ModelLoadException e) {
+        for (String leak : new String[] { "gson", "JsonReader", "Exception", "Strictness", "http", "path $" }) {
+            assertFalse(e.getMessage().contains(leak), e.getMessage());
+        }
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    private ModelLoadException lineFails(String line) throws IOException {
+        ModelLoadException e = readFails(LINES.lines().findFirst().get() + "\n" + line + "\n");
+        assertEquals(2, e.line(), e.getMessage());
+        return e;
+    }
+
+    private static final String OK = "\"thread\":\"v0\",\"event\":\"access\"";
+
+    /** Hostile lines: each a clean error at the offending character, in words. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            // truncated
+            "{\"step\":1,\"thread\":\"v0| 23| the line ends inside a string (truncated?)",
+            "{\"step\":1,\"thread\":\"v0\",| 25| the line ends inside the event (truncated?)",
+            "{\"step\":1,\"thread\":\"v\\u00| 26| the line ends inside a string (truncated?)",
+            "{| 2| the line ends inside the event (truncated?)",
+            // trailing garbage
+            "{\"step\":1,\"thread\":\"v0\",\"event\":\"access\"}{}| 42| text after the event",
+            "{\"step\":1,\"thread\":\"v0\",\"event\":\"access\"},| 42| text after the event",
+            "{\"step\":1,\"thread\":\"v0\",\"event\":\"access\"}//| 42| text after the event",
+            // not JSON numbers
+            "{\"step\":NaN,\"thread\":\"v0\",\"event\":\"access\"}| 9| NaN and infinities are not JSON numbers",
+            "{\"step\":-Infinity,\"thread\":\"v0\",\"event\":\"access\"}| 9| NaN and infinities are not JSON numbers",
+            "{\"step\":+1,\"thread\":\"v0\",\"event\":\"access\"}| 9| expected a number",
+            "{\"step\":0x10,\"thread\":\"v0\",\"event\":\"access\"}| 9| a malformed number",
+            "{\"step\":-01,\"thread\":\"v0\",\"event\":\"access\"}| 9| a number with a leading zero",
+            "{\"step\":1.0,\"thread\":\"v0\",\"event\":\"access\"}| 9| expected a whole number, found 1.0",
+            "{\"step\":1e3,\"thread\":\"v0\",\"event\":\"access\"}| 9| expected a whole number, found 1e3",
+            // huge numbers
+            "{\"step\":9223372036854775808,\"thread\":\"v0\",\"event\":\"access\"}| 9| number out of range",
+            "{\"step\":1e400,\"thread\":\"v0\",\"event\":\"access\"}| 9| expected a whole number",
+            "{\"step\":1,\"thread\":\"v0\",\"event\":\"walk.yield\",\"root\":\"A\",\"rc\":2147483648}| 62| number out of range",
+            "{\"step\":1,\"thread\":\"v0\",\"event\":\"walk.yield\",\"root\":\"A\",\"rc\":1,\"gfn\":\"0x10000000000000000\"}| 70| expected a hex string",
+            // not of the field's type
+            "{\"step\":\"1\",\"thread\":\"v0\",\"event\":\"access\"}| 9| expected a number",
+            "{\"step\":1,\"thread\":7,\"event\":\"access\"}| 20| expected a string",
+            "{\"step\":1,\"thread\":null,\"event\":\"access\"}| 20| expected a string",
+            "{\"step\":1,\"thread\":[\"v0\"],\"event\":\"access\"}| 20| expected a string",
+            "[1]| 1| expected '{'",
+            "\"step\"| 1| expected '{'",
+            "{}| 1| an event needs step, thread and event",
+            // JSON5 and other relaxed syntax
+            "{'step':1,\"thread\":\"v0\",\"event\":\"access\"}| 2| expected a field name in double quotes",
+            "{step:1,\"thread\":\"v0\",\"event\":\"access\"}| 2| expected a field name in double quotes",
+            "{\"step\":1,\"thread\":'v0',\"event\":\"access\"}| 20| a string in single quotes",
+            "{\"step\":1,\"thread\":\"v0\",\"event\":\"access\",}| 42| expected a field name in double quotes",
+            "{\"step\":1,,\"thread\":\"v0\",\"event\":\"access\"}| 11| expected a field name in double quotes",
+            "{\"step\" 1,\"thread\":\"v0\",\"event\":\"access\"}| 9| expected ':'",
+            "{\"step\":,\"thread\":\"v0\",\"event\":\"access\"}| 9| expected a number",
+            "{\"step\":1,\"thread\":\"v\\x\",\"event\":\"access\"}| 23| bad escape \\x",
+            "{\"step\":1,\"thread\":\"v\\u12G4\",\"event\":\"access\"}| 24| bad \\u escape",
+            // strings that are not Unicode text
+            "{\"step\":1,\"thread\":\"v\\ud800\",\"event\":\"access\"}| 22| a lone surrogate \\ud800",
+            "{\"step\":1,\"thread\":\"v\\udc00x\",\"event\":\"access\"}| 22| a lone surrogate \\udc00",
+            "{\"step\":1,\"thread\":\"\\ud83d\\ud83d\",\"event\":\"access\"}| 27| a lone surrogate \\ud83d",
+            // duplicates, also spelt differently
+            "{\"step\":1,\"thread\":\"v0\",\"event\":\"access\",\"st\\u0065p\":2}| 42| duplicate field \"step\"",
+            "{\"step\":1,\"thread\":\"v0\",\"event\":\"access\",  \"thread\":\"v1\"}| 44| duplicate field \"thread\"",
+            // a byte-order mark is only allowed at the very start
+            "\uFEFF{\"step\":1,\"thread\":\"v0\",\"event\":\"access\"}| 1| a byte-order mark after the start",
+    })
+    void hostileLine(String line, int column, String reason) throws Exception {
+        ModelLoadException e = lineFails(line);
+        assertEquals(column, e.column(), e.getMessage());
+        assertTrue(e.reason().contains(reason), e.getMessage());
+    }
+
+    @Test
+    void rawControlCharacterInAString() throws Exception {
+        ModelLoadException e = lineFails("{\"step\":1,\"thread\":\"v\t0\",\"event\":\"access\"}");
+        assertEquals(22, e.column(), e.getMessage());
+        assertEquals("control character \\u0009 in a string (JSON needs it escaped)", e.reason());
+        e = lineFails("{\"step\":1,\"thread\":\"v\\\"\u0001\",\"event\":\"access\"}"); // after an escaped quote
+        assertEquals(24, e.column(), e.getMessage());
+    }
+
+    @Test
+    void blankAndWhitespaceBetweenTokens() throws Exception {
+        Path f = dir.resolve("ws.jsonl");
+        Files.writeString(f, "{ \"step\" :\t1 , " + OK + " }  \r\n", StandardCharsets.UTF_8);
+        assertEquals(1, TraceJsonl.read(f).size(), "JSON whitespace between tokens, CRLF line ends");
+        assertEquals("a blank line (a trace has one event per line)", lineFails("   ").reason());
+    }
+
+    @Test
+    void deepNestingIsACleanError() throws Exception {
+        String deep = "[".repeat(100_000);
+        ModelLoadException e = lineFails(deep);
+        assertEquals(1, e.column());
+        assertEquals("expected '{'", e.reason());
+        e = lineFails("{\"step\":" + deep + "]".repeat(100_000) + "," + OK + "}");
+        assertEquals(9, e.column());
+        assertEquals("expected a number", e.reason());
+        e = lineFails("{\"step\":1," + OK + ",\"detail\":" + "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_001));
+        assertEquals(51, e.column(), e.getMessage());
+        assertEquals("expected a string", e.reason());
+    }
+
+    @Test
+    void hugeNumberAndHugeLine() throws Exception {
+        ModelLoadException e = lineFails("{\"step\":" + "9".repeat(1_000_000) + "," + OK + "}");
+        assertEquals(9, e.column());
+        assertEquals("number out of range", e.reason());
+        String detail = "x".repeat(2_000_000);
+        Path f = dir.resolve("long.jsonl");
+        Files.writeString(f, "{\"step\":1," + OK + ",\"detail\":\"" + detail + "\"}\n", StandardCharsets.UTF_8);
+        assertEquals(detail, TraceJsonl.read(f).get(0).getDetail());
+        e = lineFails("{\"step\":1," + OK + ",\"detail\":\"" + detail + "\"} x");
+        assertEquals(2_000_055, e.column(), e.getMessage());
+        assertEquals("text after the event", e.reason());
+    }
+
+    @Test
+    void surrogatePairsAndEscapesAreKept() throws Exception {
+        Path f = dir.resolve("u.jsonl");
+        Files.writeString(f, "{\"step\":1,\"thread\":\"\\ud83d\\ude00\uD83D\uDE00\\u00e9\\/\",\"event\":\"access\"}\n",
+                StandardCharsets.UTF_8);
+        assertEquals("\uD83D\uDE00\uD83D\uDE00\u00e9/", TraceJsonl.read(f).get(0).getThread());
+    }
+
+    @Test
+    void header() throws Exception {
+        Path f = dir.resolve("h.jsonl");
+        Files.writeString(f, "\uFEFF" + TraceJsonl.header("s \"1\"", "v6.6", "tdp") + "\n" + LINES, StandardCharsets.UTF_8);
+        assertEquals(8, TraceJsonl.read(f).size(), "a byte-order mark, then the header");
+        String h = TraceJsonl.HEADER_PREFIX;
+        ModelLoadException e = readFails(h + ",\"scenario\":\"a\",\"scenario\":\"b\"}\n" + LINES);
+        assertEquals(1, e.line());
+        assertEquals(34, e.column(), e.getMessage());
+        assertEquals("duplicate field \"scenario\"", e.reason());
+        e = readFails(h + ",\"kernel\":6}\n");
+        assertEquals(28, e.column(), e.getMessage());
+        assertEquals("expected a string", e.reason());
+        e = readFails(h + "x\n");
+        assertEquals(18, e.column(), e.getMessage());
+        assertEquals("expected ',' or '}'", e.reason());
+    }
+
+    @Test
+    void notUtf8IsPositioned() throws Exception {
+        byte[] head = (LINES.lines().findFirst().get() + "\n{\"step\":1,\"thread\":\"v").getBytes(StandardCharsets.UTF_8);
+        for (byte[] bad : new byte[][] { { (byte) 0xe9, '"' }, // Latin-1
+                { (byte) 0xc0, (byte) 0xaf }, // an overlong '/'
+                { (byte) 0xed, (byte) 0xa0, (byte) 0x80 }, // a surrogate in UTF-8
+                { (byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80 }, // above U+10FFFF
+                { (byte) 0xe2, (byte) 0x82 } }) { // cut inside a character at the end of the file
+            Path f = dir.resolve("bad8.jsonl");
+            byte[] all = java.util.Arrays.copyOf(head, head.length + bad.length);
+            System.arraycopy(bad, 0, all, head.length, bad.length);
+            Files.write(f, all);
+            ModelLoadException e = assertThrows(ModelLoadException.class, () -> TraceJsonl.read(f));
+            assertEquals(2, e.line(), e.getMessage());
+            assertEquals(22, e.column(), e.getMessage());
+            assertEquals("not UTF-8: byte 0x" + String.format("%02x", bad[0] & 0xff) + " at byte offset " + head.length,
+                    e.reason());
+        }
     }
 
     @Test

@@ -11,7 +11,10 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -22,8 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.tdpscope.model.EventKind;
-import org.tdpscope.model.Invariant;
-import org.tdpscope.model.ModelFactory;
 import org.tdpscope.model.TraceEvent;
 
 /**
@@ -159,299 +160,104 @@ public final class TraceJsonl {
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         try (Reader r = new InputStreamReader(Files.newInputStream(file), decoder)) {
-            return read(r, file);
+            return readLines(r, file);
         } catch (NoSuchFileException e) {
             throw new ModelLoadException(file, -1, -1, "no such file");
         } catch (AccessDeniedException e) {
             throw new ModelLoadException(file, -1, -1, "permission denied");
+        } catch (CharacterCodingException e) {
+            throw notUtf8(file);
         } catch (IOException e) {
             throw new ModelLoadException(file, -1, -1, "cannot read: " + e.getMessage(), e);
         }
     }
 
     /**
-     * Reads events from {@code in}; {@code file} only names the source in messages. Strict JSON for the fields a
-     * trace has: a UTF-8 byte-order mark is skipped at the start, and anything JSON does not allow (a duplicate
-     * field, a \\u escape with a sign such as <code>"&#92;u+041"</code>, {@code "0x+1"}, a leading zero, a
-     * non-ASCII digit) is an error at its line and column.
+     * Reads events from {@code in}; {@code file} only names the source in messages. Each line is strict JSON
+     * (RFC 8259, read by Gson) holding the fields a trace has, each once and of its type: a UTF-8 byte-order mark
+     * is skipped at the start, and anything else JSON or the format does not allow (a duplicate field, a \\u escape
+     * with a sign such as <code>"&#92;u+041"</code>, {@code "0x+1"}, a leading zero, NaN, a lone surrogate) is an
+     * error at its line and column.
      */
     public static List<TraceEvent> read(Reader in, Path file) throws IOException, ModelLoadException {
+        try {
+            return readLines(in, file);
+        } catch (CharacterCodingException e) {
+            throw new ModelLoadException(file, -1, -1, "not UTF-8 text");
+        }
+    }
+
+    private static List<TraceEvent> readLines(Reader in, Path file) throws IOException, ModelLoadException {
         BufferedReader br = in instanceof BufferedReader b ? b : new BufferedReader(in, 1 << 16);
         List<TraceEvent> out = new ArrayList<>();
         int lineNo = 0;
         String line;
-        try {
-            while ((line = br.readLine()) != null) {
-                lineNo++;
-                if (lineNo == 1 && line.startsWith("\uFEFF")) {
-                    line = line.substring(1); // a byte-order mark (columns count from after it)
-                }
-                if (line.isEmpty()) {
-                    throw new ModelLoadException(file, lineNo, 1, "empty line (a trace has one event per line)");
-                }
-                if (lineNo == 1 && line.startsWith(HEADER_PREFIX)) {
-                    continue; // the run's header: scenario, kernel era, policy
-                }
-                out.add(new LineParser(file, lineNo, line).parse());
+        while ((line = br.readLine()) != null) {
+            lineNo++;
+            if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                line = line.substring(1); // a byte-order mark (columns count from after it)
             }
-        } catch (CharacterCodingException e) {
-            throw new ModelLoadException(file, lineNo + 1, -1, "not UTF-8 text");
+            if (line.startsWith("\uFEFF")) { // Gson would skip it: each line is read on its own
+                throw new ModelLoadException(file, lineNo, 1, "a byte-order mark after the start of the file");
+            }
+            if (line.isEmpty()) {
+                throw new ModelLoadException(file, lineNo, 1, "empty line (a trace has one event per line)");
+            }
+            if (lineNo == 1 && line.startsWith(HEADER_PREFIX)) {
+                TraceLines.header(file, lineNo, line); // the run's header: scenario, kernel era, policy
+                continue;
+            }
+            out.add(TraceLines.event(file, lineNo, line));
         }
         return out;
     }
 
-    /** Parses one line: a flat JSON object of the trace's fields. */
-    private static final class LineParser {
-        private final Path file;
-        private final int lineNo;
-        private final String s;
-        private int pos;
-
-        LineParser(Path file, int lineNo, String s) {
-            this.file = file;
-            this.lineNo = lineNo;
-            this.s = s;
-        }
-
-        private ModelLoadException error(String what) {
-            return new ModelLoadException(file, lineNo, pos + 1, what);
-        }
-
-        private ModelLoadException errorAt(int at, String what) {
-            return new ModelLoadException(file, lineNo, at + 1, what);
-        }
-
-        private void ws() {
-            while (pos < s.length() && (s.charAt(pos) == ' ' || s.charAt(pos) == '\t' || s.charAt(pos) == '\r')) {
-                pos++;
-            }
-        }
-
-        private ModelLoadException truncatedOr(String what) {
-            return pos >= s.length() ? error("the line ends inside the event (truncated?)") : error(what);
-        }
-
-        private void expect(char c) throws ModelLoadException {
-            ws();
-            if (pos >= s.length() || s.charAt(pos) != c) {
-                throw truncatedOr("expected '" + c + "'");
-            }
-            pos++;
-        }
-
-        TraceEvent parse() throws ModelLoadException {
-            TraceEvent e = ModelFactory.eINSTANCE.createTraceEvent();
-            boolean hasStep = false;
-            boolean hasThread = false;
-            boolean hasEvent = false;
-            boolean hasRc = false;
-            boolean hasOld = false;
-            boolean hasNew = false;
-            int invariantNumber = -1;
-            int invariantAt = -1;
-            String invariantWord = null;
-            java.util.Set<String> keys = new java.util.HashSet<>();
-            expect('{');
-            ws();
-            if (pos < s.length() && s.charAt(pos) == '}') {
-                throw error("an event needs step, thread and event");
-            }
+    /** The position of the first byte of {@code file} that is not UTF-8 (read again: only a failing file pays). */
+    private static ModelLoadException notUtf8(Path file) {
+        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (var in = Files.newInputStream(file)) {
+            ByteBuffer bytes = ByteBuffer.allocate(1 << 16).limit(0);
+            CharBuffer chars = CharBuffer.allocate(1 << 16);
+            long offset = 0; // of bytes.position() in the file
+            int line = 1;
+            int column = 1;
+            boolean eof = false;
+            boolean first = true;
             while (true) {
-                ws();
-                int keyAt = pos;
-                String key = string();
-                if (!keys.add(key)) {
-                    throw errorAt(keyAt, "duplicate field \"" + key + "\"");
+                int n = eof ? -1 : in.read(bytes.array(), bytes.limit(), bytes.capacity() - bytes.limit());
+                if (n < 0) {
+                    eof = true;
+                } else {
+                    bytes.limit(bytes.limit() + n);
                 }
-                expect(':');
-                ws();
-                int valueAt = pos;
-                switch (key) {
-                    case "step" -> {
-                        e.setStep(number(valueAt));
-                        hasStep = true;
+                int before = bytes.position();
+                CoderResult res = decoder.decode(bytes, chars, eof);
+                offset += bytes.position() - before;
+                chars.flip();
+                while (chars.hasRemaining()) {
+                    char c = chars.get();
+                    if (c == '\n') {
+                        line++;
+                        column = 1;
+                    } else if (!(first && c == '\uFEFF')) { // columns count from after a byte-order mark
+                        column++;
                     }
-                    case "thread" -> {
-                        e.setThread(string());
-                        hasThread = true;
-                    }
-                    case "event" -> {
-                        String id = string();
-                        EventKind k = EventKind.get(id);
-                        if (k == null) {
-                            throw errorAt(valueAt, "unknown event \"" + id + "\"");
-                        }
-                        e.setKind(k);
-                        hasEvent = true;
-                    }
-                    case "root" -> e.setRootName(string());
-                    case "rc" -> {
-                        e.setRc(toInt(number(valueAt), valueAt));
-                        hasRc = true;
-                    }
-                    case "gfn" -> e.setGfn(hex(valueAt));
-                    case "level" -> e.setLevel(toInt(number(valueAt), valueAt));
-                    case "old" -> {
-                        e.setOldSpte(hex(valueAt));
-                        hasOld = true;
-                    }
-                    case "new" -> {
-                        e.setNewSpte(hex(valueAt));
-                        hasNew = true;
-                    }
-                    case "invariant" -> {
-                        invariantNumber = toInt(number(valueAt), valueAt);
-                        invariantAt = valueAt;
-                    }
-                    case "kind" -> invariantWord = string();
-                    case "detail" -> e.setDetail(string());
-                    default -> throw errorAt(keyAt, "unknown field \"" + key + "\"");
+                    first = false;
                 }
-                ws();
-                if (pos >= s.length()) {
-                    throw error("the line ends inside the event (truncated?)");
+                chars.clear();
+                if (res.isError()) {
+                    return new ModelLoadException(file, line, column, "not UTF-8: byte 0x"
+                            + String.format("%02x", bytes.get(bytes.position()) & 0xff) + " at byte offset " + offset);
                 }
-                char c = s.charAt(pos++);
-                if (c == '}') {
+                if (eof && !bytes.hasRemaining()) {
                     break;
                 }
-                if (c != ',') {
-                    pos--;
-                    throw error("expected ',' or '}'");
-                }
+                bytes.compact().flip();
             }
-            ws();
-            if (pos < s.length()) {
-                throw error("text after the event");
-            }
-            if (!hasStep || !hasThread || !hasEvent) {
-                throw errorAt(0, "an event needs step, thread and event; missing "
-                        + (!hasStep ? "step" : !hasThread ? "thread" : "event"));
-            }
-            if (e.getRootName() != null && !hasRc) {
-                throw errorAt(0, "an event with a root needs its rc");
-            }
-            if (hasSptes(e.getKind()) && !(hasOld && hasNew)) {
-                throw errorAt(0, "a " + e.getKind().getLiteral() + " event needs old and new");
-            }
-            if (invariantNumber >= 0 || invariantWord != null) {
-                Invariant inv = Invariant.get(invariantNumber);
-                if (inv == null) {
-                    throw errorAt(invariantAt < 0 ? 0 : invariantAt, "unknown invariant " + invariantNumber);
-                }
-                if (invariantWord != null && !inv.getLiteral().equals(invariantWord)) {
-                    throw errorAt(invariantAt, "invariant " + invariantNumber + " is " + inv.getLiteral() + ", not "
-                            + invariantWord);
-                }
-                e.setInvariant(inv);
-            }
-            return e;
+        } catch (IOException e) {
+            // fall through: the line is unknown
         }
-
-        private String string() throws ModelLoadException {
-            if (pos >= s.length() || s.charAt(pos) != '"') {
-                throw truncatedOr("expected a string");
-            }
-            pos++;
-            StringBuilder b = new StringBuilder();
-            while (true) {
-                if (pos >= s.length()) {
-                    throw error("the line ends inside a string (truncated?)");
-                }
-                char c = s.charAt(pos++);
-                if (c == '"') {
-                    return b.toString();
-                }
-                if (c == '\\') {
-                    if (pos >= s.length()) {
-                        throw error("the line ends inside a string (truncated?)");
-                    }
-                    char x = s.charAt(pos++);
-                    switch (x) {
-                        case '"' -> b.append('"');
-                        case '\\' -> b.append('\\');
-                        case '/' -> b.append('/');
-                        case 'n' -> b.append('\n');
-                        case 'r' -> b.append('\r');
-                        case 't' -> b.append('\t');
-                        case 'b' -> b.append('\b');
-                        case 'f' -> b.append('\f');
-                        case 'u' -> {
-                            if (pos + 4 > s.length()) {
-                                throw error("the line ends inside a \\u escape (truncated?)");
-                            }
-                            int v = 0;
-                            for (int i = 0; i < 4; i++) {
-                                int d = Character.digit(s.charAt(pos + i), 16);
-                                if (d < 0 || s.charAt(pos + i) > 'f') { // exactly four ASCII hex digits
-                                    pos += i;
-                                    throw error("bad \\u escape: four hex digits expected");
-                                }
-                                v = v << 4 | d;
-                            }
-                            b.append((char) v);
-                            pos += 4;
-                        }
-                        default -> {
-                            pos--;
-                            throw error("bad escape \\" + x);
-                        }
-                    }
-                } else if (c < 0x20) {
-                    pos--;
-                    throw error("control character in a string");
-                } else {
-                    b.append(c);
-                }
-            }
-        }
-
-        private long number(int at) throws ModelLoadException {
-            int start = pos;
-            if (pos < s.length() && s.charAt(pos) == '-') {
-                pos++;
-            }
-            int digits = pos;
-            while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
-                pos++;
-            }
-            if (pos == digits) {
-                throw truncatedOr("expected a number");
-            }
-            if (s.charAt(digits) == '0' && pos > digits + 1) {
-                throw errorAt(at, "a number with a leading zero");
-            }
-            try {
-                return Long.parseLong(s.substring(start, pos));
-            } catch (NumberFormatException ex) {
-                throw errorAt(at, "number out of range");
-            }
-        }
-
-        private int toInt(long v, int at) throws ModelLoadException {
-            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-                throw errorAt(at, "number out of range");
-            }
-            return (int) v;
-        }
-
-        /** A "0x..." string, as the simulator writes gfns and SPTEs (64-bit, unsigned). */
-        private long hex(int at) throws ModelLoadException {
-            String v = string();
-            if (!v.startsWith("0x") || v.length() < 3 || v.length() > 18) {
-                throw errorAt(at, "expected a hex string like \"0x1f\", found \"" + v + "\"");
-            }
-            for (int i = 2; i < v.length(); i++) {
-                char c = v.charAt(i);
-                if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
-                    throw errorAt(at, "expected a hex string like \"0x1f\", found \"" + v + "\"");
-                }
-            }
-            try {
-                return Long.parseUnsignedLong(v.substring(2), 16);
-            } catch (NumberFormatException ex) {
-                throw errorAt(at, "expected a hex string like \"0x1f\", found \"" + v + "\"");
-            }
-        }
+        return new ModelLoadException(file, -1, -1, "not UTF-8 text");
     }
 }

@@ -171,12 +171,18 @@ public final class Explorer {
         final Map<String, Integer> periods = new HashMap<>();
         final String[] names;
         final long nonRepeating;
-        final VisitedStates visited;
+        final VisitedSet visited;
         /** Bits per thread choice in a path order. */
         final int choiceBits;
 
         Ctx(Scenario scenario, Policy policy, ExploreBounds bounds, Predicate<RunResult> expectations,
                 ExploreMonitor monitor, long visitedBudget) {
+            this(scenario, policy, bounds, expectations, monitor, visitedBudget, null);
+        }
+
+        /** With {@code shared} (not null) as the visited states instead of a table of this JVM's. */
+        Ctx(Scenario scenario, Policy policy, ExploreBounds bounds, Predicate<RunResult> expectations,
+                ExploreMonitor monitor, long visitedBudget, VisitedSet shared) {
             this.policy = policy;
             this.bounds = bounds;
             this.expectations = expectations;
@@ -217,7 +223,8 @@ public final class Explorer {
             }
             nonRepeating = nr;
             choiceBits = VisitedStates.choiceBits(names.length);
-            visited = new VisitedStates(names.length, bounds.maxDepth(), bounds.maxYields(), visitedBudget);
+            visited = shared != null ? shared
+                    : new VisitedStates(names.length, bounds.maxDepth(), bounds.maxYields(), visitedBudget);
         }
     }
 
@@ -229,7 +236,7 @@ public final class Explorer {
      * Per outcome: the distinct states it was seen in (its count: the same whichever worker finds them), and the
      * best (shortest, then lowest thread order) schedule so far.
      */
-    private static final class Acc {
+    static final class Acc {
         final LongSet states = new LongSet();
         int[] order;
         ScheduleStep[] stem;
@@ -262,6 +269,36 @@ public final class Explorer {
         }
     }
 
+    /** A node's children between being stepped and being searched ({@code Worker.batched}). */
+    static final class Batch {
+        final Simulation[] sims;
+        final int[] thread;
+        final ScheduleStep[] step;
+        final int[] inv, nrSteps, nrDone, yields, kYields;
+        final long[] order, sleep, sym, exact, kStates, kSleep, kOrder;
+        final boolean[] check, kSkip;
+
+        Batch(int n) {
+            sims = new Simulation[n];
+            thread = new int[n];
+            step = new ScheduleStep[n];
+            inv = new int[n];
+            nrSteps = new int[n];
+            nrDone = new int[n];
+            yields = new int[n];
+            kYields = new int[n];
+            order = new long[n];
+            sleep = new long[n];
+            sym = new long[n];
+            exact = new long[n];
+            kStates = new long[n];
+            kSleep = new long[n];
+            kOrder = new long[n];
+            check = new boolean[n];
+            kSkip = new boolean[n];
+        }
+    }
+
     /** One depth-first search with its own simulations (nothing in the simulator is thread-safe). */
     static final class Worker {
         final Ctx c;
@@ -270,7 +307,7 @@ public final class Explorer {
         /** Swarm members: the order children are tried in is drawn from this (null: thread order). */
         java.util.Random random;
         /** Swarm: every state this member explores is also put here, for the distinct states all members saw. */
-        VisitedStates seen;
+        VisitedSet seen;
         private final int[][] orderBuf;
         final Map<Outcome.Key, Acc> outcomes = new HashMap<>();
         /** The symmetric hash of the state at each depth of the current path (a livelock comes back to one). */
@@ -289,6 +326,8 @@ public final class Explorer {
          */
         final long[] orderAt;
         int splitAt = -1;
+        /** Per depth: a node's children stepped and their visits recorded together (null: one child at a time). */
+        Batch[] batch;
         /** The exact hash of the state being looked at (an outcome counts distinct states). */
         long exact;
         List<Task> tasks;
@@ -308,6 +347,7 @@ public final class Explorer {
             orderAt = new long[maxDepth + 2];
             symAt = new long[maxDepth + 2];
             orderBuf = new int[maxDepth + 2][c.names.length];
+            batch = c.visited.batches() ? new Batch[maxDepth + 2] : null;
         }
 
         /** Replays the task's path (rebuilding the path bookkeeping and symmetric states on it), then searches. */
@@ -325,6 +365,26 @@ public final class Explorer {
             replays++;
             replayedSteps += d;
             dfs(d, t.sleep(), t.yields());
+        }
+
+        /**
+         * The schedule steps of {@code order} (thread choices from the root), replayed on a fresh simulation: what
+         * {@code stepAt} held when the path was explored (the simulation is deterministic), a refused last step as
+         * the search records it.
+         */
+        ScheduleStep[] replaySteps(int[] order) {
+            sim = fresh();
+            ScheduleStep[] out = new ScheduleStep[order.length];
+            for (int d = 0; d < order.length; d++) {
+                try {
+                    take(d, order[d]);
+                } catch (ScheduleException e) {
+                    stepAt[d] = ScheduleStep.ops(c.names[order[d]], 1);
+                }
+                out[d] = stepAt[d];
+            }
+            sim = null;
+            return out;
         }
 
         private Simulation fresh() {
@@ -349,6 +409,14 @@ public final class Explorer {
         }
 
         private void dfs(int d, long sleep, int yields) {
+            dfsFrom(d, sleep, yields, false, 0, 0);
+        }
+
+        /**
+         * {@code checked}: the visit was recorded already (a batch of a node's children, see {@link #batched}), with
+         * {@code checkedSym} and {@code checkedExact} its hashes, and was not to be skipped.
+         */
+        private void dfsFrom(int d, long sleep, int yields, boolean checked, long checkedSym, long checkedExact) {
             if (d == splitAt) {
                 tasks.add(new Task(Arrays.copyOf(path, d), sleep, yields));
                 return;
@@ -364,27 +432,31 @@ public final class Explorer {
                 truncated = true;
                 return;
             }
-            long sym = sim.fingerprint(true, c.periods);
-            int j = 0;
-            while (j < d && symAt[j] != sym) {
-                j++;
-            }
-            if (j < d) {
-                if (nonRepSteps[d] - nonRepSteps[j] > 0 && nonRepDone[d] - nonRepDone[j] == 0) {
-                    exact = sim.fingerprint(false, c.periods);
-                    record(Outcome.Kind.LIVELOCK, d, j);
-                } else {
-                    cyclesPruned++;
+            long sym;
+            long exact;
+            if (checked) {
+                sym = checkedSym;
+                exact = checkedExact;
+            } else {
+                sym = sim.fingerprint(true, c.periods);
+                int j = 0;
+                while (j < d && symAt[j] != sym) {
+                    j++;
                 }
-                return;
-            }
-            long exact = sim.fingerprint(false, c.periods);
-            if (c.bounds.maxInvalidations() != Integer.MAX_VALUE) {
-                exact ^= invStarted[d] * 0x9E3779B97F4A7C15L; // the budget left changes what can follow
-            }
-            if (c.visited.visit(exact, d, yields, sleep, orderAt[d], c.bounds.stateHashing())) {
-                hashPruned++;
-                return;
+                if (j < d) {
+                    if (nonRepSteps[d] - nonRepSteps[j] > 0 && nonRepDone[d] - nonRepDone[j] == 0) {
+                        this.exact = sim.fingerprint(false, c.periods);
+                        record(Outcome.Kind.LIVELOCK, d, j);
+                    } else {
+                        cyclesPruned++;
+                    }
+                    return;
+                }
+                exact = exactOf(d);
+                if (c.visited.visit(exact, d, yields, sleep, orderAt[d], c.bounds.stateHashing())) {
+                    hashPruned++;
+                    return;
+                }
             }
             this.exact = exact;
             if (seen != null) {
@@ -421,6 +493,10 @@ public final class Explorer {
                 return;
             }
             symAt[d] = sym;
+            if (batch != null && splitAt < 0 && random == null) {
+                batched(d, sleep, yields, enabled, exact);
+                return;
+            }
             long done = 0;
             // Children after the first start from a fork of this node taken before the first ran; the
             // last child takes that fork itself.
@@ -469,7 +545,9 @@ public final class Explorer {
                 } catch (ScheduleException e) {
                     path[d] = i;
                     stepAt[d] = ScheduleStep.ops(c.names[i], 1);
-                    exact = exactHere ^ (i + 1L) * 0x9E3779B97F4A7C15L; // the node, and which step failed there
+                    // The node, and which step failed there. The field, not this frame's local: recordError
+                    // keys the error outcome by this.exact.
+                    this.exact = exactHere ^ (i + 1L) * 0x9E3779B97F4A7C15L;
                     recordError(d + 1, e);
                     done |= 1L << i;
                     continue;
@@ -477,6 +555,131 @@ public final class Explorer {
                 dfs(d + 1, childSleep, yields + (stepAt[d].kind() == ScheduleStep.Kind.UNTIL_YIELD ? 1 : 0));
                 done |= 1L << i;
             }
+        }
+
+        /** The exact hash of the state at depth {@code d} as the visited states key it. */
+        private long exactOf(int d) {
+            long exact = sim.fingerprint(false, c.periods);
+            if (c.bounds.maxInvalidations() != Integer.MAX_VALUE) {
+                exact ^= invStarted[d] * 0x9E3779B97F4A7C15L; // the budget left changes what can follow
+            }
+            return exact;
+        }
+
+        /**
+         * A node's children with their visits recorded in one call ({@link VisitedSet#visitAll}: one round trip per
+         * member of a cluster instead of one per child): each child is stepped from a fork of the node first, the
+         * visits of those that are not cycles back to the path are recorded together, then the children are
+         * searched in thread order as {@link #dfs} does. A child's visit is thus recorded before its elder
+         * siblings' subtrees are searched, as if another worker had got there first: what is reported does not
+         * change (see the class comment), only which visits are skipped. Live forks: up to one per child per level.
+         */
+        private void batched(int d, long sleep, int yields, long enabled, long exactHere) {
+            Batch b = batch[d];
+            if (b == null) {
+                b = batch[d] = new Batch(c.names.length);
+            }
+            int children = Long.bitCount(enabled & ~sleep);
+            Simulation node = sim;
+            long done = 0;
+            int m = 0;
+            for (int i = 0; i < c.names.length && !cancelled; i++) {
+                if ((enabled >>> i & 1) == 0) {
+                    continue;
+                }
+                if ((sleep >>> i & 1) != 0) {
+                    sleepPruned++;
+                    continue;
+                }
+                children--;
+                sim = children > 0 ? node.fork(QUIET) : node;
+                if (children > 0) {
+                    forks++;
+                }
+                long childSleep = 0;
+                if (c.bounds.partialOrder()) {
+                    long cand = (sleep | done) & enabled;
+                    while (cand != 0) {
+                        int u = Long.numberOfTrailingZeros(cand);
+                        cand &= cand - 1;
+                        if (sim.commute(c.names[u], c.names[i])) {
+                            childSleep |= 1L << u;
+                        }
+                    }
+                }
+                done |= 1L << i;
+                try {
+                    take(d, i);
+                } catch (ScheduleException e) {
+                    path[d] = i;
+                    stepAt[d] = ScheduleStep.ops(c.names[i], 1);
+                    exact = exactHere ^ (i + 1L) * 0x9E3779B97F4A7C15L;
+                    recordError(d + 1, e);
+                    continue;
+                }
+                b.sims[m] = sim;
+                b.thread[m] = i;
+                b.step[m] = stepAt[d];
+                b.inv[m] = invStarted[d + 1];
+                b.order[m] = orderAt[d + 1];
+                b.nrSteps[m] = nonRepSteps[d + 1];
+                b.nrDone[m] = nonRepDone[d + 1];
+                b.sleep[m] = childSleep;
+                b.yields[m] = yields + (stepAt[d].kind() == ScheduleStep.Kind.UNTIL_YIELD ? 1 : 0);
+                long sym = sim.fingerprint(true, c.periods);
+                boolean cycle = false;
+                for (int j = 0; j <= d && !cycle; j++) {
+                    cycle = symAt[j] == sym;
+                }
+                b.sym[m] = sym;
+                b.check[m] = false;
+                if (!cycle) { // a cycle is not a visit: the child's own search says what it is
+                    long ex = exactOf(d + 1);
+                    boolean twin = false;
+                    for (int q = 0; q < m && !twin; q++) {
+                        twin = b.check[q] && b.exact[q] == ex;
+                    }
+                    b.exact[m] = ex;
+                    b.check[m] = !twin; // a state two children reach: the younger checks after the elder's subtree
+                }
+                m++;
+            }
+            int k = 0;
+            for (int q = 0; q < m; q++) {
+                if (b.check[q]) {
+                    b.kStates[k] = b.exact[q];
+                    b.kYields[k] = b.yields[q];
+                    b.kSleep[k] = b.sleep[q];
+                    b.kOrder[k] = b.order[q];
+                    k++;
+                }
+            }
+            if (k > 0) {
+                c.visited.visitAll(k, b.kStates, d + 1, b.kYields, b.kSleep, b.kOrder, c.bounds.stateHashing(),
+                        b.kSkip);
+            }
+            k = 0;
+            for (int q = 0; q < m; q++) {
+                sim = b.sims[q];
+                b.sims[q] = null; // the fork goes with its subtree
+                boolean skip = b.check[q] && b.kSkip[k++];
+                if (cancelled) {
+                    continue;
+                }
+                path[d] = b.thread[q];
+                stepAt[d] = b.step[q];
+                invStarted[d + 1] = b.inv[q];
+                orderAt[d + 1] = b.order[q];
+                nonRepSteps[d + 1] = b.nrSteps[q];
+                nonRepDone[d + 1] = b.nrDone[q];
+                if (skip) {
+                    visits++;
+                    hashPruned++;
+                    continue;
+                }
+                dfsFrom(d + 1, b.sleep[q], b.yields[q], b.check[q], b.sym[q], b.exact[q]);
+            }
+            sim = null;
         }
 
         /** Fast zap, memslot delete or move, mmu_notifier unmap: what {@link ExploreBounds#maxInvalidations} counts. */

@@ -122,7 +122,7 @@ public final class Swarm {
     /** Member {@code i}: its own random order, depth bound and visited states. */
     private static Explorer.Worker member(Scenario scenario, Policy policy, ExploreBounds bounds,
             Predicate<RunResult> expectations, ExploreMonitor m, long visitedBudget, long seed, int i,
-            VisitedStates seen) {
+            VisitedSet seen) {
         if (m.cancelled()) {
             return null;
         }

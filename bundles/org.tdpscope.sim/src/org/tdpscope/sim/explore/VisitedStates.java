@@ -19,7 +19,7 @@ package org.tdpscope.sim.explore;
  * The search then goes on in bounded memory but is no longer exhaustive (two states may share bits) and the
  * counterexamples no longer certainly shortest; {@link #degradedAt} says so.
  */
-final class VisitedStates {
+final class VisitedStates implements VisitedSet {
 
     private static final int STRIPES = 64;
     /** Path choices kept in a record's path order (see {@code Explorer}). */
@@ -104,7 +104,8 @@ final class VisitedStates {
      * the same depth, along a path that comes first. Cutting same-depth visits only in path order is what keeps the
      * shortest counterexamples the same whichever worker gets somewhere first.
      */
-    boolean visit(long state, int depth, int yields, long sleep, long pathOrder, boolean prune) {
+    @Override
+    public boolean visit(long state, int depth, int yields, long sleep, long pathOrder, boolean prune) {
         long key = norm(state);
         Stripe s = stripes[(int) (state ^ state >>> 29) & (STRIPES - 1)];
         int y = Math.min(yields, yieldCap);
@@ -267,7 +268,8 @@ final class VisitedStates {
     }
 
     /** Distinct states: exactly, or (degraded) the exact ones plus those bit-state hashing took for new. */
-    long size() {
+    @Override
+    public long size() {
         long n = 0;
         for (Stripe s : stripes) {
             synchronized (s) {
@@ -283,7 +285,8 @@ final class VisitedStates {
     }
 
     /** Distinct states held exactly when the search degraded to bit-state hashing, or -1 (it did not). */
-    long degradedAt() {
+    @Override
+    public long degradedAt() {
         return degradedAt;
     }
 

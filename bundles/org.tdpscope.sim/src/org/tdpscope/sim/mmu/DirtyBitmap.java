@@ -13,13 +13,21 @@ import java.util.Map;
  * the highest offset, and takes int indexes only).
  */
 public final class DirtyBitmap {
-    private final Map<Long, Long> words = new HashMap<>();
+    /** The words; shared with copies (copy on write) while {@link #shared}. */
+    private Map<Long, Long> words;
+    /** Whether {@link #words} may be shared with a copy, so a change must copy it first. */
+    private boolean shared;
+    /** The sum of {@link #mixWord} over the words, kept up to date on every change: the hash costs nothing. */
+    private long sum;
 
     public DirtyBitmap() {
+        words = new HashMap<>();
     }
 
     private DirtyBitmap(DirtyBitmap o) {
-        words.putAll(o.words);
+        words = o.words;
+        sum = o.sum;
+        shared = true;
     }
 
     /** Marks page offset {@code offset} (0 to the memslot's npages - 1) dirty. */
@@ -27,7 +35,19 @@ public final class DirtyBitmap {
         if (offset < 0) {
             throw new IllegalArgumentException("negative page offset " + offset);
         }
-        words.merge(offset >>> 6, 1L << offset, (a, b) -> a | b);
+        Long key = offset >>> 6;
+        Long old = words.get(key);
+        long o = old == null ? 0 : old;
+        long n = o | 1L << offset;
+        if (old != null && n == o) {
+            return; // already dirty: nothing changes, nothing to copy
+        }
+        if (shared) {
+            words = new HashMap<>(words);
+            shared = false;
+        }
+        words.put(key, n);
+        sum += mixWord(key, n) - (old == null ? 0 : mixWord(key, o));
     }
 
     public boolean get(long offset) {
@@ -49,7 +69,9 @@ public final class DirtyBitmap {
         return words.size();
     }
 
+    /** An independent copy: O(1), the words are shared until either bitmap changes. */
     public DirtyBitmap copy() {
+        shared = true;
         return new DirtyBitmap(this);
     }
 
@@ -61,13 +83,13 @@ public final class DirtyBitmap {
     /** Depends on the set bits only (not on the order they were set in): part of a state's fingerprint. */
     @Override
     public int hashCode() {
-        long h = 0;
-        for (Map.Entry<Long, Long> e : words.entrySet()) {
-            long x = e.getKey() * 0x9E3779B97F4A7C15L ^ e.getValue();
-            x ^= x >>> 31;
-            x *= 0xBF58476D1CE4E5B9L;
-            h += x ^ x >>> 29;
-        }
-        return (int) (h ^ h >>> 32);
+        return (int) (sum ^ sum >>> 32);
+    }
+
+    private static long mixWord(long key, long word) {
+        long x = key * 0x9E3779B97F4A7C15L ^ word;
+        x ^= x >>> 31;
+        x *= 0xBF58476D1CE4E5B9L;
+        return x ^ x >>> 29;
     }
 }

@@ -91,6 +91,35 @@ public final class GuestWalker {
         return new GuestTranslation(GuestTranslation.Kind.OK, gpa, pageSize, 0, 0, "ok");
     }
 
+    /**
+     * The gpa of the guest paging entry that maps {@code gva} at {@code level} (5 = PML5E ... 1 = PTE), found by
+     * walking the guest's tables from CR3 as they are now, without any checks but presence.
+     *
+     * @throws IllegalArgumentException when the paging mode has no such level, or an entry above it is not
+     *                                  present or maps a page (so there is no table at {@code level})
+     */
+    public static long entryGpa(Memslots slots, CpuRegs regs, long gva, int level) {
+        int levels = regs.levels();
+        if (level < 1 || level > levels) {
+            throw new IllegalArgumentException("level " + level + " does not exist with " + levels + "-level paging");
+        }
+        long table = regs.cr3 & GuestPte.PFN_MASK;
+        for (int l = levels; l > level; l--) {
+            long e = slots.readGpa(table + 8L * GuestPte.index(gva, l));
+            if ((e & GuestPte.P) == 0) {
+                throw new IllegalArgumentException("no guest " + GuestPte.levelName(level) + " for gva 0x"
+                        + Long.toHexString(gva) + ": its " + GuestPte.levelName(l) + " is not present");
+            }
+            if (GuestPte.isLeaf(e, l)) {
+                throw new IllegalArgumentException("no guest " + GuestPte.levelName(level) + " for gva 0x"
+                        + Long.toHexString(gva) + ": its " + GuestPte.levelName(l) + " maps a "
+                        + (l == 3 ? "1G" : "2M") + " page");
+            }
+            table = e & GuestPte.PFN_MASK;
+        }
+        return table + 8L * GuestPte.index(gva, level);
+    }
+
     private static GuestTranslation pageFault(int ec, int level, String reason) {
         return new GuestTranslation(GuestTranslation.Kind.PAGE_FAULT, 0, 0, ec, level, reason);
     }

@@ -25,11 +25,13 @@ import java.util.Arrays;
  * ({@link TwoDimensionalWalk}). Slabs are found through a directory of 4,096 slabs (1 GiB of hpfns) an entry, made
  * when a page of its range is first written, so a memslot of 2^33 pages with one page touched costs one directory,
  * not an array over its whole hpfn range.</li>
- * <li><b>Paged</b> (from the first {@link #copy} on, in both memories): one {@code long[512]} a page, in chunks of
- * 512 page slots. {@link #copy} is copy-on-write at page granularity so the schedule explorer can fork a simulation
- * at every branch cheaply: copy and original share chunk and page arrays until one writes, and then that one copies
- * the array first. Which arrays a memory may change in place is kept in per-chunk bitmaps (null: nothing in that
- * chunk, nor the chunk array itself).</li>
+ * <li><b>Paged</b> (from the first {@link #copy} on, in both memories): one {@code long[512]} a page, found
+ * through a persistent radix tree of 64-way nodes (64 page slots a leaf), as deep as the highest hpfn needs.
+ * {@link #copy} is O(1) and copy-on-write: copy and original share the whole tree and every page until one of them
+ * writes; then the writer copies the page and the nodes on the path to it (path copying, a few hundred bytes), never
+ * an index over the whole hpfn range. Each node carries the token of the memory that made it; a memory changes in
+ * place only nodes with its own token, and {@link #copy} gives both memories fresh tokens, so afterwards neither
+ * owns anything. A leaf also says which of its pages its owner made (the others are shared).</li>
  * </ul>
  * Hot paths index the backing array directly: entry {@code i} of page {@code hpfn} is
  * {@code page(hpfn)[offset(hpfn) + i]}. Whoever caches an array (and its offset) across a {@link #remaps()} change
@@ -51,10 +53,6 @@ public final class HostMemory {
     static final int SLAB_SHIFT = 6;
     private static final int SLAB_PAGES = 1 << SLAB_SHIFT;
     private static final int SLAB_MASK = SLAB_PAGES - 1;
-    /** log2 of the page slots in a chunk (paged layout). */
-    private static final int CHUNK_SHIFT = 9;
-    private static final int CHUNK_SIZE = 1 << CHUNK_SHIFT;
-    private static final int CHUNK_MASK = CHUNK_SIZE - 1;
     /** Shared slot value of every freed page (paged layout); never handed out, so nobody can write into it. */
     private static final long[] POISON_PAGE = poisonPage();
 
@@ -79,21 +77,45 @@ public final class HostMemory {
     private long dirsMade;
     private long slabsMade;
 
-    /** log2 of the chunks a mid array covers at most (paged layout): 2^24 pages, 64 GiB of hpfns. */
-    private static final int MID_SHIFT = 15;
-    private static final int MID_MASK = (1 << MID_SHIFT) - 1;
+    /** log2 of a tree node's fan-out (paged layout): 64 children an inner node, 64 page slots a leaf. */
+    private static final int NODE_SHIFT = 6;
+    private static final int NODE_MASK = (1 << NODE_SHIFT) - 1;
 
     /**
-     * Paged layout (null while dense): per 2^24-page hpfn range, its chunks (a mid array, grown as needed), each a
-     * page array (or null, or poison) per slot. Two levels, so a memory with pages far apart (a memslot of 2^36
-     * pages) costs a short top array and the chunks it uses, and a copy clones the top array only.
+     * Paged layout: a node of the radix tree. An inner node has {@code kids} (null: nothing below), a leaf has
+     * {@code pages} (null, {@link #POISON_PAGE} or a page). Changed in place only by the memory whose token is
+     * {@code edit}; any other memory copies it first.
      */
-    private long[][][][] mids;
-    /**
-     * Paged layout, per mid: null unless this memory owns the mid array; then per chunk, one bit per page slot this
-     * memory owns (non-null iff it owns the chunk array).
-     */
-    private long[][][] owned;
+    private static final class Node {
+        final Object edit;
+        final Node[] kids;
+        final long[][] pages;
+        /** Leaf: bit i set when pages[i] was made by the owner of {@code edit} and is not shared. */
+        long ownedPages;
+
+        Node(Object edit, boolean leaf) {
+            this.edit = edit;
+            this.kids = leaf ? null : new Node[1 << NODE_SHIFT];
+            this.pages = leaf ? new long[1 << NODE_SHIFT][] : null;
+        }
+
+        /** {@code o}'s copy for the memory with token {@code edit}: the same children or pages, none of them owned. */
+        Node(Node o, Object edit) {
+            this.edit = edit;
+            this.kids = o.kids == null ? null : o.kids.clone();
+            this.pages = o.pages == null ? null : o.pages.clone();
+        }
+    }
+
+    /** Paged layout (null while dense): the tree's root; a leaf while every hpfn is below 64. */
+    private Node root;
+    /** Paged layout: hpfn bits below this index the root's children (0: the root is a leaf). */
+    private int rootShift;
+    /** Paged layout: this memory's token; nodes that carry it are this memory's to change in place. */
+    private Object edit;
+    /** Paged layout: the last leaf looked up and its key ({@code hpfn >>> NODE_SHIFT}), for runs of nearby reads. */
+    private Node lastLeaf;
+    private long lastLeafKey = -1;
 
     private long nextHpfn = 1; // hpfn 0 is never handed out, so a zero SPTE address never aliases a real page
     private long materialized;
@@ -113,10 +135,11 @@ public final class HostMemory {
         dirs = new Dir[1];
     }
 
-    /** A copy of a paged memory sharing all its arrays (see {@link #copy}). */
+    /** A copy of a paged memory sharing its whole tree (see {@link #copy}). */
     private HostMemory(HostMemory original) {
-        mids = original.mids.clone();
-        owned = new long[mids.length][][];
+        root = original.root;
+        rootShift = original.rootShift;
+        edit = new Object();
         nextHpfn = original.nextHpfn;
         materialized = original.materialized;
         freed = original.freed;
@@ -125,23 +148,24 @@ public final class HostMemory {
     }
 
     /**
-     * An independent copy (a forked simulation's memory), copy-on-write: O(hpfn range / 2^24), whatever the number of
-     * pages (the first copy of a memory also moves it to the paged layout, once, in O(pages)). The allocator and
-     * counters carry on from the same values, so hpfns mean the same in both.
+     * An independent copy (a forked simulation's memory), copy-on-write: O(1), whatever the number of pages (the
+     * first copy of a memory also moves it to the paged layout, once, in O(pages)). The allocator and counters carry
+     * on from the same values, so hpfns mean the same in both.
      */
     public HostMemory copy() {
         if (dirs != null) {
             toPaged();
         }
         HostMemory c = new HostMemory(this);
-        owned = new long[mids.length][][]; // everything is shared now
+        edit = new Object(); // everything is shared now: neither memory may change a node of the tree in place
         return c;
     }
 
     /** Splits every slab into page arrays: the layout that can be shared page by page. */
     private void toPaged() {
-        mids = new long[1][][][];
-        owned = new long[1][][];
+        edit = new Object();
+        root = new Node(edit, true);
+        rootShift = 0;
         for (int d = 0; d < dirs.length; d++) {
             Dir dir = dirs[d];
             if (dir == null) {
@@ -153,27 +177,21 @@ public final class HostMemory {
                 if ((live | dead) == 0) {
                     continue;
                 }
-                long s = ((long) d << DIR_SHIFT) | k;
-                toPaged(s, live, dead, dir.slabs[k]);
+                long first = ((long) d << DIR_SHIFT | k) << SLAB_SHIFT; // a slab is one leaf (64 pages)
+                Node leaf = writableLeaf(first);
+                long[] slab = dir.slabs[k];
+                for (int i = 0; i < SLAB_PAGES; i++) {
+                    if ((dead & 1L << i) != 0) {
+                        leaf.pages[i] = POISON_PAGE;
+                    } else if ((live & 1L << i) != 0) {
+                        leaf.pages[i] = Arrays.copyOfRange(slab, i << 9, (i + 1) << 9);
+                        leaf.ownedPages |= 1L << i;
+                    }
+                }
             }
         }
         dirs = null;
         cowCopies++;
-    }
-
-    private void toPaged(long s, long live, long dead, long[] slab) {
-        {
-            // through a page of the slab that was allocated (hpfn 0 never is)
-            long[][] chunk = writableChunk(s << SLAB_SHIFT | Long.numberOfTrailingZeros(live | dead));
-            int first = (int) (s << SLAB_SHIFT) & CHUNK_MASK;
-            for (int i = 0; i < SLAB_PAGES; i++) {
-                if ((dead & 1L << i) != 0) {
-                    chunk[first + i] = POISON_PAGE;
-                } else if ((live & 1L << i) != 0) {
-                    chunk[first + i] = Arrays.copyOfRange(slab, i << 9, (i + 1) << 9);
-                }
-            }
-        }
     }
 
     /**
@@ -190,8 +208,9 @@ public final class HostMemory {
         if (dirs != null) {
             denseMaterialize(hpfn); // never used before, so its part of the slab is still zero
         } else {
-            writableChunk(hpfn)[(int) hpfn & CHUNK_MASK] = new long[ENTRIES];
-            own(hpfn);
+            Node leaf = writableLeaf(hpfn);
+            leaf.pages[(int) hpfn & NODE_MASK] = new long[ENTRIES];
+            leaf.ownedPages |= 1L << hpfn;
             materialized++;
         }
         return hpfn;
@@ -242,19 +261,21 @@ public final class HostMemory {
             freed++;
             return;
         }
-        long[][] chunk = writableChunk(hpfn);
-        int i = (int) hpfn & CHUNK_MASK;
-        long[] old = chunk[i];
+        Node leaf = leafFor(hpfn);
+        int i = (int) hpfn & NODE_MASK;
+        long[] old = leaf == null ? null : leaf.pages[i];
         if (old == POISON_PAGE) {
             throw doubleFree(hpfn);
         }
         if (old != null) {
-            if (owns(hpfn)) {
+            if (owns(leaf, i)) {
                 Arrays.fill(old, POISON); // stale references held by walkers now see poison as well
             } // else a copy still uses it; nobody here holds it (see TdpIter#unshare)
             materialized--;
         }
-        chunk[i] = POISON_PAGE;
+        leaf = writableLeaf(hpfn);
+        leaf.pages[i] = POISON_PAGE;
+        leaf.ownedPages &= ~(1L << i);
         freed++;
     }
 
@@ -267,8 +288,7 @@ public final class HostMemory {
             Dir d = dirOrNull(hpfn);
             return d != null && (d.freedBits[(int) (hpfn >>> SLAB_SHIFT) & DIR_MASK] & 1L << hpfn) != 0;
         }
-        long[][] chunk = slotFor(hpfn);
-        return chunk != null && chunk[(int) hpfn & CHUNK_MASK] == POISON_PAGE;
+        return slot(hpfn) == POISON_PAGE;
     }
 
     /** 8-byte aligned read; an unmaterialized (or never allocated) page reads 0, a freed one {@link #POISON}. */
@@ -291,11 +311,7 @@ public final class HostMemory {
             }
             return 0;
         }
-        long[][] chunk = slotFor(hpfn);
-        if (chunk == null) {
-            return 0;
-        }
-        long[] p = chunk[(int) hpfn & CHUNK_MASK];
+        long[] p = slot(hpfn);
         if (p == null) {
             return 0;
         }
@@ -349,9 +365,20 @@ public final class HostMemory {
         if (dirs != null) {
             return page(hpfn);
         }
-        long[][] chunk = slotFor(hpfn);
-        long[] p = chunk == null ? null : chunk[(int) hpfn & CHUNK_MASK];
+        long[] p = slot(hpfn);
         return p != null && p != POISON_PAGE ? p : page(hpfn);
+    }
+
+    /**
+     * Whether writing page {@code hpfn} in place through {@link #page} would need no copy: it is live and this
+     * memory's alone (always so in the dense layout, where nothing is shared).
+     */
+    public boolean ownsPage(long hpfn) {
+        if (dirs != null) {
+            return !isFreed(hpfn);
+        }
+        Node leaf = leafFor(hpfn);
+        return leaf != null && owns(leaf, (int) hpfn & NODE_MASK);
     }
 
     /**
@@ -366,11 +393,7 @@ public final class HostMemory {
             int from = ((int) hpfn & SLAB_MASK) << 9;
             return Arrays.copyOfRange(denseSlab(hpfn >>> SLAB_SHIFT), from, from + ENTRIES);
         }
-        long[][] chunk = slotFor(hpfn);
-        if (chunk == null) {
-            return null;
-        }
-        long[] p = chunk[(int) hpfn & CHUNK_MASK];
+        long[] p = slot(hpfn);
         return p == POISON_PAGE ? null : p;
     }
 
@@ -380,11 +403,7 @@ public final class HostMemory {
             Dir d = dirOrNull(hpfn);
             return d != null && (d.materializedBits[(int) (hpfn >>> SLAB_SHIFT) & DIR_MASK] & 1L << hpfn) != 0;
         }
-        long[][] chunk = slotFor(hpfn);
-        if (chunk == null) {
-            return false;
-        }
-        long[] p = chunk[(int) hpfn & CHUNK_MASK];
+        long[] p = slot(hpfn);
         return p != null && p != POISON_PAGE;
     }
 
@@ -409,8 +428,10 @@ public final class HostMemory {
         if (dirs != null) {
             dirs = new Dir[1];
         } else {
-            mids = new long[1][][][];
-            owned = new long[1][][];
+            root = new Node(edit, true);
+            rootShift = 0;
+            lastLeaf = null;
+            lastLeafKey = -1;
         }
     }
 
@@ -442,19 +463,7 @@ public final class HostMemory {
         if (dirs != null) {
             return slabsMade * SLAB_PAGES * ENTRIES * 8L + dirs.length * 8L + dirsMade * DIR_SIZE * 24L;
         }
-        long bytes = materialized * ENTRIES * 8L;
-        {
-            bytes += mids.length * 16L;
-            for (long[][][] mid : mids) {
-                if (mid != null) {
-                    bytes += mid.length * 16L;
-                    for (long[][] c : mid) {
-                        bytes += c == null ? 0 : CHUNK_SIZE * 8L + CHUNK_SIZE / 8;
-                    }
-                }
-            }
-        }
-        return bytes;
+        return materialized * ENTRIES * 8L + nodes(root) * (32L + (8L << NODE_SHIFT));
     }
 
     public long materializedPages() {
@@ -536,13 +545,13 @@ public final class HostMemory {
 
     /** {@link #page} without counting a use-after-free: null for a freed page. */
     private long[] privatePage(long hpfn) {
-        long[][] chunk = slotFor(hpfn);
-        int i = (int) hpfn & CHUNK_MASK;
-        long[] p = chunk == null ? null : chunk[i];
+        Node leaf = leafFor(hpfn);
+        int i = (int) hpfn & NODE_MASK;
+        long[] p = leaf == null ? null : leaf.pages[i];
         if (p == POISON_PAGE) {
             return null;
         }
-        if (p != null && owns(hpfn)) {
+        if (p != null && owns(leaf, i)) {
             return p;
         }
         if (p == null) {
@@ -553,85 +562,88 @@ public final class HostMemory {
             p = p.clone(); // shared with a copy: copy on write
             cowCopies++;
         }
-        writableChunk(hpfn)[i] = p;
-        own(hpfn);
+        leaf = writableLeaf(hpfn);
+        leaf.pages[i] = p;
+        leaf.ownedPages |= 1L << i;
         return p;
     }
 
-    private boolean owns(long hpfn) {
-        long t = hpfn >>> (CHUNK_SHIFT + MID_SHIFT);
-        long[][] ownedMid = t < owned.length ? owned[(int) t] : null;
-        int m = (int) (hpfn >>> CHUNK_SHIFT) & MID_MASK;
-        long[] bits = ownedMid != null && m < ownedMid.length ? ownedMid[m] : null;
-        return bits != null && (bits[(int) (hpfn & CHUNK_MASK) >>> 6] & 1L << hpfn) != 0;
+    /** Whether slot {@code i} of {@code leaf} holds a page this memory may write in place. */
+    private boolean owns(Node leaf, int i) {
+        return leaf.edit == edit && (leaf.ownedPages & 1L << i) != 0;
     }
 
-    /** Marks a page slot as this memory's own; its chunk is already (see {@link #writableChunk}). */
-    private void own(long hpfn) {
-        owned[(int) (hpfn >>> (CHUNK_SHIFT + MID_SHIFT))][(int) (hpfn >>> CHUNK_SHIFT) & MID_MASK][(int) (hpfn
-                & CHUNK_MASK) >>> 6] |= 1L << hpfn;
+    /** The slot of {@code hpfn} (null, {@link #POISON_PAGE} or a page), for reading only. */
+    private long[] slot(long hpfn) {
+        Node leaf = leafFor(hpfn);
+        return leaf == null ? null : leaf.pages[(int) hpfn & NODE_MASK];
     }
 
-    /** The chunk holding {@code hpfn}'s slot, or null; for reading only. */
-    private long[][] slotFor(long hpfn) {
-        if (hpfn < 0) {
+    /** The leaf holding {@code hpfn}'s slot, or null; for reading only. */
+    private Node leafFor(long hpfn) {
+        long key = hpfn >>> NODE_SHIFT;
+        if (key == lastLeafKey) {
+            return lastLeaf;
+        }
+        if (hpfn < 0 || key >>> rootShift != 0) {
             return null;
         }
-        long t = hpfn >>> (CHUNK_SHIFT + MID_SHIFT);
-        long[][][] mid = t < mids.length ? mids[(int) t] : null;
-        int m = (int) (hpfn >>> CHUNK_SHIFT) & MID_MASK;
-        return mid != null && m < mid.length ? mid[m] : null;
+        Node n = root;
+        for (int sh = rootShift - NODE_SHIFT; sh >= 0 && n != null; sh -= NODE_SHIFT) {
+            n = n.kids[(int) (key >>> sh) & NODE_MASK];
+        }
+        if (n != null) {
+            lastLeaf = n;
+            lastLeafKey = key;
+        }
+        return n;
     }
 
     /**
-     * The chunk holding {@code hpfn}'s slot, created or copied (copy on write: the mid array first, then the chunk)
-     * so it can be changed in place.
+     * The leaf holding {@code hpfn}'s slot, made or copied (copy on write: every node on the path that is not this
+     * memory's own) so it can be changed in place; the tree grows a level at a time for a higher hpfn.
      */
-    private long[][] writableChunk(long hpfn) {
+    private Node writableLeaf(long hpfn) {
         if (hpfn < 0) {
             throw new IllegalArgumentException("negative hpfn");
         }
-        long t = hpfn >>> (CHUNK_SHIFT + MID_SHIFT);
-        int m = (int) (hpfn >>> CHUNK_SHIFT) & MID_MASK;
-        if (t >= mids.length) {
-            checkAllocated(hpfn);
-            long n = mids.length;
-            while (n <= t) {
-                n <<= 1;
-            }
-            if (n > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("hpfn 0x" + Long.toHexString(hpfn) + " beyond the simulated host");
-            }
-            mids = Arrays.copyOf(mids, (int) n);
-            owned = Arrays.copyOf(owned, (int) n);
+        long key = hpfn >>> NODE_SHIFT;
+        while (key >>> rootShift != 0) {
+            Node r = new Node(edit, false);
+            r.kids[0] = root;
+            root = r;
+            rootShift += NODE_SHIFT;
         }
-        long[][][] mid = mids[(int) t];
-        long[][] ownedMid = owned[(int) t];
-        if (mid == null || ownedMid == null || m >= mid.length) {
-            if (mid == null) {
-                checkAllocated(hpfn);
-            }
-            int len = mid == null ? 1 : mid.length;
-            while (len <= m) {
-                len <<= 1;
-            }
-            // a new, shared (copy on write) or outgrown mid array: this memory's own copy, as long as needed
-            mid = mid == null ? new long[len][][] : Arrays.copyOf(mid, len);
-            ownedMid = ownedMid == null ? new long[len][] : Arrays.copyOf(ownedMid, len);
-            mids[(int) t] = mid;
-            owned[(int) t] = ownedMid;
+        if (root.edit != edit) {
+            root = new Node(root, edit);
         }
-        long[][] chunk = mid[m];
-        if (chunk == null) {
-            checkAllocated(hpfn);
-            chunk = new long[CHUNK_SIZE][];
-        } else if (ownedMid[m] != null) {
-            return chunk;
-        } else {
-            chunk = chunk.clone();
+        Node n = root;
+        for (int sh = rootShift - NODE_SHIFT; sh >= 0; sh -= NODE_SHIFT) {
+            int i = (int) (key >>> sh) & NODE_MASK;
+            Node k = n.kids[i];
+            if (k == null) {
+                k = n.kids[i] = new Node(edit, sh == 0);
+            } else if (k.edit != edit) {
+                k = n.kids[i] = new Node(k, edit);
+            }
+            n = k;
         }
-        mid[m] = chunk;
-        ownedMid[m] = new long[CHUNK_SIZE / 64];
-        return chunk;
+        lastLeaf = n;
+        lastLeafKey = key;
+        return n;
+    }
+
+    /** Nodes reachable from {@code n} (shared ones included). */
+    private static long nodes(Node n) {
+        if (n == null) {
+            return 0;
+        }
+        long c = 1;
+        if (n.kids != null) {
+            for (Node k : n.kids) {
+                c += nodes(k);
+            }
+        }
+        return c;
     }
 }

@@ -24,9 +24,14 @@ public final class Memslots {
     static final long HOST_ALIGN_PAGES = 1L << 18;
 
     private final HostMemory mem;
-    /** The slots by base gfn and by id: what changes update. */
-    private final TreeMap<Long, Memslot> byBase = new TreeMap<>();
-    private final Map<Integer, Memslot> byId = new HashMap<>();
+    /** The slots by base gfn and by id: what changes update (after {@link #unshare}). */
+    private TreeMap<Long, Memslot> byBase = new TreeMap<>();
+    private Map<Integer, Memslot> byId = new HashMap<>();
+    /**
+     * Whether the maps and slots may be shared with a copy: a copy shares them until either set changes (memslot
+     * changes are rare; forks are many), and the first change then copies them.
+     */
+    private boolean shared;
     /** {@link #byBase} as arrays for the binary search of {@link #find}; null after a change until the next find. */
     private Index index = new Index(NONE, new long[0]);
     private long generation;
@@ -43,14 +48,32 @@ public final class Memslots {
     /** An independent copy over {@code mem} (the copy of this set's memory), for a forked simulation. */
     public Memslots copy(HostMemory mem) {
         Memslots c = new Memslots(mem);
+        c.byBase = byBase;
+        c.byId = byId;
+        c.index = index;
+        c.generation = generation;
+        c.shared = true;
+        shared = true;
+        return c;
+    }
+
+    /** Before a change: this set's own maps and slots (a {@link Memslot} is mutable), if they may be shared. */
+    private void unshare() {
+        if (!shared) {
+            return;
+        }
+        TreeMap<Long, Memslot> base = new TreeMap<>();
+        Map<Integer, Memslot> id = new HashMap<>();
         for (Memslot s : byBase.values()) {
             Memslot n = new Memslot(s.id(), s.baseGfn(), s.npages(), s.hostBasePfn(), s.readOnly(), s.dirtyLogging);
-            c.byBase.put(n.baseGfn(), n);
-            c.byId.put(n.id(), n);
+            base.put(n.baseGfn(), n);
+            id.put(n.id(), n);
         }
-        c.index = null;
-        c.generation = generation;
-        return c;
+        byBase = base;
+        byId = id;
+        index = null;
+        last = null;
+        shared = false;
     }
 
     /** Adds a slot whose host backing has the same 1G/2M alignment as its gfns (huge pages possible). */
@@ -70,6 +93,7 @@ public final class Memslots {
             throw new IllegalArgumentException("duplicate memslot id " + id);
         }
         checkNoOverlap(-1, baseGfn, npages);
+        unshare();
         long phase = Math.floorMod(baseGfn + hostMisalignPages, HOST_ALIGN_PAGES);
         long host = mem.reserveAligned(npages, HOST_ALIGN_PAGES, phase);
         Memslot s = new Memslot(id, baseGfn, npages, host, readOnly, false);
@@ -79,6 +103,7 @@ public final class Memslots {
 
     /** Deletes a slot; its host backing stays reserved (userspace owns it) but is no longer guest-visible. */
     public void delete(int id) {
+        unshare();
         Memslot old = existing(id);
         byBase.remove(old.baseGfn());
         byId.remove(id);
@@ -87,6 +112,7 @@ public final class Memslots {
 
     /** Moves a slot to a new base gfn, keeping its host backing and flags. */
     public Memslot move(int id, long newBaseGfn) {
+        unshare();
         Memslot old = existing(id);
         if (newBaseGfn < 0 || newBaseGfn + old.npages() < 0) {
             throw new IllegalArgumentException("bad slot geometry");
@@ -98,6 +124,7 @@ public final class Memslots {
     }
 
     public void setDirtyLogging(int id, boolean on) {
+        unshare();
         existing(id).dirtyLogging = on;
         generation++;
     }
@@ -135,6 +162,20 @@ public final class Memslots {
     /** Bumped on every change; MMIO SPTEs carry it so stale ones can be recognised. */
     public long generation() {
         return generation;
+    }
+
+    /** How many slots there are. */
+    public int size() {
+        return byId.size();
+    }
+
+    /** The {@code i}-th slot by base gfn (0 to {@link #size()} - 1), without making a list (fingerprints). */
+    public Memslot at(int i) {
+        Index x = index;
+        if (x == null) {
+            x = rebuild();
+        }
+        return x.sorted[i];
     }
 
     /** All slots sorted by base gfn. */

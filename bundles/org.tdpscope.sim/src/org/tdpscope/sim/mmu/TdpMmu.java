@@ -138,7 +138,10 @@ public final class TdpMmu {
             return new FaultResult(FaultResult.Kind.WRITE_TO_READONLY, 0, 0, gfn);
         }
         int target = slot == null ? 1 : maxMappingLevel(slot, gfn);
-        long[] table = mem.page(rootHpfn);
+        // Tables are read in place and taken for writing only where an entry changes: after a fork, a fault that
+        // finds its path present copies (copy on write) the one table it writes, not every table on the way.
+        long tableHpfn = rootHpfn;
+        long[] table = mem.pageForRead(rootHpfn);
         int tableBase = mem.offset(rootHpfn);
         for (int level = levels;; level--) {
             int idx = tableBase + Spte.index(gfn, level); // in the table's array
@@ -148,31 +151,33 @@ public final class TdpMmu {
                 return new FaultResult(FaultResult.Kind.RETRY, level, old, gfn);
             }
             if (level == target) {
-                return mapAtTarget(rootHpfn, table, idx, base, level, old, slot, gfn, write, exec);
+                return mapAtTarget(rootHpfn, tableHpfn, idx, base, level, old, slot, gfn, write, exec);
             }
             if (Spte.isPresent(old)) {
                 if (!Spte.isLeaf(old, level)) {
-                    table = mem.page(Spte.pfn(old));
-                    tableBase = mem.offset(Spte.pfn(old));
+                    tableHpfn = Spte.pfn(old);
+                    table = mem.pageForRead(tableHpfn);
+                    tableBase = mem.offset(tableHpfn);
                     continue;
                 }
                 if (permits(old, write, exec)) {
                     return new FaultResult(FaultResult.Kind.SPURIOUS, level, old, gfn);
                 }
                 // The huge leaf must become smaller pages (e.g. dirty logging): zap it and flush right away.
-                setEntry(rootHpfn, table, idx, base, level, old, 0, SpteChange.ZAP);
+                setEntry(rootHpfn, tableHpfn, idx, base, level, old, 0, SpteChange.ZAP);
                 tlbFlushes++;
                 old = 0;
             }
             long child = mem.allocPage();
             tablesAllocated++;
-            setEntry(rootHpfn, table, idx, base, level, old, Spte.makeNonLeaf(child, adEnabled), SpteChange.SET);
-            table = mem.page(child);
+            setEntry(rootHpfn, tableHpfn, idx, base, level, old, Spte.makeNonLeaf(child, adEnabled), SpteChange.SET);
+            tableHpfn = child;
+            table = mem.pageForRead(child);
             tableBase = mem.offset(child);
         }
     }
 
-    private FaultResult mapAtTarget(long root, long[] table, int idx, long base, int level, long old, Memslot slot,
+    private FaultResult mapAtTarget(long root, long table, int idx, long base, int level, long old, Memslot slot,
             long gfn, boolean write, boolean exec) {
         if (slot == null) {
             long mmio = Spte.makeMmio(slots.generation(), gfn);
@@ -233,12 +238,14 @@ public final class TdpMmu {
     }
 
     /**
-     * Writes one entry ({@code idx} in the table page's array, see {@link HostMemory#offset}) and reports it; if a
-     * present table is unlinked by the change, tears it down: every non-zero entry below is frozen to REMOVED_SPTE
-     * (reported as FREEZE, pre-order) and the pages go to the table freer.
+     * Writes one entry of table page {@code table} ({@code idx} in the page's array, see {@link HostMemory#offset})
+     * and reports it; if a present table is unlinked by the change, tears it down: every non-zero entry below is
+     * frozen to REMOVED_SPTE (reported as FREEZE, pre-order) and the pages go to the table freer.
      */
-    private void setEntry(long root, long[] table, int idx, long gfn, int level, long old, long nw, SpteChange kind) {
-        table[idx] = nw;
+    private void setEntry(long root, long table, int idx, long gfn, int level, long old, long nw, SpteChange kind) {
+        if (!mem.isFreed(table)) { // a write to a freed table goes nowhere (its reads were counted as use after free)
+            mem.page(table)[idx] = nw; // this memory's own array (copy on write), at the offset it was read with
+        }
         observer.spteChanged(root, gfn, level, old, nw, kind);
         unlinkIfTable(root, gfn, level, old, nw);
     }
@@ -251,12 +258,17 @@ public final class TdpMmu {
     }
 
     private void removeTable(long root, long hpfn, long baseGfn, int level) {
-        long[] t = mem.page(hpfn);
+        // The frozen entries matter to whoever holds this page's array; a page shared with a fork is held by nobody
+        // here (see TdpIter#unshare) and is freed below, so it is read in place rather than copied to be poisoned.
+        boolean own = mem.ownsPage(hpfn);
+        long[] t = own ? mem.page(hpfn) : mem.pageForRead(hpfn);
         int b = mem.offset(hpfn);
         long span = Spte.pagesPerLevel(level);
         for (int i = 0; i < 512; i++) {
             long s = t[b + i];
-            t[b + i] = Spte.REMOVED_SPTE;
+            if (own) {
+                t[b + i] = Spte.REMOVED_SPTE;
+            }
             if (s == 0 || s == Spte.REMOVED_SPTE) {
                 continue;
             }

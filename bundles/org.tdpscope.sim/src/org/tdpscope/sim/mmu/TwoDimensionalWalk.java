@@ -22,6 +22,10 @@ import java.util.Arrays;
  * once the guest translation has passed its checks, before the data gpa is translated; setting one needs EPT write
  * permission on the guest table page, else that is an EPT violation.
  * <p>
+ * A faulting walk says which check failed on which entry ({@link TwoDResult#check()},
+ * {@link TwoDResult#failingReference()}) and, for an EPT violation, what its exit qualification needs: the access
+ * asked of the EPT and the permissions ANDed over the entries walked ({@link EptExitQualification}).
+ * <p>
  * Not thread-safe: with {@code record=false} it allocates nothing and returns its reusable result.
  */
 public final class TwoDimensionalWalk {
@@ -62,11 +66,14 @@ public final class TwoDimensionalWalk {
     private TwoDResult r;
     private boolean record;
     private int refCount;
-    private boolean lastEptWritable;
+    private int lastEptPerms; // R/W/X over the last EPT translation that reached a leaf
+    private int deniedLeaf; // set by eptDenyingLevel
     private final long[] guestEntryGpa = new long[5];
     private final long[] guestEntryHpa = new long[5];
     private final long[] guestEntry = new long[5];
-    private final boolean[] guestEntryWritable = new boolean[5];
+    private final int[] guestEntryPerms = new int[5];
+    /** The reference number of each guest entry read, for naming the failing one. */
+    private final int[] guestEntryRef = new int[5];
 
     public TwoDimensionalWalk(TdpMmu mmu) {
         this.mmu = mmu;
@@ -114,6 +121,7 @@ public final class TwoDimensionalWalk {
         TwoDResult res = record ? new TwoDResult() : scratch;
         res.reset();
         res.refs = record ? new ArrayList<>(40) : null;
+        res.access = access;
         this.r = res;
         this.record = record;
         this.refCount = 0;
@@ -135,6 +143,7 @@ public final class TwoDimensionalWalk {
         if (!GuestWalker.canonical(gva, la57)) {
             r.kind = TwoDResult.Kind.NON_CANONICAL;
             r.reason = "non-canonical address";
+            r.check = TwoDResult.Check.NON_CANONICAL;
             return;
         }
         int levels = la57 ? 5 : 4;
@@ -158,15 +167,19 @@ public final class TwoDimensionalWalk {
             guestEntryGpa[walked] = egpa;
             guestEntryHpa[walked] = ehpa;
             guestEntry[walked] = e;
-            guestEntryWritable[walked] = lastEptWritable;
+            guestEntryPerms[walked] = lastEptPerms;
+            guestEntryRef[walked] = refCount;
             walked++;
             if ((e & GuestPte.P) == 0) {
-                guestFault(GuestWalker.errorBase(access, regs), "guest entry not present");
+                guestFault(GuestWalker.errorBase(access, regs), "guest entry not present",
+                        TwoDResult.Check.GUEST_NOT_PRESENT, walked - 1, level);
                 return;
             }
-            if ((e & GuestPte.reservedMask(level, (e & GuestPte.PS) != 0, nxe)) != 0) {
+            long rsvd = e & GuestPte.reservedMask(level, (e & GuestPte.PS) != 0, nxe);
+            if (rsvd != 0) {
                 guestFault(GuestWalker.errorBase(access, regs) | GuestTranslation.PF_P | GuestTranslation.PF_RSVD,
-                        "reserved bit set in guest entry");
+                        "reserved bit set in guest entry", TwoDResult.Check.GUEST_RESERVED, walked - 1, level);
+                r.failBit = 63 - Long.numberOfLeadingZeros(rsvd);
                 return;
             }
             allUser &= (e & GuestPte.US) != 0;
@@ -182,7 +195,9 @@ public final class TwoDimensionalWalk {
         }
         int why = GuestWalker.checkAccess(access, regs, allUser, allWritable, anyXd);
         if (why != GuestWalker.OK) {
-            guestFault(GuestWalker.errorBase(access, regs) | GuestTranslation.PF_P, GuestWalker.REASONS[why]);
+            int at = denyingGuestEntry(why, walked);
+            guestFault(GuestWalker.errorBase(access, regs) | GuestTranslation.PF_P, GuestWalker.REASONS[why],
+                    GUEST_CHECKS[why], at, levels - at);
             return;
         }
         // Guest A/D updates: each needs write permission on the guest table page in the EPT.
@@ -190,9 +205,15 @@ public final class TwoDimensionalWalk {
         for (int i = 0; i < walked; i++) {
             long want = guestEntry[i] | GuestPte.A | (i == walked - 1 && write ? GuestPte.D : 0);
             if (want != guestEntry[i]) {
-                if (!guestEntryWritable[i]) {
+                if ((guestEntryPerms[i] & Spte.WRITABLE) == 0) {
                     eptFault(TwoDResult.Kind.EPT_VIOLATION, guestEntryGpa[i], levels - i, 0, (int) Spte.WRITABLE,
                             "guest A/D update to a write-protected guest table page");
+                    r.check = TwoDResult.Check.EPT_GUEST_AD_UPDATE;
+                    r.eptPerms = guestEntryPerms[i] & (int) Spte.RWX_MASK;
+                    // the EPT entry denying W, among the references that translated this guest entry's gpa
+                    int d = eptDenyingLevel(rootHpa, guestEntryGpa[i], (int) Spte.WRITABLE);
+                    r.failLevel = d;
+                    r.failRef = guestEntryRef[i] - 1 - (d - deniedLeaf);
                     return;
                 }
                 mem.write(guestEntryHpa[i], want);
@@ -270,10 +291,50 @@ public final class TwoDimensionalWalk {
         r.kind = TwoDResult.Kind.OK;
     }
 
-    private void guestFault(int ec, String reason) {
+    private static final TwoDResult.Check[] GUEST_CHECKS = { TwoDResult.Check.NONE,
+            TwoDResult.Check.GUEST_USER_SUPERVISOR, TwoDResult.Check.GUEST_READ_ONLY,
+            TwoDResult.Check.GUEST_READ_ONLY, TwoDResult.Check.GUEST_XD, TwoDResult.Check.GUEST_SMEP,
+            TwoDResult.Check.GUEST_SMAP };
+
+    /**
+     * The walked guest entry (index in walk order) to blame for an access-rights fault: rights are combined over
+     * all levels, so the highest entry whose bit denies it; for SMEP and SMAP (a user page) the leaf.
+     */
+    private int denyingGuestEntry(int why, int walked) {
+        long bit;
+        boolean set;
+        switch (why) {
+        case GuestWalker.USER_TO_SUPERVISOR:
+            bit = GuestPte.US;
+            set = false;
+            break;
+        case GuestWalker.USER_WRITE_RO:
+        case GuestWalker.SUPERVISOR_WRITE_RO:
+            bit = GuestPte.RW;
+            set = false;
+            break;
+        case GuestWalker.FETCH_XD:
+            bit = GuestPte.XD;
+            set = true;
+            break;
+        default:
+            return walked - 1;
+        }
+        for (int i = 0; i < walked; i++) {
+            if (((guestEntry[i] & bit) != 0) == set) {
+                return i;
+            }
+        }
+        return walked - 1;
+    }
+
+    private void guestFault(int ec, String reason, TwoDResult.Check check, int entry, int level) {
         r.kind = TwoDResult.Kind.GUEST_PAGE_FAULT;
         r.errorCode = ec;
         r.reason = reason;
+        r.check = check;
+        r.failLevel = level;
+        r.failRef = guestEntryRef[entry];
     }
 
     private void eptFault(TwoDResult.Kind kind, long gpa, int guestLevel, int eptLevel, int need, String reason) {
@@ -426,10 +487,48 @@ public final class TwoDimensionalWalk {
     private long eptBadEntry(long v, long gpa, int guestLevel, int level, int need) {
         if ((v & Spte.RWX_MASK) == 0) {
             eptFault(TwoDResult.Kind.EPT_VIOLATION, gpa, guestLevel, level, need, "EPT entry not present");
+            r.check = TwoDResult.Check.EPT_NOT_PRESENT;
         } else {
             eptFault(TwoDResult.Kind.EPT_MISCONFIG, gpa, guestLevel, level, need, "EPT misconfiguration");
+            boolean wo = (v & (Spte.READABLE | Spte.WRITABLE)) == Spte.WRITABLE;
+            r.check = wo ? TwoDResult.Check.EPT_WRITE_WITHOUT_READ : TwoDResult.Check.EPT_LARGE_AT_TOP;
+            r.failBit = wo && Spte.isMmio(v) ? 1 : -1;
         }
+        r.eptPerms = 0; // the AND over the entries includes this one
+        r.failLevel = level;
+        r.failRef = refCount; // the references up to this entry are counted already
         return -1;
+    }
+
+    /** Reads an entry like {@link HostMemory#read}, but a freed page's read is not counted: this is no reference. */
+    private long peek(long hpa) {
+        long hpfn = hpa >>> 12;
+        if (mem.isFreed(hpfn)) {
+            return HostMemory.POISON;
+        }
+        long[] page = mem.peekPage(hpfn);
+        return page == null ? 0 : page[(int) (hpa >>> 3) & (HostMemory.ENTRIES - 1)];
+    }
+
+    /**
+     * The highest EPT level on {@code gpa}'s path whose entry lacks some of {@code need}; its leaf level goes to
+     * {@link #deniedLeaf}. Walked again rather than tracked, so the fast path keeps no extra state (faults are rare).
+     */
+    private int eptDenyingLevel(long rootHpa, long gpa, int need) {
+        long gfn = gpa >>> 12;
+        long table = rootHpa;
+        int denying = 0;
+        for (int level = eptLevels;; level--) {
+            long v = peek(table + 8L * Spte.index(gfn, level));
+            if (denying == 0 && (v & need) != need) {
+                denying = level;
+            }
+            if (level == 1 || (v & Spte.PAGE_SIZE) != 0 || (v & Spte.RWX_MASK) == 0) {
+                deniedLeaf = level;
+                return denying == 0 ? level : denying;
+            }
+            table = v & Spte.PFN_MASK;
+        }
     }
 
     /** The leaf's memory type and the permissions over all levels; sets A/D; returns the hpa or -1. */
@@ -438,17 +537,26 @@ public final class TwoDimensionalWalk {
         long mt = (v & Spte.MEMTYPE_MASK) >>> Spte.MEMTYPE_SHIFT;
         if (mt == 2 || mt == 3 || mt == 7) {
             eptFault(TwoDResult.Kind.EPT_MISCONFIG, gpa, guestLevel, level, need, "EPT reserved memory type");
+            r.check = TwoDResult.Check.EPT_MEMORY_TYPE;
+            r.failLevel = level;
+            r.failBit = (int) mt;
+            r.failRef = refCount;
             return -1;
         }
         if ((perms & need) != need) {
             eptFault(TwoDResult.Kind.EPT_VIOLATION, gpa, guestLevel, level, need, "EPT permission");
+            r.check = TwoDResult.Check.EPT_PERMISSION;
+            r.eptPerms = (int) (perms & Spte.RWX_MASK);
+            int d = eptDenyingLevel(rootHpa, gpa, need);
+            r.failLevel = d;
+            r.failRef = refCount - (d - level); // refCount is the leaf's number
             return -1;
         }
         if (eptAd && updateEptAd && (allAccessed == 0 || ((need & Spte.WRITABLE) != 0
                 && (v & Spte.DIRTY) == 0))) {
             setEptAd(rootHpa, gpa, level, (need & Spte.WRITABLE) != 0);
         }
-        lastEptWritable = (perms & Spte.WRITABLE) != 0;
+        lastEptPerms = (int) (perms & Spte.RWX_MASK);
         long span = 1L << (12 + 9 * (level - 1));
         return ((v & Spte.PFN_MASK) & -span) | (gpa & (span - 1));
     }

@@ -1,0 +1,163 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.explore.cluster;
+
+import java.io.IOException;
+import java.util.Map;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializableFactory;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+
+/**
+ * The check-and-insert of one visit, run on the member that owns the state's partition (so it is atomic for that
+ * state, whichever members visit it): the rule of {@code VisitedStates.visit}. The record is
+ * {@code {depth, yields, sleep, pathOrder}}; the result is null when the visit goes on (the record is now this
+ * visit's), or the stored record that lets it be skipped (the caller caches it).
+ */
+final class VisitProcessor implements EntryProcessor<Long, long[], long[]>, IdentifiedDataSerializable {
+
+    static final int FACTORY = 0x7D95;
+    static final int ID = 1;
+
+    private int depth;
+    private int yields;
+    private long sleep;
+    private long order;
+    private boolean prune;
+
+    VisitProcessor() {
+    }
+
+    VisitProcessor(int depth, int yields, long sleep, long order, boolean prune) {
+        this.depth = depth;
+        this.yields = yields;
+        this.sleep = sleep;
+        this.order = order;
+        this.prune = prune;
+    }
+
+    /** The rule: a visit started before, no deeper, with no more yields, no larger sleep set, at equal depth first. */
+    static boolean dominates(long[] r, int depth, int yields, long sleep, long order) {
+        return r[1] <= yields && (r[2] & ~sleep) == 0
+                && (r[0] < depth || r[0] == depth && Long.compareUnsigned(r[3], order) <= 0);
+    }
+
+    @Override
+    public long[] process(Map.Entry<Long, long[]> entry) {
+        long[] r = entry.getValue();
+        if (r != null && prune && dominates(r, depth, yields, sleep, order)) {
+            return r;
+        }
+        entry.setValue(new long[] { depth, yields, sleep, order });
+        return null;
+    }
+
+    @Override
+    public int getFactoryId() {
+        return FACTORY;
+    }
+
+    @Override
+    public int getClassId() {
+        return ID;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeInt(depth);
+        out.writeInt(yields);
+        out.writeLong(sleep);
+        out.writeLong(order);
+        out.writeBoolean(prune);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        depth = in.readInt();
+        yields = in.readInt();
+        sleep = in.readLong();
+        order = in.readLong();
+        prune = in.readBoolean();
+    }
+
+    /** Several visits at one depth (a node's children), each key with its own record; one call per member. */
+    static final class All implements EntryProcessor<Long, long[], long[]>, IdentifiedDataSerializable {
+        static final int ID = 2;
+        private int depth;
+        private boolean prune;
+        private long[] keys;
+        private int[] yields;
+        private long[] sleeps;
+        private long[] orders;
+
+        All() {
+        }
+
+        All(int depth, boolean prune, long[] keys, int[] yields, long[] sleeps, long[] orders) {
+            this.depth = depth;
+            this.prune = prune;
+            this.keys = keys;
+            this.yields = yields;
+            this.sleeps = sleeps;
+            this.orders = orders;
+        }
+
+        @Override
+        public long[] process(Map.Entry<Long, long[]> entry) {
+            long key = entry.getKey();
+            int k = 0;
+            while (keys[k] != key) {
+                k++;
+            }
+            long[] r = entry.getValue();
+            if (r != null && prune && dominates(r, depth, yields[k], sleeps[k], orders[k])) {
+                return r;
+            }
+            entry.setValue(new long[] { depth, yields[k], sleeps[k], orders[k] });
+            return null;
+        }
+
+        @Override
+        public int getFactoryId() {
+            return FACTORY;
+        }
+
+        @Override
+        public int getClassId() {
+            return ID;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeInt(depth);
+            out.writeBoolean(prune);
+            out.writeLongArray(keys);
+            out.writeIntArray(yields);
+            out.writeLongArray(sleeps);
+            out.writeLongArray(orders);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            depth = in.readInt();
+            prune = in.readBoolean();
+            keys = in.readLongArray();
+            yields = in.readIntArray();
+            sleeps = in.readLongArray();
+            orders = in.readLongArray();
+        }
+    }
+
+    /** Registered in every member's configuration (no Java serialization on the hot path). */
+    static final class Factory implements DataSerializableFactory {
+        @Override
+        public IdentifiedDataSerializable create(int typeId) {
+            return typeId == ID ? new VisitProcessor() : typeId == All.ID ? new All() : null;
+        }
+    }
+}
