@@ -33,6 +33,30 @@ class ExportCommandTest {
         }
     }
 
+    /** The race diagram for a commit message: text on stdout, the same with or without --format text. */
+    @Test
+    void theRaceDiagramIsTheTextFormat() {
+        MainTest.Outcome race = tdpscope("export", SEED, "--diagram", "race", "--policy", "terminate");
+        assertEquals(0, race.code(), race.err());
+        assertTrue(race.out().contains("terminate"), race.out());
+        for (String line : race.out().split("\n")) {
+            assertTrue(line.length() <= 75, "fits a commit message: " + line);
+        }
+        assertEquals(race.out(), tdpscope("export", SEED, "--diagram", "race", "--format", "text", "--policy",
+                "terminate").out());
+        assertEquals(race.out(), tdpscope("export", SEED, "--format", "text", "--policy", "terminate").out(),
+                "--format text alone: the one diagram with a text form");
+        MainTest.Outcome o = tdpscope("export", SEED, "--diagram", "race", "--format", "svg");
+        assertEquals(2, o.code());
+        assertTrue(o.err().startsWith("tdpscope: the race diagram is text only"), o.err());
+        o = tdpscope("export", SEED, "--diagram", "walk", "--format", "text");
+        assertEquals(2, o.code());
+        assertTrue(o.err().startsWith("tdpscope: --format text is the race diagram's form only"), o.err());
+        o = tdpscope("export", SEED, "--format", "txt");
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("unknown format 'txt'"), o.err());
+    }
+
     @Test
     void tablesWriteTheTdpAndEachVcpusGuestTables(@TempDir Path dir) throws IOException {
         MainTest.Outcome o = tdpscope("export", WALK, "--svg", dir.toString(), "--diagram", "tables", "--png");

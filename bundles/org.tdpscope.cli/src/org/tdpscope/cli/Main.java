@@ -92,6 +92,7 @@ public final class Main {
               check FILE...
                     parse and validate scenarios (errors as file:line:col: message)
               export FILE --svg DIR [--png] [--diagram roots|policies|timeline|walk|tables|animated|race]
+                       [--format svg|text]
                        [--policy P|all] [--kernel E] [--step N] [--gfn A..B] [--gva A..B] [--steps A..B]
                        [--theme light|dark]
                     write diagrams as SVG: the root list (default), the policies side by side, the
@@ -440,6 +441,9 @@ public final class Main {
         String steps;
         @Option(names = "--theme", paramLabel = "light|dark", description = "colours of the drawings")
         String theme;
+        @Option(names = "--format", paramLabel = "svg|text", description = "svg (the drawings; default) or text (the"
+                + " race diagram, which has no other form)")
+        String format;
 
         ExportCommand(Main main) {
             super(main);
@@ -1022,6 +1026,19 @@ public final class Main {
     int export(ExportCommand c) {
         String file = single(c.files, "export", "FILE");
         Theme theme = theme(c.theme);
+        if (c.format != null && !c.format.equals("svg") && !c.format.equals("text")) {
+            throw new UsageException("unknown format '" + c.format + "' (svg, text)"
+                    + suggestion(c.format, List.of("svg", "text")));
+        }
+        if ("text".equals(c.format) && c.diagram == null) {
+            c.diagram = "race"; // the one diagram with a text form
+        }
+        if ("svg".equals(c.format) && "race".equals(c.diagram)) {
+            throw new UsageException("the race diagram is text only (--format text)");
+        }
+        if ("text".equals(c.format) && !"race".equals(c.diagram)) {
+            throw new UsageException("--format text is the race diagram's form only (--diagram race)");
+        }
         if ("race".equals(c.diagram)) {
             excludes(c.png, "--png", true, "--diagram race", "the race diagram is text");
             return raceText(c, file, c.svg);
