@@ -29,6 +29,7 @@ import org.tdpscope.dsl.api.Diagnostic;
 import org.tdpscope.dsl.api.Expectation;
 import org.tdpscope.dsl.api.ExpectationResult;
 import org.tdpscope.dsl.api.LoadedScenario;
+import org.tdpscope.dsl.api.Spelling;
 import org.tdpscope.dsl.api.TdpScenarios;
 import org.tdpscope.export.PngRenderer;
 import org.tdpscope.export.PolicyComparisonDiagram;
@@ -288,7 +289,7 @@ public final class Main {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {
-            int d = distance(typed, k);
+            int d = Spelling.distance(typed, k);
             if (k.startsWith(typed) && typed.length() > 2) {
                 d = Math.min(d, 1);
             }
@@ -301,26 +302,6 @@ public final class Main {
         return best != null && bestDistance <= allowed ? "; did you mean " + best + "?" : "";
     }
 
-    /** Damerau-Levenshtein (optimal string alignment) distance: a swapped pair of letters counts once. */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
-    }
 
     // ---------------------------------------------------------------------------------------------
     // The commands: picocli fills the fields; values stay strings so the messages about them stay ours.

@@ -44,6 +44,7 @@ import org.eclipse.xtext.nodemodel.ILeafNode;
 import org.eclipse.xtext.nodemodel.INode;
 import org.eclipse.xtext.nodemodel.SyntaxErrorMessage;
 import org.eclipse.xtext.util.Strings;
+import org.tdpscope.dsl.api.Spelling;
 import org.tdpscope.dsl.conversion.TdpSyntaxErrorMessageProvider;
 
 import com.google.inject.Inject;
@@ -292,7 +293,7 @@ public class TdpSyntaxErrors extends TdpSyntaxErrorMessageProvider {
             String best = null;
             int bestD = Integer.MAX_VALUE;
             for (String k : group.split(" ")) {
-                int d = distance(lower, k);
+                int d = Spelling.distance(lower, k);
                 if (d < bestD) {
                     bestD = d;
                     best = k;
@@ -315,26 +316,6 @@ public class TdpSyntaxErrors extends TdpSyntaxErrorMessageProvider {
         return b.toString();
     }
 
-    /** Edit distance with a swap of two neighbours counting one (yeild, laod). */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
-    }
 
     private static String tokenName(String[] names, int type) {
         if (type == Token.EOF) {

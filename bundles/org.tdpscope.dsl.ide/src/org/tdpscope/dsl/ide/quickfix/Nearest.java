@@ -11,6 +11,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 
+import org.tdpscope.dsl.api.Spelling;
+
 /** The words nearest to a misspelt one, by edit distance. */
 public final class Nearest {
 
@@ -59,30 +61,8 @@ public final class Nearest {
         return to(word, candidates, null);
     }
 
-    /**
-     * Edit distance counting an insertion, a deletion, a substitution and a swap of two neighbours
-     * as one edit each (optimal string alignment): {@code restrat} is one edit from {@code restart}.
-     */
+    /** The distance the suggestions use: {@link Spelling#distance}. */
     public static int distance(String a, String b) {
-        int n = a.length();
-        int m = b.length();
-        int[][] d = new int[n + 1][m + 1];
-        for (int i = 0; i <= n; i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= m; j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= n; i++) {
-            for (int j = 1; j <= m; j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                int v = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    v = Math.min(v, d[i - 2][j - 2] + 1);
-                }
-                d[i][j] = v;
-            }
-        }
-        return d[n][m];
+        return Spelling.distance(a, b);
     }
 }
