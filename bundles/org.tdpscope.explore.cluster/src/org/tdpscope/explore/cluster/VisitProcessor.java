@@ -85,79 +85,11 @@ final class VisitProcessor implements EntryProcessor<Long, long[], long[]>, Iden
         prune = in.readBoolean();
     }
 
-    /** Several visits at one depth (a node's children), each key with its own record; one call per member. */
-    static final class All implements EntryProcessor<Long, long[], long[]>, IdentifiedDataSerializable {
-        static final int ID = 2;
-        private int depth;
-        private boolean prune;
-        private long[] keys;
-        private int[] yields;
-        private long[] sleeps;
-        private long[] orders;
-
-        All() {
-        }
-
-        All(int depth, boolean prune, long[] keys, int[] yields, long[] sleeps, long[] orders) {
-            this.depth = depth;
-            this.prune = prune;
-            this.keys = keys;
-            this.yields = yields;
-            this.sleeps = sleeps;
-            this.orders = orders;
-        }
-
-        @Override
-        public long[] process(Map.Entry<Long, long[]> entry) {
-            long key = entry.getKey();
-            int k = 0;
-            while (keys[k] != key) {
-                k++;
-            }
-            long[] r = entry.getValue();
-            if (r != null && prune && dominates(r, depth, yields[k], sleeps[k], orders[k])) {
-                return r;
-            }
-            entry.setValue(new long[] { depth, yields[k], sleeps[k], orders[k] });
-            return null;
-        }
-
-        @Override
-        public int getFactoryId() {
-            return FACTORY;
-        }
-
-        @Override
-        public int getClassId() {
-            return ID;
-        }
-
-        @Override
-        public void writeData(ObjectDataOutput out) throws IOException {
-            out.writeInt(depth);
-            out.writeBoolean(prune);
-            out.writeLongArray(keys);
-            out.writeIntArray(yields);
-            out.writeLongArray(sleeps);
-            out.writeLongArray(orders);
-        }
-
-        @Override
-        public void readData(ObjectDataInput in) throws IOException {
-            depth = in.readInt();
-            prune = in.readBoolean();
-            keys = in.readLongArray();
-            yields = in.readIntArray();
-            sleeps = in.readLongArray();
-            orders = in.readLongArray();
-        }
-    }
-
     /** Registered in every member's configuration (no Java serialization on the hot path). */
     static final class Factory implements DataSerializableFactory {
         @Override
         public IdentifiedDataSerializable create(int typeId) {
-            return typeId == ID ? new VisitProcessor() : typeId == All.ID ? new All() : null;
+            return typeId == ID ? new VisitProcessor() : null;
         }
     }
 }
