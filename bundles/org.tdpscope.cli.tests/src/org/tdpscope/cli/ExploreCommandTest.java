@@ -44,6 +44,23 @@ class ExploreCommandTest {
         assertTrue(o.out().contains("// then, again and again:"), o.out());
     }
 
+    /**
+     * In the zap-worker eras (v5.18 to v6.5) a fast zap waits in flush_workqueue while the worker zaps: every
+     * interleaving completes, none is an error ("Z blocks"), and v5.16's leftover is gone, as the example expects.
+     */
+    @Test
+    void aFastZapWaitsForTheZapWorker() {
+        Path zap = EXAMPLES.resolve("races/06-zap-stops-at-host-maxphyaddr.tdp");
+        Outcome old = tdpscope("explore", zap.toString(), "--kernel", "v5.16");
+        assertEquals(1, old.code(), old.out() + old.err());
+        assertTrue(old.out().contains("violations fast-zap-leftover"), old.out());
+        for (String era : new String[] { "v5.18", "v6.6" }) {
+            Outcome o = tdpscope("explore", zap.toString(), "--kernel", era);
+            assertEquals(0, o.code(), era + ": " + o.out() + o.err());
+            assertFalse(o.out().contains("error") || o.out().contains("blocks"), era + ": " + o.out());
+        }
+    }
+
     @Test
     void flagsOverrideTheBlock() {
         Outcome o = tdpscope("explore", LIVELOCK.toString(), "--policy", "continue", "--depth", "12", "--yields", "3",

@@ -16,18 +16,26 @@ import java.util.List;
  */
 final class Fingerprint {
 
-    private final boolean symmetric;
+    /** Which flavours this pass computes: the explorer wants both of each state, in one walk over it. */
+    private final boolean sym;
+    private final boolean ex;
     /** Symmetric: the live roots met so far, in order; a root's name is its index (a scan: there are few). */
-    private Root[] met = new Root[8];
+    private Root[] met;
     private int metCount;
-    private long h = 0x243F6A8885A308D3L;
+    private long hs = SEED;
+    private long he = SEED;
+
+    private static final long SEED = 0x243F6A8885A308D3L;
 
     Fingerprint(boolean symmetric) {
-        this.symmetric = symmetric;
+        this(symmetric, !symmetric);
     }
 
-    boolean symmetric() {
-        return symmetric;
+    /** Computing the symmetric hash, the exact one, or both ({@link #symmetricValue}, {@link #exactValue}). */
+    Fingerprint(boolean symmetric, boolean exact) {
+        this.sym = symmetric;
+        this.ex = exact;
+        this.met = symmetric ? new Root[8] : null;
     }
 
     /** The splitmix64 finalizer. */
@@ -37,9 +45,31 @@ final class Fingerprint {
         return z ^ (z >>> 31);
     }
 
+    private static long step(long h, long v) {
+        return mix(h + 0x9E3779B97F4A7C15L ^ v) + Long.rotateLeft(h, 17);
+    }
+
     Fingerprint add(long v) {
-        h = mix(h + 0x9E3779B97F4A7C15L ^ v) + Long.rotateLeft(h, 17);
+        if (sym) {
+            hs = step(hs, v);
+        }
+        if (ex) {
+            he = step(he, v);
+        }
         return this;
+    }
+
+    /** Only in the exact hash: what the symmetric one leaves out (report-only counters, history). */
+    Fingerprint addExact(long v) {
+        if (ex) {
+            he = step(he, v);
+        }
+        return this;
+    }
+
+    /** Whether the exact hash is computed (parts only it takes in need not be gathered otherwise). */
+    boolean exact() {
+        return ex;
     }
 
     Fingerprint add(boolean b) {
@@ -63,16 +93,31 @@ final class Fingerprint {
         return add(lastRoleHash);
     }
 
-    /** A root's name in this hash: its id, or (symmetric) its order of first appearance; freed roots are all alike. */
+    /**
+     * A root's name in this hash: its id, or (symmetric) its order of first appearance; freed roots are all alike but
+     * for their invalid flag (see below).
+     */
     Fingerprint root(Root r) {
         if (r == null) {
             return add(-2);
         }
-        if (!symmetric) {
-            return add(r.id());
+        if (ex) {
+            he = step(he, r.id());
+            if (r.state == Root.State.FREED) {
+                // on no list, so hashed nowhere else; whoever still holds it reads it (a walk whose prev was
+                // freed while it yielded restarts, or goes on through it)
+                he = step(he, r.invalid ? -9 : -8);
+            }
         }
+        if (sym) {
+            hs = step(hs, symmetricName(r));
+        }
+        return this;
+    }
+
+    private int symmetricName(Root r) {
         if (r.state == Root.State.FREED) {
-            return add(-1);
+            return r.invalid ? -9 : -1; // freed roots are alike but for the flag a holder still reads
         }
         int n = 0;
         while (n < metCount && met[n] != r) {
@@ -84,22 +129,45 @@ final class Fingerprint {
             }
             met[metCount++] = r;
         }
-        return add(n);
+        return n;
     }
 
     /** Roots in order; symmetric: only the live ones (a freed root no longer changes what can happen). */
     Fingerprint roots(List<Root> roots) {
-        int n = 0;
-        for (Root r : roots) {
-            if (!symmetric || r.state != Root.State.FREED) {
-                root(r);
-                n++;
-            }
-        }
-        return add(n);
+        return roots(roots, 0, roots.size());
     }
 
+    /** {@link #roots(List)} of {@code roots[from, to)}, without a view of the list. */
+    Fingerprint roots(List<Root> roots, int from, int to) {
+        int live = 0;
+        for (int i = from; i < to; i++) {
+            Root r = roots.get(i);
+            if (r == null || r.state != Root.State.FREED) {
+                root(r);
+                live++;
+            } else if (ex) {
+                he = step(he, r.id());
+            }
+        }
+        if (ex) {
+            he = step(he, to - from);
+        }
+        if (sym) {
+            hs = step(hs, live);
+        }
+        return this;
+    }
+
+    /** The hash of one flavour (the one asked for at construction). */
     long value() {
-        return mix(h);
+        return mix(sym ? hs : he);
+    }
+
+    long symmetricValue() {
+        return mix(hs);
+    }
+
+    long exactValue() {
+        return mix(he);
     }
 }

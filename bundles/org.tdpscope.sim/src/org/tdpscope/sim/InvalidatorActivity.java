@@ -242,8 +242,8 @@ final class InvalidatorActivity implements Activity {
             v.reloadRequested = true;
             names.add(v.name());
         }
-        kvm.emit(EventType.VCPU_RELOAD_REQUEST, null, "KVM_REQ_MMU_RELOAD to " + String.join(", ", names)
-                + ", mmu_valid_gen " + kvm.mmuValidGen);
+        kvm.emit(EventType.VCPU_RELOAD_REQUEST, null, kvm.quiet ? null : "KVM_REQ_MMU_RELOAD to "
+                + String.join(", ", names) + ", mmu_valid_gen " + kvm.mmuValidGen);
     }
 
     /** The memslot update itself, before the zap (the slot is gone or moved before roots are zapped). */

@@ -53,7 +53,18 @@ public final class Kvm implements SpteObserver {
     /** Invalid roots taken off {@link #roots} under policies that delist them. */
     final RootList invalidRoots;
     final List<Root> allRoots = new ArrayList<>();
+    /**
+     * The root pages of {@link #allRoots}, by root id, for {@link #rootAt} to scan without touching a root: only
+     * ever appended to, so a fork shares the array until one of the two adds a root.
+     */
+    private long[] rootHpfns = new long[8];
+    private boolean rootHpfnsShared;
+    /**
+     * The root of the last SPTE change and its hpfn (the root may be null: no root has that hpfn): walks change many
+     * SPTEs of one root in a row, and a fork goes on with the root its original was changing.
+     */
     private Root lastSpteRoot;
+    private long lastSpteHpfn = -1;
     final MmuLock mmuLock;
     String slotsLockOwner;
     long mmuValidGen;
@@ -71,6 +82,8 @@ public final class Kvm implements SpteObserver {
     final Map<String, TwoDResult> lastWalks = new LinkedHashMap<>();
     private final Set<String> reportedOnce = new HashSet<>();
     private final TraceListener listener;
+    /** Nobody wants the events ({@link TraceListener#NONE}): only violations are made into events. */
+    final boolean quiet;
     private long step;
     private long stopAfter = Long.MAX_VALUE;
     /** The simulated thread whose code is running now; every event is attributed to it. */
@@ -83,6 +96,7 @@ public final class Kvm implements SpteObserver {
         this.vmType = vmType;
         this.hostGfnLimit = hostMaxPhyAddr >= 64 ? Long.MAX_VALUE : 1L << Math.max(0, hostMaxPhyAddr - 12);
         this.listener = listener;
+        this.quiet = listener == TraceListener.NONE;
         this.mem = new HostMemory();
         this.slots = new Memslots(mem);
         this.mmu = new TdpMmu(mem, slots, tdpLevels, accessedDirty, this);
@@ -99,6 +113,7 @@ public final class Kvm implements SpteObserver {
         this.vmType = o.vmType;
         this.hostGfnLimit = o.hostGfnLimit;
         this.listener = listener;
+        this.quiet = listener == TraceListener.NONE;
         this.mem = o.mem.copy();
         this.slots = o.slots.copy(mem);
         this.mmu = o.mmu.copy(mem, slots, this);
@@ -106,7 +121,11 @@ public final class Kvm implements SpteObserver {
         this.invalidRoots = new RootList(o.invalidRoots, f);
         this.mmuLock = o.mmuLock.copy();
         f.rootsInto(o.allRoots, allRoots);
+        rootHpfns = o.rootHpfns;
+        rootHpfnsShared = o.rootHpfnsShared = true;
         f.linkRoots();
+        lastSpteRoot = f.root(o.lastSpteRoot);
+        lastSpteHpfn = o.lastSpteHpfn;
         slotsLockOwner = o.slotsLockOwner;
         mmuValidGen = o.mmuValidGen;
         f.rootsInto(o.rcuCallbacks, rcuCallbacks);
@@ -204,10 +223,10 @@ public final class Kvm implements SpteObserver {
 
     public Root rootAt(long hpfn) {
         // newest first: the roots in use are the recent ones (a scan beats a boxed map at these sizes)
+        long[] h = rootHpfns;
         for (int i = allRoots.size() - 1; i >= 0; i--) {
-            Root r = allRoots.get(i);
-            if (r.hpfn() == hpfn) {
-                return r;
+            if (h[i] == hpfn) {
+                return allRoots.get(i);
             }
         }
         return null;
@@ -238,12 +257,15 @@ public final class Kvm implements SpteObserver {
 
     private void emit(EventType type, Root root, long gfn, int level, long oldSpte, long newSpte, String detail,
             Invariant inv) {
-        TraceEvent e = new TraceEvent(++step, current, type, root == null ? null : root.name(),
-                root == null ? -1 : root.refcount, gfn, level, oldSpte, newSpte, detail, inv);
-        if (inv != null) {
-            violations.add(e);
+        ++step;
+        if (!quiet || inv != null) {
+            TraceEvent e = new TraceEvent(step, current, type, root == null ? null : root.name(),
+                    root == null ? -1 : root.refcount, gfn, level, oldSpte, newSpte, detail, inv);
+            if (inv != null) {
+                violations.add(e);
+            }
+            listener.onEvent(e);
         }
-        listener.onEvent(e);
         if (step >= stopAfter) {
             throw new StepLimitReached();
         }
@@ -370,7 +392,8 @@ public final class Kvm implements SpteObserver {
                     // a defunct root: still listed, one reference for the worker that zaps and puts it
                     r.invalid = true;
                     r.refcount = 1;
-                    emit(EventType.ROOT_INVALIDATE, r, "defunct root: last put by " + current + " on a valid root");
+                    emit(EventType.ROOT_INVALIDATE, r, quiet ? null
+                            : "defunct root: last put by " + current + " on a valid root");
                     queueZap(r, YieldSpec.NEVER);
                     return;
                 }
@@ -398,7 +421,7 @@ public final class Kvm implements SpteObserver {
         if (r.state == Root.State.LISTED || r.state == Root.State.DELISTED) {
             RootList.delRcu(r);
             r.state = Root.State.UNLINKED;
-            emit(EventType.ROOT_UNLINK, r, "last reference dropped by " + current);
+            emit(EventType.ROOT_UNLINK, r, quiet ? null : "last reference dropped by " + current);
         }
     }
 
@@ -406,7 +429,7 @@ public final class Kvm implements SpteObserver {
     void queueZap(Root r, YieldSpec yield) {
         zapQueue.add(r);
         zapQueueYields.add(yield);
-        emit(EventType.WORK_QUEUE, r, "zap of root " + r.name() + " queued to " + Scenario.ZAP_WORKER);
+        emit(EventType.WORK_QUEUE, r, quiet ? null : "zap of root " + r.name() + " queued to " + Scenario.ZAP_WORKER);
     }
 
     /** Whether queued zap work is pending or running ({@code flush_workqueue} would wait). */
@@ -428,7 +451,7 @@ public final class Kvm implements SpteObserver {
      */
     void requireLock(String primitive, LockNeed need, Root r) {
         boolean write = current.equals(mmuLock.writer());
-        boolean read = mmuLock.readers().contains(current);
+        boolean read = mmuLock.readBy(current);
         boolean ok = switch (need) {
             case WRITE -> write;
             case READ -> read;
@@ -478,7 +501,7 @@ public final class Kvm implements SpteObserver {
         for (Root r = roots.first(); r != null; r = successor(r)) {
             if (r.role().equals(role) && !r.invalid && r.refcount > 0) {
                 r.refcount++;
-                emit(EventType.ROOT_REUSE, r, "by " + v.name());
+                emit(EventType.ROOT_REUSE, r, quiet ? null : "by " + v.name());
                 setRoot(v, r, mirror);
                 return r;
             }
@@ -490,13 +513,22 @@ public final class Kvm implements SpteObserver {
         Root r = new Root(allRoots.size(), role, mmu.allocRoot(), step + 1);
         r.refcount = rules.initialRefcount();
         allRoots.add(r);
+        int id = r.id();
+        if (id >= rootHpfns.length) {
+            rootHpfns = java.util.Arrays.copyOf(rootHpfns, Math.max(2 * rootHpfns.length, id + 1));
+        } else if (rootHpfnsShared) {
+            rootHpfns = rootHpfns.clone();
+        }
+        rootHpfnsShared = false;
+        rootHpfns[id] = r.hpfn();
+        lastSpteHpfn = -1; // a root for an hpfn looked up before (none can be: roots get fresh pages)
         if (policy.insertAtTail()) {
             roots.addTail(r);
         } else {
             roots.addHead(r);
         }
-        emit(EventType.ROOT_CREATE, r, "role " + role.name() + (policy.insertAtTail() ? ", at tail" : ", at head")
-                + ", rc " + r.refcount + ", by " + v.name());
+        emit(EventType.ROOT_CREATE, r, quiet ? null : "role " + role.name()
+                + (policy.insertAtTail() ? ", at tail" : ", at head") + ", rc " + r.refcount + ", by " + v.name());
         setRoot(v, r, mirror);
         return r;
     }
@@ -530,14 +562,14 @@ public final class Kvm implements SpteObserver {
         String was = current;
         current = "rcu";
         try {
-            emit(EventType.RCU_SYNC, null, rcuCallbacks.size() + " callback(s)");
+            emit(EventType.RCU_SYNC, null, quiet ? null : rcuCallbacks.size() + " callback(s)");
             List<Root> done = new ArrayList<>(rcuCallbacks);
             rcuCallbacks.clear();
             for (Root r : done) {
                 r.state = Root.State.FREED;
                 r.freedStep = step + 1;
                 mmu.freeRoot(r.hpfn());
-                emit(EventType.ROOT_FREE, r, "last put by " + r.lastPutBy);
+                emit(EventType.ROOT_FREE, r, quiet ? null : "last put by " + r.lastPutBy);
             }
         } finally {
             current = was;
@@ -549,9 +581,10 @@ public final class Kvm implements SpteObserver {
     @Override
     public void spteChanged(long rootHpfn, long gfn, int level, long oldSpte, long newSpte, SpteChange kind) {
         Root r = lastSpteRoot;
-        if (r == null || r.hpfn() != rootHpfn) {
+        if (rootHpfn != lastSpteHpfn) {
             r = rootAt(rootHpfn);
-            lastSpteRoot = r; // walks change many SPTEs of one root in a row
+            lastSpteRoot = r;
+            lastSpteHpfn = rootHpfn;
         }
         EventType type = switch (kind) {
             case SET -> EventType.SPTE_SET;

@@ -55,6 +55,26 @@ public final class MmuLock {
         return List.copyOf(readers);
     }
 
+    /** {@code readers().hashCode()}, without the copy (for the state hash). */
+    int readersHash() {
+        return readers.hashCode();
+    }
+
+    /** Whether {@code thread} holds the lock for read. */
+    boolean readBy(String thread) {
+        return readers.contains(thread);
+    }
+
+    /** Whether a thread other than {@code thread} holds the lock for read. */
+    boolean readByOtherThan(String thread) {
+        for (int i = 0, n = readers.size(); i < n; i++) {
+            if (!readers.get(i).equals(thread)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean heldBy(String thread) {
         return thread.equals(writer) || readers.contains(thread);
     }

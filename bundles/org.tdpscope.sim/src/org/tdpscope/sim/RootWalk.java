@@ -6,10 +6,8 @@ package org.tdpscope.sim;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.tdpscope.sim.mmu.Progress;
 import org.tdpscope.sim.mmu.SpteOp;
@@ -57,12 +55,17 @@ final class RootWalk implements Activity {
     private int restarts;
     private final List<Root> visited = new ArrayList<>();
     /** Iterator positions this walk processed, by root name (a yield's restart from the root counts again). */
-    private final Map<String, Long> processed = new LinkedHashMap<>();
+    private Map<String, Long> processed = new LinkedHashMap<>();
+    /** {@link #processed} is shared with a fork (or its original): copied before it changes. */
+    private boolean processedShared;
+    /** Changes of {@link #visited} and {@link #processed} so far: a thread records the walk again only after one. */
+    private int changes;
     /** The VM while in a root, so each position processed can be reported ({@link Kvm#iterAt}). */
     private Kvm inRoot;
     /** Positions processed since the walk entered or resumed in the current root (a plain counter: hot path). */
     private long processedHere;
-    private final Set<Root> validAtStart = new LinkedHashSet<>();
+    /** The valid roots listed when the walk started, in list order (a list: a few roots, copied at every fork). */
+    private final List<Root> validAtStart = new ArrayList<>();
 
     RootWalk(String label, SpteOp op, long start, long end, boolean onlyValid, boolean shared, YieldSpec yieldSpec,
             Variants variants, boolean stateChange, boolean notifier, List<Root> fixedRoots) {
@@ -101,9 +104,11 @@ final class RootWalk implements Activity {
         c.lastYieldGfn = lastYieldGfn;
         c.yieldedInPlace = yieldedInPlace;
         c.restarts = restarts;
-        c.visited.addAll(f.roots(visited));
-        c.processed.putAll(processed);
-        c.validAtStart.addAll(f.roots(List.copyOf(validAtStart)));
+        f.rootsInto(visited, c.visited);
+        c.processed = processed;
+        c.changes = changes;
+        c.processedShared = processedShared = true;
+        f.rootsInto(validAtStart, c.validAtStart);
         return c;
     }
 
@@ -125,6 +130,11 @@ final class RootWalk implements Activity {
 
     List<Root> visited() {
         return visited;
+    }
+
+    /** How often {@link #visited} or {@link #processed} changed so far. */
+    int changes() {
+        return changes;
     }
 
     /** Positions processed so far, by root name. */
@@ -165,12 +175,10 @@ final class RootWalk implements Activity {
         f.root(offList(prev)).root(offList(current));
         f.add(iter == null ? -1 : iter.nextLastLevelGfn()).add(iter == null ? -1 : iter.yieldedGfn());
         f.add(yieldedOnce).add(lastYieldGfn).add(yieldedInPlace).add(atPoint).add(scheduledOnly);
-        if (!f.symmetric()) {
-            f.add(restarts);
-        }
-        f.roots(visited).roots(List.copyOf(validAtStart));
+        f.addExact(restarts);
+        f.roots(visited).roots(validAtStart);
         if (fixedRoots != null) {
-            f.add(fixedIndex).roots(fixedRoots.subList(fixedIndex, fixedRoots.size()));
+            f.add(fixedIndex).roots(fixedRoots, fixedIndex, fixedRoots.size());
         }
     }
 
@@ -186,12 +194,12 @@ final class RootWalk implements Activity {
                     if (!lockless(kvm) && !kvm.lockMmu(shared)) {
                         return Status.BLOCKED;
                     }
-                    for (Root r : kvm.roots.toList()) {
-                        if (!r.invalid) {
+                    for (Root r = kvm.roots.first(); r != null; r = kvm.successor(r)) {
+                        if (!r.invalid && !validAtStart.contains(r)) {
                             validAtStart.add(r);
                         }
                     }
-                    kvm.emit(EventType.WALK_START, null, label + ", policy " + kvm.policy.word()
+                    kvm.emit(EventType.WALK_START, null, kvm.quiet ? null : label + ", policy " + kvm.policy.word()
                             + (lockless(kvm) ? ", no mmu_lock (RCU only)" : ""));
                     phase = Phase.NEXT_ROOT;
                 }
@@ -221,6 +229,7 @@ final class RootWalk implements Activity {
                                 kvm.current + " visits root " + current.name() + " a second time in one walk");
                     }
                     visited.add(current);
+                    changes++;
                     kvm.emit(EventType.WALK_VISIT, current, null);
                     iter = kvm.mmu.iter(current.hpfn(), start, end);
                     phase = Phase.IN_ROOT;
@@ -231,11 +240,14 @@ final class RootWalk implements Activity {
                         kvm.requireLock("removing a mirror SPTE (KVM_BUG_ON(shared))", Kvm.LockNeed.WRITE, current);
                     }
                     inRoot = kvm;
-                    Progress p = kvm.touch(current, "walks SPTEs of")
-                            ? kvm.mmu.run(iter, op, this::shouldYield)
-                            : Progress.DONE;
+                    Progress p = kvm.touch(current, "walks SPTEs of") ? runInRoot(kvm) : Progress.DONE;
                     inRoot = null;
+                    if (processedShared) {
+                        processed = new LinkedHashMap<>(processed);
+                        processedShared = false;
+                    }
                     processed.merge(current.name(), processedHere, Long::sum);
+                    changes++;
                     processedHere = 0;
                     if (p == Progress.YIELD) {
                         yieldNow(kvm);
@@ -265,7 +277,7 @@ final class RootWalk implements Activity {
                     phase = Phase.IN_ROOT;
                 }
                 case END -> {
-                    kvm.emit(EventType.WALK_END, null, "visited " + names(visited));
+                    kvm.emit(EventType.WALK_END, null, kvm.quiet ? null : "visited " + names(visited));
                     checkAtEnd(kvm);
                     if (!lockless(kvm)) {
                         kvm.unlockMmu();
@@ -276,6 +288,27 @@ final class RootWalk implements Activity {
                 default -> throw new IllegalStateException(phase.toString());
             }
         }
+    }
+
+    /**
+     * The walk's SPTE operation over the current root from the iterator's position on. A walk that cannot yield
+     * here, with no one asking for each position, steps over runs of non-present entries at once (a whole-root zap
+     * then costs the present entries, not 512 positions a table); the positions it processed are the iterator's
+     * arrivals, counted as if each entry had been visited, so the figure is the same as position by position.
+     */
+    private Progress runInRoot(Kvm kvm) {
+        if (!kvm.iteratorEvents && neverYields()) {
+            long before = iter.positionsVisited() - (iter.valid() ? 1 : 0); // the current position was counted already
+            Progress p = kvm.mmu.run(iter, op, null);
+            processedHere += iter.positionsVisited() - before;
+            return p;
+        }
+        return kvm.mmu.run(iter, op, this::shouldYield);
+    }
+
+    /** Whether {@link #decideYield} says no at every position of the current root. */
+    private boolean neverYields() {
+        return noYield || yieldSpec.mode() == YieldSpec.Mode.NEVER;
     }
 
     /** Asked before each position: a position not yielded at is processed (counted, and reported if asked). */
@@ -362,7 +395,7 @@ final class RootWalk implements Activity {
                     return null;
                 }
                 restarts++;
-                kvm.emit(EventType.WALK_RESTART, null, "restart " + restarts + " from the list head");
+                kvm.emit(EventType.WALK_RESTART, null, kvm.quiet ? null : "restart " + restarts + " from the list head");
                 if (restarts > LIVELOCK_RESTARTS) {
                     kvm.violation(Invariant.LIVELOCK, null, -1, kvm.current + " restarted " + restarts
                             + " times: the walk does not finish while invalidations keep coming");

@@ -24,9 +24,11 @@ public final class SimThread {
     private int pc;
     private Activity current;
     private Activity.Status lastStatus = Activity.Status.DONE;
-    private final List<List<String>> walks = new ArrayList<>();
+    private List<List<String>> walks = new ArrayList<>();
     /** For each entry of {@link #walks}: the iterator positions it processed, by root name. */
-    private final List<Map<String, Long>> walkProcessed = new ArrayList<>();
+    private List<Map<String, Long>> walkProcessed = new ArrayList<>();
+    /** {@link #walks} and {@link #walkProcessed} are shared with a fork (or its original): copied before a change. */
+    private boolean walksShared;
 
     SimThread(String name, Scenario.ThreadKind kind, List<Op> ops, Vcpu vcpu) {
         this.name = name;
@@ -64,10 +66,11 @@ public final class SimThread {
         c.pc = pc;
         c.current = current == null ? null : current.copy(f);
         c.lastStatus = lastStatus;
-        for (List<String> w : walks) {
-            c.walks.add(new ArrayList<>(w));
-        }
-        c.walkProcessed.addAll(walkProcessed); // each map is replaced, never changed, once recorded
+        // each entry (a list, a map) is replaced, never changed, once recorded
+        c.walks = walks;
+        c.walkProcessed = walkProcessed;
+        c.walksShared = walksShared = true;
+        c.recordedChanges = recordedChanges;
         // the walk whose visits the last entry of walks records, if it is still going on
         if (walkOwner != null && walkOf(current) == walkOwner) {
             c.walkOwner = walkOf(c.current);
@@ -192,6 +195,9 @@ public final class SimThread {
             return false;
         }
         Activity a = current;
+        if (a == null && kind == Scenario.ThreadKind.WORKER) {
+            return true; // not finished: work is queued (the worker has no program of its own to look at)
+        }
         if (a == null) {
             Op op = ops.get(pc);
             if (!(op instanceof Op.FastZap || op instanceof Op.MemslotDelete || op instanceof Op.MemslotMove
@@ -218,10 +224,10 @@ public final class SimThread {
         } else {
             f.add(current == null ? 0 : 3);
         }
-        if (history) {
-            f.add(walks.size());
+        if (history && f.exact()) {
+            f.addExact(walks.size());
             for (List<String> w : walks) {
-                f.add(w.hashCode());
+                f.addExact(w.hashCode());
             }
         }
     }
@@ -263,14 +269,20 @@ public final class SimThread {
 
     private void recordWalk(Activity a) {
         RootWalk w = walkOf(a);
-        if (w == null) {
-            return;
+        if (w == null || walkOwner == w && !walks.isEmpty() && w.changes() == recordedChanges) {
+            return; // recorded as it stands
         }
+        recordedChanges = w.changes();
         List<String> names = new ArrayList<>();
         for (Root r : w.visited()) {
             names.add(r.name());
         }
         Map<String, Long> processed = new LinkedHashMap<>(w.processed());
+        if (walksShared) {
+            walks = new ArrayList<>(walks);
+            walkProcessed = new ArrayList<>(walkProcessed);
+            walksShared = false;
+        }
         if (!walks.isEmpty() && walkOwner == w) {
             walks.set(walks.size() - 1, names);
             walkProcessed.set(walkProcessed.size() - 1, processed);
@@ -282,6 +294,8 @@ public final class SimThread {
     }
 
     private RootWalk walkOwner;
+    /** {@link RootWalk#changes} of {@link #walkOwner} when it was last recorded. */
+    private int recordedChanges;
 
     private Activity activityFor(Op op) {
         if (op instanceof Op.Walk w) {

@@ -5,7 +5,6 @@
 package org.tdpscope.sim;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +26,8 @@ public final class Simulation {
     private final Scenario scenario;
     private final Policy policy;
     private final Kvm kvm;
-    private final Map<String, SimThread> threads = new LinkedHashMap<>();
+    /** Threads in declaration order, found by name with a scan (a few of them; a fork copies one array). */
+    private final ArrayList<SimThread> threads = new ArrayList<>();
     private boolean started;
     private final boolean hasAccessOps;
 
@@ -49,8 +49,9 @@ public final class Simulation {
         this.nextUnit = o.nextUnit; // a fork taken at a boundary goes on from there (never the boundary callback)
         Fork f = new Fork();
         this.kvm = new Kvm(o.kvm, f, listener);
-        for (SimThread t : o.threads.values()) {
-            threads.put(t.name(), t.copy(f));
+        threads.ensureCapacity(o.threads.size());
+        for (SimThread t : o.threads) {
+            threads.add(t.copy(f));
             t.unshareIterators(); // the original's memory is copy-on-write from now on too
         }
     }
@@ -84,11 +85,28 @@ public final class Simulation {
 
     /** Threads in declaration order. */
     public List<SimThread> threads() {
-        return List.copyOf(threads.values());
+        return List.copyOf(threads);
     }
 
     public SimThread thread(String name) {
-        return threads.get(name);
+        for (int i = 0, n = threads.size(); i < n; i++) {
+            SimThread t = threads.get(i);
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Adds {@code t}, or puts it in the place of the thread of its name (as a map's put would). */
+    private void putThread(SimThread t) {
+        for (int i = 0, n = threads.size(); i < n; i++) {
+            if (threads.get(i).name().equals(t.name())) {
+                threads.set(i, t);
+                return;
+            }
+        }
+        threads.add(t);
     }
 
     /** Runs the whole scenario. */
@@ -146,7 +164,7 @@ public final class Simulation {
         ScheduleException error = null;
         boolean complete = false;
         List<ScheduleStep> schedule = scenario.schedule == null ? List.of() : scenario.schedule;
-        List<SimThread> order = List.copyOf(threads.values());
+        List<SimThread> order = List.copyOf(threads);
         try {
             while (nextUnit < schedule.size() + order.size()) {
                 if (boundary != null) {
@@ -251,14 +269,16 @@ public final class Simulation {
             if (t.kind() == Scenario.ThreadKind.VCPU && v == null) {
                 throw new ScheduleException("vCPU thread " + t.name() + " names no vCPU of the VM", 0);
             }
-            threads.put(t.name(), new SimThread(t.name(), t.kind(), t.ops(), v));
+            putThread(new SimThread(t.name(), t.kind(), t.ops(), v));
         }
         // vCPUs without a thread of their own can still act from the schedule.
         for (Vcpu v : kvm.vcpus.values()) {
-            threads.putIfAbsent(v.name(), new SimThread(v.name(), Scenario.ThreadKind.VCPU, List.of(), v));
+            if (thread(v.name()) == null) {
+                threads.add(new SimThread(v.name(), Scenario.ThreadKind.VCPU, List.of(), v));
+            }
         }
         if (kvm.rules.hasZapWorker()) {
-            threads.put(Scenario.ZAP_WORKER, SimThread.zapWorker(kvm));
+            putThread(SimThread.zapWorker(kvm));
         }
     }
 
@@ -270,7 +290,7 @@ public final class Simulation {
         while (true) {
             Activity.Status st = t.step(kvm);
             if (st == Activity.Status.BLOCKED && t.waitingForWorker(kvm)) {
-                SimThread w = threads.get(Scenario.ZAP_WORKER);
+                SimThread w = thread(Scenario.ZAP_WORKER);
                 if (w != null && w != t && !w.finished() && w.step(kvm) != Activity.Status.BLOCKED) {
                     continue;
                 }
@@ -294,7 +314,7 @@ public final class Simulation {
             kvm.gracePeriod();
             return;
         }
-        SimThread t = threads.get(s.thread());
+        SimThread t = thread(s.thread());
         if (t == null && Scenario.ZAP_WORKER.equals(s.thread())) {
             throw new ScheduleException(Scenario.ZAP_WORKER + " exists only in eras whose invalidated roots are zapped by "
                     + "a workqueue (v5.18 to v6.5); this run follows " + kvm.rules.word(), s.line());
@@ -377,17 +397,12 @@ public final class Simulation {
 
     /** Whether {@code thread} can take a step now: it has work left and is not waiting for a lock. */
     public boolean canStep(String thread) {
-        SimThread t = threads.get(thread);
+        SimThread t = thread(thread);
         if (t == null || !t.canStep(kvm)) {
             return false;
         }
         // Only a read-lock walk stopped between roots (v6.9) holds mmu_lock across steps.
-        MmuLock l = kvm.mmuLock;
-        boolean otherReader = false;
-        for (String r : l.readers()) {
-            otherReader |= !r.equals(thread);
-        }
-        return !(otherReader && t.needsWriteLockNext(kvm));
+        return !(kvm.mmuLock.readByOtherThan(thread) && t.needsWriteLockNext(kvm));
     }
 
     /**
@@ -398,11 +413,11 @@ public final class Simulation {
      * @throws ScheduleException if the thread cannot step ({@link #canStep} is false)
      */
     public ScheduleStep stepOnce(String thread) {
-        SimThread t = threads.get(thread);
+        SimThread t = thread(thread);
         if (t == null || t.finished()) {
             throw new ScheduleException(thread + " has nothing to run", 0);
         }
-        Activity.Status st = t.step(kvm);
+        Activity.Status st = advance(t); // as a schedule step runs it: the zap worker runs while t flushes its queue
         checkBlocked(t, st, 0);
         kvm.gracePeriod();
         return st == Activity.Status.YIELDED ? ScheduleStep.untilYield(thread)
@@ -416,8 +431,8 @@ public final class Simulation {
      * root's SPTEs (and sets bits in a dirty bitmap); neither can disable the other.
      */
     public boolean commute(String a, String b) {
-        SimThread x = threads.get(a);
-        SimThread y = threads.get(b);
+        SimThread x = thread(a);
+        SimThread y = thread(b);
         if (x == null || y == null || x == y) {
             return false;
         }
@@ -448,6 +463,23 @@ public final class Simulation {
      */
     public long fingerprint(boolean symmetric, Map<String, Integer> periods) {
         Fingerprint f = new Fingerprint(symmetric);
+        hash(f, periods);
+        return f.value();
+    }
+
+    /**
+     * Both fingerprints in one walk over the state (the explorer wants both of every state it visits):
+     * {@code into[0]} the symmetric one, {@code into[1]} the exact one, each equal to what
+     * {@link #fingerprint} gives.
+     */
+    public void fingerprints(Map<String, Integer> periods, long[] into) {
+        Fingerprint f = new Fingerprint(true, true);
+        hash(f, periods);
+        into[0] = f.symmetricValue();
+        into[1] = f.exactValue();
+    }
+
+    private void hash(Fingerprint f, Map<String, Integer> periods) {
         hashList(f, kvm.roots);
         hashList(f, kvm.invalidRoots);
         for (Root r : kvm.allRoots) {
@@ -457,7 +489,7 @@ public final class Simulation {
         }
         f.add(-3).roots(kvm.rcuCallbacks);
         f.add(-5).roots(kvm.zapQueue).add(kvm.zapWorkInFlight);
-        f.add(kvm.mmuLock.writer()).add(kvm.mmuLock.readers().hashCode()).add(kvm.slotsLockOwner);
+        f.add(kvm.mmuLock.writer()).add(kvm.mmuLock.readersHash()).add(kvm.slotsLockOwner);
         for (Vcpu v : kvm.vcpus.values()) {
             f.root(v.root).add(v.reloadRequested).root(v.mirrorRoot);
             f.add(v.regs.cr0).add(v.regs.cr4).add(v.regs.efer).add(v.regs.rflags).add(v.regs.cpl); // a thread's cpu ops
@@ -471,19 +503,19 @@ public final class Simulation {
             dirty += Fingerprint.mix(e.getKey() * 0x9E3779B97F4A7C15L + e.getValue().hashCode());
         }
         f.add(kvm.dirtyBitmaps.size()).add(dirty);
-        for (SimThread t : threads.values()) {
+        for (int i = 0, n = threads.size(); i < n; i++) {
+            SimThread t = threads.get(i);
             Integer p = periods.get(t.name());
-            t.fingerprint(f, p == null ? 0 : p, !symmetric && t.kind() == Scenario.ThreadKind.WALKER);
+            t.fingerprint(f, p == null ? 0 : p, t.kind() == Scenario.ThreadKind.WALKER);
         }
-        if (!symmetric) {
-            f.add(kvm.allRoots.size());
+        if (f.exact()) {
+            f.addExact(kvm.allRoots.size());
             long v = 0;
             for (TraceEvent e : kvm.violations) {
                 v += Fingerprint.mix((e.invariant().word() + ' ' + e.root()).hashCode());
             }
-            f.add(v);
+            f.addExact(v);
         }
-        return f.value();
     }
 
     private void hashList(Fingerprint f, RootList list) {

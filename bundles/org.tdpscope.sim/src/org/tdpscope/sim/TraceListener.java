@@ -8,4 +8,11 @@ package org.tdpscope.sim;
 @FunctionalInterface
 public interface TraceListener {
     void onEvent(TraceEvent event);
+
+    /**
+     * Wants no events (the explorer's runs, replay checkpoints): a simulation reporting to it makes no event
+     * objects and no detail texts, only the step numbers and the violations, which it keeps.
+     */
+    TraceListener NONE = e -> {
+    };
 }

@@ -146,8 +146,8 @@ final class VcpuActivity implements Activity {
             kvm.emit(EventType.MIRROR_HOOK, root, gfn, res.level(), 0, res.spte(),
                     "mirror SPTE frozen, set_external_spte to the S-EPT, unfrozen");
         }
-        kvm.emit(EventType.FAULT, root, gfn, res.level(), 0, res.spte(),
-                res.kind().name().toLowerCase(java.util.Locale.ROOT) + (write ? " write" : exec ? " exec" : " read")
+        kvm.emit(EventType.FAULT, root, gfn, res.level(), 0, res.spte(), kvm.quiet ? null
+                : res.kind().name().toLowerCase(java.util.Locale.ROOT) + (write ? " write" : exec ? " exec" : " read")
                         + " by " + vcpu.name() + (exit == null ? "" : ", " + exitWords(exit)));
         kvm.unlockMmu();
         return true;

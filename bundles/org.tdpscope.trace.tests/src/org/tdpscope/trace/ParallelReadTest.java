@@ -85,7 +85,7 @@ class ParallelReadTest {
     void aLargerFileAcrossRealBlocks() throws IOException {
         String base = Captures.text(Captures.TDP_FAULTS_ZAP) + Captures.text(Captures.GET_PAGE_STACK);
         StringBuilder b = new StringBuilder();
-        while (b.length() < 5 * ParallelTraceReader.BLOCK / 2) {
+        while (b.length() < 10 * ParallelTraceReader.BLOCK) { // ten blocks, 2.5 MiB
             b.append(base);
         }
         Path f = dir.resolve("large.txt");

@@ -5,7 +5,6 @@
 package org.tdpscope.trace;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 import org.tdpscope.trace.Payload.*;
 
@@ -24,44 +23,98 @@ final class BytePayloads {
     static final int PAGE_FAULT = 4;
     static final int ENTRY = 5;
     static final int EXIT = 6;
+    static final int FAST_PAGE_FAULT = 7;
 
-    private static final byte[] AS_ID = ascii("as id ");
-    private static final byte[] GFN_ = ascii(" gfn ");
-    private static final byte[] LEVEL_ = ascii(" level ");
-    private static final byte[] OLD_SPTE = ascii(" old_spte ");
-    private static final byte[] NEW_SPTE = ascii(" new_spte ");
-    private static final byte[] GFN = ascii("gfn ");
-    private static final byte[] SPTE_ = ascii(" spte ");
-    private static final byte[] OPEN = ascii(" (");
-    private static final byte[] CLOSE_LEVEL = ascii(") level ");
-    private static final byte[] AT = ascii(" at ");
-    private static final byte[] PFN_ = ascii(" pfn ");
-    private static final byte[] VCPU = ascii("vcpu ");
-    private static final byte[] RIP_0X = ascii(" rip 0x");
-    private static final byte[] ADDRESS_0X = ascii(" address 0x");
-    private static final byte[] ERROR_CODE_0X = ascii(" error_code 0x");
-    private static final byte[] ADDRESS = ascii("address ");
-    private static final byte[] ERROR_CODE = ascii(" error_code ");
-    private static final byte[] COMMA_RIP_0X = ascii(", rip 0x");
-    private static final byte[] IMMEDIATE = ascii("[immediate exit]");
-    private static final byte[] SP_IMMEDIATE = ascii(" [immediate exit]");
-    private static final byte[] REASON = ascii(" reason ");
-    private static final byte[] INFO1 = ascii(" info1 0x");
-    private static final byte[] INFO2 = ascii(" info2 0x");
-    private static final byte[] INTR_INFO = ascii(" intr_info 0x");
+    private static final Lit AS_ID = new Lit("as id ");
+    private static final Lit GFN_ = new Lit(" gfn ");
+    private static final Lit LEVEL_ = new Lit(" level ");
+    private static final Lit OLD_SPTE = new Lit(" old_spte ");
+    private static final Lit NEW_SPTE = new Lit(" new_spte ");
+    private static final Lit GFN = new Lit("gfn ");
+    private static final Lit SPTE_ = new Lit(" spte ");
+    private static final Lit OPEN = new Lit(" (");
+    private static final Lit CLOSE_LEVEL = new Lit(") level ");
+    private static final Lit AT = new Lit(" at ");
+    private static final Lit PFN_ = new Lit(" pfn ");
+    private static final Lit VCPU = new Lit("vcpu ");
+    private static final Lit RIP_0X = new Lit(" rip 0x");
+    private static final Lit ADDRESS_0X = new Lit(" address 0x");
+    private static final Lit ERROR_CODE_0X = new Lit(" error_code 0x");
+    private static final Lit ADDRESS = new Lit("address ");
+    private static final Lit ERROR_CODE = new Lit(" error_code ");
+    private static final Lit COMMA_RIP_0X = new Lit(", rip 0x");
+    private static final Lit IMMEDIATE = new Lit("[immediate exit]");
+    private static final Lit SP_IMMEDIATE = new Lit(" [immediate exit]");
+    private static final Lit REASON = new Lit(" reason ");
+    private static final Lit INFO1 = new Lit(" info1 0x");
+    private static final Lit INFO2 = new Lit(" info2 0x");
+    private static final Lit INTR_INFO = new Lit(" intr_info 0x");
 
-    // small caches of repeated strings, compared by bytes
-    private final byte[][] keys = new byte[16][];
-    private final String[] values = new String[16];
+    private static final Lit GVA = new Lit(" gva ");
+    private static final Lit SPTEP = new Lit(" sptep ");
+    private static final Lit OLD_ = new Lit(" old ");
+    private static final Lit OX = new Lit("0x");
+    private static final Lit NEW_ = new Lit(" new ");
+    private static final Lit SPURIOUS = new Lit(" spurious ");
+    private static final Lit FIXED = new Lit(" fixed ");
+
+    /** Value of each hex digit byte, -1 for any other byte. */
+    private static final byte[] HEX = new byte[256];
+
+    static {
+        java.util.Arrays.fill(HEX, (byte) -1);
+        for (int c = '0'; c <= '9'; c++) {
+            HEX[c] = (byte) (c - '0');
+        }
+        for (int c = 'a'; c <= 'f'; c++) {
+            HEX[c] = (byte) (c - 'a' + 10);
+            HEX[c - 'a' + 'A'] = (byte) (c - 'a' + 10);
+        }
+    }
+
+    /**
+     * A literal of a printk format, compared as one to three 64-bit words (the first and last eight bytes,
+     * and the middle ones of a longer literal) instead of byte by byte.
+     */
+    private static final class Lit {
+        final byte[] bytes;
+        final int len;
+        final long head; // bytes [0, 8), or the whole literal zero-padded
+        final long mid; // bytes [8, 16) of a literal longer than 16
+        final long tail; // the last 8 bytes
+
+        Lit(String text) {
+            bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+            len = bytes.length;
+            if (len > 24) {
+                throw new IllegalArgumentException(text);
+            }
+            head = ByteStrings.word(bytes, 0, Math.min(8, len));
+            mid = len > 16 ? ByteStrings.word(bytes, 8, 16) : 0;
+            tail = len >= 8 ? ByteStrings.word(bytes, len - 8, len) : head;
+        }
+
+        /** Whether {@code b[p, end)} starts with this literal. */
+        boolean at(byte[] b, int p, int end) {
+            if (p + len > end) {
+                return false;
+            }
+            if (len >= 8) {
+                return (long) ByteStrings.LONGS.get(b, p) == head
+                        && (long) ByteStrings.LONGS.get(b, p + len - 8) == tail
+                        && (len <= 16 || (long) ByteStrings.LONGS.get(b, p + 8) == mid);
+            }
+            return ByteStrings.word(b, p, p + len) == head;
+        }
+    }
+
+    // small cache of repeated strings (permissions, exit reasons, error codes, hashed pointers)
+    private final ByteStrings strings = new ByteStrings(32);
 
     private byte[] b;
     private int end;
     private int p;
     private boolean ok;
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.ISO_8859_1);
-    }
 
     /** The kind of payload read here for event {@code name}, 0 for none. */
     static int kind(String name) {
@@ -78,6 +131,8 @@ final class BytePayloads {
             return ENTRY;
         case "kvm_exit":
             return EXIT;
+        case "fast_page_fault":
+            return FAST_PAGE_FAULT;
         default:
             return 0;
         }
@@ -132,6 +187,8 @@ final class BytePayloads {
                 return entry();
             case EXIT:
                 return exit();
+            case FAST_PAGE_FAULT:
+                return fastPageFault();
             default:
                 return null;
             }
@@ -203,38 +260,120 @@ final class BytePayloads {
         return end() ? new KvmExit(vcpu, reason, ripValue, null, info1, info2, intr, error, ExitText.KERNEL) : null;
     }
 
-    // ---- the cursor, as EventParser.Scan ---------------------------------------------------------
-
-    private boolean starts(byte[] t) {
-        return p + t.length <= end && Arrays.equals(b, p, p + t.length, t, 0, t.length);
+    /**
+     * EventParser's regex {@code vcpu (\d+) gva ([0-9a-f]+) error_code ([A-Z|]*) sptep (\S+) old
+     * (?:0x)?([0-9a-f]+) new ([0-9a-f]+) spurious ([01]) fixed ([01])}, read in place.
+     */
+    private Payload fastPageFault() {
+        lit(VCPU);
+        int q = p;
+        while (q < end && b[q] >= '0' && b[q] <= '9') {
+            q++;
+        }
+        if (!ok || q == p || q - p > 9) {
+            return null; // no number, or one Integer.parseInt might refuse: EventParser decides
+        }
+        int vcpu = i32();
+        lit(GVA);
+        long gva = lowerHex();
+        lit(ERROR_CODE);
+        int e0 = p;
+        while (p < end && (b[p] >= 'A' && b[p] <= 'Z' || b[p] == '|')) {
+            p++;
+        }
+        String error = ok ? strings.string(b, e0, p) : "";
+        lit(SPTEP);
+        int s0 = p;
+        while (p < end && b[p] != ' ' && b[p] != '\t') { // the line is printable ASCII, tab the only other blank
+            p++;
+        }
+        if (!ok || p == s0) {
+            return null;
+        }
+        String sptep = strings.string(b, s0, p);
+        lit(OLD_);
+        if (ok && OX.at(b, p, end) && p + 2 < end && isLowerHex(b[p + 2])) {
+            p += 2;
+        }
+        long old = lowerHex();
+        lit(NEW_);
+        long neu = lowerHex();
+        lit(SPURIOUS);
+        int spurious = bit();
+        lit(FIXED);
+        int fixed = bit();
+        return end() ? new FastPageFault(vcpu, gva, error, sptep, old, neu, spurious == 1, fixed == 1) : null;
     }
 
-    private void lit(byte[] t) {
-        if (ok && starts(t)) {
-            p += t.length;
+    // ---- the cursor, as EventParser.Scan ---------------------------------------------------------
+
+    private boolean starts(Lit t) {
+        return t.at(b, p, end);
+    }
+
+    private void lit(Lit t) {
+        if (ok && t.at(b, p, end)) {
+            p += t.len;
         } else {
             ok = false;
         }
     }
 
-    private boolean opt(byte[] t) {
-        if (ok && starts(t)) {
-            p += t.length;
+    private boolean opt(Lit t) {
+        if (ok && t.at(b, p, end)) {
+            p += t.len;
             return true;
         }
         return false;
     }
 
     /** First index at or after {@code from} where {@code t} lies wholly before the end, or -1. */
-    private int indexOf(byte[] t, int from) {
-        byte first = t[0];
-        for (int i = from, last = end - t.length; i <= last; i++) {
-            if (b[i] == first && Arrays.equals(b, i, i + t.length, t, 0, t.length)) {
+    private int indexOf(Lit t, int from) {
+        byte first = t.bytes[0];
+        for (int i = from, last = end - t.len; i <= last; i++) {
+            if (b[i] == first && t.at(b, i, end)) {
                 return i;
             }
         }
         return -1;
     }
+
+    private static boolean isLowerHex(byte c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
+    }
+
+    /** {@code [0-9a-f]+} that fits 64 bits (Long.parseUnsignedLong's limit). */
+    private long lowerHex() {
+        if (!ok) {
+            return 0;
+        }
+        int q = p;
+        while (q < end && isLowerHex(b[q])) {
+            q++;
+        }
+        if (q == p) {
+            ok = false;
+            return 0;
+        }
+        int start = p;
+        long v = hex();
+        if (ok && p != q) {
+            ok = false; // hex() stopped early: more than 64 bits
+        }
+        return start == q ? 0 : v;
+    }
+
+    /** {@code [01]}. */
+    private int bit() {
+        if (ok && p < end && (b[p] == '0' || b[p] == '1')) {
+            return b[p++] - '0';
+        }
+        ok = false;
+        return 0;
+    }
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH = 0x8080808080808080L;
 
     /** Up to 16 significant hex digits (a u64). */
     private long hex() {
@@ -245,16 +384,39 @@ final class BytePayloads {
         long v = 0;
         byte[] s = b;
         int n = end;
+        // eight digits at a time; the word may reach past the end (never past the array): only the bytes
+        // before the end count, and only those are known to be ASCII
+        while (p < n && p + 8 <= s.length) {
+            long w = (long) ByteStrings.LONGS.get(s, p);
+            if (n - p < 8) {
+                w &= -1L >>> (8 - (n - p)) * 8; // bytes past the end become NUL, no digit
+            }
+            long digit = (w + 0x50 * ONES) & ~(w + 0x46 * ONES) & HIGH; // '0'..'9'
+            long l = w | 0x20 * ONES; // 'A'..'F' as 'a'..'f'
+            long alpha = (l + 0x1f * ONES) & ~(l + 0x19 * ONES) & HIGH; // 'a'..'f'
+            long valid = digit | alpha;
+            int k = valid == HIGH ? 8 : Long.numberOfTrailingZeros(~valid & HIGH) >>> 3; // leading digits
+            if (k == 0) {
+                break;
+            }
+            if ((v >>> (64 - 4 * k)) != 0) {
+                ok = false; // more than 64 bits
+                return 0;
+            }
+            long x = (w & 0x0f * ONES) + 9 * (alpha >>> 7); // each byte's value, first digit lowest
+            x <<= (8 - k) * 8; // the k digits as an 8-digit number with leading zeros
+            x = (x << 4 | x >>> 8) & 0x00ff00ff00ff00ffL;
+            x = (x << 8 | x >>> 16) & 0x0000ffff0000ffffL;
+            x = (x << 16 | x >>> 32) & 0xffffffffL;
+            v = k == 8 ? v << 32 | x : v << 4 * k | x;
+            p += k;
+            if (k < 8) {
+                return v;
+            }
+        }
         while (p < n) {
-            int ch = s[p];
-            int d;
-            if (ch >= '0' && ch <= '9') {
-                d = ch - '0';
-            } else if (ch >= 'a' && ch <= 'f') {
-                d = ch - 'a' + 10;
-            } else if (ch >= 'A' && ch <= 'F') {
-                d = ch - 'A' + 10;
-            } else {
+            int d = HEX[s[p] & 0xff];
+            if (d < 0) {
                 break;
             }
             if ((v >>> 60) != 0) {
@@ -321,14 +483,7 @@ final class BytePayloads {
 
     /** The text of b[from, to), the same String as the last time these bytes were seen. */
     private String cached(int from, int to) {
-        int len = to - from;
-        int slot = (len * 31 + b[from] * 7 + b[to - 1] * 3 + b[from + len / 2]) & (keys.length - 1);
-        byte[] k = keys[slot];
-        if (k != null && k.length == len && Arrays.equals(k, 0, len, b, from, to)) {
-            return values[slot];
-        }
-        keys[slot] = Arrays.copyOfRange(b, from, to);
-        return values[slot] = new String(b, from, len, StandardCharsets.ISO_8859_1);
+        return strings.string(b, from, to);
     }
 
     private boolean end() {

@@ -4,9 +4,12 @@
  *******************************************************************************/
 package org.tdpscope.trace;
 
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,6 +30,8 @@ public final class Lane {
 
     private final Kind kind;
     private final String label;
+    private final int index; // among the lanes of its kind, for the partner set below
+    private final List<String> names; // the reconstruction's event names, by id
     private long firstNs = Long.MAX_VALUE;
     private long lastNs = Long.MIN_VALUE;
     private long firstLine;
@@ -34,48 +39,54 @@ public final class Lane {
     private long events;
     private long migrations;
     private int lastCpu = -1;
-    private final Map<String, long[]> counts = new LinkedHashMap<>();
+    // events per name id, and the ids in the order this lane first saw them (what counts() lists)
+    private long[] counts = new long[16];
+    private int[] order = new int[8];
+    private int names0;
     private final Set<String> partners = new LinkedHashSet<>();
-    // consecutive events mostly repeat the name and partner (the reader hands out the same strings)
-    private String lastName;
-    private long[] lastCount;
-    private String lastPartner;
+    private final BitSet partnerSeen = new BitSet(); // by the partner lane's index: no hashing per event
+    private Lane lastPartner;
 
-    Lane(Kind kind, String label) {
+    /** {@code names} lists the event names by the ids {@link #add} is given. */
+    Lane(Kind kind, String label, int index, List<String> names) {
         this.kind = kind;
         this.label = label;
+        this.index = index;
+        this.names = names;
     }
 
-    void add(TraceEvent e, String partner) {
+    void add(TraceEvent e, int nameId, Lane partner) {
         long ts = e.timestampNs();
         firstNs = Math.min(firstNs, ts);
         lastNs = Math.max(lastNs, ts);
+        long line = e.line();
         if (firstLine == 0) {
-            firstLine = e.line();
+            firstLine = line;
         }
-        lastLine = e.line();
+        lastLine = line;
         events++;
-        long[] c = lastCount;
-        if (e.name() != lastName) {
-            c = counts.get(e.name());
-            if (c == null) {
-                counts.put(e.name(), c = new long[1]);
-            }
-            lastName = e.name();
-            lastCount = c;
+        if (nameId >= counts.length) {
+            counts = Arrays.copyOf(counts, Math.max(nameId + 1, 2 * counts.length));
         }
-        c[0]++;
+        if (counts[nameId]++ == 0) {
+            if (names0 == order.length) {
+                order = Arrays.copyOf(order, 2 * order.length);
+            }
+            order[names0++] = nameId;
+        }
         if (partner != lastPartner) {
             lastPartner = partner;
-            if (partners.size() < MAX_PARTNERS) {
-                partners.add(partner);
+            if (!partnerSeen.get(partner.index) && partners.size() < MAX_PARTNERS) {
+                partnerSeen.set(partner.index);
+                partners.add(partner.label);
             }
         }
         if (kind == Kind.TASK) {
-            if (lastCpu >= 0 && lastCpu != e.cpu()) {
+            int cpu = e.cpu();
+            if (lastCpu >= 0 && lastCpu != cpu) {
                 migrations++;
             }
-            lastCpu = e.cpu();
+            lastCpu = cpu;
         }
     }
 
@@ -113,7 +124,9 @@ public final class Lane {
     /** Events per tracepoint name. */
     public Map<String, Long> counts() {
         Map<String, Long> m = new LinkedHashMap<>();
-        counts.forEach((k, v) -> m.put(k, v[0]));
+        for (int k = 0; k < names0; k++) {
+            m.put(names.get(order[k]), counts[order[k]]);
+        }
         return Collections.unmodifiableMap(m);
     }
 

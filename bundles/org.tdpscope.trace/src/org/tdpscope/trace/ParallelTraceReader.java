@@ -26,15 +26,24 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The events of a text trace file parsed on several cores, handed out in file order exactly as
  * {@link TraceReader} would: the same events, counters and issues in the same order. The file is cut
- * into blocks of a few MiB, only before a line that starts a record whatever precedes it
+ * into blocks of a few hundred KiB, only before a line that starts a record whatever precedes it
  * ({@link TraceReader#startsRecord}), so no record spans two blocks; a pool parses blocks ahead while
  * the caller consumes them, at most a few blocks in memory. What crosses blocks is done here, in order:
- * line numbers, the timestamps-going-backwards check and the order of issues.
+ * the timestamps-going-backwards check and the order of issues; line numbers are handed from block to
+ * block by the parsing threads, each of which counts its block's lines first ({@link TraceReader#indexLines}).
+ *
+ * <p>On two cores the reading thread, the parsing threads and the caller's reconstruction all overlap:
+ * the reading thread only copies the file into reused arrays and finds cut points, parsing is split
+ * by block, and the caller takes finished events without copying them.
  */
 public final class ParallelTraceReader implements EventStream {
 
-    /** Blocks are cut after about this many bytes. */
-    static final int BLOCK = 1 << 20;
+    /**
+     * Blocks are cut after about this many bytes: small enough that a block's array is no humongous object
+     * for G1 (half a heap region of a 1 GiB heap) and that the events parsed ahead, which every young
+     * collection copies, stay few.
+     */
+    static final int BLOCK = 256 << 10;
 
     private final FileChannel channel;
     private final ExecutorService pool;
@@ -66,6 +75,12 @@ public final class ParallelTraceReader implements EventStream {
     }
 
     private final int maxCarry;
+    /**
+     * Block arrays a parse has finished with, read into again: a fresh array per block would be a
+     * humongous allocation for G1 (a block is the size of a heap region) and zeroing 1 GiB of them costs
+     * as much as reading the file. The queue's bound keeps the heap bounded.
+     */
+    private final BlockingQueue<byte[]> spare;
 
     private ParallelTraceReader(Path file, int threads, int blockSize, int maxCarry) throws IOException {
         this.maxCarry = maxCarry;
@@ -75,7 +90,10 @@ public final class ParallelTraceReader implements EventStream {
             t.setDaemon(true);
             return t;
         });
-        ready = new ArrayBlockingQueue<>(threads + 1);
+        // a few small blocks ahead per thread: a burst of reconstruction work (a zap storm) does not stall
+        // the parsing, and the events held stay a few MiB
+        ready = new ArrayBlockingQueue<>(2 * threads + 2);
+        spare = new ArrayBlockingQueue<>(2 * threads + 4);
         cutter = new Thread(() -> cut(blockSize), "tdpscope-trace-cut");
         cutter.setDaemon(true);
         cutter.start();
@@ -100,12 +118,18 @@ public final class ParallelTraceReader implements EventStream {
     private void cut(int blockSize) {
         TraceReader classifier = new TraceReader();
         byte[] carry = new byte[0];
-        long firstLine = 1;
+        // the first line number of the next block: known once the parse of the block before has counted
+        // its lines (the first thing it does), so no pass here counts them
+        CompletableFuture<Long> firstLine = CompletableFuture.completedFuture(1L);
         try {
             boolean eof = false;
             while (!eof && !closed) {
-                // read straight into the block's own array, behind what the last block left over
-                byte[] data = new byte[carry.length + blockSize];
+                // read straight into the block's array (a spare one if it is large enough), behind what
+                // the last block left over
+                byte[] data = spare.poll();
+                if (data == null || data.length < carry.length + blockSize) {
+                    data = new byte[Math.max(carry.length, blockSize / 16) + blockSize];
+                }
                 System.arraycopy(carry, 0, data, 0, carry.length);
                 ByteBuffer buf = ByteBuffer.wrap(data, carry.length, blockSize);
                 while (buf.hasRemaining()) {
@@ -116,14 +140,13 @@ public final class ParallelTraceReader implements EventStream {
                     }
                 }
                 bytesRead.addAndGet(buf.position() - carry.length);
-                if (buf.position() < data.length) {
-                    data = java.util.Arrays.copyOf(data, buf.position());
-                }
-                int end = eof ? data.length : cutPoint(data, classifier);
-                if (end < 0 && data.length > maxCarry) {
+                int filled = buf.position();
+                int end = eof ? filled : cutPoint(data, filled, classifier);
+                if (end < 0 && filled > maxCarry) {
                     // no record starts anywhere in 32 MiB: the rest of the file goes through one reader,
                     // streamed, beginning here (a record start), so memory stays bounded
-                    java.io.InputStream rest = new java.io.SequenceInputStream(new ByteArrayInputStream(data),
+                    java.io.InputStream rest = new java.io.SequenceInputStream(new ByteArrayInputStream(data, 0,
+                            filled),
                             new java.io.FilterInputStream(java.nio.channels.Channels.newInputStream(channel)) {
                                 @Override
                                 public int read(byte[] b, int off, int len) throws IOException {
@@ -134,22 +157,32 @@ public final class ParallelTraceReader implements EventStream {
                                     return n;
                                 }
                             });
-                    TraceReader tail = new TraceReader(rest, firstLine, false);
+                    TraceReader tail = new TraceReader(rest, firstLine.get(), false);
                     ready.put(CompletableFuture.completedFuture(new Block(List.of(), new int[0], tail.diagnostics(),
                             true, tail)));
                     return;
                 }
                 if (end < 0) { // no cut in this much text: read on, the block grows
-                    carry = data;
+                    carry = java.util.Arrays.copyOf(data, filled);
                     continue;
                 }
-                carry = java.util.Arrays.copyOfRange(data, end, data.length);
-                long start = firstLine;
-                firstLine += lines(data, end);
+                carry = java.util.Arrays.copyOfRange(data, end, filled);
+                CompletableFuture<Long> start = firstLine;
+                CompletableFuture<Long> next = new CompletableFuture<>();
+                firstLine = next;
                 byte[] block = data;
                 int len = end;
                 boolean last = eof;
-                submit(pool.submit(() -> parse(block, len, start)), last);
+                submit(pool.submit(() -> {
+                    try {
+                        return parse(block, len, start, next);
+                    } catch (Throwable t) {
+                        next.completeExceptionally(t); // the blocks after it must not wait for ever
+                        throw t;
+                    } finally {
+                        spare.offer(block); // no event refers to it: strings are copies
+                    }
+                }), last);
             }
             if (closed) {
                 return;
@@ -189,26 +222,24 @@ public final class ParallelTraceReader implements EventStream {
     }
 
     /**
-     * Where to end the block: the start of the first line at or after the middle of the data's last
-     * quarter that starts a record; -1 if none does (a block of wrapped or odd lines grows until one does).
+     * Where to end the block {@code data[0, len)}: the start of the last whole line in its last quarter that
+     * starts a record, so little is carried over to the next block; -1 if none does (a block of wrapped or
+     * odd lines grows until one does).
      */
-    private static int cutPoint(byte[] data, TraceReader classifier) {
-        int from = Math.max(0, data.length - data.length / 4);
-        for (int i = from; i < data.length; i++) {
-            if (data[i] != '\n') {
-                continue;
-            }
-            int s = i + 1;
-            int e = s;
-            while (e < data.length && data[e] != '\n' && data[e] != '\r') {
-                e++;
-            }
-            if (e == data.length) {
-                return -1; // the line runs past the data: not known yet
-            }
-            if (e - s > 0 && e - s <= TraceReader.MAX_LINE
-                    && classifier.startsRecord(new String(data, s, e - s, StandardCharsets.UTF_8))) {
-                return s;
+    private static int cutPoint(byte[] data, int len, TraceReader classifier) {
+        int from = Math.max(0, len - len / 4);
+        int e = len; // end of the line after the LF at i, once known
+        for (int i = len - 1; i >= from; i--) {
+            byte b = data[i];
+            if (b == '\r') {
+                e = i;
+            } else if (b == '\n') {
+                int s = i + 1;
+                if (e < len && e - s > 0 && e - s <= TraceReader.MAX_LINE
+                        && classifier.startsRecord(new String(data, s, e - s, StandardCharsets.UTF_8))) {
+                    return s;
+                }
+                e = i;
             }
         }
         return -1;
@@ -250,8 +281,17 @@ public final class ParallelTraceReader implements EventStream {
         return n;
     }
 
-    private static Block parse(byte[] data, int len, long firstLine) throws IOException {
-        TraceReader r = new TraceReader(data, len, firstLine, false);
+    /**
+     * Parses one block: indexes its lines, waits for its first line number (the blocks before are
+     * parsed on other threads, and started earlier), hands on the next block's, then reads its events.
+     */
+    private static Block parse(byte[] data, int len, CompletableFuture<Long> start, CompletableFuture<Long> next)
+            throws IOException, InterruptedException, ExecutionException {
+        TraceReader r = new TraceReader(data, len, 1, false);
+        int lines = r.indexLines();
+        long firstLine = start.get();
+        next.complete(firstLine + (lines >= 0 ? lines : lines(data, len)));
+        r.firstLine(firstLine);
         List<TraceEvent> events = new ArrayList<>(len / 120);
         int[] changes = new int[0];
         int n = 0;

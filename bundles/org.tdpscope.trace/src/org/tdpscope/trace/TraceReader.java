@@ -41,8 +41,11 @@ import java.util.regex.Pattern;
  *
  * <p>Speed: the reader works on bytes. A line of printable ASCII in the shape of an event (nearly every
  * line of a real trace) is read in place: prefix and, for the frequent events, payload fields straight
- * from the bytes ({@link BytePayloads}), without a String for the line. Any other line is decoded and
- * goes the general way; both give the same events.
+ * from the bytes ({@link BytePayloads}), without a String for the line: the part before the timestamp
+ * (task, CPU, flags) is found in a small cache of the heads seen, event names, tasks and flags are
+ * compared as 64-bit words, numbers are read eight digits at a time, and a one-line record becomes its
+ * event at once (a {@code Pending} record is made only when stack, wrapped or gap lines follow). Any
+ * other line is decoded and goes the general way; both give the same events.
  *
  * <p>Memory: the reader holds one 64 KiB block of bytes (more only for a longer line) and the record
  * being assembled (a record stays open until the next one starts, because wrapped lines and stack lines
@@ -89,6 +92,11 @@ public final class TraceReader implements EventStream {
     private final TraceDiagnostics diag = new TraceDiagnostics();
     private TraceEvent ready; // a line completes at most one record
     private Pending pending;
+    // The open record of the fast way, already an event: nearly every record is one line, so it is handed
+    // on as it is when the next record starts; a stack, wrapped or gap line first turns it into a Pending.
+    private TraceEvent open;
+    private int openPs; // its payload is bb[openPs, openPe) while the line is in bb
+    private int openPe;
     private long lastTs = Long.MIN_VALUE;
     private long lastTsLine;
 
@@ -108,12 +116,12 @@ public final class TraceReader implements EventStream {
 
     // Tiny caches: consecutive records mostly repeat comm, flags and event names.
     private final String[] names = new String[32];
-    private final byte[][] nameBytes = new byte[32][];
-    private final int[] nameKinds = new int[32];
     private String lastComm = "";
-    private byte[] lastCommBytes = new byte[0];
     private final String[] flagsSeen = new String[8];
-    private final byte[][] flagsBytes = new byte[8][];
+    // the same for lines read from bytes, compared as words
+    private final ByteStrings byteNames = new ByteStrings(32);
+    private final ByteStrings byteComms = new ByteStrings(64);
+    private final ByteStrings byteFlags = new ByteStrings(16);
     private final BytePayloads payloads = new BytePayloads();
 
     /** Whether each event's timestamp is checked against the one before (off in a block of a parallel read). */
@@ -140,6 +148,92 @@ public final class TraceReader implements EventStream {
         this.eof = true;
         this.lineNo = firstLine - 1;
         this.checkTimestamps = checkTimestamps;
+    }
+
+    // The line index of a block (indexLines()): per line, where it ends, with what readLine() would find in it.
+    private static final int END = (1 << 28) - 1;
+    private static final int HIGH_BYTES = 1 << 28;
+    private static final int CONTROL_BYTES = 1 << 29;
+    private static final int NUL_BYTES = 1 << 30;
+    private int[] lineEnds;
+    private int lineCount;
+    private int lineAt;
+
+    /**
+     * Finds the lines of a block before it is parsed, in one pass: where each ends and whether it holds
+     * non-ASCII, control or NUL bytes, as {@link #readLine()} would find them, which then only looks them
+     * up. A parallel read learns a block's line count so, early, and numbers the next block's lines
+     * without a pass of its own. Returns the number of lines (a last one without terminator included).
+     */
+    int indexLines() {
+        if (in != null || lim - pos > END) {
+            return -1; // only for blocks; a larger one is read the usual way
+        }
+        byte[] b = bb;
+        int n = lim;
+        int[] ends = new int[Math.max(16, (n - pos) / 96)];
+        int count = 0;
+        int flags = 0;
+        int start = pos;
+        int i = pos;
+        while (i < n) {
+            // as in readLine: sixteen, then eight bytes at a time while they are printable ASCII
+            if (i + 16 <= n) {
+                long w = (long) ByteStrings.LONGS.get(b, i);
+                long v = (long) ByteStrings.LONGS.get(b, i + 8);
+                long odd = (w - 0x2020202020202020L | w | w + 0x0101010101010101L)
+                        | (v - 0x2020202020202020L | v | v + 0x0101010101010101L);
+                if ((odd & 0x8080808080808080L) == 0) {
+                    i += 16;
+                    continue;
+                }
+            }
+            if (i + 8 <= n) {
+                long w = (long) ByteStrings.LONGS.get(b, i);
+                long odd = ((w - 0x2020202020202020L) | w | (w + 0x0101010101010101L)) & 0x8080808080808080L;
+                if (odd == 0) {
+                    i += 8;
+                    continue;
+                }
+                i += Long.numberOfTrailingZeros(odd) >>> 3;
+            }
+            int c = b[i];
+            if (c < 0x20 || c == 0x7f) {
+                if (c == '\n' || c == '\r') {
+                    if (count == ends.length) {
+                        ends = Arrays.copyOf(ends, 2 * count);
+                    }
+                    ends[count++] = i | flags;
+                    flags = 0;
+                    if (c == '\r' && i + 1 < n && b[i + 1] == '\n') {
+                        i++;
+                    }
+                    start = i + 1;
+                } else if (c < 0) {
+                    flags |= HIGH_BYTES;
+                } else if (c == 0) {
+                    flags |= NUL_BYTES;
+                } else if (c != '\t') {
+                    flags |= CONTROL_BYTES;
+                }
+            }
+            i++;
+        }
+        if (start < n) { // the last line has no terminator
+            if (count == ends.length) {
+                ends = Arrays.copyOf(ends, count + 1);
+            }
+            ends[count++] = n | flags;
+        }
+        lineEnds = ends;
+        lineCount = count;
+        lineAt = 0;
+        return count;
+    }
+
+    /** Numbers the lines from {@code firstLine} on (a block whose place in the file became known later). */
+    void firstLine(long firstLine) {
+        lineNo = firstLine - 1;
     }
 
     /** A reader of no input, for {@link #startsRecord}. */
@@ -213,6 +307,20 @@ public final class TraceReader implements EventStream {
      * bb[ls, le), at most {@link #LONG_KEEP} bytes of it; false at the end of the input.
      */
     private boolean readLine() throws IOException {
+        if (lineEnds != null) {
+            if (lineAt == lineCount) {
+                return false;
+            }
+            int v = lineEnds[lineAt++];
+            int e = v & END;
+            setLine(pos, e, false, (v & HIGH_BYTES) != 0, (v & CONTROL_BYTES) != 0, (v & NUL_BYTES) != 0);
+            pos = Math.min(e + 1, lim);
+            if (e < lim && bb[e] == '\r' && pos < lim && bb[pos] == '\n') {
+                pos++;
+            }
+            lineNo++;
+            return true;
+        }
         boolean high = false;
         boolean ctrl = false;
         boolean zero = false;
@@ -222,6 +330,15 @@ public final class TraceReader implements EventStream {
             byte[] b = bb;
             int end = lim;
             while (i < end) {
+                if (i + 8 <= end) { // eight bytes at a time while they are printable ASCII (0x20..0x7e)
+                    long w = (long) ByteStrings.LONGS.get(b, i);
+                    long odd = ((w - 0x2020202020202020L) | w | (w + 0x0101010101010101L)) & 0x8080808080808080L;
+                    if (odd == 0) {
+                        i += 8;
+                        continue;
+                    }
+                    i += Long.numberOfTrailingZeros(odd) >>> 3; // the lowest flagged byte is a real one
+                }
                 int c = b[i];
                 if (c < 0x20 || c == 0x7f) { // one test per byte finds line ends, binary data and non-ASCII
                     if (c == '\n' || c == '\r') {
@@ -308,8 +425,9 @@ public final class TraceReader implements EventStream {
         if (in == null || eof) {
             return false;
         }
+        reopen(); // the open record's line is about to move
         if (pending != null && pending.src == bb) {
-            pending.detach(); // its line is about to move
+            pending.detach();
         }
         if (pos > 0) {
             System.arraycopy(bb, pos, bb, 0, lim - pos);
@@ -366,23 +484,56 @@ public final class TraceReader implements EventStream {
             return false;
         }
         finishPending();
-        Pending p = Pending.event(this, lineNo);
-        p.text = null;
-        p.src = b;
         Payload eager = fKind == 0 ? null : payloads.parse(fKind, b, fPs, fPe);
         if (eager == null) { // a rare event or an odd text: the general parser decides
-            p.detach();
-            eager = EventParser.parse(p.name, p.text, p.ps, p.pe);
+            eager = EventParser.parse(fName, new String(b, fPs, fPe - fPs, StandardCharsets.ISO_8859_1));
         }
-        p.eager = eager;
+        if (eager == null) { // malformed: the general way reports it, or joins the lines that follow
+            Pending p = Pending.event(this, lineNo);
+            p.text = null;
+            p.src = b;
+            p.detach();
+            p.eagerDone = true;
+            pending = p;
+            return true;
+        }
+        open = new TraceEvent(new Prefix(fComm, fPid, fTgid, fCpu, fFlags, fTs, lineNo, fShape, List.of()), fName,
+                eager);
+        openPs = fPs;
+        openPe = fPe;
+        return true;
+    }
+
+    /** Turns the open event back into a Pending record, which stack, wrapped and gap lines can change. */
+    private void reopen() {
+        TraceEvent o = open;
+        if (o == null) {
+            return;
+        }
+        open = null;
+        Prefix x = o.prefix();
+        Pending p = new Pending();
+        p.comm = x.comm();
+        p.pid = x.pid();
+        p.tgid = x.tgid();
+        p.cpu = x.cpu();
+        p.flags = x.flags();
+        p.ts = x.timestampNs();
+        p.line = x.line();
+        p.shape = x.shape();
+        p.name = o.name();
+        p.text = new String(bb, openPs, openPe - openPs, StandardCharsets.ISO_8859_1);
+        p.ps = 0;
+        p.pe = p.text.length();
+        p.eager = o.payload();
         p.eagerDone = true;
         pending = p;
-        return true;
     }
 
     // ---- classification -------------------------------------------------------------------------
 
     private void handle(String raw) {
+        reopen();
         if (tooLong) {
             finishPending();
             diag.unparsed(lineNo, raw, "line longer than " + MAX_LINE + " characters");
@@ -552,6 +703,12 @@ public final class TraceReader implements EventStream {
 
     /** Turns the open record into an event, or counts it as unparsed. */
     private void finishPending() {
+        TraceEvent o = open;
+        if (o != null) {
+            open = null;
+            emit(o);
+            return;
+        }
         Pending p = pending;
         if (p == null) {
             return;
@@ -591,20 +748,27 @@ public final class TraceReader implements EventStream {
             return;
         }
         List<String> stack = p.stack == null ? List.of() : p.stack;
-        TraceEvent e = new TraceEvent(new Prefix(p.comm, p.pid, p.tgid, p.cpu, p.flags, p.ts, p.line, p.shape, stack),
-                p.name, parsed);
+        emit(new TraceEvent(new Prefix(p.comm, p.pid, p.tgid, p.cpu, p.flags, p.ts, p.line, p.shape, stack),
+                p.name, parsed));
+    }
+
+    /** Hands on a finished event: counts it and checks its timestamp against the one before. */
+    private void emit(TraceEvent e) {
+        Payload parsed = e.payload();
+        long line = e.line();
         if (parsed instanceof Payload.Unknown) {
-            diag.unknownEvent(p.line, p.name, p.name + ": " + ((Payload.Unknown) parsed).text());
+            diag.unknownEvent(line, e.name(), e.name() + ": " + ((Payload.Unknown) parsed).text());
         } else {
             diag.events++;
         }
-        if (checkTimestamps && p.ts < lastTs) {
+        long ts = e.timestampNs();
+        if (checkTimestamps && ts < lastTs) {
             diag.backwardsTimestamps++;
-            diag.warn(p.line, "", "timestamp goes backwards by " + (lastTs - p.ts) + " ns (previous event at line "
+            diag.warn(line, "", "timestamp goes backwards by " + (lastTs - ts) + " ns (previous event at line "
                     + lastTsLine + "); kept in file order");
         }
-        lastTs = p.ts;
-        lastTsLine = p.line;
+        lastTs = ts;
+        lastTsLine = line;
         ready = e;
     }
 
@@ -823,11 +987,7 @@ public final class TraceReader implements EventStream {
         if (c != null && c.length() == len && s.startsWith(c, a)) {
             return c;
         }
-        // the byte lines share the cache (names are ASCII word characters)
-        String name = EventParser.canonical(s.substring(a, b));
-        nameBytes[slot] = name.getBytes(StandardCharsets.ISO_8859_1);
-        nameKinds[slot] = BytePayloads.kind(name);
-        return names[slot] = name;
+        return names[slot] = EventParser.canonical(s.substring(a, b));
     }
 
     private static int token(String s, int p) {
@@ -903,9 +1063,113 @@ public final class TraceReader implements EventStream {
 
     /**
      * {@link #scanPrefix(String)} over the printable-ASCII line {@code s[a, n)}: the same grammar, the same
-     * f* fields (fPs and fPe index {@code s}), and fKind for the event name.
+     * f* fields (fPs and fPe index {@code s}), and fKind for the event name. The part before the timestamp
+     * (comm-pid, tgid, [cpu], flags) repeats from line to line, so it is looked up in {@link #heads} first
+     * and scanned only when new.
      */
     private int scanPrefix(byte[] s, int a, int n) {
+        int p = cachedHead(s, a, n);
+        if (p >= 0) {
+            int r = scanTail(s, p, n);
+            if (r == EVENT) {
+                return r;
+            }
+            // the known head is followed by something unusual: the full scan decides, as it would have
+        }
+        p = scanHead(s, a, n);
+        return p < 0 ? -p - 1 : scanTail(s, p, n);
+    }
+
+    // The head before the timestamp as scanHead found it: its fields are hComm ... hPerf.
+    private String hComm;
+    private int hPid;
+    private int hTgid;
+    private int hCpu;
+    private String hFlags;
+    private boolean hPerf;
+
+    // Heads seen: 16 buckets of 4, chosen by the first 24 bytes; each head is at most 64 bytes, kept as
+    // words (the last word is the 8 bytes that end the head).
+    private static final int HEAD_BUCKETS = 16;
+    private static final int HEAD_WAYS = 4;
+    private static final int HEAD_MAX = 64;
+    private final long[] headWords = new long[HEAD_BUCKETS * HEAD_WAYS * (HEAD_MAX / 8)];
+    private final int[] headLens = new int[HEAD_BUCKETS * HEAD_WAYS];
+    private final String[] headComms = new String[HEAD_BUCKETS * HEAD_WAYS];
+    private final String[] headFlags = new String[HEAD_BUCKETS * HEAD_WAYS];
+    private final int[] headInts = new int[HEAD_BUCKETS * HEAD_WAYS * 4]; // pid, tgid, cpu, perf
+    private final int[] headNext = new int[HEAD_BUCKETS]; // round-robin victim per bucket
+
+    private static int headBucket(byte[] s, int a) {
+        long h = ((long) ByteStrings.LONGS.get(s, a) * 0x9E3779B97F4A7C15L ^ (long) ByteStrings.LONGS.get(s, a + 8))
+                * 0x9E3779B97F4A7C15L ^ (long) ByteStrings.LONGS.get(s, a + 16);
+        h *= 0xC2B2AE3D27D4EB4FL;
+        return (int) (h >>> 60) & (HEAD_BUCKETS - 1);
+    }
+
+    /**
+     * Where the timestamp starts when {@code s[a, n)} begins with a head seen before (its fields then in
+     * h*), else -1. Equal bytes up to a non-blank timestamp position give what the scan would: the scan
+     * reads nothing else to find them (a head without flags is checked by the tail, which falls back).
+     */
+    private int cachedHead(byte[] s, int a, int n) {
+        if (n - a < 32) {
+            return -1;
+        }
+        int bucket = headBucket(s, a);
+        for (int w = 0; w < HEAD_WAYS; w++) {
+            int e = bucket * HEAD_WAYS + w;
+            int len = headLens[e];
+            if (len == 0 || a + len >= n || isBlank(s[a + len])) {
+                continue;
+            }
+            int o = e * (HEAD_MAX / 8);
+            int full = (len - 1) >>> 3; // words before the last
+            boolean same = (long) ByteStrings.LONGS.get(s, a + len - 8) == headWords[o + full];
+            for (int k = 0; same && k < full; k++) {
+                same = (long) ByteStrings.LONGS.get(s, a + 8 * k) == headWords[o + k];
+            }
+            if (same) {
+                hComm = headComms[e];
+                hFlags = headFlags[e];
+                hPid = headInts[4 * e];
+                hTgid = headInts[4 * e + 1];
+                hCpu = headInts[4 * e + 2];
+                hPerf = headInts[4 * e + 3] != 0;
+                return a + len;
+            }
+        }
+        return -1;
+    }
+
+    private void rememberHead(byte[] s, int a, int n, int tsStart) {
+        int len = tsStart - a;
+        if (n - a < 32 || len < 24 || len > HEAD_MAX) {
+            return;
+        }
+        int bucket = headBucket(s, a);
+        int e = bucket * HEAD_WAYS + headNext[bucket];
+        headNext[bucket] = (headNext[bucket] + 1) % HEAD_WAYS;
+        int o = e * (HEAD_MAX / 8);
+        int full = (len - 1) >>> 3;
+        for (int k = 0; k < full; k++) {
+            headWords[o + k] = (long) ByteStrings.LONGS.get(s, a + 8 * k);
+        }
+        headWords[o + full] = (long) ByteStrings.LONGS.get(s, a + len - 8);
+        headLens[e] = len;
+        headComms[e] = hComm;
+        headFlags[e] = hFlags;
+        headInts[4 * e] = hPid;
+        headInts[4 * e + 1] = hTgid;
+        headInts[4 * e + 2] = hCpu;
+        headInts[4 * e + 3] = hPerf ? 1 : 0;
+    }
+
+    /**
+     * The head of {@code s[a, n)}: comm-pid, optional (tgid), [cpu], optional flags, into h*. Returns where
+     * the timestamp token starts, or {@code -kind - 1} (NONE, PARTIAL) when the line ends or breaks before.
+     */
+    private int scanHead(byte[] s, int a, int n) {
         int open = -1;
         int close = -1;
         int cpu = 0;
@@ -915,7 +1179,7 @@ public final class TraceReader implements EventStream {
                 i++;
             }
             if (i >= n) {
-                return NONE;
+                return -NONE - 1;
             }
             if (i > a && isBlank(s[i - 1])) {
                 int j = i + 1;
@@ -945,7 +1209,7 @@ public final class TraceReader implements EventStream {
                 o--;
             }
             if (o < a) {
-                return NONE;
+                return -NONE - 1;
             }
             int t0 = o + 1;
             int t1 = e;
@@ -956,7 +1220,7 @@ public final class TraceReader implements EventStream {
                 t1--;
             }
             if (t1 == t0 || t1 - t0 > 9) {
-                return NONE;
+                return -NONE - 1;
             }
             boolean digits = true;
             boolean dashes = true;
@@ -967,7 +1231,7 @@ public final class TraceReader implements EventStream {
                 v = v * 10 + s[k] - '0';
             }
             if (!digits && !dashes) {
-                return NONE;
+                return -NONE - 1;
             }
             tgid = digits ? v : -1; // "(-------)": tgid not recorded
             e = o - 1;
@@ -980,7 +1244,7 @@ public final class TraceReader implements EventStream {
             e--;
         }
         if (pidEnd - (e + 1) == 0 || pidEnd - (e + 1) > 9 || e < a) {
-            return NONE;
+            return -NONE - 1;
         }
         int pid = 0;
         for (int k = e + 1; k < pidEnd; k++) {
@@ -1001,36 +1265,58 @@ public final class TraceReader implements EventStream {
                 ce--;
             }
             if (ce == cs) {
-                return NONE;
+                return -NONE - 1;
             }
         } else {
-            return NONE;
+            return -NONE - 1;
         }
-        // right of [cpu]: flags, timestamp
+        // right of [cpu]: flags, then the timestamp token
         int p = skipBlank(s, close + 1, n);
         if (p >= n) {
-            return PARTIAL;
+            return -PARTIAL - 1;
         }
         int q = token(s, p, n);
         String flags = "";
         if (s[q - 1] != ':') {
             if (q - p < 4 || q - p > 5 || !flagChars(s, p, q)) {
-                return NONE;
+                return -NONE - 1;
             }
             flags = cachedFlags(s, p, q);
             p = skipBlank(s, q, n);
             if (p >= n) {
-                return PARTIAL;
-            }
-            q = token(s, p, n);
-            if (s[q - 1] != ':') {
-                return NONE;
+                return -PARTIAL - 1;
             }
         }
-        long ts = parseTs(s, p, q - 1);
-        if (ts < 0) {
+        hComm = cachedComm(s, cs, ce);
+        hPid = pid;
+        hTgid = tgid;
+        hCpu = cpu;
+        hFlags = flags;
+        hPerf = perf;
+        rememberHead(s, a, n, p);
+        return p;
+    }
+
+    /** From the timestamp token at {@code p} on: timestamp, event name, payload bounds; the f* fields. */
+    private int scanTail(byte[] s, int p, int n) {
+        boolean perf = hPerf;
+        // the token "seconds.fraction:" (what token() and parseTs() would accept), read in one pass
+        int i = p;
+        int sd = digits(s, i, n);
+        long sec = decimal(s, i, sd);
+        i += sd;
+        if (sd == 0 || sd > 11 || i >= n || s[i] != '.') {
             return NONE;
         }
+        int f0 = ++i;
+        int fd = digits(s, i, n);
+        long frac = decimal(s, i, fd);
+        i += fd;
+        if (fd == 0 || fd > 9 || i >= n || s[i] != ':' || i + 1 < n && !isBlank(s[i + 1])) {
+            return NONE;
+        }
+        long ts = sec * 1_000_000_000L + frac * POW10[9 - (i - f0)];
+        int q = i + 1;
         p = skipBlank(s, q, n);
         if (p >= n) {
             return PARTIAL;
@@ -1038,12 +1324,20 @@ public final class TraceReader implements EventStream {
         if (s[p] == '<') {
             return MARKER; // or nothing: the general way tells
         }
+        // a name seen before ends at the first colon (it has only word characters): no test per character
         q = p;
-        while (q < n && isWord(s[q])) {
+        while (q < n && s[q] != ':') {
             q++;
         }
-        if (q == p || q >= n || s[q] != ':') {
-            return NONE;
+        String known = q < n && q > p ? byteNames.get(s, p, q) : null;
+        if (known == null) {
+            q = p;
+            while (q < n && isWord(s[q])) {
+                q++;
+            }
+            if (q == p || q >= n || s[q] != ':') {
+                return NONE;
+            }
         }
         int ns = p;
         int ne = q;
@@ -1059,24 +1353,70 @@ public final class TraceReader implements EventStream {
             ne = t;
             q = t;
             perf = true;
+            known = null;
         }
         int ps = skipBlank(s, q + 1, n);
         int pe = n;
         while (pe > ps && isBlank(s[pe - 1])) {
             pe--;
         }
-        fComm = cachedComm(s, cs, ce);
-        fPid = pid;
-        fTgid = tgid;
-        fCpu = cpu;
-        fFlags = flags;
+        fComm = hComm;
+        fPid = hPid;
+        fTgid = hTgid;
+        fCpu = hCpu;
+        fFlags = hFlags;
         fTs = ts;
-        cachedName(s, ns, ne);
+        if (known != null) {
+            fName = known;
+            fKind = byteNames.tag;
+        } else {
+            cachedName(s, ns, ne);
+        }
         fLine = null;
         fPs = ps;
         fPe = pe;
-        fShape = perf ? Prefix.Shape.PERF_SCRIPT : flags.isEmpty() ? Prefix.Shape.TRACE_CMD : Prefix.Shape.TRACEFS;
+        fShape = perf ? Prefix.Shape.PERF_SCRIPT : hFlags.isEmpty() ? Prefix.Shape.TRACE_CMD : Prefix.Shape.TRACEFS;
         return EVENT;
+    }
+
+    /** How many decimal digits start at {@code s[p]} (before {@code n}). */
+    private static int digits(byte[] s, int p, int n) {
+        int i = p;
+        while (i < n && isDigit(s[i])) {
+            i++;
+        }
+        return i - p;
+    }
+
+    /**
+     * The value of the {@code count} decimal digits at {@code s[p]}, eight at a time; only its low 64 bits
+     * for more than 19 digits (callers refuse those).
+     */
+    private static long decimal(byte[] s, int p, int count) {
+        long v = 0;
+        int i = p;
+        int end = p + count;
+        while (end - i >= 8) {
+            v = v * 100_000_000L + eightDigits((long) ByteStrings.LONGS.get(s, i));
+            i += 8;
+        }
+        if (i < end && s.length - i >= 8) { // the rest: k < 8 digits, read as a word with leading zeros
+            int k = end - i;
+            long w = (long) ByteStrings.LONGS.get(s, i) << (8 - k) * 8 | 0x3030303030303030L >>> k * 8;
+            return v * POW10[k] + eightDigits(w);
+        }
+        for (; i < end; i++) {
+            v = v * 10 + s[i] - '0';
+        }
+        return v;
+    }
+
+    /** Eight ASCII digits in a little-endian word (first digit lowest) as their value. */
+    private static long eightDigits(long w) {
+        long x = w - 0x3030303030303030L;
+        x = (x * 10 + (x >>> 8)) & 0x00ff00ff00ff00ffL;
+        x = (x * 100 + (x >>> 16)) & 0x0000ffff0000ffffL;
+        return (x * 10000 + (x >>> 32)) & 0xffffffffL;
     }
 
     private static long parseTs(byte[] s, int a, int b) {
@@ -1103,44 +1443,25 @@ public final class TraceReader implements EventStream {
     }
 
     private String cachedComm(byte[] s, int a, int b) {
-        byte[] c = lastCommBytes;
-        if (c.length == b - a && Arrays.equals(c, 0, c.length, s, a, b)) {
-            return lastComm;
-        }
-        lastCommBytes = Arrays.copyOfRange(s, a, b);
-        return lastComm = new String(s, a, b - a, StandardCharsets.ISO_8859_1);
+        return byteComms.string(s, a, b);
     }
 
     private String cachedFlags(byte[] s, int a, int b) {
-        for (int k = 0; k < flagsBytes.length; k++) {
-            byte[] f = flagsBytes[k];
-            if (f == null) {
-                flagsBytes[k] = Arrays.copyOfRange(s, a, b);
-                return flagsSeen[k] = new String(s, a, b - a, StandardCharsets.ISO_8859_1);
-            }
-            if (f.length == b - a && Arrays.equals(f, 0, f.length, s, a, b)) {
-                return flagsSeen[k];
-            }
-        }
-        return new String(s, a, b - a, StandardCharsets.ISO_8859_1);
+        return byteFlags.string(s, a, b);
     }
 
     /** Sets fName (the shared instance of a known tracepoint's name) and fKind. */
     private void cachedName(byte[] s, int a, int b) {
-        int len = b - a;
-        int slot = (len * 31 + s[b - 1] * 7 + s[a + len / 2]) & (names.length - 1);
-        byte[] c = nameBytes[slot];
-        if (c != null && c.length == len && Arrays.equals(c, 0, len, s, a, b)) {
-            fName = names[slot];
-            fKind = nameKinds[slot];
+        String name = byteNames.get(s, a, b);
+        if (name != null) {
+            fName = name;
+            fKind = byteNames.tag;
             return;
         }
-        String name = EventParser.canonical(new String(s, a, len, StandardCharsets.ISO_8859_1));
-        nameBytes[slot] = Arrays.copyOfRange(s, a, b);
-        names[slot] = name;
-        nameKinds[slot] = BytePayloads.kind(name);
+        name = EventParser.canonical(new String(s, a, b - a, StandardCharsets.ISO_8859_1));
         fName = name;
-        fKind = nameKinds[slot];
+        fKind = BytePayloads.kind(name);
+        byteNames.put(b - a, name, fKind);
     }
 
     private static int token(byte[] s, int p, int n) {

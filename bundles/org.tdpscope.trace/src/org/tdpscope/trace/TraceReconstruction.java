@@ -96,9 +96,17 @@ public final class TraceReconstruction {
     private final List<Split> splits = new ArrayList<>();
     private final Map<Integer, Lane> cpuLanes = new TreeMap<>();
     private final Map<Integer, Lane> taskLanes = new LinkedHashMap<>();
-    private final Map<String, long[]> eventCounts = new LinkedHashMap<>();
+    private Lane[] cpuLaneAt = new Lane[64]; // CPU lanes by number (below CPU_INDEXED), no boxing per event
+    private static final int CPU_INDEXED = 1 << 14;
     private Lane lastTask;
     private int lastTaskPid = -1;
+    // event names by id in order of first appearance, the events of each, and a small identity cache
+    // in front of the map (the reader hands out one String per known name)
+    private final List<String> names = new ArrayList<>();
+    private final Map<String, Integer> nameIds = new HashMap<>();
+    private long[] eventCounts = new long[16];
+    private final String[] idCacheNames = new String[64];
+    private final int[] idCacheIds = new int[64];
 
     private long spteChanges;
     private long setSptes;
@@ -172,12 +180,9 @@ public final class TraceReconstruction {
 
     /** Applies one event. */
     public void accept(TraceEvent e) {
-        long[] n = eventCounts.get(e.name());
-        if (n == null) {
-            eventCounts.put(e.name(), n = new long[1]);
-        }
-        n[0]++;
-        lanes(e);
+        int id = nameId(e.name());
+        eventCounts[id]++;
+        lanes(e, id);
         Payload p = e.payload();
         if (p instanceof TdpMmuSpteChanged c) {
             spteChanged(e, c);
@@ -232,23 +237,55 @@ public final class TraceReconstruction {
 
     // ---- lanes ----------------------------------------------------------------------------------
 
-    private void lanes(TraceEvent e) {
+    /** The id of an event name: its index in {@link #names}, counted from 0 in order of first appearance. */
+    private int nameId(String name) {
+        int slot = name.hashCode() & (idCacheNames.length - 1);
+        if (idCacheNames[slot] == name) {
+            return idCacheIds[slot];
+        }
+        Integer id = nameIds.get(name);
+        if (id == null) {
+            id = names.size();
+            names.add(name);
+            nameIds.put(name, id);
+            if (id >= eventCounts.length) {
+                eventCounts = java.util.Arrays.copyOf(eventCounts, 2 * eventCounts.length);
+            }
+        }
+        idCacheNames[slot] = name;
+        idCacheIds[slot] = id;
+        return id;
+    }
+
+    private void lanes(TraceEvent e, int nameId) {
         Prefix p = e.prefix();
         Lane task = lastTask;
-        if (p.pid() != lastTaskPid) {
-            task = taskLanes.get(p.pid());
+        int pid = p.pid();
+        if (pid != lastTaskPid) {
+            task = taskLanes.get(pid);
             if (task == null) {
-                taskLanes.put(p.pid(), task = new Lane(Lane.Kind.TASK, p.task()));
+                taskLanes.put(pid, task = new Lane(Lane.Kind.TASK, p.task(), taskLanes.size(), names));
             }
             lastTask = task;
-            lastTaskPid = p.pid();
+            lastTaskPid = pid;
         }
-        Lane cpu = cpuLanes.get(p.cpu());
+        int c = p.cpu();
+        Lane cpu = c >= 0 && c < cpuLaneAt.length ? cpuLaneAt[c] : null;
         if (cpu == null) {
-            cpuLanes.put(p.cpu(), cpu = new Lane(Lane.Kind.CPU, "CPU " + p.cpu()));
+            cpu = cpuLanes.get(c);
+            if (cpu == null) {
+                cpuLanes.put(c, cpu = new Lane(Lane.Kind.CPU, "CPU " + c, cpuLanes.size(), names));
+            }
+            if (c >= 0 && c < CPU_INDEXED) {
+                if (c >= cpuLaneAt.length) {
+                    cpuLaneAt = java.util.Arrays.copyOf(cpuLaneAt, Math.min(CPU_INDEXED, Math.max(c + 1,
+                            2 * cpuLaneAt.length)));
+                }
+                cpuLaneAt[c] = cpu;
+            }
         }
-        cpu.add(e, task.label());
-        task.add(e, cpu.label());
+        cpu.add(e, nameId, task);
+        task.add(e, nameId, cpu);
     }
 
     // ---- SPTEs ----------------------------------------------------------------------------------
@@ -1046,7 +1083,9 @@ public final class TraceReconstruction {
     /** Events per tracepoint name (unknown ones included). */
     public Map<String, Long> eventCounts() {
         Map<String, Long> m = new LinkedHashMap<>();
-        eventCounts.forEach((k, v) -> m.put(k, v[0]));
+        for (int i = 0; i < names.size(); i++) {
+            m.put(names.get(i), eventCounts[i]);
+        }
         return m;
     }
 

@@ -49,6 +49,39 @@ class VisitedStatesTest {
         assertEquals(-1, narrow.degradedAt());
     }
 
+    /**
+     * Seven threads split at depth 3: 12-byte slots keeping the three choices above the split answer as the 16-byte
+     * slots with all twelve whenever paths differ above the split (below it one worker searches in path order).
+     */
+    @Test
+    void compactRecordsKeepTheChoicesAboveTheSplit() {
+        VisitedStates compact = new VisitedStates(7, 64, 32, Long.MAX_VALUE, 3);
+        VisitedStates full = new VisitedStates(7, 64, 32, Long.MAX_VALUE);
+        int bits = VisitedStates.choiceBits(7);
+        Random rnd = new Random(11);
+        int pruned = 0;
+        for (int i = 0; i < 300_000; i++) {
+            long state = rnd.nextInt(100_000) * 0x9E3779B97F4A7C15L;
+            int depth = 3 + rnd.nextInt(62);
+            int yields = rnd.nextInt(34);
+            long sleep = rnd.nextInt(128);
+            long order = 0;
+            for (int k = 0; k < VisitedStates.ORDER_CHOICES; k++) {
+                order = order << bits | (k < 3 ? rnd.nextInt(7) : 0);
+            }
+            boolean a = compact.visit(state, depth, yields, sleep, order, true);
+            assertEquals(full.visit(state, depth, yields, sleep, order, true), a, "visit " + i);
+            pruned += a ? 1 : 0;
+        }
+        assertEquals(full.size(), compact.size());
+        assertTrue(pruned > 1000, "pruned " + pruned);
+        // same depth, same choices above the split, a later path below it: pruned (one worker got there in order)
+        long first = 0b001_010_011L << 9 * bits;
+        assertFalse(compact.visit(77, 20, 0, 0, first, true));
+        assertTrue(compact.visit(77, 20, 0, 0, first | 5, true));
+        assertTrue(compact.tableBytes() * 4 < full.tableBytes() * 3 + 1, compact.tableBytes() + " vs " + full.tableBytes());
+    }
+
     /** The pruning rule itself: deeper, more yields, larger sleep set, later path at equal depth. */
     @Test
     void pruningRule() {
@@ -83,6 +116,24 @@ class VisitedStatesTest {
         // a state held exactly before the switch is still pruned by the exact rule
         assertTrue(v.visit(1 * 0x9E3779B97F4A7C15L, 10, 0, 0, 0, true));
         assertFalse(v.visit(1 * 0x9E3779B97F4A7C15L, 9, 0, 0, 0, true));
+    }
+
+    /**
+     * The budget is used, not half of it: tables grow to their share of a budget that is no power of two and fill to
+     * 7/8 there, so the states held exactly are near 7/8 of the budget's slots (a doubling-only table stops at 3/8).
+     */
+    @Test
+    void fillsItsBudgetBeforeDegrading() {
+        long slots = 64 * 3000;
+        VisitedStates v = new VisitedStates(7, 64, 32, slots * 16);
+        for (long s = 1; s <= 400_000; s++) {
+            v.visit(s * 0x9E3779B97F4A7C15L, 10, 0, 0, 0, true);
+        }
+        assertTrue(v.degradedAt() > slots * 3 / 4, "degraded at " + v.degradedAt() + " of " + slots + " slots");
+        assertTrue(v.tableBytes() <= slots * 16, "tables " + v.tableBytes());
+        for (long s = 1; s <= 1000; s++) { // held exactly before the switch, still found
+            assertTrue(v.visit(s * 0x9E3779B97F4A7C15L, 10, 0, 0, 0, true));
+        }
     }
 
     /** An exploration past its visited-set budget finishes, says it degraded, and finds only real outcomes. */

@@ -52,8 +52,7 @@ import org.tdpscope.sim.TraceListener;
  */
 public final class Explorer {
 
-    private static final TraceListener QUIET = e -> {
-    };
+    private static final TraceListener QUIET = TraceListener.NONE;
 
     /**
      * Explores {@code scenario} (its explicit schedule is ignored) under {@code policy}.
@@ -224,7 +223,8 @@ public final class Explorer {
             nonRepeating = nr;
             choiceBits = VisitedStates.choiceBits(names.length);
             visited = shared != null ? shared
-                    : new VisitedStates(names.length, bounds.maxDepth(), bounds.maxYields(), visitedBudget);
+                    : new VisitedStates(names.length, bounds.maxDepth(), bounds.maxYields(), visitedBudget,
+                            bounds.splitDepth());
         }
     }
 
@@ -330,6 +330,8 @@ public final class Explorer {
         Batch[] batch;
         /** The exact hash of the state being looked at (an outcome counts distinct states). */
         long exact;
+        /** The symmetric and exact fingerprints of the state just stepped to (one pass computes both). */
+        private final long[] fp = new long[2];
         List<Task> tasks;
         Simulation sim;
         long visits, hashPruned, sleepPruned, cyclesPruned, boundCut, replays, replayedSteps, steps, forks;
@@ -438,21 +440,22 @@ public final class Explorer {
                 sym = checkedSym;
                 exact = checkedExact;
             } else {
-                sym = sim.fingerprint(true, c.periods);
+                sim.fingerprints(c.periods, fp);
+                sym = fp[0];
                 int j = 0;
                 while (j < d && symAt[j] != sym) {
                     j++;
                 }
                 if (j < d) {
                     if (nonRepSteps[d] - nonRepSteps[j] > 0 && nonRepDone[d] - nonRepDone[j] == 0) {
-                        this.exact = sim.fingerprint(false, c.periods);
+                        this.exact = fp[1];
                         record(Outcome.Kind.LIVELOCK, d, j);
                     } else {
                         cyclesPruned++;
                     }
                     return;
                 }
-                exact = exactOf(d);
+                exact = exactOf(d, fp[1]);
                 if (c.visited.visit(exact, d, yields, sleep, orderAt[d], c.bounds.stateHashing())) {
                     hashPruned++;
                     return;
@@ -557,9 +560,8 @@ public final class Explorer {
             }
         }
 
-        /** The exact hash of the state at depth {@code d} as the visited states key it. */
-        private long exactOf(int d) {
-            long exact = sim.fingerprint(false, c.periods);
+        /** The exact hash of the state at depth {@code d} ({@code exact} its fingerprint) as the visited states key it. */
+        private long exactOf(int d, long exact) {
             if (c.bounds.maxInvalidations() != Integer.MAX_VALUE) {
                 exact ^= invStarted[d] * 0x9E3779B97F4A7C15L; // the budget left changes what can follow
             }
@@ -626,7 +628,8 @@ public final class Explorer {
                 b.nrDone[m] = nonRepDone[d + 1];
                 b.sleep[m] = childSleep;
                 b.yields[m] = yields + (stepAt[d].kind() == ScheduleStep.Kind.UNTIL_YIELD ? 1 : 0);
-                long sym = sim.fingerprint(true, c.periods);
+                sim.fingerprints(c.periods, fp);
+                long sym = fp[0];
                 boolean cycle = false;
                 for (int j = 0; j <= d && !cycle; j++) {
                     cycle = symAt[j] == sym;
@@ -634,7 +637,7 @@ public final class Explorer {
                 b.sym[m] = sym;
                 b.check[m] = false;
                 if (!cycle) { // a cycle is not a visit: the child's own search says what it is
-                    long ex = exactOf(d + 1);
+                    long ex = exactOf(d + 1, fp[1]);
                     boolean twin = false;
                     for (int q = 0; q < m && !twin; q++) {
                         twin = b.check[q] && b.exact[q] == ex;

@@ -8,10 +8,14 @@ package org.tdpscope.sim.explore;
  * The explorer's visited states, shared by its workers: per exact state hash, the best way it was reached so far
  * (depth, yields, sleep set, and the order of the path among paths of the same length).
  *
- * <p>Memory: open addressing over primitive {@code long[]} tables, the key and the packed record side by side in one
- * slot (16 bytes when the record fits in one long, which it does up to about ten threads; 24 otherwise), linear
- * probing, at most 3/4 full. 64 stripes, each with its own lock and its own table, so a resize copies 1/64 of the
- * set and needs 1/64 of it again in free heap.
+ * <p>Memory: open addressing over primitive arrays, linear probing, at most 3/4 full. A slot is the key and the
+ * packed record: 12 bytes (a {@code long} key beside an {@code int} record) when the record fits 32 bits, which it does
+ * up to about eight threads because it keeps only the path choices above the split depth (below it one worker
+ * searches a subtree in path order, so the rest of the order never decides); else 16 bytes (key and record side by
+ * side in a {@code long[]}, all twelve choices, up to about ten threads) or 24. 64 stripes, each with its own lock and its own table, so a resize copies 1/64 of the
+ * set and needs 1/64 of it again in free heap. A table doubles while that fits in its share of the budget, then
+ * grows to what is left of its share (capacities need not be powers of two: a slot is found by multiplying, not
+ * masking), so the budget holds up to 3/4 of its slots' worth of states rather than somewhere between 3/8 and 3/4.
  *
  * <p>When the tables may not grow any further (their budget, a share of the maximum heap, is used up, or an
  * allocation fails) the search degrades to bit-state hashing, as Spin does: states already in the tables keep their
@@ -31,8 +35,13 @@ final class VisitedStates implements VisitedSet {
     private final int yieldBits;
     private final int yieldCap;
     private final int orderBits;
-    /** Longs per slot: the key, then the record in one or two longs. */
+    /** Longs per slot in a stripe's table: the key, then the record in one or two longs (none: compact). */
     private final int stride;
+    /** Records in an {@code int[]} beside the keys, with only the first {@link #keptChoices} path choices. */
+    private final boolean compact;
+    private final int keptChoices;
+    /** Bytes a slot takes. */
+    private final int slotBytes;
     private final long budgetBytes;
     private long tableBytes;
 
@@ -49,18 +58,29 @@ final class VisitedStates implements VisitedSet {
      * @param budget     bytes the tables may take before the search degrades to bit-state hashing
      */
     VisitedStates(int threads, int maxDepth, int maxYields, long budget) {
+        this(threads, maxDepth, maxYields, budget, ORDER_CHOICES);
+    }
+
+    /**
+     * As above; {@code splitDepth}: the depth the search is cut into subtrees at, each searched by one worker in
+     * path order (the order of the choices above it is all that must be kept).
+     */
+    VisitedStates(int threads, int maxDepth, int maxYields, long budget, int splitDepth) {
         n = Math.max(1, threads);
         orderBits = choiceBits(n);
         depthBits = 64 - Long.numberOfLeadingZeros(Math.max(1, maxDepth));
         yieldCap = maxYields == Integer.MAX_VALUE ? Integer.MAX_VALUE : maxYields + 1;
         yieldBits = yieldCap == Integer.MAX_VALUE ? 32 : 64 - Long.numberOfLeadingZeros(Math.max(1, yieldCap));
-        stride = ORDER_CHOICES * orderBits + n + depthBits + yieldBits <= 64 ? 2 : 3;
+        keptChoices = Math.max(0, Math.min(ORDER_CHOICES, splitDepth));
+        compact = keptChoices < ORDER_CHOICES && keptChoices * orderBits + n + depthBits + yieldBits <= 32;
+        stride = compact ? 1 : ORDER_CHOICES * orderBits + n + depthBits + yieldBits <= 64 ? 2 : 3;
+        slotBytes = stride * 8 + (compact ? 4 : 0);
         budgetBytes = budget;
-        // 1,024 slots a stripe to start with (1 MB in all), fewer when the budget is smaller than that
-        int slots = (int) Math.max(16, Math.min(1024, Long.highestOneBit(Math.max(1, budget / (STRIPES * stride * 8L)))));
+        // 1,024 slots a stripe to start with (about 1 MB in all), fewer when the budget is smaller than that
+        int slots = (int) Math.max(16, Math.min(1024, Long.highestOneBit(Math.max(1, budget / (STRIPES * slotBytes)))));
         for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new Stripe(new long[slots * stride]);
-            tableBytes += (long) slots * stride * 8;
+            stripes[i] = new Stripe(new long[slots * stride], compact ? new int[slots] : null);
+            tableBytes += (long) slots * slotBytes;
         }
     }
 
@@ -86,15 +106,25 @@ final class VisitedStates implements VisitedSet {
 
     private static final class Stripe {
         long[] table;
+        /** Compact layout: slot i's record. */
+        int[] recs;
         int size;
+        /** At its share of the budget: no more growth, filled to 7/8 (probing gets longer, only at the end). */
+        boolean atShare;
 
-        Stripe(long[] table) {
+        Stripe(long[] table, int[] recs) {
             this.table = table;
+            this.recs = recs;
         }
     }
 
     private static long norm(long k) {
         return k == 0 ? 1 : k;
+    }
+
+    /** The home slot of {@code key} in a table of {@code slots} slots (any count: multiply-shift, not a mask). */
+    private static int home(long key, int slots) {
+        return (int) (((key ^ key >>> 32) & 0xFFFFFFFFL) * slots >>> 32);
     }
 
     /**
@@ -111,11 +141,11 @@ final class VisitedStates implements VisitedSet {
         int y = Math.min(yields, yieldCap);
         synchronized (s) {
             long[] t = s.table;
-            int mask = t.length / stride - 1;
-            int i = (int) (key ^ key >>> 32) & mask;
+            int slots = t.length / stride;
+            int i = home(key, slots);
             long k;
             while ((k = t[i * stride]) != 0 && k != key) {
-                i = (i + 1) & mask;
+                i = ++i == slots ? 0 : i;
             }
             int at = i * stride;
             if (k != 0) {
@@ -124,45 +154,56 @@ final class VisitedStates implements VisitedSet {
                     int sy;
                     long ss;
                     long so;
-                    long a = t[at + 1];
-                    if (stride == 2) {
+                    if (compact) {
+                        long a = s.recs[i] & 0xFFFFFFFFL;
+                        ss = a & lowMask(n);
+                        sy = (int) (a >>> n & lowMask(yieldBits));
+                        sd = (int) (a >>> n + yieldBits & lowMask(depthBits));
+                        so = a >>> n + yieldBits + depthBits;
+                    } else if (stride == 2) {
+                        long a = t[at + 1];
                         ss = a & lowMask(n);
                         sy = (int) (a >>> n & lowMask(yieldBits));
                         sd = (int) (a >>> n + yieldBits & lowMask(depthBits));
                         so = a >>> n + yieldBits + depthBits;
                     } else {
                         long b = t[at + 2];
-                        so = a;
+                        so = t[at + 1];
                         sd = (int) (b >>> 48);
                         sy = (int) (b >>> 32 & 0xFFFF);
                         ss = b & 0xFFFFFFFFL;
                     }
                     if (sy <= y && (ss & ~sleep) == 0
-                            && (sd < depth || sd == depth && Long.compareUnsigned(so, pathOrder) <= 0)) {
+                            && (sd < depth || sd == depth
+                                    && Long.compareUnsigned(so, compact ? kept(pathOrder) : pathOrder) <= 0)) {
                         return true;
                     }
                 }
-                write(t, at, depth, y, sleep, pathOrder);
+                write(s, i, depth, y, sleep, pathOrder);
                 return false;
             }
             if (degraded) {
                 return bitVisit(key);
             }
-            if ((s.size + 1) * 4L > (mask + 1) * 3L && !grow(s)) {
+            boolean full = s.atShare ? (s.size + 1) * 8L > slots * 7L : (s.size + 1) * 4L > slots * 3L;
+            if (full && (s.atShare || !grow(s))) {
+                synchronized (this) {
+                    degrade();
+                }
                 return bitVisit(key);
             }
             if (s.table != t) {
                 t = s.table;
-                mask = t.length / stride - 1;
-                i = (int) (key ^ key >>> 32) & mask;
+                slots = t.length / stride;
+                i = home(key, slots);
                 while (t[i * stride] != 0) {
-                    i = (i + 1) & mask;
+                    i = ++i == slots ? 0 : i;
                 }
                 at = i * stride;
             }
             t[at] = key;
             s.size++;
-            write(t, at, depth, y, sleep, pathOrder);
+            write(s, i, depth, y, sleep, pathOrder);
             return false;
         }
     }
@@ -171,8 +212,18 @@ final class VisitedStates implements VisitedSet {
         return bits >= 64 ? -1L : (1L << bits) - 1;
     }
 
-    private void write(long[] t, int at, int depth, int yields, long sleep, long pathOrder) {
-        if (stride == 2) {
+    /** The first {@link #keptChoices} choices of a path order (of {@link #ORDER_CHOICES}, first choice highest). */
+    private long kept(long pathOrder) {
+        return pathOrder >>> (ORDER_CHOICES - keptChoices) * orderBits;
+    }
+
+    private void write(Stripe s, int i, int depth, int yields, long sleep, long pathOrder) {
+        long[] t = s.table;
+        int at = i * stride;
+        if (compact) {
+            s.recs[i] = (int) (kept(pathOrder) << n + yieldBits + depthBits | (long) depth << n + yieldBits
+                    | (long) yields << n | sleep & lowMask(n));
+        } else if (stride == 2) {
             t[at + 1] = pathOrder << n + yieldBits + depthBits | (long) depth << n + yieldBits | (long) yields << n
                     | sleep & lowMask(n);
         } else {
@@ -181,39 +232,56 @@ final class VisitedStates implements VisitedSet {
         }
     }
 
-    /** Doubles a stripe's table, unless that would pass the budget or the heap is out; false: degrade. */
+    /**
+     * Doubles a stripe's table, or when that would pass the stripe's share of the budget grows it to the share (then
+     * it is {@code atShare}, and is let fill to 7/8 before the set degrades); false when it cannot grow at all (its
+     * share reached, the heap out): degrade.
+     */
     private boolean grow(Stripe s) {
         long[] old = s.table;
-        long more = (long) old.length * 8;
+        int oldSlots = old.length / stride;
+        long share = budgetBytes / STRIPES / slotBytes; // slots a stripe may have
+        long slots = Math.min((long) oldSlots * 2, Math.min(share, (Integer.MAX_VALUE - 8) / stride));
+        if (slots < (long) oldSlots * 2) {
+            s.atShare = true;
+            if (slots < oldSlots + oldSlots / 8) {
+                return true; // not worth a copy: fill this table to 7/8
+            }
+        }
+        long more = (slots - oldSlots) * slotBytes;
         synchronized (this) {
-            if (degraded || tableBytes + more > budgetBytes || old.length * 2L > Integer.MAX_VALUE - 8) {
-                degrade();
+            if (degraded || tableBytes + more > budgetBytes) {
                 return false;
             }
             tableBytes += more;
         }
         long[] t;
+        int[] recs = null;
         try {
-            t = new long[old.length * 2];
+            t = new long[(int) slots * stride];
+            recs = compact ? new int[(int) slots] : null;
         } catch (OutOfMemoryError e) {
             synchronized (this) {
                 tableBytes -= more;
-                degrade();
             }
             return false;
         }
-        int mask = t.length / stride - 1;
+        int cap = (int) slots;
         for (int j = 0; j < old.length; j += stride) {
             long k = old[j];
             if (k != 0) {
-                int i = (int) (k ^ k >>> 32) & mask;
+                int i = home(k, cap);
                 while (t[i * stride] != 0) {
-                    i = (i + 1) & mask;
+                    i = ++i == cap ? 0 : i;
                 }
                 System.arraycopy(old, j, t, i * stride, stride);
+                if (recs != null) {
+                    recs[i] = s.recs[j / stride];
+                }
             }
         }
         s.table = t;
+        s.recs = recs;
         return true;
     }
 

@@ -370,6 +370,25 @@ public final class HostMemory {
     }
 
     /**
+     * The array of a live page this memory shares with a copy (paged layout), for reading in place until a write
+     * needs {@link #page}'s copy; null when {@link #page} would not copy (the page is this memory's own, not yet
+     * materialized, freed, or the layout is dense). The array must not be written, nor kept across a change of
+     * {@link #remaps()}.
+     */
+    public long[] sharedPage(long hpfn) {
+        if (dirs != null) {
+            return null;
+        }
+        Node leaf = leafFor(hpfn);
+        if (leaf == null) {
+            return null;
+        }
+        int i = (int) hpfn & NODE_MASK;
+        long[] p = leaf.pages[i];
+        return p == null || p == POISON_PAGE || owns(leaf, i) ? null : p;
+    }
+
+    /**
      * Whether writing page {@code hpfn} in place through {@link #page} would need no copy: it is live and this
      * memory's alone (always so in the dense layout, where nothing is shared).
      */

@@ -25,6 +25,13 @@ public final class TdpIter {
     /** Table page arrays along the current path, indexed by level, and where each page starts in its array. */
     private final long[][] ptPath = new long[6][];
     private final int[] ptBase = new int[6];
+    /**
+     * The table pages of the path (hpfns) and, per level, whether its array is this memory's own to write. A page
+     * shared with a fork is read in place and copied (copy on write) only when the walk changes one of its
+     * entries: most pages a walk passes it only reads.
+     */
+    private final long[] ptHpfn = new long[6];
+    private int ptOwned;
 
     private long nextLastLevelGfn;
     private long yieldedGfn;
@@ -64,6 +71,7 @@ public final class TdpIter {
      */
     public void unshare() {
         Arrays.fill(ptPath, null);
+        ptOwned = 0;
     }
 
     private TdpIter(TdpMmu mmu, TdpIter o) {
@@ -218,6 +226,13 @@ public final class TdpIter {
 
     /** Writes the current entry (the caller reports the change). */
     void write(long newSpte) {
+        if ((ptOwned & 1 << level) == 0) {
+            HostMemory mem = mmu.memory();
+            long hpfn = ptHpfn[level];
+            ptPath[level] = mem.page(hpfn); // the copy on write this page was spared when it was taken
+            ptBase[level] = mem.offset(hpfn);
+            ptOwned |= 1 << level;
+        }
         ptPath[level][ptBase[level] + index] = newSpte;
         oldSpte = newSpte;
     }
@@ -236,11 +251,20 @@ public final class TdpIter {
         valid = true;
     }
 
-    /** Takes the table page {@code hpfn} as the path's page at the current level. */
+    /** Takes the table page {@code hpfn} as the path's page at the current level (see {@link #ptHpfn}). */
     private void takePage(long hpfn) {
         HostMemory mem = mmu.memory();
-        ptPath[level] = mem.page(hpfn);
-        ptBase[level] = mem.offset(hpfn);
+        ptHpfn[level] = hpfn;
+        long[] shared = mem.sharedPage(hpfn);
+        if (shared != null) {
+            ptPath[level] = shared;
+            ptBase[level] = 0;
+            ptOwned &= ~(1 << level);
+        } else {
+            ptPath[level] = mem.page(hpfn);
+            ptBase[level] = mem.offset(hpfn);
+            ptOwned |= 1 << level;
+        }
     }
 
     private void refresh() {

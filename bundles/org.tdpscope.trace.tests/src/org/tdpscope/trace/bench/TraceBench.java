@@ -38,8 +38,10 @@ import org.tdpscope.trace.TraceReconstruction;
  * and prints both times, their ratio and the heap the import used.
  *
  * <p>Run: {@code java -cp <trace classes>:<test classes> org.tdpscope.trace.bench.TraceBench 1G [file] [--keep]
- * [--runs N]} (size with K, M or G suffix; default file in java.io.tmpdir, deleted afterwards unless
- * --keep; with N > 1 the import is repeated and the ratio is also given for the fastest, JIT-warm run).
+ * [--reuse] [--runs N]} (size with K, M or G suffix; default file in java.io.tmpdir, deleted afterwards unless
+ * --keep; --reuse times an existing file instead of writing it again, which takes longer than the import,
+ * and implies --keep; with N > 1 the import is repeated and the ratio is also given for the fastest, JIT-warm
+ * run).
  * The guest is 1 GiB and host page-table pages are reused, so the reconstruction's state stays bounded.
  */
 public final class TraceBench {
@@ -55,18 +57,24 @@ public final class TraceBench {
         long size = args.length > 0 ? parseSize(args[0]) : 100L << 20;
         Path file = args.length > 1 && !args[1].startsWith("--") ? Path.of(args[1])
                 : Path.of(System.getProperty("java.io.tmpdir"), "tdpscope-bench-trace.txt");
-        boolean keep = List.of(args).contains("--keep");
+        boolean reuse = List.of(args).contains("--reuse") && Files.isRegularFile(file);
+        boolean keep = reuse || List.of(args).contains("--keep");
         PARALLEL = !List.of(args).contains("--sequential");
         System.out.println("import: " + (PARALLEL ? "parallel (" + Runtime.getRuntime().availableProcessors()
                 + " cores), as tdpscope import" : "sequential"));
         int runs = List.of(args).indexOf("--runs") >= 0 ? Integer.parseInt(args[List.of(args).indexOf("--runs") + 1])
                 : 1;
 
-        long t0 = System.nanoTime();
-        long[] written = new Generator(new Random(15)).write(file, size);
-        double genS = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "generated %s: %,d bytes, %,d lines, %,d events (%,d kvm_tdp_mmu_spte_changed) "
-                + "in %.1f s%n", file, Files.size(file), written[0], written[1], written[2], genS);
+        if (reuse) {
+            System.out.printf(Locale.ROOT, "reusing %s: %,d bytes (not written again)%n", file, Files.size(file));
+        } else {
+            long t0 = System.nanoTime();
+            long[] written = new Generator(new Random(15)).write(file, size);
+            double genS = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "generated %s: %,d bytes, %,d lines, %,d events (%,d "
+                    + "kvm_tdp_mmu_spte_changed) in %.1f s%n", file, Files.size(file), written[0], written[1],
+                    written[2], genS);
+        }
 
         Grep g1 = grep(file);
         Import imp = importFile(file);
