@@ -9,13 +9,14 @@ package org.tdpscope.sim.explore;
  * (depth, yields, sleep set, and the order of the path among paths of the same length).
  *
  * <p>Memory: open addressing over primitive arrays, linear probing, at most 3/4 full. A slot is the key and the
- * packed record: 12 bytes (a {@code long} key beside an {@code int} record) when the record fits 32 bits, which it does
- * up to about eight threads because it keeps only the path choices above the split depth (below it one worker
+ * packed record: 12 bytes (a {@code long} key beside an {@code int} record) when the record fits 32 bits, which it
+ * does up to about eight threads because it keeps only the path choices above the split depth (below it one worker
  * searches a subtree in path order, so the rest of the order never decides); else 16 bytes (key and record side by
- * side in a {@code long[]}, all twelve choices, up to about ten threads) or 24. 64 stripes, each with its own lock and its own table, so a resize copies 1/64 of the
- * set and needs 1/64 of it again in free heap. A table doubles while that fits in its share of the budget, then
- * grows to what is left of its share (capacities need not be powers of two: a slot is found by multiplying, not
- * masking), so the budget holds up to 3/4 of its slots' worth of states rather than somewhere between 3/8 and 3/4.
+ * side in a {@code long[]}, all twelve choices, up to about ten threads) or 24. 64 stripes, each with its own lock
+ * and its own table, so a resize copies 1/64 of the set and needs 1/64 of it again in free heap. A table doubles
+ * while that fits in its share of the budget, then grows to its share (capacities need not be powers of two: a slot
+ * is found by multiplying, not masking) and fills to 7/8 there, so the budget holds up to 7/8 of its slots' worth of
+ * states rather than somewhere between 3/8 and 3/4.
  *
  * <p>When the tables may not grow any further (their budget, a share of the maximum heap, is used up, or an
  * allocation fails) the search degrades to bit-state hashing, as Spin does: states already in the tables keep their
