@@ -532,17 +532,7 @@ public final class Explorer {
                     sim = children > 1 ? node.fork(QUIET) : node;
                     forks++;
                 }
-                long childSleep = 0;
-                if (c.bounds.partialOrder()) {
-                    long cand = (sleep | done) & enabled;
-                    while (cand != 0) {
-                        int u = Long.numberOfTrailingZeros(cand);
-                        cand &= cand - 1;
-                        if (sim.commute(c.names[u], c.names[i])) {
-                            childSleep |= 1L << u;
-                        }
-                    }
-                }
+                long childSleep = childSleep(sleep | done, enabled, i);
                 try {
                     take(d, i);
                 } catch (ScheduleException e) {
@@ -558,6 +548,26 @@ public final class Explorer {
                 dfs(d + 1, childSleep, yields + (stepAt[d].kind() == ScheduleStep.Kind.UNTIL_YIELD ? 1 : 0));
                 done |= 1L << i;
             }
+        }
+
+        /**
+         * The sleep set of child {@code i} (sleep sets over {@link Simulation#commute}): the threads of
+         * {@code asleep} (the node's sleep set and the children tried before) still enabled whose next steps
+         * commute with {@code i}'s, taken on {@code sim} at the node.
+         */
+        private long childSleep(long asleep, long enabled, int i) {
+            long childSleep = 0;
+            if (c.bounds.partialOrder()) {
+                long cand = asleep & enabled;
+                while (cand != 0) {
+                    int u = Long.numberOfTrailingZeros(cand);
+                    cand &= cand - 1;
+                    if (sim.commute(c.names[u], c.names[i])) {
+                        childSleep |= 1L << u;
+                    }
+                }
+            }
+            return childSleep;
         }
 
         /** The exact hash of the state at depth {@code d} ({@code exact} its fingerprint) as the visited states key it. */
@@ -598,17 +608,7 @@ public final class Explorer {
                 if (children > 0) {
                     forks++;
                 }
-                long childSleep = 0;
-                if (c.bounds.partialOrder()) {
-                    long cand = (sleep | done) & enabled;
-                    while (cand != 0) {
-                        int u = Long.numberOfTrailingZeros(cand);
-                        cand &= cand - 1;
-                        if (sim.commute(c.names[u], c.names[i])) {
-                            childSleep |= 1L << u;
-                        }
-                    }
-                }
+                long childSleep = childSleep(sleep | done, enabled, i);
                 done |= 1L << i;
                 try {
                     take(d, i);
