@@ -42,8 +42,13 @@ public final class Root {
     final boolean sentinel;
 
     Root(int id, RootRole role, long hpfn, long createdStep) {
+        this(id, nameOf(id), role, hpfn, createdStep);
+    }
+
+    /** A copy's constructor: the name is taken, not built again (every fork copies every root). */
+    private Root(int id, String name, RootRole role, long hpfn, long createdStep) {
         this.id = id;
-        this.name = nameOf(id);
+        this.name = name;
         this.role = role;
         this.hpfn = hpfn;
         this.createdStep = createdStep;
@@ -64,7 +69,7 @@ public final class Root {
 
     /** This root's state without its list links (a {@link Fork} fixes them up). */
     Root copyUnlinked() {
-        Root c = sentinel ? new Root(name) : new Root(id, role, hpfn, createdStep);
+        Root c = sentinel ? new Root(name) : new Root(id, name, role, hpfn, createdStep);
         c.refcount = refcount;
         c.invalid = invalid;
         c.scheduledToZap = scheduledToZap;

@@ -155,4 +155,20 @@ class VisitedStatesTest {
             assertTrue(all.contains(o.key()), o.toString());
         }
     }
+
+    /**
+     * The default budget is a share of the old generation, where the tables end up, and never more than 68% of the
+     * heap: a budget past the old generation would fail at the last growth with the heap full of garbage instead of
+     * degrading in time.
+     */
+    @Test
+    void theDefaultBudgetFitsTheOldGeneration() {
+        long max = Runtime.getRuntime().maxMemory();
+        long old = VisitedStates.oldGenerationMax();
+        long budget = VisitedStates.defaultBudget();
+        assertTrue(budget > 0 && budget <= max / 100 * 68, budget + " of " + max);
+        if (old > 0) {
+            assertTrue(budget <= old / 10 * 8, budget + " of an old generation of " + old);
+        }
+    }
 }
