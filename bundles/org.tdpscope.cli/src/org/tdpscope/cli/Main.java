@@ -359,7 +359,8 @@ public final class Main {
         @Option(names = "--trace-event", paramLabel = "OUT.json", description = "the Trace Event Format (Perfetto,"
                 + " chrome://tracing, Trace Compass; '-': stdout)")
         String traceEvent;
-        @Option(names = "--xmi", paramLabel = "OUT.tdprun", description = "the whole run for the workbench ('-': stdout)")
+        @Option(names = "--xmi", paramLabel = "OUT.tdprun", description = "the whole run as EMF XMI, the metamodel's"
+                + " Run ('-': stdout)")
         String xmi;
         @Option(names = "--svg", paramLabel = "DIR", description = "the root list of each policy (and the policies"
                 + " side by side) as SVG into DIR")
@@ -449,7 +450,7 @@ public final class Main {
         String svg;
         @Option(names = "--trace", paramLabel = "OUT.jsonl", description = "the events as JSON Lines")
         String trace;
-        @Option(names = "--xmi", paramLabel = "OUT.tdprun", description = "the import as a run for the workbench")
+        @Option(names = "--xmi", paramLabel = "OUT.tdprun", description = "the import as EMF XMI, the metamodel's Run")
         String xmi;
         @Option(names = "--window", paramLabel = "A..B", description = "only lines A to B-1 of the trace")
         String window;
@@ -738,8 +739,8 @@ public final class Main {
                     }
                     table.summary();
                     if (run.error() != null) {
-                        err.println(file + ":" + Math.max(1, run.error().line()) + ":1: error: "
-                                + run.error().getMessage());
+                        int[] at = loaded.position(run.error());
+                        err.println(file + ":" + at[0] + ":" + at[1] + ": error: " + run.error().getMessage());
                         keptOld(files);
                         return BAD_INPUT;
                     }

@@ -237,10 +237,21 @@ public final class SimThread {
         if (finished()) {
             return Activity.Status.DONE;
         }
-        if (current == null) {
-            current = kind == Scenario.ThreadKind.WORKER ? new ZapWorkerActivity() : activityFor(ops.get(pc));
+        if (kind == Scenario.ThreadKind.WORKER) {
+            if (current == null) {
+                current = new ZapWorkerActivity();
+            }
+            lastStatus = run(kvm, current);
+        } else {
+            try {
+                if (current == null) {
+                    current = activityFor(ops.get(pc));
+                }
+                lastStatus = run(kvm, current);
+            } catch (ScheduleException e) {
+                throw e.inOp(name, pc); // the scenario points at the operation, not at the scenario
+            }
         }
-        lastStatus = run(kvm, current);
         if (lastStatus == Activity.Status.DONE) {
             current = null;
             pc++;

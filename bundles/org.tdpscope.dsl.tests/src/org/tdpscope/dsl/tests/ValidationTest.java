@@ -268,6 +268,31 @@ class ValidationTest {
         assertTrue(d.message().contains("W"), d.message());
     }
 
+    /** An operation that cannot be done is reported at that operation (line and column), not at the title. */
+    @Test
+    void aFailedOperationIsReportedWhereItIsWritten() {
+        Diagnostic d = assertError(VM + """
+                  threads {
+                    vcpu v0: load root
+                      ept entry gfn 0x401 level 1 in A = 0x7
+                  }
+                }
+                """, 9, TdpIssueCodes.DRY_RUN);
+        assertEquals(7, d.column(), d.toString());
+        assertTrue(d.message().contains("no level-1 table for gfn 0x401 in A"), d.message());
+        // the same operation run by an explicit schedule: still the operation (the step only led to it)
+        d = assertError(VM + """
+                  threads {
+                    vcpu v0: load root; ept entry gfn 0x401 level 1 in A = 0x7
+                  }
+                  schedule {
+                    v0 to end
+                  }
+                }
+                """, 8, TdpIssueCodes.DRY_RUN);
+        assertEquals(25, d.column(), d.toString());
+    }
+
     @Test
     void dryRunNamesThePoliciesThatFail() {
         // under terminate the walk ends at the invalidated root; under fifo it moves on and yields again

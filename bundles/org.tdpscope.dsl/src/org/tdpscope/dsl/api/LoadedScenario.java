@@ -6,6 +6,7 @@ package org.tdpscope.dsl.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import org.tdpscope.dsl.interpreter.TdpInterpreter;
@@ -13,6 +14,7 @@ import org.tdpscope.sim.KernelRules;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RunResult;
 import org.tdpscope.sim.Scenario;
+import org.tdpscope.sim.ScheduleException;
 import org.tdpscope.sim.Simulation;
 import org.tdpscope.sim.explore.ExploreBounds;
 
@@ -47,6 +49,25 @@ public final class LoadedScenario {
         this.explore = explore != null ? explore
                 : new TdpInterpreter.ExploreSpec(ExploreBounds.defaults(), this.policies, false, false);
         this.kernels = this.scenario == null ? List.of() : List.of(this.scenario.kernel);
+    }
+
+    private Map<String, List<int[]>> opPositions = Map.of();
+
+    LoadedScenario withOpPositions(Map<String, List<int[]>> positions) {
+        this.opPositions = Map.copyOf(positions);
+        return this;
+    }
+
+    /**
+     * Where a run's failure is in the file, {line, column}: the operation it failed in, else the schedule step,
+     * else the first line.
+     */
+    public int[] position(ScheduleException e) {
+        List<int[]> ops = e.thread() == null ? null : opPositions.get(e.thread());
+        if (ops != null && e.op() >= 0 && e.op() < ops.size() && ops.get(e.op()) != null) {
+            return ops.get(e.op()).clone();
+        }
+        return new int[] { Math.max(1, e.line()), 1 };
     }
 
     /** Sets the eras {@code kernel compare ...} lists (the first is the scenario's own). */

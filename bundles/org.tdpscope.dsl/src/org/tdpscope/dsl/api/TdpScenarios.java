@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,7 @@ import org.tdpscope.dsl.tdp.Model;
 import org.tdpscope.dsl.validation.TdpIssueCodes;
 import org.tdpscope.sim.KernelRules;
 import org.tdpscope.sim.Policy;
+import org.tdpscope.sim.Scenario;
 import org.tdpscope.sim.ScheduleStep;
 import org.tdpscope.sim.explore.ExploreResult;
 import org.tdpscope.sim.explore.Outcome;
@@ -171,7 +173,22 @@ public final class TdpScenarios {
             return new LoadedScenario(file, text, name, sorted, null, List.of(), List.of());
         }
         return new LoadedScenario(file, text, name, sorted, result.scenario(), result.policies(),
-                new ArrayList<>(result.expectations()), result.explore()).withKernels(result.kernels());
+                new ArrayList<>(result.expectations()), result.explore()).withKernels(result.kernels())
+                        .withOpPositions(opPositions(model, result.scenario()));
+    }
+
+    /** Per thread, the line and column of each operation of its program (for a run that fails in one). */
+    private static Map<String, List<int[]>> opPositions(Model model, Scenario scenario) {
+        Map<String, List<int[]>> out = new HashMap<>();
+        for (Scenario.ThreadSpec t : scenario.threads) {
+            List<int[]> at = new ArrayList<>();
+            for (int i = 0; i < t.ops().size(); i++) {
+                EObject op = Positions.opAt(model, t.name(), i);
+                at.add(op == null ? null : new int[] { Positions.line(op), Positions.column(op) });
+            }
+            out.put(t.name(), at);
+        }
+        return out;
     }
 
     private static Diagnostic toDiagnostic(Issue i, String file) {

@@ -924,6 +924,7 @@ public class TdpValidator extends AbstractTdpValidator {
             return;
         }
         Map<String, Integer> lineOf = new HashMap<>();
+        Map<String, EObject> opOf = new HashMap<>();
         List<String> runs = new ArrayList<>();
         Map<String, List<String>> byMessageRuns = new LinkedHashMap<>();
         for (KernelRules k : built.kernels()) for (Policy p : built.policies()) {
@@ -938,6 +939,10 @@ public class TdpValidator extends AbstractTdpValidator {
                     ScheduleException se = res.error();
                     msg = se.getMessage();
                     line = se.line();
+                    EObject op = Positions.opAt(m, se.thread(), se.op());
+                    if (op != null) {
+                        opOf.put(msg, op);
+                    }
                 } else if (!res.complete()) {
                     warning("the dry run under " + runName + " did not end within " + DRY_RUN_STEPS + " steps", m,
                             feature(m, "title"), DRY_RUN_LIMIT);
@@ -955,7 +960,7 @@ public class TdpValidator extends AbstractTdpValidator {
         }
         for (Map.Entry<String, List<String>> e : byMessageRuns.entrySet()) {
             String prefix = e.getValue().size() == runs.size() ? "" : "under " + String.join(", ", e.getValue()) + ": ";
-            EObject where = stepAt(m, lineOf.get(e.getKey()));
+            EObject where = opOf.containsKey(e.getKey()) ? opOf.get(e.getKey()) : stepAt(m, lineOf.get(e.getKey()));
             error(prefix + e.getKey(), where, where == m ? feature(m, "title") : null, DRY_RUN);
         }
     }
