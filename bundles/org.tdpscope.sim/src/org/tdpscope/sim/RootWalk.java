@@ -137,8 +137,12 @@ final class RootWalk implements Activity {
         return changes;
     }
 
-    /** Positions processed so far, by root name. */
-    Map<String, Long> processed() {
+    /**
+     * Positions processed so far, by root name, to keep as they stand: the walk copies the map before it next
+     * changes it, so a record costs no copy.
+     */
+    Map<String, Long> shareProcessed() {
+        processedShared = true;
         return processed;
     }
 

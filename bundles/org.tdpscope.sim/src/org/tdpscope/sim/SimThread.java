@@ -5,7 +5,6 @@
 package org.tdpscope.sim;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +28,13 @@ public final class SimThread {
     private List<Map<String, Long>> walkProcessed = new ArrayList<>();
     /** {@link #walks} and {@link #walkProcessed} are shared with a fork (or its original): copied before a change. */
     private boolean walksShared;
+    /**
+     * The state hash's share of {@link #walks}, kept as they are recorded rather than hashed again on every visit:
+     * the entries but the last folded in order, and the last one's hash (the last is replaced while its walk goes
+     * on).
+     */
+    private long walksFolded;
+    private int walksLast;
 
     SimThread(String name, Scenario.ThreadKind kind, List<Op> ops, Vcpu vcpu) {
         this.name = name;
@@ -70,6 +76,8 @@ public final class SimThread {
         c.walks = walks;
         c.walkProcessed = walkProcessed;
         c.walksShared = walksShared = true;
+        c.walksFolded = walksFolded;
+        c.walksLast = walksLast;
         c.recordedChanges = recordedChanges;
         // the walk whose visits the last entry of walks records, if it is still going on
         if (walkOwner != null && walkOf(current) == walkOwner) {
@@ -225,10 +233,7 @@ public final class SimThread {
             f.add(current == null ? 0 : 3);
         }
         if (history && f.exact()) {
-            f.addExact(walks.size());
-            for (List<String> w : walks) {
-                f.addExact(w.hashCode());
-            }
+            f.addExact(walks.size()).addExact(walksFolded).addExact(walksLast);
         }
     }
 
@@ -288,7 +293,7 @@ public final class SimThread {
         for (Root r : w.visited()) {
             names.add(r.name());
         }
-        Map<String, Long> processed = new LinkedHashMap<>(w.processed());
+        Map<String, Long> processed = w.shareProcessed();
         if (walksShared) {
             walks = new ArrayList<>(walks);
             walkProcessed = new ArrayList<>(walkProcessed);
@@ -298,10 +303,14 @@ public final class SimThread {
             walks.set(walks.size() - 1, names);
             walkProcessed.set(walkProcessed.size() - 1, processed);
         } else {
+            if (!walks.isEmpty()) {
+                walksFolded = Fingerprint.mix(walksFolded * 31 + walksLast);
+            }
             walks.add(names);
             walkProcessed.add(processed);
             walkOwner = w;
         }
+        walksLast = names.hashCode();
     }
 
     private RootWalk walkOwner;
