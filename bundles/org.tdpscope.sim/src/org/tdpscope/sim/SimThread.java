@@ -28,13 +28,6 @@ public final class SimThread {
     private List<Map<String, Long>> walkProcessed = new ArrayList<>();
     /** {@link #walks} and {@link #walkProcessed} are shared with a fork (or its original): copied before a change. */
     private boolean walksShared;
-    /**
-     * The state hash's share of {@link #walks}, kept as they are recorded rather than hashed again on every visit:
-     * the entries but the last folded in order, and the last one's hash (the last is replaced while its walk goes
-     * on).
-     */
-    private long walksFolded;
-    private int walksLast;
 
     SimThread(String name, Scenario.ThreadKind kind, List<Op> ops, Vcpu vcpu) {
         this.name = name;
@@ -76,8 +69,6 @@ public final class SimThread {
         c.walks = walks;
         c.walkProcessed = walkProcessed;
         c.walksShared = walksShared = true;
-        c.walksFolded = walksFolded;
-        c.walksLast = walksLast;
         c.recordedChanges = recordedChanges;
         // the walk whose visits the last entry of walks records, if it is still going on
         if (walkOwner != null && walkOf(current) == walkOwner) {
@@ -233,7 +224,10 @@ public final class SimThread {
             f.add(current == null ? 0 : 3);
         }
         if (history && f.exact()) {
-            f.addExact(walks.size()).addExact(walksFolded).addExact(walksLast);
+            f.addExact(walks.size());
+            for (List<String> w : walks) {
+                f.addExact(w.hashCode());
+            }
         }
     }
 
@@ -242,20 +236,14 @@ public final class SimThread {
         if (finished()) {
             return Activity.Status.DONE;
         }
-        if (kind == Scenario.ThreadKind.WORKER) {
+        boolean worker = kind == Scenario.ThreadKind.WORKER; // works from its queue, not from a program
+        try {
             if (current == null) {
-                current = new ZapWorkerActivity();
+                current = worker ? new ZapWorkerActivity() : activityFor(ops.get(pc));
             }
             lastStatus = run(kvm, current);
-        } else {
-            try {
-                if (current == null) {
-                    current = activityFor(ops.get(pc));
-                }
-                lastStatus = run(kvm, current);
-            } catch (ScheduleException e) {
-                throw e.inOp(name, pc); // the scenario points at the operation, not at the scenario
-            }
+        } catch (ScheduleException e) {
+            throw worker ? e : e.inOp(name, pc); // the scenario points at the operation, not at the scenario
         }
         if (lastStatus == Activity.Status.DONE) {
             current = null;
@@ -303,14 +291,10 @@ public final class SimThread {
             walks.set(walks.size() - 1, names);
             walkProcessed.set(walkProcessed.size() - 1, processed);
         } else {
-            if (!walks.isEmpty()) {
-                walksFolded = Fingerprint.mix(walksFolded * 31 + walksLast);
-            }
             walks.add(names);
             walkProcessed.add(processed);
             walkOwner = w;
         }
-        walksLast = names.hashCode();
     }
 
     private RootWalk walkOwner;

@@ -47,8 +47,6 @@ public final class Simulation {
         this.started = o.started;
         this.hasAccessOps = o.hasAccessOps;
         this.nextUnit = o.nextUnit; // a fork taken at a boundary goes on from there (never the boundary callback)
-        this.periodsFrom = o.periodsFrom; // immutable, and the threads are the same
-        this.periodsOf = o.periodsOf;
         Fork f = new Fork();
         this.kvm = new Kvm(o.kvm, f, listener);
         threads.ensureCapacity(o.threads.size());
@@ -91,13 +89,6 @@ public final class Simulation {
     }
 
     public SimThread thread(String name) {
-        // the explorer asks with the scenario's own name strings, several times a visit: identity first
-        for (int i = 0, n = threads.size(); i < n; i++) {
-            SimThread t = threads.get(i);
-            if (t.name() == name) {
-                return t;
-            }
-        }
         for (int i = 0, n = threads.size(); i < n; i++) {
             SimThread t = threads.get(i);
             if (t.name().equals(name)) {
@@ -512,10 +503,10 @@ public final class Simulation {
             dirty += Fingerprint.mix(e.getKey() * 0x9E3779B97F4A7C15L + e.getValue().hashCode());
         }
         f.add(kvm.dirtyBitmaps.size()).add(dirty);
-        int[] byThread = periodsByThread(periods);
         for (int i = 0, n = threads.size(); i < n; i++) {
             SimThread t = threads.get(i);
-            t.fingerprint(f, byThread[i], t.kind() == Scenario.ThreadKind.WALKER);
+            Integer p = periods.get(t.name());
+            t.fingerprint(f, p == null ? 0 : p, t.kind() == Scenario.ThreadKind.WALKER);
         }
         if (f.exact()) {
             f.addExact(kvm.allRoots.size());
@@ -526,23 +517,6 @@ public final class Simulation {
             f.addExact(v);
         }
     }
-
-    /** {@code periods} by thread index (0: none), kept for the map it was made from: the explorer passes one map. */
-    private int[] periodsByThread(Map<String, Integer> periods) {
-        if (periods != periodsFrom || periodsOf.length != threads.size()) {
-            int[] p = new int[threads.size()];
-            for (int i = 0; i < p.length; i++) {
-                Integer v = periods.get(threads.get(i).name());
-                p[i] = v == null ? 0 : v;
-            }
-            periodsOf = p;
-            periodsFrom = periods;
-        }
-        return periodsOf;
-    }
-
-    private Map<String, Integer> periodsFrom;
-    private int[] periodsOf = new int[0];
 
     private void hashList(Fingerprint f, RootList list) {
         int size = 0;
