@@ -395,7 +395,7 @@ final class BytePayloads {
             long l = w | 0x20 * ONES; // 'A'..'F' as 'a'..'f'
             long alpha = (l + 0x1f * ONES) & ~(l + 0x19 * ONES) & HIGH; // 'a'..'f'
             long valid = digit | alpha;
-            int k = valid == HIGH ? 8 : Long.numberOfTrailingZeros(~valid & HIGH) >>> 3; // leading digits
+            int k = valid == HIGH ? 8 : ByteStrings.firstFlaggedByte(~valid & HIGH); // leading digits
             if (k == 0) {
                 break;
             }

@@ -195,7 +195,7 @@ public final class TraceReader implements EventStream {
                     i += 8;
                     continue;
                 }
-                i += Long.numberOfTrailingZeros(odd) >>> 3;
+                i += ByteStrings.firstFlaggedByte(odd);
             }
             int c = b[i];
             if (c < 0x20 || c == 0x7f) {
@@ -337,7 +337,7 @@ public final class TraceReader implements EventStream {
                         i += 8;
                         continue;
                     }
-                    i += Long.numberOfTrailingZeros(odd) >>> 3; // the lowest flagged byte is a real one
+                    i += ByteStrings.firstFlaggedByte(odd); // the lowest flagged byte is a real one
                 }
                 int c = b[i];
                 if (c < 0x20 || c == 0x7f) { // one test per byte finds line ends, binary data and non-ASCII
@@ -1302,14 +1302,14 @@ public final class TraceReader implements EventStream {
         boolean perf = hPerf;
         // the token "seconds.fraction:" (what token() and parseTs() would accept), read in one pass
         int i = p;
-        int sd = digits(s, i, n);
+        int sd = ByteStrings.digits(s, i, n);
         long sec = decimal(s, i, sd);
         i += sd;
         if (sd == 0 || sd > 11 || i >= n || s[i] != '.') {
             return NONE;
         }
         int f0 = ++i;
-        int fd = digits(s, i, n);
+        int fd = ByteStrings.digits(s, i, n);
         long frac = decimal(s, i, fd);
         i += fd;
         if (fd == 0 || fd > 9 || i >= n || s[i] != ':' || i + 1 < n && !isBlank(s[i + 1])) {
@@ -1325,10 +1325,7 @@ public final class TraceReader implements EventStream {
             return MARKER; // or nothing: the general way tells
         }
         // a name seen before ends at the first colon (it has only word characters): no test per character
-        q = p;
-        while (q < n && s[q] != ':') {
-            q++;
-        }
+        q = ByteStrings.indexOf(s, p, n, (byte) ':');
         String known = q < n && q > p ? byteNames.get(s, p, q) : null;
         if (known == null) {
             q = p;
@@ -1379,14 +1376,6 @@ public final class TraceReader implements EventStream {
         return EVENT;
     }
 
-    /** How many decimal digits start at {@code s[p]} (before {@code n}). */
-    private static int digits(byte[] s, int p, int n) {
-        int i = p;
-        while (i < n && isDigit(s[i])) {
-            i++;
-        }
-        return i - p;
-    }
 
     /**
      * The value of the {@code count} decimal digits at {@code s[p]}, eight at a time; only its low 64 bits
