@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class ByteScanTest {
 
-    private static final byte[] ALPHABET = "0123456789:: ab_.\t\u007f".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    private static final byte[] ALPHABET = "0123456789:: ab_.\t\u007f"
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
     @Test
     void firstFlaggedByteIsTheLowestFlaggedByte() {
@@ -29,7 +30,8 @@ class ByteScanTest {
                         x |= 0x80L << 8 * j;
                     }
                 }
-                assertEquals(Long.numberOfTrailingZeros(x) >>> 3, ByteStrings.firstFlaggedByte(x), Long.toHexString(x));
+                assertEquals(Long.numberOfTrailingZeros(x) >>> 3, ByteStrings.firstFlaggedByte(x),
+                        Long.toHexString(x));
             }
         }
     }

@@ -23,6 +23,9 @@ final class ByteStrings {
     static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private static final int WORDS = 4;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH = 0x8080808080808080L;
+    private static final long LOW7 = 0x7f7f7f7f7f7f7f7fL;
 
     /**
      * The index of the lowest byte of {@code x} with its 0x80 bit set ({@code x} non-zero, with no other bits
@@ -34,17 +37,18 @@ final class ByteStrings {
         return (int) (((x & -x) >>> 7) * 0x0001020304050607L >>> 56);
     }
 
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGH = 0x8080808080808080L;
-    private static final long LOW7 = 0x7f7f7f7f7f7f7f7fL;
+    /** 0x80 in each byte of {@code w} equal to {@code c}'s byte, 0 elsewhere (exact, no carries between bytes). */
+    static long equalBytes(long w, long c) {
+        long x = w ^ c;
+        return ~((x & LOW7) + LOW7 | x | LOW7);
+    }
 
     /** The index of the first byte {@code c} in {@code s[from, to)}, or {@code to}; eight bytes a step. */
     static int indexOf(byte[] s, int from, int to, byte c) {
         long cs = ONES * (c & 0xff);
         int i = from;
         for (; i + 8 <= to; i += 8) {
-            long x = (long) LONGS.get(s, i) ^ cs;
-            long equal = ~((x & LOW7) + LOW7 | x | LOW7); // 0x80 in each zero byte of x, exactly
+            long equal = equalBytes((long) LONGS.get(s, i), cs);
             if (equal != 0) {
                 return i + firstFlaggedByte(equal);
             }
@@ -72,7 +76,6 @@ final class ByteStrings {
         }
         return i - from;
     }
-
 
     private final int mask;
     private final long[] words;

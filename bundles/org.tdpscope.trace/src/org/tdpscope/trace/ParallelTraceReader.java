@@ -245,16 +245,7 @@ public final class ParallelTraceReader implements EventStream {
         return -1;
     }
 
-    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles
-            .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
-    private static final long LOW7 = 0x7f7f7f7f7f7f7f7fL;
-
-    /** 0x80 in each byte of {@code w} equal to {@code c}'s byte, 0 elsewhere (exact, no carries between bytes). */
-    private static long equalBytes(long w, long c) {
-        long x = w ^ c;
-        return ~((x & LOW7) + LOW7 | x | LOW7);
-    }
 
     /** Line terminators in data[0, end): LF, CRLF and a lone CR each end one line, as the reader counts. */
     static long lines(byte[] data, int end) {
@@ -264,11 +255,11 @@ public final class ParallelTraceReader implements EventStream {
         long lf = ONES * '\n';
         long cr = ONES * '\r';
         for (; i + 8 <= end; i += 8) {
-            long w = (long) LONGS.get(data, i);
-            if (equalBytes(w, cr) != 0) {
+            long w = (long) ByteStrings.LONGS.get(data, i);
+            if (ByteStrings.equalBytes(w, cr) != 0) {
                 break;
             }
-            n += Long.bitCount(equalBytes(w, lf));
+            n += Long.bitCount(ByteStrings.equalBytes(w, lf));
         }
         for (; i < end; i++) {
             byte b = data[i];
