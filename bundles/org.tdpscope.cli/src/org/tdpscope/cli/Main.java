@@ -139,7 +139,8 @@ public final class Main {
 
     static {
         // picocli looks up Groovy's Closure class once, for annotations written in Groovy; not found, that
-        // lookup searched every jar of the product's class path: about 0.1 s of every command's start
+        // lookup opened every jar of the class path, which the launcher orders so that a command opens
+        // only the few it needs (an import 11 of 121, 0.1-0.2 s sooner)
         if (System.getProperty("picocli.disable.closures") == null) {
             System.setProperty("picocli.disable.closures", "true");
         }
