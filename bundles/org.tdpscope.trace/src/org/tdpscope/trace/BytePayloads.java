@@ -4,6 +4,9 @@
  *******************************************************************************/
 package org.tdpscope.trace;
 
+import static org.tdpscope.trace.ByteStrings.HIGH;
+import static org.tdpscope.trace.ByteStrings.ONES;
+
 import java.nio.charset.StandardCharsets;
 
 import org.tdpscope.trace.Payload.*;
@@ -372,9 +375,6 @@ final class BytePayloads {
         return 0;
     }
 
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGH = 0x8080808080808080L;
-
     /** Up to 16 significant hex digits (a u64). */
     private long hex() {
         if (!ok) {
@@ -391,7 +391,7 @@ final class BytePayloads {
             if (n - p < 8) {
                 w &= -1L >>> (8 - (n - p)) * 8; // bytes past the end become NUL, no digit
             }
-            long digit = (w + 0x50 * ONES) & ~(w + 0x46 * ONES) & HIGH; // '0'..'9'
+            long digit = ByteStrings.digitBytes(w);
             long l = w | 0x20 * ONES; // 'A'..'F' as 'a'..'f'
             long alpha = (l + 0x1f * ONES) & ~(l + 0x19 * ONES) & HIGH; // 'a'..'f'
             long valid = digit | alpha;

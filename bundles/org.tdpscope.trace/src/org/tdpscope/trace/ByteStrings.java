@@ -23,8 +23,8 @@ final class ByteStrings {
     static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private static final int WORDS = 4;
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGH = 0x8080808080808080L;
+    static final long ONES = 0x0101010101010101L;
+    static final long HIGH = 0x8080808080808080L;
     private static final long LOW7 = 0x7f7f7f7f7f7f7f7fL;
 
     /**
@@ -59,6 +59,14 @@ final class ByteStrings {
         return i;
     }
 
+    /**
+     * 0x80 in each byte of {@code w} that is '0'..'9', 0 elsewhere; exact for ASCII bytes (a byte from 0x80 up
+     * may carry into the bytes above it).
+     */
+    static long digitBytes(long w) {
+        return (w + 0x50 * ONES) & ~(w + 0x46 * ONES) & HIGH;
+    }
+
     /** How many decimal digits start at {@code s[from]} (before {@code to}); eight bytes a step. */
     static int digits(byte[] s, int from, int to) {
         int i = from;
@@ -66,7 +74,7 @@ final class ByteStrings {
             long w = (long) LONGS.get(s, i);
             // per byte: below '0' or above '9', or not ASCII; a carry out of a byte comes only from a
             // non-ASCII one, flagged itself, so every byte below the lowest flag is judged right
-            long other = (~((w + 0x50 * ONES) & ~(w + 0x46 * ONES)) | w) & HIGH;
+            long other = (~digitBytes(w) | w) & HIGH;
             if (other != 0) {
                 return i - from + firstFlaggedByte(other);
             }

@@ -245,15 +245,13 @@ public final class ParallelTraceReader implements EventStream {
         return -1;
     }
 
-    private static final long ONES = 0x0101010101010101L;
-
     /** Line terminators in data[0, end): LF, CRLF and a lone CR each end one line, as the reader counts. */
     static long lines(byte[] data, int end) {
         // eight bytes at a time while there is no CR (text files rarely have one); the exact loop otherwise
         long n = 0;
         int i = 0;
-        long lf = ONES * '\n';
-        long cr = ONES * '\r';
+        long lf = ByteStrings.ONES * '\n';
+        long cr = ByteStrings.ONES * '\r';
         for (; i + 8 <= end; i += 8) {
             long w = (long) ByteStrings.LONGS.get(data, i);
             if (ByteStrings.equalBytes(w, cr) != 0) {

@@ -1376,7 +1376,6 @@ public final class TraceReader implements EventStream {
         return EVENT;
     }
 
-
     /**
      * The value of the {@code count} decimal digits at {@code s[p]}, eight at a time; only its low 64 bits
      * for more than 19 digits (callers refuse those).
