@@ -12,8 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -66,13 +64,17 @@ public final class ParallelTraceReader implements EventStream {
     static final int MAX_CARRY = 32 << 20;
 
     /**
-     * One parsed block: its events, and where the issue counts grew, as (event index, unparsed, unknown,
-     * warnings kept) for the first event produced after the growth; or, for the rest of a file with no
-     * cut point left, a sequential reader of it ({@code tail}).
+     * One parsed block: its events ({@code events[0, count)}), and where the issue counts grew, as (event
+     * index, unparsed, unknown, warnings kept) for the first event produced after the growth; or, for the
+     * rest of a file with no cut point left, a sequential reader of it ({@code tail}). An array, not a
+     * List: the import runs on the client compiler, which does not inline a call through an interface,
+     * and two of them per event cost about 2 % of an import.
      */
-    private record Block(List<TraceEvent> events, int[] changes, TraceDiagnostics diag, boolean last,
+    private record Block(TraceEvent[] events, int count, int[] changes, TraceDiagnostics diag, boolean last,
             TraceReader tail) {
     }
+
+    private static final TraceEvent[] NO_EVENTS = {};
 
     private final int maxCarry;
     /**
@@ -158,7 +160,7 @@ public final class ParallelTraceReader implements EventStream {
                                 }
                             });
                     TraceReader tail = new TraceReader(rest, firstLine.get(), false);
-                    ready.put(CompletableFuture.completedFuture(new Block(List.of(), new int[0], tail.diagnostics(),
+                    ready.put(CompletableFuture.completedFuture(new Block(NO_EVENTS, 0, new int[0], tail.diagnostics(),
                             true, tail)));
                     return;
                 }
@@ -211,7 +213,7 @@ public final class ParallelTraceReader implements EventStream {
         LastMarker(Future<Block> inner) {
             try {
                 Block b = inner.get();
-                complete(new Block(b.events(), b.changes(), b.diag(), true, null));
+                complete(new Block(b.events(), b.count(), b.changes(), b.diag(), true, null));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 completeExceptionally(e);
@@ -281,7 +283,8 @@ public final class ParallelTraceReader implements EventStream {
         long firstLine = start.get();
         next.complete(firstLine + (lines >= 0 ? lines : lines(data, len)));
         r.firstLine(firstLine);
-        List<TraceEvent> events = new ArrayList<>(len / 120);
+        TraceEvent[] events = new TraceEvent[Math.max(16, lines)];
+        int count = 0;
         int[] changes = new int[0];
         int n = 0;
         int seen = 0;
@@ -294,13 +297,16 @@ public final class ParallelTraceReader implements EventStream {
                     changes = java.util.Arrays.copyOf(changes, Math.max(16, changes.length * 2));
                 }
                 int[] kept = d.kept();
-                changes[n] = events.size();
+                changes[n] = count;
                 System.arraycopy(kept, 0, changes, n + 1, 3);
                 n += 4;
             }
-            events.add(e);
+            if (count == events.length) {
+                events = java.util.Arrays.copyOf(events, 2 * count);
+            }
+            events[count++] = e;
         }
-        return new Block(events, java.util.Arrays.copyOf(changes, n), d, false, null);
+        return new Block(events, count, java.util.Arrays.copyOf(changes, n), d, false, null);
     }
 
     @Override
@@ -312,7 +318,7 @@ public final class ParallelTraceReader implements EventStream {
                 if (e != null) {
                     diag.absorbIssues(current.diag(), absorbed, current.diag().kept());
                 }
-            } else if (current != null && index < current.events().size()) {
+            } else if (current != null && index < current.count()) {
                 int[] ch = current.changes();
                 if (change < ch.length && ch[change] == index) {
                     upTo[0] = ch[change + 1];
@@ -321,7 +327,7 @@ public final class ParallelTraceReader implements EventStream {
                     diag.absorbIssues(current.diag(), absorbed, upTo);
                     change += 4;
                 }
-                e = current.events().get(index);
+                e = current.events()[index];
                 index++;
             }
             if (e != null) {

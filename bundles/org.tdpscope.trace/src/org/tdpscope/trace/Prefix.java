@@ -33,8 +33,14 @@ public record Prefix(String comm, int pid, int tgid, int cpu, String flags, long
         PERF_SCRIPT
     }
 
+    private static final List<String> NO_STACK = List.of();
+
     public Prefix {
-        stack = stack.isEmpty() ? List.of() : List.copyOf(stack);
+        // most events come with the shared empty list, taken as it is: the client compiler, which imports
+        // run on, would not inline the call through the List interface made for each of them
+        if (stack != NO_STACK) {
+            stack = stack.isEmpty() ? NO_STACK : List.copyOf(stack);
+        }
     }
 
     /** The same prefix at another line number (round trips compare events without their lines). */

@@ -41,7 +41,9 @@ import org.tdpscope.trace.TraceReconstruction;
  * [--reuse] [--runs N]} (size with K, M or G suffix; default file in java.io.tmpdir, deleted afterwards unless
  * --keep; --reuse times an existing file instead of writing it again, which takes longer than the import,
  * and implies --keep; with N > 1 the import is repeated and the ratio is also given for the fastest, JIT-warm
- * run).
+ * run; --generate-only writes the file, keeps it and stops, so that a script can flush it to disk before any
+ * timing: the kernel writes a new file's pages back about 30 s after they were written, which fell in the
+ * middle of the timed rounds).
  * The guest is 1 GiB and host page-table pages are reused, so the reconstruction's state stays bounded.
  */
 public final class TraceBench {
@@ -74,6 +76,9 @@ public final class TraceBench {
             System.out.printf(Locale.ROOT, "generated %s: %,d bytes, %,d lines, %,d events (%,d "
                     + "kvm_tdp_mmu_spte_changed) in %.1f s%n", file, Files.size(file), written[0], written[1],
                     written[2], genS);
+            if (List.of(args).contains("--generate-only")) {
+                return;
+            }
         }
 
         Grep g1 = grep(file);
