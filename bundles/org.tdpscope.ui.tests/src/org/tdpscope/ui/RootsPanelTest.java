@@ -24,6 +24,7 @@ import org.eclipse.swt.widgets.Shell;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tdpscope.export.Scene;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.TraceEvent;
@@ -160,11 +161,10 @@ class RootsPanelTest {
     }
 
     @Test
-    void exportWritesTheDrawingOnScreen() throws Exception {
+    void exportWritesTheDrawingOnScreen(@TempDir Path dir) throws Exception {
         assertTrue(panel.open(EXAMPLE), panel.statusText());
         panel.setPolicy(Policy.FIFO);
         panel.goTo(firstStep("walk.yield", null));
-        Path dir = Files.createTempDirectory("roots-export");
         Path svg = dir.resolve("roots.svg");
         Path png = dir.resolve("roots.png");
         panel.exportTo(svg);

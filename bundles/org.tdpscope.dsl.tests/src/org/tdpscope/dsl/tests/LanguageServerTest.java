@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -37,6 +36,7 @@ import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.services.LanguageClient;
 import org.eclipse.lsp4j.services.LanguageServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tdpscope.dsl.ide.TdpLanguageServer;
 
 /** The language server on a pair of pipes: diagnostics for an opened file, and content assist. */
@@ -69,7 +69,7 @@ class LanguageServerTest {
     }
 
     @Test
-    void diagnosticsAndCompletion() throws Exception {
+    void diagnosticsAndCompletion(@TempDir Path dir) throws Exception {
         PipedOutputStream toServer = new PipedOutputStream();
         PipedInputStream serverIn = new PipedInputStream(toServer, 1 << 16);
         PipedOutputStream fromServer = new PipedOutputStream();
@@ -83,7 +83,6 @@ class LanguageServerTest {
         launcher.startListening();
         LanguageServer remote = launcher.getRemoteProxy();
 
-        Path dir = Files.createTempDirectory("tdp-lsp");
         InitializeParams init = new InitializeParams();
         init.setRootUri(dir.toUri().toString());
         assertNotNull(remote.initialize(init).get(60, TimeUnit.SECONDS).getCapabilities());

@@ -11,8 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +19,8 @@ import org.eclipse.lsp4j.DocumentSymbol;
 import org.eclipse.lsp4j.SymbolInformation;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseMessage;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The server's output carries protocol messages only: server-side errors (Xtext logs them, with
@@ -32,12 +30,8 @@ import org.junit.jupiter.api.Test;
 class LspChannelTest {
 
     /** A workspace folder of its own (initialize without one is LspInitializeTest's subject). */
-    private static Path workspace;
-
-    @BeforeAll
-    static void workspace() throws IOException {
-        workspace = Files.createTempDirectory("lsp-channel");
-    }
+    @TempDir
+    static Path workspace;
 
     private static final String DOC = "scenario \"a\" {\n  vm { vcpu v0 }\n  threads { vcpu v0: load root }\n}\n";
     private static final String URI = "file:///tmp/lsp-channel.tdp";

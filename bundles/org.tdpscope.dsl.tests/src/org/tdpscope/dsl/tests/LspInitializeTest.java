@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,7 @@ import org.eclipse.lsp4j.InitializeResult;
 import org.eclipse.lsp4j.PublishDiagnosticsParams;
 import org.eclipse.lsp4j.jsonrpc.messages.NotificationMessage;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseMessage;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,12 +38,8 @@ class LspInitializeTest {
 
     private static final String BROKEN = "scenario \"x\" {\n  vm { vcpu v0 }\n  schedule { v9 to end }\n}\n";
 
-    private static Path folder;
-
-    @BeforeAll
-    static void folder() throws IOException {
-        folder = Files.createTempDirectory("lsp-initialize");
-    }
+    @TempDir
+    static Path folder;
 
     static Stream<Arguments> variants() {
         return Stream.of(
