@@ -62,8 +62,6 @@ public final class TraceBench {
         boolean reuse = List.of(args).contains("--reuse") && Files.isRegularFile(file);
         boolean keep = reuse || List.of(args).contains("--keep");
         PARALLEL = !List.of(args).contains("--sequential");
-        System.out.println("import: " + (PARALLEL ? "parallel (" + Runtime.getRuntime().availableProcessors()
-                + " cores), as tdpscope import" : "sequential"));
         int runs = List.of(args).indexOf("--runs") >= 0 ? Integer.parseInt(args[List.of(args).indexOf("--runs") + 1])
                 : 1;
 
@@ -80,6 +78,8 @@ public final class TraceBench {
                 return;
             }
         }
+        System.out.println("import: " + (PARALLEL ? "parallel (" + Runtime.getRuntime().availableProcessors()
+                + " cores), as tdpscope import" : "sequential"));
 
         Grep g1 = grep(file);
         Import imp = importFile(file);
