@@ -283,7 +283,8 @@ public final class ParallelTraceReader implements EventStream {
         long firstLine = start.get();
         next.complete(firstLine + (lines >= 0 ? lines : lines(data, len)));
         r.firstLine(firstLine);
-        TraceEvent[] events = new TraceEvent[Math.max(16, lines)];
+        // sized by bytes, not lines: a block of blank or stack lines holds few events
+        TraceEvent[] events = new TraceEvent[Math.max(16, len / 120)];
         int count = 0;
         int[] changes = new int[0];
         int n = 0;
