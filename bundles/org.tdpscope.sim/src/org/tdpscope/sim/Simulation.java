@@ -88,6 +88,14 @@ public final class Simulation {
         return List.copyOf(threads);
     }
 
+    /**
+     * The {@code i}-th thread in declaration order (fixed once started, and the same in every fork): the
+     * explorer asks for each thread at every node, and a search by name was 3 % of its time.
+     */
+    public SimThread thread(int i) {
+        return threads.get(i);
+    }
+
     public SimThread thread(String name) {
         for (int i = 0, n = threads.size(); i < n; i++) {
             SimThread t = threads.get(i);
@@ -397,12 +405,20 @@ public final class Simulation {
 
     /** Whether {@code thread} can take a step now: it has work left and is not waiting for a lock. */
     public boolean canStep(String thread) {
-        SimThread t = thread(thread);
+        return canStep(thread(thread));
+    }
+
+    /** {@link #canStep(String)} of the {@code i}-th thread in declaration order. */
+    public boolean canStep(int i) {
+        return canStep(threads.get(i));
+    }
+
+    private boolean canStep(SimThread t) {
         if (t == null || !t.canStep(kvm)) {
             return false;
         }
         // Only a read-lock walk stopped between roots (v6.9) holds mmu_lock across steps.
-        return !(kvm.mmuLock.readByOtherThan(thread) && t.needsWriteLockNext(kvm));
+        return !(kvm.mmuLock.readByOtherThan(t.name()) && t.needsWriteLockNext(kvm));
     }
 
     /**
@@ -414,7 +430,20 @@ public final class Simulation {
      */
     public ScheduleStep stepOnce(String thread) {
         SimThread t = thread(thread);
-        if (t == null || t.finished()) {
+        if (t == null) {
+            throw new ScheduleException(thread + " has nothing to run", 0);
+        }
+        return stepOnce(t);
+    }
+
+    /** {@link #stepOnce(String)} of the {@code i}-th thread in declaration order. */
+    public ScheduleStep stepOnce(int i) {
+        return stepOnce(threads.get(i));
+    }
+
+    private ScheduleStep stepOnce(SimThread t) {
+        String thread = t.name();
+        if (t.finished()) {
             throw new ScheduleException(thread + " has nothing to run", 0);
         }
         Activity.Status st = advance(t); // as a schedule step runs it: the zap worker runs while t flushes its queue
@@ -431,8 +460,15 @@ public final class Simulation {
      * root's SPTEs (and sets bits in a dirty bitmap); neither can disable the other.
      */
     public boolean commute(String a, String b) {
-        SimThread x = thread(a);
-        SimThread y = thread(b);
+        return commute(thread(a), thread(b));
+    }
+
+    /** {@link #commute(String, String)} of the {@code a}-th and {@code b}-th threads in declaration order. */
+    public boolean commute(int a, int b) {
+        return commute(threads.get(a), threads.get(b));
+    }
+
+    private static boolean commute(SimThread x, SimThread y) {
         if (x == null || y == null || x == y) {
             return false;
         }
@@ -463,7 +499,7 @@ public final class Simulation {
      */
     public long fingerprint(boolean symmetric, Map<String, Integer> periods) {
         Fingerprint f = new Fingerprint(symmetric);
-        hash(f, periods);
+        hash(f, periodsOf(periods));
         return f.value();
     }
 
@@ -473,13 +509,31 @@ public final class Simulation {
      * {@link #fingerprint} gives.
      */
     public void fingerprints(Map<String, Integer> periods, long[] into) {
+        fingerprints(periodsOf(periods), into);
+    }
+
+    /**
+     * {@link #fingerprints(Map, long[])} with the periods by thread, in declaration order (0: none): the
+     * explorer's form, with no map lookup per thread per state.
+     */
+    public void fingerprints(int[] periods, long[] into) {
         Fingerprint f = new Fingerprint(true, true);
         hash(f, periods);
         into[0] = f.symmetricValue();
         into[1] = f.exactValue();
     }
 
-    private void hash(Fingerprint f, Map<String, Integer> periods) {
+    /** The periods of {@code byName} by thread, in declaration order (0: the thread does not repeat). */
+    public int[] periodsOf(Map<String, Integer> byName) {
+        int[] p = new int[threads.size()];
+        for (int i = 0; i < p.length; i++) {
+            Integer n = byName.get(threads.get(i).name());
+            p[i] = n == null ? 0 : n;
+        }
+        return p;
+    }
+
+    private void hash(Fingerprint f, int[] periods) {
         hashList(f, kvm.roots);
         hashList(f, kvm.invalidRoots);
         for (Root r : kvm.allRoots) {
@@ -505,8 +559,7 @@ public final class Simulation {
         f.add(kvm.dirtyBitmaps.size()).add(dirty);
         for (int i = 0, n = threads.size(); i < n; i++) {
             SimThread t = threads.get(i);
-            Integer p = periods.get(t.name());
-            t.fingerprint(f, p == null ? 0 : p, t.kind() == Scenario.ThreadKind.WALKER);
+            t.fingerprint(f, periods[i], t.kind() == Scenario.ThreadKind.WALKER);
         }
         if (f.exact()) {
             f.addExact(kvm.allRoots.size());

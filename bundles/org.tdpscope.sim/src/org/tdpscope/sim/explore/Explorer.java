@@ -168,6 +168,9 @@ public final class Explorer {
         final Predicate<RunResult> expectations;
         final ExploreMonitor monitor;
         final Map<String, Integer> periods = new HashMap<>();
+        /** {@link #periods} by thread index (0: the thread does not repeat). */
+        final int[] periodAt;
+        /** The threads in declaration order: a thread's index here is its index in every {@link Simulation}. */
         final String[] names;
         final long nonRepeating;
         final VisitedSet visited;
@@ -221,6 +224,7 @@ public final class Explorer {
                 }
             }
             nonRepeating = nr;
+            periodAt = probe.periodsOf(periods);
             choiceBits = VisitedStates.choiceBits(names.length);
             visited = shared != null ? shared
                     : new VisitedStates(names.length, bounds.maxDepth(), bounds.maxYields(), visitedBudget,
@@ -397,11 +401,11 @@ public final class Explorer {
 
         /** Takes thread {@code i}'s step as the {@code d}-th of the path. */
         private void take(int d, int i) {
-            invStarted[d + 1] = invStarted[d] + (isInvalidation(sim.thread(c.names[i]).nextOp()) ? 1 : 0);
+            invStarted[d + 1] = invStarted[d] + (isInvalidation(sim.thread(i).nextOp()) ? 1 : 0);
             orderAt[d + 1] = d < VisitedStates.ORDER_CHOICES
                     ? orderAt[d] | (long) i << c.choiceBits * (VisitedStates.ORDER_CHOICES - 1 - d)
                     : orderAt[d];
-            ScheduleStep st = sim.stepOnce(c.names[i]);
+            ScheduleStep st = sim.stepOnce(i);
             steps++;
             path[d] = i;
             stepAt[d] = st;
@@ -440,7 +444,7 @@ public final class Explorer {
                 sym = checkedSym;
                 exact = checkedExact;
             } else {
-                sim.fingerprints(c.periods, fp);
+                sim.fingerprints(c.periodAt, fp);
                 sym = fp[0];
                 int j = 0;
                 while (j < d && symAt[j] != sym) {
@@ -469,14 +473,14 @@ public final class Explorer {
             boolean allDone = true;
             long enabled = 0;
             for (int i = 0; i < c.names.length; i++) {
-                SimThread t = sim.thread(c.names[i]);
+                SimThread t = sim.thread(i);
                 if (invStarted[d] >= c.bounds.maxInvalidations() && isInvalidation(t.nextOp())) {
                     continue; // out of invalidation budget: this thread stops here
                 }
                 if ((c.nonRepeating >>> i & 1) != 0 && !t.finished()) {
                     allDone = false;
                 }
-                if (sim.canStep(c.names[i])) {
+                if (sim.canStep(i)) {
                     enabled |= 1L << i;
                 }
             }
@@ -562,7 +566,7 @@ public final class Explorer {
                 while (cand != 0) {
                     int u = Long.numberOfTrailingZeros(cand);
                     cand &= cand - 1;
-                    if (sim.commute(c.names[u], c.names[i])) {
+                    if (sim.commute(u, i)) {
                         childSleep |= 1L << u;
                     }
                 }
@@ -628,7 +632,7 @@ public final class Explorer {
                 b.nrDone[m] = nonRepDone[d + 1];
                 b.sleep[m] = childSleep;
                 b.yields[m] = yields + (stepAt[d].kind() == ScheduleStep.Kind.UNTIL_YIELD ? 1 : 0);
-                sim.fingerprints(c.periods, fp);
+                sim.fingerprints(c.periodAt, fp);
                 long sym = fp[0];
                 boolean cycle = false;
                 for (int j = 0; j <= d && !cycle; j++) {
