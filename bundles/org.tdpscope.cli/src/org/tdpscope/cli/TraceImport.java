@@ -5,6 +5,7 @@
 package org.tdpscope.cli;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +42,17 @@ final class TraceImport {
     static final int MAX_XMI_EVENTS = 1_000_000;
 
     private Path xmi;
+    /** A PNG beside each SVG. */
+    private boolean png;
+
+    TraceImport png(boolean on) {
+        this.png = on;
+        return this;
+    }
+
+    /** The option whose output goes to standard output ({@code -}), or null. */
+    private String toStdout;
+    private OutputStream data = OutputStream.nullOutputStream();
 
     TraceImport(PrintStream out, PrintStream err) {
         this.out = out;
@@ -50,6 +62,13 @@ final class TraceImport {
     /** Also saves the import as a model run (XMI) at {@code file}: its events, inferred roots and tables. */
     TraceImport xmi(Path file) {
         this.xmi = file;
+        return this;
+    }
+
+    /** Writes the output of {@code option} ({@code --trace}, {@code --xmi}, {@code --scenario}) to {@code data}. */
+    TraceImport toStdout(String option, OutputStream data) {
+        this.toStdout = option;
+        this.data = data;
         return this;
     }
 
@@ -73,20 +92,24 @@ final class TraceImport {
      * events the views know in the simulator's JSON Lines trace format.
      */
     int run(Path file, Path scenario, Window window, Path svgDir, Path jsonl) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            err.println("tdpscope: " + file + ": no such file");
-            return Main.BAD_INPUT;
-        }
+        boolean stdin = file.toString().equals(Main.STDOUT);
+        Path shown = stdin ? Path.of("stdin") : file; // names the outputs and titles
         org.tdpscope.trace.TraceSource source;
         try {
-            source = org.tdpscope.trace.TraceSource.open(file);
+            source = stdin ? org.tdpscope.trace.TraceSource.of(System.in, shown)
+                    : org.tdpscope.trace.TraceSource.open(file);
         } catch (IOException e) {
             err.println("tdpscope: " + e.getMessage());
             return Main.BAD_INPUT;
         }
-        Skeleton skeleton = scenario == null ? null : new Skeleton(window);
-        AsRun asRun = svgDir == null && jsonl == null && xmi == null ? null : new AsRun(window);
-        if (asRun != null && xmi != null) {
+        boolean traceOut = jsonl != null || "--trace".equals(toStdout);
+        boolean xmiOut = xmi != null || "--xmi".equals(toStdout);
+        boolean scenarioOut = scenario != null || "--scenario".equals(toStdout);
+        // with data on standard output, the report goes to standard error
+        PrintStream report = toStdout != null ? err : out;
+        Skeleton skeleton = scenarioOut ? new Skeleton(window) : null;
+        AsRun asRun = svgDir == null && !traceOut && !xmiOut ? null : new AsRun(window);
+        if (asRun != null && xmiOut) {
             asRun.all = new ArrayList<>();
         }
         org.tdpscope.trace.TraceTimeline timeline = svgDir == null ? null : new org.tdpscope.trace.TraceTimeline();
@@ -97,74 +120,120 @@ final class TraceImport {
         TraceReconstruction[] recHolder = new TraceReconstruction[1];
         // every file of the import is replaced together, or none (the old ones kept)
         try (org.tdpscope.model.io.AtomicFiles.Batch files = new org.tdpscope.model.io.AtomicFiles.Batch()) {
+            org.tdpscope.model.io.AtomicFiles.Content json = o -> {
+                java.io.Writer jsonOut = new java.io.BufferedWriter(new java.io.OutputStreamWriter(o,
+                        StandardCharsets.UTF_8), 1 << 16);
+                jsonOut.write(org.tdpscope.model.io.TraceJsonl.header(shown.getFileName().toString(), "imported",
+                        "-"));
+                jsonOut.write('\n');
+                try {
+                    read(source, skeleton, asRun, jsonOut, diagHolder, recHolder);
+                } catch (java.io.UncheckedIOException x) {
+                    throw x.getCause();
+                }
+                jsonOut.flush();
+            };
             if (jsonl != null) {
-                files.stage(jsonl, o -> {
-                    java.io.Writer jsonOut = new java.io.BufferedWriter(new java.io.OutputStreamWriter(o,
-                            StandardCharsets.UTF_8), 1 << 16);
-                    jsonOut.write(org.tdpscope.model.io.TraceJsonl.header(file.getFileName().toString(), "imported",
-                            "-"));
-                    jsonOut.write('\n');
-                    try {
-                        read(source, skeleton, asRun, jsonOut, diagHolder, recHolder);
-                    } catch (java.io.UncheckedIOException x) {
-                        throw x.getCause();
-                    }
-                    jsonOut.flush();
-                });
+                files.stage(jsonl, json);
+            } else if (traceOut) {
+                json.writeTo(data);
             } else {
                 read(source, skeleton, asRun, null, diagHolder, recHolder);
             }
             finish(source);
-            print(file, recHolder[0], diagHolder[0]);
-            List<String> written = new ArrayList<>();
-            if (jsonl != null) {
-                written.add("trace: " + jsonl + " (" + asRun.converted + " events the views know)");
+            TraceDiagnostics d = diagHolder[0];
+            print(report, shown, recHolder[0], d);
+            if (d.lines() == 0) {
+                err.println("tdpscope: " + shown + ": empty, nothing to import");
+                return Main.BAD_INPUT;
             }
+            if (d.events() == 0 && d.unparsedLines() > 0) {
+                err.println(String.format(Locale.ROOT, "tdpscope: %s: no kvm or kvmmmu event in %,d lines (%,d unparsed): "
+                        + "not a trace this reader knows (tracefs, trace-cmd report, perf script text); nothing "
+                        + "written", shown, d.lines(), d.unparsedLines()));
+                return Main.BAD_INPUT;
+            }
+            if (window != null && window.from() > d.lines()) {
+                err.println(String.format(Locale.ROOT, "tdpscope: --window %d..%d starts after the trace's last line "
+                        + "(%,d); nothing written", window.from(), window.to(), d.lines()));
+                return Main.BAD_INPUT;
+            }
+            List<String> written = new ArrayList<>();
+            if (traceOut) {
+                written.add("trace: " + (jsonl == null ? "standard output" : jsonl) + " (" + asRun.converted
+                        + " events the views know)");
+            }
+            byte[] scenarioText = null;
             if (skeleton != null) {
-                byte[] text = skeleton.text(file, recHolder[0]).getBytes(StandardCharsets.UTF_8);
-                files.stage(scenario, o -> o.write(text));
-                written.add("scenario: " + scenario);
+                scenarioText = skeleton.text(shown, recHolder[0]).getBytes(StandardCharsets.UTF_8);
+                if (scenario != null) {
+                    byte[] text = scenarioText;
+                    files.stage(scenario, o -> o.write(text));
+                }
+                written.add("scenario: " + (scenario == null ? "standard output" : scenario));
             }
             if (svgDir != null) {
-                String name = file.getFileName().toString();
+                String name = shown.getFileName().toString();
                 String base = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
                 Path svg = svgDir.resolve(base + ".timeline.svg");
-                String title = file.getFileName() + (window == null ? "" : ", lines " + window.from() + ".."
+                boolean exact = recHolder[0].roots().stream().anyMatch(InferredRoot::exact);
+                String title = shown.getFileName() + (window == null ? "" : ", lines " + window.from() + ".."
                         + window.to()) + (asRun.drawn.size() < asRun.converted ? ", first " + asRun.drawn.size()
-                                + " events" : "") + " (imported; roots inferred)";
-                byte[] text = org.tdpscope.export.SvgRenderer.render(org.tdpscope.export.TimelineDiagram.layout(
-                        title, asRun.drawn, org.tdpscope.export.Theme.LIGHT)).getBytes(StandardCharsets.UTF_8);
-                files.stage(svg, o -> o.write(text));
-                written.add("diagram: " + svg);
+                                + " events" : "") + (recHolder[0].roots().isEmpty() ? " (imported)"
+                                        : exact ? " (imported; roots from root records)" : " (imported; roots inferred)");
+                stage(files, svg, org.tdpscope.export.TimelineDiagram.layout(title, asRun.drawn,
+                        org.tdpscope.export.Theme.LIGHT), written, "");
                 // the same events on the trace's own clock: a mark's position is its time
                 Path real = svgDir.resolve(base + ".trace-timeline.svg");
                 timeline.finish();
-                byte[] realText = org.tdpscope.export.SvgRenderer.render(org.tdpscope.export.TraceTimelineDiagram
-                        .layout(file.getFileName() + (window == null ? "" : ", lines " + window.from() + ".."
-                                + window.to()), timeline, org.tdpscope.trace.TraceTimeline.Grouping.TASK, timeline
-                                        .firstNs(), timeline.lastNs() + 1, org.tdpscope.export.Theme.LIGHT))
-                        .getBytes(StandardCharsets.UTF_8);
-                files.stage(real, o -> o.write(realText));
-                written.add("diagram: " + real + " (real time axis)");
+                stage(files, real, org.tdpscope.export.TraceTimelineDiagram.layout(shown.getFileName() + (window == null
+                        ? "" : ", lines " + window.from() + ".." + window.to()), timeline,
+                        org.tdpscope.trace.TraceTimeline.Grouping.TASK, timeline.firstNs(), timeline.lastNs() + 1,
+                        org.tdpscope.export.Theme.LIGHT), written, " (real time axis)");
             }
-            if (xmi != null) {
+            org.tdpscope.model.Run run = null;
+            if (xmiOut) {
                 if (asRun.converted > MAX_XMI_EVENTS) {
                     err.println(String.format(Locale.ROOT, "tdpscope: %s: not written: %,d events is more than an XMI "
-                            + "run holds (%,d); choose a part of the trace with --window A..B", xmi, asRun.converted,
-                            MAX_XMI_EVENTS));
+                            + "run holds (%,d); choose a part of the trace with --window A..B", xmi == null
+                                    ? "--xmi -" : xmi, asRun.converted, MAX_XMI_EVENTS));
                     return Main.BAD_INPUT;
                 }
-                org.tdpscope.model.Run run = TraceRunProjection.project(file, recHolder[0], asRun.all, true);
-                files.stage(xmi, o -> org.tdpscope.model.io.RunStore.saveXmi(run, o));
-                written.add("run: " + xmi + " (" + asRun.all.size() + " events, " + recHolder[0].roots().size()
-                        + " root(s))");
+                run = TraceRunProjection.project(shown, recHolder[0], asRun.all, true);
+                if (xmi != null) {
+                    org.tdpscope.model.Run r = run;
+                    files.stage(xmi, o -> org.tdpscope.model.io.RunStore.saveXmi(r, o));
+                }
+                written.add("run: " + (xmi == null ? "standard output" : xmi) + " (" + asRun.all.size() + " events, "
+                        + recHolder[0].roots().size() + " root(s))");
             }
             files.commit();
+            if ("--scenario".equals(toStdout)) {
+                data.write(scenarioText);
+            } else if ("--xmi".equals(toStdout)) {
+                org.tdpscope.model.io.RunStore.saveXmi(run, data);
+            }
+            data.flush();
             for (String w : written) {
-                out.println(w);
+                report.println(w);
             }
         }
         return Main.OK;
+    }
+
+    /** Stages a diagram as SVG, and as PNG beside it with {@link #png}. */
+    private void stage(org.tdpscope.model.io.AtomicFiles.Batch files, Path svg, org.tdpscope.export.Scene scene,
+            List<String> written, String note) throws IOException {
+        byte[] text = org.tdpscope.export.SvgRenderer.render(scene).getBytes(StandardCharsets.UTF_8);
+        files.stage(svg, o -> o.write(text));
+        written.add("diagram: " + svg + note);
+        if (png) {
+            String name = svg.getFileName().toString();
+            Path target = svg.resolveSibling(name.substring(0, name.length() - 4) + ".png");
+            byte[] bytes = org.tdpscope.export.PngRenderer.png(scene, 2);
+            files.stage(target, o -> o.write(bytes));
+            written.add("diagram: " + target + note);
+        }
     }
 
     /** Reads the whole trace into the reconstruction (and the skeleton, and the JSON Lines writer). */
@@ -192,11 +261,14 @@ final class TraceImport {
             while ((e = reader.next()) != null) {
                 rec.accept(e);
                 if (skeleton != null) {
-                    skeleton.accept(e);
+                    skeleton.accept(e, rec);
                 }
                 if (asRun != null) {
                     asRun.convert(e, rec);
                 }
+            }
+            if (asRun != null) {
+                asRun.finish();
             }
         }
     }
@@ -212,19 +284,22 @@ final class TraceImport {
         }
     }
 
-    private void print(Path file, TraceReconstruction rec, TraceDiagnostics d) {
+    private static void print(PrintStream out, Path file, TraceReconstruction rec, TraceDiagnostics d) {
         out.println("== " + file.getFileName() + ": " + String.format(Locale.ROOT, "%,d lines, %,d events", d.lines(),
                 d.events()));
         out.println("  " + d.summary());
-        for (TraceDiagnostics.Issue i : first(d.unparsed(), 5)) {
+        for (TraceDiagnostics.Issue i : first(d.unparsed(), SHOWN)) {
             out.println("  unparsed line " + i.line() + ": " + i.message() + ": " + i.text());
         }
-        for (TraceDiagnostics.Issue i : first(d.unknown(), 5)) {
+        more(out, d.unparsedLines(), "unparsed lines");
+        for (TraceDiagnostics.Issue i : first(d.unknown(), SHOWN)) {
             out.println("  unknown event at line " + i.line() + ": " + i.text());
         }
-        for (TraceDiagnostics.Issue i : first(d.warnings(), 5)) {
+        more(out, d.unknownEvents(), "unknown events");
+        for (TraceDiagnostics.Issue i : first(d.warnings(), SHOWN)) {
             out.println("  warning at line " + i.line() + ": " + i.message());
         }
+        more(out, d.warningCount(), "warnings");
         out.println("  events: " + new TreeMap<>(rec.eventCounts()));
         out.println("  lanes (per task):");
         for (Lane l : rec.taskLanes().values()) {
@@ -255,9 +330,20 @@ final class TraceImport {
             out.println("  fast zap at line " + z.line() + ": mmu_valid_gen " + z.gen() + ", " + z.rootsInvalidated()
                     + " root(s) invalidated");
         }
-        out.println(String.format(Locale.ROOT, "  faults %,d, fast page faults %,d, MMIO SPTEs %,d, huge-page splits %,d"
-                + ", notifier unmaps %,d", rec.pageFaults() + rec.spteRequests(), rec.fastPageFaults(),
-                rec.mmioSptes().size(), rec.splitCount(), rec.unmaps()));
+        // one fault traces a kvm_page_fault and a kvm_mmu_spte_requested when both are enabled: counted apart
+        out.println(String.format(Locale.ROOT, "  faults: %,d kvm_page_fault, %,d kvm_mmu_spte_requested, %,d "
+                + "fast_page_fault; MMIO SPTEs %,d, huge-page splits %,d, notifier unmaps %,d", rec.pageFaults(),
+                rec.spteRequests(), rec.fastPageFaults(), rec.mmioSptes().size(), rec.splitCount(), rec.unmaps()));
+    }
+
+    /** Issues of one kind listed in the summary at most; the rest are counted (the JSON Lines trace has none). */
+    private static final int SHOWN = 5;
+
+    private static void more(PrintStream out, long total, String what) {
+        if (total > SHOWN) {
+            out.println(String.format(Locale.ROOT, "  ... and %,d more %s (the first %d are shown)", total - SHOWN, what,
+                    SHOWN));
+        }
     }
 
     private static <T> List<T> first(List<T> list, int n) {
@@ -295,15 +381,38 @@ final class TraceImport {
             String thread = e.prefix().comm() + "-" + e.prefix().pid();
             String at = String.format(Locale.ROOT, "%.6f s, line %d", e.prefix().timestampNs() / 1e9, e.prefix().line());
             org.tdpscope.sim.TraceEvent s = null;
-            while (rootsSeen < rec.roots().size()) { // a root the last record made the importer infer
+            if (!(e.payload() instanceof Payload.TdpMmuSpteChanged)) {
+                endUnmap(thread, "before " + at);
+            }
+            while (rootsSeen < rec.roots().size()) { // a root the last record made the importer infer (or named)
                 InferredRoot r = rec.roots().get(rootsSeen++);
+                String where = r.line() == e.prefix().line() ? at : "line " + r.line() + (window != null
+                        && r.line() < window.from() ? " (before the window)" : "");
                 add(new org.tdpscope.sim.TraceEvent(converted + 1, thread, org.tdpscope.sim.EventType.ROOT_CREATE,
-                        org.tdpscope.sim.Root.nameOf(r.id()), -1, -1, -1, 0, 0, "inferred root, as " + r.asId() + ", "
-                                + at, null));
+                        org.tdpscope.sim.Root.nameOf(r.id()), -1, -1, -1, 0, 0, (r.exact()
+                                ? "root (exact: a tdpscope root record), as " : "inferred root, as ") + r.asId() + ", "
+                                + where, null));
+            }
+            if (rootRecord(e.payload())) { // invalidations and frees the record showed
+                for (int i = 0; i < rootsSeen; i++) {
+                    InferredRoot r = rec.roots().get(i);
+                    if (r.invalidatedLine() != 0 && !invalidShown.get(i)) {
+                        invalidShown.set(i);
+                        add(new org.tdpscope.sim.TraceEvent(converted + 1, thread,
+                                org.tdpscope.sim.EventType.ROOT_INVALIDATE, org.tdpscope.sim.Root.nameOf(r.id()), -1,
+                                -1, -1, 0, 0, (r.exact() ? "" : "inferred: ") + "invalidated, " + at, null));
+                    }
+                    if (r.freed() && !freedShown.get(i)) {
+                        freedShown.set(i);
+                        add(new org.tdpscope.sim.TraceEvent(converted + 1, thread, org.tdpscope.sim.EventType.ROOT_FREE,
+                                org.tdpscope.sim.Root.nameOf(r.id()), -1, -1, -1, 0, 0, "freed, " + at, null));
+                    }
+                }
             }
             long step = converted + 1;
             if (e.payload() instanceof Payload.TdpMmuSpteChanged c) {
-                String root = rootOf(rec, c.asId(), c.gfn(), c.level());
+                // the root this change was given to as it was applied; a lookup by gfn now could find a newer root
+                String root = rootName(rec.lastChangedTable());
                 boolean present = Sptes.isPresent(c.newSpte());
                 s = new org.tdpscope.sim.TraceEvent(step, thread, present ? org.tdpscope.sim.EventType.SPTE_SET
                         : org.tdpscope.sim.EventType.SPTE_ZAP, root, -1, c.gfn(), c.level(), c.oldSpte(), c.newSpte(),
@@ -318,6 +427,7 @@ final class TraceImport {
                 s = new org.tdpscope.sim.TraceEvent(step, thread, org.tdpscope.sim.EventType.WALK_START, null, -1, -1,
                         -1, 0, 0, "mmu notifier unmap hva 0x" + Long.toHexString(u.start()) + "..0x"
                                 + Long.toHexString(u.end()) + ", " + at, null);
+                unmapping.add(thread);
             }
             if (s != null) {
                 add(s);
@@ -326,6 +436,22 @@ final class TraceImport {
         }
 
         private int rootsSeen;
+        /** Tasks in an mmu_notifier unmap: its SPTE changes follow it, the task's next other record ends it. */
+        private final java.util.Set<String> unmapping = new java.util.LinkedHashSet<>();
+
+        private void endUnmap(String thread, String at) {
+            if (unmapping.remove(thread)) {
+                add(new org.tdpscope.sim.TraceEvent(converted + 1, thread, org.tdpscope.sim.EventType.WALK_END, null,
+                        -1, -1, -1, 0, 0, "mmu notifier unmap done, " + at, null));
+            }
+        }
+
+        /** Ends what the last records left open (an unmap at the end of the trace or window). */
+        void finish() {
+            for (String t : List.copyOf(unmapping)) {
+                endUnmap(t, "at the end");
+            }
+        }
         /** Where each converted event also goes (the JSON Lines file), or nowhere. */
         java.util.function.Consumer<org.tdpscope.sim.TraceEvent> sink = s -> { };
 
@@ -343,10 +469,19 @@ final class TraceImport {
             }
         }
 
-        /** The name of the inferred root whose tree holds the SPTE, or null when the trace does not tell. */
-        private static String rootOf(TraceReconstruction rec, int as, long gfn, int level) {
-            TraceReconstruction.SpteRef ref = rec.spte(as, gfn, level);
-            PageTable t = ref == null ? null : ref.table();
+        private final java.util.BitSet invalidShown = new java.util.BitSet();
+        private final java.util.BitSet freedShown = new java.util.BitSet();
+
+        /** Records that can invalidate or free a root: a fast zap, and the capture recipe's root records. */
+        private static boolean rootRecord(Payload p) {
+            return p instanceof Payload.MmuZapAllFast || p instanceof Payload.RootAlloc || p instanceof Payload.RootNext
+                    || p instanceof Payload.RootPut || p instanceof Payload.RootZap
+                    || p instanceof Payload.RootsInvalidate || p instanceof Payload.RootsZapInvalidated
+                    || p instanceof Payload.RootLoad;
+        }
+
+        /** The name of the root whose tree holds {@code t}, or null when the trace does not tell. */
+        private static String rootName(PageTable t) {
             for (int guard = 0; t != null && guard < 8; guard++) {
                 if (t.root() != null) {
                     return org.tdpscope.sim.Root.nameOf(t.root().id());
@@ -358,90 +493,277 @@ final class TraceImport {
     }
 
     /**
-     * The faults and fast zaps of a window of the trace, in trace order, as a scenario: one vCPU per
-     * vCPU task, a memslot around the gfns touched, an explicit schedule. What a trace cannot tell
-     * (roles beyond the address space, memslot bounds, which root a fault used) is said in the file.
+     * The faults, fast zaps, mmu_notifier unmaps and other zaps of a window of the trace, in trace order, as a
+     * scenario: one vCPU per task that faults, a memslot around the gfns faulted, an explicit schedule. A fault
+     * is read from {@code kvm_page_fault} (the gfn and the access its error code gives), else from
+     * {@code kvm_mmu_spte_requested} or {@code kvm_mmu_set_spte}; the records of one fault make one step. An
+     * unmap's gfns come from the SPTEs its task zapped right after it (the trace gives host addresses). What a
+     * trace cannot tell is said in the file.
      */
     static final class Skeleton {
         private final Window window;
-        private final Map<String, String> vcpus = new LinkedHashMap<>();
-        private final List<String[]> steps = new ArrayList<>(); // thread, op
+        private final Map<String, Task> tasks = new LinkedHashMap<>();
+        private final List<Step> steps = new ArrayList<>();
         private final TreeSet<Long> gfns = new TreeSet<>();
-        private boolean smm;
+        private final List<String> guesses = new ArrayList<>();
         private int zaps;
+        private int unmaps;
+        private int unmapsWithoutZap;
+        private int otherZaps;
+        private int vcpuCount;
+        private int maxLevel;
         private long lastLine;
+
+        /** A step of the schedule: its thread, its operation, and where in the trace it came from. */
+        private static final class Step {
+            final String thread;
+            String op;
+            final String why;
+
+            Step(String thread, String op, String why) {
+                this.thread = thread;
+                this.op = op;
+                this.why = why;
+            }
+        }
+
+        /** What one task is in the middle of, as its records arrive. */
+        private static final class Task {
+            String vcpu; // its vCPU thread, once it faulted
+            Step fault; // the fault under way: its records after the first belong to it
+            long faultGfn = -1;
+            Step range; // an unmap or a zap whose SPTE changes are being gathered
+            long lo = Long.MAX_VALUE;
+            long hi = -1;
+            boolean unmap;
+            int smmChanges;
+            int defaultChanges;
+        }
 
         Skeleton(Window window) {
             this.window = window;
         }
 
-        void accept(TraceEvent e) {
+        void accept(TraceEvent e, TraceReconstruction rec) {
             long line = e.prefix().line();
             if (window != null && !window.contains(line)) {
                 return;
             }
             lastLine = line;
-            String task = e.prefix().comm() + "-" + e.prefix().pid();
-            if (e.payload() instanceof Payload.MmuSetSpte s && s.level() >= 1) {
-                String v = vcpus.computeIfAbsent(task, t -> "v" + vcpus.size());
-                gfns.add(s.gfn());
-                steps.add(new String[] { v, "fault gfn 0x" + Long.toHexString(s.gfn()) + (s.writable() ? " write"
-                        : s.executable() ? " exec" : " read") });
-            } else if (e.payload() instanceof Payload.MmuZapAllFast) {
+            String name = e.prefix().comm() + "-" + e.prefix().pid();
+            Task t = tasks.computeIfAbsent(name, k -> new Task());
+            Payload p = e.payload();
+            // what ends a fault, an unmap's or a zap's run of SPTE changes: the vCPU entering or leaving the guest,
+            // the next fault, another invalidation (the MMU's own records in between, a page zapped, do not)
+            boolean fence = p instanceof Payload.KvmEntry || p instanceof Payload.KvmExit
+                    || p instanceof Payload.KvmNestedVmexit || p instanceof Payload.KvmUserspaceExit
+                    || p instanceof Payload.KvmPageFault || p instanceof Payload.KvmUnmapHvaRange
+                    || p instanceof Payload.MmuZapAllFast;
+            if (fence || p instanceof Payload.MmuSpteRequested || p instanceof Payload.MmuSetSpte) {
+                closeRange(t);
+            }
+            if (fence) {
+                t.fault = null;
+            }
+            if (p instanceof Payload.KvmPageFault f) {
+                long ec = f.errorCode();
+                // VMX traces the EPT violation's exit qualification (bit 1 write, bit 2 fetch); SVM the #NPF error
+                // code, whose bits 32-33 are always set (bit 1 write, bit 4 fetch)
+                boolean svm = (ec >>> 32) != 0;
+                boolean write = (ec & 2) != 0;
+                boolean exec = !write && (ec & (svm ? 0x10 : 4)) != 0;
+                startFault(t, f.address() >>> 12, write ? "write" : exec ? "exec" : "read",
+                        "line " + line + ": kvm_page_fault error_code 0x" + Long.toHexString(ec));
+            } else if (p instanceof Payload.MmuSpteRequested q) {
+                if (!partOfFault(t, q.gfn(), q.level())) {
+                    startFault(t, q.gfn(), "write", "line " + line + ": kvm_mmu_spte_requested (access not traced)");
+                    guess("the access of a fault traced without kvm_page_fault (write)");
+                }
+                t.faultGfn = q.gfn();
+                maxLevel = Math.max(maxLevel, q.level());
+            } else if (p instanceof Payload.MmuSetSpte s && s.level() >= 1) {
+                if (!partOfFault(t, s.gfn(), s.level())) {
+                    startFault(t, s.gfn(), s.writable() ? "write" : s.executable() ? "exec" : "read",
+                            "line " + line + ": kvm_mmu_set_spte (access from the SPTE's permissions)");
+                    guess("the access of a fault traced only by its kvm_mmu_set_spte (from the SPTE's permissions)");
+                }
+                maxLevel = Math.max(maxLevel, s.level());
+                t.fault = null; // the install ends the fault
+                t.faultGfn = -1;
+            } else if (p instanceof Payload.MmuZapAllFast) {
                 zaps++;
-                steps.add(new String[] { "Z", "fast zap" });
-            } else if (e.payload() instanceof Payload.TdpMmuSpteChanged c && c.asId() == 1) {
-                smm = true;
+                steps.add(new Step("Z", "fast zap", "line " + line + ": kvm_mmu_zap_all_fast"));
+            } else if (p instanceof Payload.KvmUnmapHvaRange u) {
+                unmaps++;
+                t.unmap = true;
+                t.range = new Step("N", null, "line " + line + ": mmu notifier unmap hva 0x" + Long.toHexString(u.start())
+                        + "..0x" + Long.toHexString(u.end()) + " (gfns from the SPTEs it zapped)");
+                steps.add(t.range);
+            } else if (p instanceof Payload.TdpMmuSpteChanged c) {
+                changed(t, c, rec, line);
+            }
+        }
+
+        private void changed(Task t, Payload.TdpMmuSpteChanged c, TraceReconstruction rec, long line) {
+            if (c.asId() == 1) { // the address space of the task's changes says its vCPU's role
+                t.smmChanges++;
+            } else {
+                t.defaultChanges++;
+            }
+            boolean zap = Sptes.isPresent(c.oldSpte()) && !Sptes.isPresent(c.newSpte()) && !Sptes.isFrozen(c.newSpte());
+            if (!zap || t.fault != null) {
+                if (Sptes.isPresent(c.newSpte()) && t.range != null && !t.unmap) {
+                    closeRange(t); // an install ends a run of zaps
+                }
+                return; // a fault's own changes, an install, a frozen marker of a removed table
+            }
+            PageTable table = rec.lastChangedTable();
+            InferredRoot root = table == null ? null : rootOf(table);
+            if (t.range == null && root != null && root.invalidatedLine() != 0) {
+                return; // the teardown of a root a fast zap invalidated: the fast zap's step does it
+            }
+            if (t.range == null) {
+                otherZaps++;
+                t.unmap = false;
+                t.range = new Step("K", null, "line " + line + ": SPTEs zapped with no cause traced");
+                steps.add(t.range);
+            }
+            long base = c.gfn() & -Sptes.span(c.level());
+            t.lo = Math.min(t.lo, base);
+            t.hi = Math.max(t.hi, base + Sptes.span(c.level()));
+        }
+
+        private static InferredRoot rootOf(PageTable t) {
+            for (int guard = 0; t != null && guard < 8; guard++) {
+                if (t.root() != null) {
+                    return t.root();
+                }
+                t = t.parent();
+            }
+            return null;
+        }
+
+        /** Ends the unmap or zap {@code t} was gathering: its step gets the gfns, or goes if none was zapped. */
+        private void closeRange(Task t) {
+            Step r = t.range;
+            if (r == null) {
+                return;
+            }
+            t.range = null;
+            if (t.hi < 0) {
+                steps.remove(r);
+                unmapsWithoutZap++;
+            } else {
+                r.op = (t.unmap ? "notifier unmap" : "zap") + " gfn 0x" + Long.toHexString(t.lo) + " .. 0x"
+                        + Long.toHexString(t.hi);
+            }
+            t.lo = Long.MAX_VALUE;
+            t.hi = -1;
+        }
+
+        /** Whether a record of {@code gfn} at {@code level} belongs to the fault {@code t} has under way. */
+        private static boolean partOfFault(Task t, long gfn, int level) {
+            return t.fault != null && level >= 1 && level <= 5
+                    && (t.faultGfn & -Sptes.span(level)) == (gfn & -Sptes.span(level));
+        }
+
+        private void startFault(Task t, long gfn, String access, String why) {
+            if (t.vcpu == null) {
+                t.vcpu = "v" + vcpuCount++;
+                // the vCPU loads its root when it first shows up, not before: after a fast zap it gets the new one
+                steps.add(new Step(t.vcpu, "load root", why.substring(0, why.indexOf(':')) + ": the task's first fault"));
+            }
+            gfns.add(gfn);
+            t.fault = new Step(t.vcpu, "fault gfn 0x" + Long.toHexString(gfn) + " " + access, why);
+            t.faultGfn = gfn;
+            steps.add(t.fault);
+        }
+
+        private void guess(String what) {
+            if (!guesses.contains(what)) {
+                guesses.add(what);
             }
         }
 
         String text(Path source, TraceReconstruction rec) {
+            for (Task t : tasks.values()) {
+                closeRange(t);
+            }
             StringBuilder sb = new StringBuilder();
             sb.append("// Imported from ").append(source.getFileName()).append(window == null ? ""
                     : ", lines " + window.from() + ".." + window.to()).append(" by tdpscope import.\n");
-            sb.append("// Not in the trace, so guessed: the memslot (one slot around the gfns faulted), the vCPUs' roles\n");
-            sb.append("// (default; the trace shows ").append(smm ? "SMM SPTEs too" : "no SMM SPTE")
-                    .append("), which root each fault used, the kernel era\n");
-            sb.append("// (set it with 'kernel ...'), and every walker: a trace names no root and no walk.\n");
+            sb.append("// The trace: ").append(rec.roots().size()).append(" root(s) ")
+                    .append(rec.roots().stream().anyMatch(InferredRoot::exact) ? "(exact or inferred)" : "inferred")
+                    .append(", ").append(zaps).append(" fast zap(s), ").append(unmaps)
+                    .append(" mmu_notifier unmap(s)").append(otherZaps > 0 ? ", " + otherZaps + " other zap(s)" : "")
+                    .append(window == null ? "" : " in the window").append(", last line ").append(lastLine).append(".\n");
+            sb.append("// Not in the trace, so guessed or left out:\n");
+            sb.append("//   - the memslot: one slot around the gfns faulted");
+            long span = maxLevel >= 2 ? Sptes.span(Math.min(maxLevel, 3)) : 512;
+            if (maxLevel >= 2) {
+                sb.append(", aligned for the trace's level-").append(maxLevel).append(" installs\n");
+            } else if (maxLevel == 1) {
+                sb.append("; dirty-logging only so the simulator maps 4K leaves, as the trace's installs\n");
+            } else {
+                sb.append("; the trace shows no install, so no leaf size\n");
+            }
+            sb.append("//   - which root each fault used, the kernel era (set it with 'kernel ...'), and the walks\n");
+            sb.append("//     a trace does not show (no tracepoint names a root or a walk)\n");
+            for (String g : guesses) {
+                sb.append("//   - ").append(g).append('\n');
+            }
+            if (unmapsWithoutZap > 0) {
+                sb.append("//   - ").append(unmapsWithoutZap).append(" unmap(s) that zapped no traced SPTE (left out)\n");
+            }
+            if (otherZaps > 0) {
+                sb.append("//   - why the SPTEs of walker K were zapped (a memslot change, a zap from userspace?): the\n")
+                        .append("//     trace shows the zaps, not their cause\n");
+            }
+            List<String> smm = new ArrayList<>();
+            for (Task t : tasks.values()) {
+                if (t.vcpu != null && t.smmChanges > 0 && t.defaultChanges == 0) {
+                    smm.add(t.vcpu);
+                } else if (t.vcpu != null && t.smmChanges > 0) {
+                    sb.append("//   - ").append(t.vcpu).append(" changed SPTEs in both address spaces: role default kept\n");
+                }
+            }
             sb.append("scenario \"imported: ").append(source.getFileName().toString().replace("\"", "'")).append("\" {\n");
             sb.append("  vm {\n");
-            long lo = gfns.isEmpty() ? 0 : gfns.first() & ~0x1ffL;
-            long hi = gfns.isEmpty() ? 0x200 : (gfns.last() | 0x1ffL) + 1;
+            long lo = gfns.isEmpty() ? 0 : gfns.first() & -span;
+            long hi = gfns.isEmpty() ? span : (gfns.last() & -span) + span;
             sb.append("    memslot 0: gfn 0x").append(Long.toHexString(lo)).append(" .. 0x").append(Long.toHexString(hi))
-                    .append(" dirty-logging   // 4K leaves, as the trace's installs\n");
-            for (String v : vcpus.values()) {
-                sb.append("    vcpu ").append(v).append(" role default\n");
+                    .append(maxLevel == 1 ? " dirty-logging" : "").append('\n');
+            List<String> vcpus = new ArrayList<>();
+            for (Task t : tasks.values()) {
+                if (t.vcpu != null) {
+                    vcpus.add(t.vcpu);
+                }
+            }
+            for (String v : vcpus) {
+                sb.append("    vcpu ").append(v).append(smm.contains(v) ? " role smm   // its SPTE changes are in as id 1"
+                        : " role default").append('\n');
             }
             if (vcpus.isEmpty()) {
-                sb.append("    vcpu v0 role default   // the window shows no fault\n");
+                sb.append("    vcpu v0 role default   // the ").append(window == null ? "trace" : "window")
+                        .append(" shows no fault\n");
             }
             sb.append("  }\n  threads {\n");
             Map<String, List<String>> programs = new LinkedHashMap<>();
-            for (String v : vcpus.values()) {
-                programs.put(v, new ArrayList<>(List.of("load root")));
-            }
-            for (String[] s : steps) {
-                programs.computeIfAbsent(s[0], k -> new ArrayList<>()).add(s[1]);
+            for (Step s : steps) {
+                programs.computeIfAbsent(s.thread, k -> new ArrayList<>()).add(s.op);
             }
             for (Map.Entry<String, List<String>> p : programs.entrySet()) {
-                if (p.getKey().equals("Z")) {
-                    sb.append("    invalidator Z: ").append(String.join("; ", p.getValue())).append('\n');
-                } else {
-                    sb.append("    vcpu ").append(p.getKey()).append(": ").append(String.join("; ", p.getValue()))
-                            .append('\n');
-                }
+                String kind = p.getKey().equals("Z") ? "invalidator" : p.getKey().equals("N") || p.getKey().equals("K")
+                        ? "walker" : "vcpu";
+                sb.append("    ").append(kind).append(' ').append(p.getKey()).append(": ")
+                        .append(String.join("; ", p.getValue())).append('\n');
             }
             sb.append("  }\n  schedule {\n");
-            for (String v : vcpus.values()) {
-                sb.append("    ").append(v).append(" 1 op   // load root\n");
+            for (Step s : steps) {
+                sb.append("    ").append(s.thread).append(" 1 op   // ").append(s.op).append(", ").append(s.why)
+                        .append('\n');
             }
-            for (String[] s : steps) {
-                sb.append("    ").append(s[0]).append(" 1 op   // ").append(s[1]).append('\n');
-            }
-            sb.append("  }\n");
-            sb.append("  // the trace: ").append(rec.roots().size()).append(" root(s) inferred, ").append(zaps)
-                    .append(" fast zap(s) in the window, last line ").append(lastLine).append('\n');
-            sb.append("}\n");
+            sb.append("  }\n}\n");
             return sb.toString();
         }
     }

@@ -71,8 +71,9 @@ public final class RunExport {
             } catch (NumberFormatException e) {
                 // said below
             }
-            throw new IllegalArgumentException(option + " wants a range A..B with A < B (e.g. 0x0..0x1000), not '"
-                    + text + "'");
+            // --window takes line numbers of a trace; the other ranges are gfns or steps
+            throw new IllegalArgumentException(option + " wants a range A..B with A < B (e.g. " + (option.equals(
+                    "--window") ? "1200..1800" : "0x0..0x1000") + "), not '" + text + "'");
         }
 
         private static long number(String s) {

@@ -303,6 +303,7 @@ public final class TraceReconstruction {
     }
 
     private void spteChanged(TraceEvent e, TdpMmuSpteChanged c) {
+        lastChanged = null;
         int level = c.level();
         if (!validLevel(level, e)) {
             return;
@@ -323,6 +324,7 @@ public final class TraceReconstruction {
         long old = c.oldSpte();
         long neu = c.newSpte();
         PageTable t = tableOf(as, level, c.gfn(), old, neu, e);
+        lastChanged = t;
         int idx = Sptes.index(level, c.gfn());
         if (t.traced(idx) && t.spte(idx) != old) {
             spteMismatches++; // normal across gaps and lost events; worth a note otherwise
@@ -351,6 +353,18 @@ public final class TraceReconstruction {
     }
 
     /** The table holding the level-{@code level} SPTE for {@code gfn} in address space {@code as}. */
+    /** The table the last {@code kvm_tdp_mmu_spte_changed} accepted was applied to, or null. */
+    private PageTable lastChanged;
+
+    /**
+     * The table the last accepted {@code kvm_tdp_mmu_spte_changed} changed (its root is the one this
+     * reconstruction gave the change, which a lookup by gfn afterwards need not find: two roots of one address
+     * space can map the same gfn), or null when none was accepted.
+     */
+    public PageTable lastChangedTable() {
+        return lastChanged;
+    }
+
     private PageTable tableOf(int as, int level, long gfn, long old, long neu, TraceEvent e) {
         if (Sptes.isTable(old, level)) { // the old value names a child whose parent we know
             PageTable child = byHpa.get(Sptes.hpa(old));

@@ -49,8 +49,14 @@ public final class TraceSource implements AutoCloseable {
      *                     trace-cmd is not installed
      */
     public static TraceSource open(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": a directory, not a trace file");
+        }
+        if (!Files.exists(file)) {
             throw new IOException(file + ": no such file");
+        }
+        if (!Files.isRegularFile(file)) { // a pipe, /dev/stdin, a process substitution: read once, as it comes
+            return of(Files.newInputStream(file), file);
         }
         long size = Files.size(file);
         if (isTraceDat(file)) {
@@ -66,6 +72,22 @@ public final class TraceSource implements AutoCloseable {
             return new TraceSource(file, size, p, p.getInputStream());
         }
         return new TraceSource(file, size, null, null);
+    }
+
+    /**
+     * The text trace read from {@code in} (standard input, a pipe), sequentially; {@code name} names it. A
+     * {@code trace.dat} cannot come this way: trace-cmd reads one from a file.
+     */
+    public static TraceSource of(InputStream in, Path name) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+        buffered.mark(DAT_MAGIC.length);
+        byte[] head = buffered.readNBytes(DAT_MAGIC.length);
+        buffered.reset();
+        if (Arrays.equals(head, DAT_MAGIC)) {
+            throw new IOException(name + " is a binary trace.dat, which trace-cmd reads only from a file: save it to "
+                    + "one and import that");
+        }
+        return new TraceSource(name, 0, null, buffered);
     }
 
     public static boolean isTraceDat(Path file) throws IOException {
