@@ -27,7 +27,7 @@ final class ExploreCommand extends Main.ScenarioCommand implements Callable<Inte
 
     @Parameters(paramLabel = "FILE", arity = "0..*", hideParamSyntax = true, description = "the scenario (.tdp)")
     List<String> files = new ArrayList<>();
-    @Option(names = "--time", paramLabel = "T", description = "stop after T (90s, 10m, 2h) and print what was found")
+    @Option(names = "--time", paramLabel = "T", description = "stop after T (90s, 10m, 2h) in all, shared evenly by the policies and eras, and print what was found")
     String time;
     @Option(names = "--depth", paramLabel = "N", description = "at most N steps per run")
     String depth;
@@ -35,7 +35,7 @@ final class ExploreCommand extends Main.ScenarioCommand implements Callable<Inte
     String yields;
     @Option(names = "--invalidations", paramLabel = "N", description = "at most N invalidations per run")
     String invalidations;
-    @Option(names = "--max-visits", paramLabel = "N", description = "at most N visits (default 2,000,000)")
+    @Option(names = "--max-visits", paramLabel = "N", description = "at most N visits per search thread (default 2,000,000)")
     String maxVisits;
     @Option(names = "--repeat", paramLabel = "T,...", description = "threads that repeat forever ('' for none)")
     String repeat;

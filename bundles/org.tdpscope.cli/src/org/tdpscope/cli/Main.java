@@ -80,6 +80,8 @@ public final class Main {
     static final int INTERNAL = 3;
     /** explore stopped early (--time, Ctrl-C, SIGTERM): what it printed is partial. */
     static final int TRUNCATED = 4;
+    /** Standard output's reader closed it (128 + SIGPIPE, what a shell reports for a process that signal ended). */
+    static final int SIGPIPE = 141;
     /** The file name that means standard output. */
     static final String STDOUT = "-";
 
@@ -180,13 +182,22 @@ public final class Main {
         }
         out.flush();
         if (out.checkError()) {
-            // a full disk or a closed pipe on stdout: the user must not take a partial report for a whole one
+            if (out instanceof StandardOutput s && brokenPipe(s.failure)) {
+                // the reader went away ('| head'): quietly, with the status a process killed by SIGPIPE has, as
+                // grep or cat end
+                return SIGPIPE;
+            }
+            // a full disk on stdout: the user must not take a partial report for a whole one
             String cause = out instanceof StandardOutput s && s.failure != null ? ": " + AtomicFiles.reason(s.failure,
                     null) : "";
             err.println("tdpscope: cannot write to standard output" + cause);
             return code == OK || code == FAILED ? BAD_INPUT : code;
         }
         return code;
+    }
+
+    private static boolean brokenPipe(IOException e) {
+        return e != null && e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("broken pipe");
     }
 
     private int internal(Throwable e) {
@@ -451,22 +462,28 @@ public final class Main {
     }
 
     @Command(name = "import", customSynopsis = "tdpscope import TRACE [OPTIONS]", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
-            description = "Read a real KVM MMU trace and print its lanes, inferred roots, page tables and fast zaps.")
+            description = "Read a real KVM MMU trace and print its lanes, roots (inferred unless the capture names them), "
+                    + "page-table counts, fast zaps and faults.")
     static final class ImportCommand implements java.util.concurrent.Callable<Integer> {
         private final Main main;
         @Parameters(paramLabel = "TRACE", arity = "0..*", hideParamSyntax = true,
-                description = "tracefs, trace-cmd or perf text, or trace.dat")
+                description = "tracefs, trace-cmd or perf text, or trace.dat; '-' reads text from standard input")
         List<String> files = new ArrayList<>();
-        @Option(names = "--scenario", paramLabel = "OUT.tdp", description = "a scenario replaying the faults and zaps")
+        @Option(names = "--scenario", paramLabel = "OUT.tdp",
+                description = "a scenario replaying the faults, zaps and unmaps ('-': standard output)")
         String scenario;
-        @Option(names = "--svg", paramLabel = "DIR", description = "the timeline, one lane per task")
+        @Option(names = "--svg", paramLabel = "DIR",
+                description = "two timelines: NAME.timeline.svg by record, NAME.trace-timeline.svg on the trace's clock")
         String svg;
-        @Option(names = "--trace", paramLabel = "OUT.jsonl", description = "the events as JSON Lines")
+        @Option(names = "--trace", paramLabel = "OUT.jsonl", description = "the events as JSON Lines ('-': standard output)")
         String trace;
-        @Option(names = "--xmi", paramLabel = "OUT.tdprun", description = "the import as EMF XMI, the metamodel's Run")
+        @Option(names = "--xmi", paramLabel = "OUT.tdprun",
+                description = "the import as EMF XMI, the metamodel's Run ('-': standard output)")
         String xmi;
         @Option(names = "--window", paramLabel = "A..B", description = "only lines A to B-1 of the trace")
         String window;
+        @Option(names = "--png", description = "a PNG beside each SVG (needs --svg)")
+        boolean png;
 
         ImportCommand(Main main) {
             this.main = main;
@@ -562,7 +579,22 @@ public final class Main {
                 err.println(d.format());
             }
         }
+        if (loaded.hasErrors() && looksLikeTrace(Path.of(file))) {
+            err.println("tdpscope: " + file + " looks like a kernel trace, not a scenario: 'tdpscope import " + file
+                    + "' reads traces (--svg DIR draws them, --scenario OUT.tdp turns one into a scenario)");
+        }
         return loaded.hasErrors() ? null : loaded;
+    }
+
+    /** Whether the start of {@code file} has tracepoint records (a trace given where a scenario belongs). */
+    private static boolean looksLikeTrace(Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            String head = new String(in.readNBytes(64 << 10), StandardCharsets.ISO_8859_1);
+            return head.startsWith("# tracer:") || head.contains(": kvm_") || head.contains("kvmmmu:")
+                    || head.startsWith("cpus=") || head.startsWith("version =");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static String single(List<String> files, String command, String what) {
@@ -1172,75 +1204,108 @@ public final class Main {
                     : policies(c.policy, loaded), bounds, expectations, swarm, seed, timeLimitMs <= 0 ? null
                             : java.time.Duration.ofMillis(timeLimitMs), out, err);
         }
-        int result = OK;
         StringBuilder all = c.outcomesFile == null ? null : new StringBuilder();
         List<KernelRules> kernels = kernels(c.kernel, loaded);
+        // every option checked before a cluster member starts listening
+        List<Policy> policies = c.policy == null ? loaded.explorePolicies() : policies(c.policy, loaded);
         ExploreScale.Cluster cluster = c.cluster ? ExploreScale.cluster(c, bounds.workers(), err) : null;
-        for (KernelRules kernel : kernels)
-        for (Policy policy : c.policy == null ? loaded.explorePolicies() : policies(c.policy, loaded)) {
-            if (ExploreProgress.signalled()) {
-                break;
+        boolean bad = false;
+        boolean truncated = false;
+        // --time bounds the whole command: each search gets an even share of what is left
+        int searches = kernels.size() * policies.size();
+        int started = 0;
+        long deadline = timeLimitMs < 0 ? Long.MAX_VALUE : System.nanoTime() + timeLimitMs * 1_000_000;
+        List<String> notExplored = new ArrayList<>();
+        String notExploredWhy = null;
+        List<ExploreProgress> progresses = new ArrayList<>();
+        try {
+            for (KernelRules kernel : kernels)
+            for (Policy policy : policies) {
+                String what = policy.word() + " (kernel " + kernel.word() + ")";
+                if (ExploreProgress.signalled()) {
+                    notExplored.add(what);
+                    notExploredWhy = "interrupted (Ctrl-C or SIGTERM)";
+                    continue;
+                }
+                long share = timeLimitMs < 0 ? -1 : (deadline - System.nanoTime()) / 1_000_000 / (searches - started);
+                started++;
+                if (timeLimitMs >= 0 && share <= 0) {
+                    notExplored.add(what);
+                    notExploredWhy = "the time bound (--time) was reached";
+                    continue;
+                }
+                Predicate<RunResult> check = expectations ? loaded.expectationsPredicate(kernel, policy) : null;
+                ExploreResult r;
+                ExploreProgress progress = new ExploreProgress(err, share);
+                progresses.add(progress);
+                try {
+                    progress.start();
+                    // the one place a search is chosen: swarm and cluster searches plug in here
+                    r = cluster != null ? cluster.explore(loaded, kernel, policy, bounds, expectations, check, progress)
+                            : new Explorer().explore(loaded.scenarioFor(kernel), policy, bounds, check, progress);
+                } catch (IllegalArgumentException e) {
+                    err.println(file + ":1:1: error: cannot explore: " + e.getMessage());
+                    return BAD_INPUT;
+                }
+                ExploreResult.Stats st = r.stats();
+                String title = "== " + loaded.name() + " — every interleaving under " + what;
+                out.println(title);
+                out.println("  bounds: depth " + bounds.maxDepth() + ", " + bounds.maxYields() + " yields"
+                        + (bounds.maxInvalidations() == Integer.MAX_VALUE ? "" : ", " + bounds.maxInvalidations()
+                                + " invalidations")
+                        + (bounds.repeating().isEmpty() ? "" : ", repeating " + String.join(", ",
+                                new java.util.TreeSet<>(bounds.repeating())))
+                        + (expectations ? ", expectations checked" : "")
+                        + (timeLimitMs >= 0 && searches > 1 ? String.format(Locale.ROOT, ", %.1f s of --time", share
+                                / 1000.0) : ""));
+                out.printf(Locale.ROOT, "  %,d visits, %,d distinct states in %.1f s (%,.0f states/s); pruned %,d by"
+                        + " state hashing, %,d by sleep sets; %,d runs cut by the bounds%s%n", st.visits(),
+                        st.distinctStates(), st.millis() / 1000.0, st.distinctStatesPerSecond(), st.hashPruned(),
+                        st.sleepPruned(), st.boundCut(), st.truncated() && !st.cancelled()
+                                ? " (TRUNCATED: raise --max-visits)" : "");
+                progress.stop();
+                ExploreScale.degradedNote(r, out);
+                if (st.cancelled()) {
+                    out.println("  TRUNCATED: " + progress.why() + "; the outcomes below are those found so far");
+                }
+                truncated |= st.truncated() || st.cancelled();
+                ExploreReport.summary(out, r.outcomes(), c.outcomesFile);
+                if (all != null) {
+                    all.append(title).append('\n');
+                    ExploreReport.everything(all, r.outcomes());
+                }
+                bad |= !r.bad().isEmpty();
+                out.flush();
             }
-            Predicate<RunResult> check = expectations ? loaded.expectationsPredicate(kernel, policy) : null;
-            ExploreResult r;
-            ExploreProgress progress = new ExploreProgress(err, timeLimitMs);
-            try {
-                progress.start();
-                // the one place a search is chosen: swarm and cluster searches plug in here
-                r = cluster != null ? cluster.explore(loaded, kernel, policy, bounds, expectations, check, progress)
-                        : new Explorer().explore(loaded.scenarioFor(kernel), policy, bounds, check, progress);
-            } catch (IllegalArgumentException e) {
-                err.println(file + ":1:1: error: cannot explore: " + e.getMessage());
-                return BAD_INPUT;
+            if (cluster != null) {
+                cluster.close();
             }
-            ExploreResult.Stats st = r.stats();
-            String title = "== " + loaded.name() + " — every interleaving under " + policy.word() + " (kernel "
-                    + kernel.word() + ")";
-            out.println(title);
-            out.println("  bounds: depth " + bounds.maxDepth() + ", " + bounds.maxYields() + " yields"
-                    + (bounds.maxInvalidations() == Integer.MAX_VALUE ? "" : ", " + bounds.maxInvalidations()
-                            + " invalidations")
-                    + (bounds.repeating().isEmpty() ? "" : ", repeating " + String.join(", ",
-                            new java.util.TreeSet<>(bounds.repeating())))
-                    + (expectations ? ", expectations checked" : ""));
-            out.printf(Locale.ROOT, "  %,d visits, %,d distinct states in %.1f s (%,.0f states/s); pruned %,d by state"
-                    + " hashing, %,d by sleep sets; %,d runs cut by the bounds%s%n", st.visits(), st.distinctStates(),
-                    st.millis() / 1000.0, st.distinctStatesPerSecond(), st.hashPruned(), st.sleepPruned(),
-                    st.boundCut(), st.truncated() && !st.cancelled() ? " (TRUNCATED: raise --max-visits)" : "");
-            progress.stop();
-            ExploreScale.degradedNote(r, out);
-            if (st.cancelled()) {
-                out.println("  TRUNCATED: " + progress.why() + "; the outcomes below are those found so far");
-                result = Math.max(result, TRUNCATED);
+            if (!notExplored.isEmpty()) {
+                // never let a reader take the searches that did not run for searches that found nothing
+                out.println("NOT EXPLORED (" + notExploredWhy + "): " + String.join(", ", notExplored));
+                truncated = true;
             }
-            ExploreReport.summary(out, r.outcomes(), c.outcomesFile);
-            if (all != null) {
-                all.append(title).append('\n');
-                ExploreReport.everything(all, r.outcomes());
-            }
-            if (!r.bad().isEmpty()) {
-                result = Math.max(result, FAILED);
+            if (all != null) { // also after a signal: the outcomes found so far are what the user asked the file for
+                try {
+                    if (c.outcomesFile.equals(STDOUT)) {
+                        out.print(all);
+                    } else {
+                        writeText(Path.of(c.outcomesFile), all.toString());
+                        out.println("outcomes: " + c.outcomesFile);
+                    }
+                } catch (IOException e) {
+                    err.println("tdpscope: cannot write " + c.outcomesFile + ": " + AtomicFiles.reason(e, null));
+                    return BAD_INPUT;
+                }
             }
             out.flush();
-            progress.printed();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (all != null) {
-            try {
-                if (c.outcomesFile.equals(STDOUT)) {
-                    out.print(all);
-                } else {
-                    writeText(Path.of(c.outcomesFile), all.toString());
-                    out.println("outcomes: " + c.outcomesFile);
-                }
-            } catch (IOException e) {
-                err.println("tdpscope: cannot write " + c.outcomesFile + ": " + AtomicFiles.reason(e, null));
-                return BAD_INPUT;
+        } finally {
+            for (ExploreProgress p : progresses) {
+                p.printed(); // a signal's shutdown hook waits for this before the JVM exits
             }
         }
-        return result;
+        // a bad outcome matters most; else a search cut short (time, visits, a signal) is not an all-clear
+        return bad ? FAILED : truncated ? TRUNCATED : OK;
     }
 
     /** A bound given on the command line (null when absent), at least {@code min}. */
@@ -1334,19 +1399,43 @@ public final class Main {
             RunExport.Range r = range(c.window, "--window");
             w = new TraceImport.Window(r.from(), r.to());
         }
-        if (c.scenario != null) {
-            checkOutput("--scenario", c.scenario, Path.of(c.scenario));
+        if (STDOUT.equals(c.svg)) {
+            throw new UsageException("--svg wants a folder; '-' (standard output) is only for text outputs");
         }
-        if (c.trace != null) {
-            checkOutput("--trace", c.trace, Path.of(c.trace));
-        }
-        if (c.xmi != null) {
-            checkOutput("--xmi", c.xmi, Path.of(c.xmi));
+        needs(c.png, "--png", c.svg != null, "--svg DIR", "the PNG goes beside the SVG");
+        Map<String, String> outputs = new LinkedHashMap<>();
+        outputs.put("--scenario", c.scenario);
+        outputs.put("--trace", c.trace);
+        outputs.put("--xmi", c.xmi);
+        String toStdout = null;
+        Map<Path, String> targets = new java.util.HashMap<>();
+        for (Map.Entry<String, String> o : outputs.entrySet()) {
+            if (o.getValue() == null) {
+                continue;
+            }
+            if (o.getValue().equals(STDOUT)) {
+                if (toStdout != null) {
+                    throw new UsageException("only one output can go to standard output ('-')");
+                }
+                toStdout = o.getKey();
+                continue;
+            }
+            Path target = Path.of(o.getValue()).toAbsolutePath().normalize();
+            if (!file.equals(STDOUT) && target.equals(Path.of(file).toAbsolutePath().normalize())) {
+                throw new UsageException(o.getKey() + " " + o.getValue() + " would overwrite the trace it reads");
+            }
+            String other = targets.put(target, o.getKey());
+            if (other != null) {
+                throw new UsageException(other + " and " + o.getKey() + " name the same file " + o.getValue());
+            }
+            checkOutput(o.getKey(), o.getValue(), Path.of(o.getValue()));
         }
         try {
-            return new TraceImport(out, err).xmi(c.xmi == null ? null : Path.of(c.xmi)).run(Path.of(file),
-                    c.scenario == null ? null : Path.of(c.scenario), w, c.svg == null ? null : Path.of(c.svg),
-                    c.trace == null ? null : Path.of(c.trace));
+            return new TraceImport(out, err).png(c.png).xmi(c.xmi == null || c.xmi.equals(STDOUT) ? null : Path.of(c.xmi))
+                    .toStdout(toStdout, toStdout == null ? OutputStream.nullOutputStream() : stdoutData())
+                    .run(Path.of(file), c.scenario == null || c.scenario.equals(STDOUT) ? null : Path.of(c.scenario), w,
+                            c.svg == null ? null : Path.of(c.svg),
+                            c.trace == null || c.trace.equals(STDOUT) ? null : Path.of(c.trace));
         } catch (AtomicFiles.WriteException e) {
             return cannotWrite(e);
         } catch (IOException e) {
