@@ -113,7 +113,12 @@ final class ExploreProgress implements ExploreMonitor {
 
     @Override
     public void progress(int worker, long visits, long distinctStates) {
-        perWorker.put(worker, new long[] { visits, distinctStates });
+        progress(worker, visits, distinctStates, -1);
+    }
+
+    @Override
+    public void progress(int worker, long visits, long distinctStates, int depth) {
+        perWorker.put(worker, new long[] { visits, distinctStates, depth });
     }
 
     @Override
@@ -129,15 +134,18 @@ final class ExploreProgress implements ExploreMonitor {
     private String line() {
         long visits = 0;
         long distinct = 0;
+        long depth = -1;
         for (long[] v : perWorker.values()) {
             visits += v[0];
             distinct = Math.max(distinct, v[1]); // the visited set is shared: each worker sees its size
+            depth = Math.max(depth, v[2]);
         }
         double secs = (System.nanoTime() - started) / 1e9;
         Runtime rt = Runtime.getRuntime();
         double heapGb = (rt.totalMemory() - rt.freeMemory()) / 1e9;
         return String.format(Locale.ROOT, "explore: %,d distinct states, %,d visits, %,.0f states/s, %.0f s, heap %.2f GB"
-                + "%s", distinct, visits, distinct / Math.max(secs, 1e-3), secs, heapGb,
+                + "%s%s", distinct, visits, distinct / Math.max(secs, 1e-3), secs, heapGb, depth < 0 ? ""
+                        : ", at depth " + depth,
                 cancelled ? " (stopping: " + why + ")" : "");
     }
 }

@@ -158,6 +158,10 @@ final class TraceImport {
                         + "(%,d); nothing written", window.from(), window.to(), d.lines()));
                 return Main.BAD_INPUT;
             }
+            if (window != null) {
+                report.println(String.format(Locale.ROOT, "  window: lines %d..%d for the outputs below (the summary above "
+                        + "is the whole trace's)", window.from(), window.to()));
+            }
             List<String> written = new ArrayList<>();
             if (traceOut) {
                 written.add("trace: " + (jsonl == null ? "standard output" : jsonl) + " (" + asRun.converted

@@ -17,6 +17,11 @@ public interface ExploreMonitor {
     default void progress(int worker, long visits, long distinctStates) {
     }
 
+    /** {@link #progress(int, long, long)} with the depth (schedule steps from the start) of the worker's current node. */
+    default void progress(int worker, long visits, long distinctStates, int depth) {
+        progress(worker, visits, distinctStates);
+    }
+
     default boolean cancelled() {
         return false;
     }

@@ -429,7 +429,7 @@ public final class Explorer {
             }
             visits++;
             if ((visits & 4095) == 0) {
-                c.monitor.progress(id, visits, c.visited.size());
+                c.monitor.progress(id, visits, c.visited.size(), d);
                 if (c.monitor.cancelled()) {
                     cancelled = true;
                 }

@@ -59,6 +59,11 @@ public final class Swarm {
             }
 
             @Override
+            public void progress(int worker, long visits, long distinctStates, int depth) {
+                outer.progress(worker, visits, distinctStates, depth);
+            }
+
+            @Override
             public boolean cancelled() {
                 return outer.cancelled() || System.nanoTime() > deadline;
             }
