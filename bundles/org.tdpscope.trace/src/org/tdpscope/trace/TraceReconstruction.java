@@ -874,8 +874,8 @@ public final class TraceReconstruction {
         int as = f.asId() >= 0 ? f.asId() : 0;
         int level = f.level() >= 4 ? f.level() : Math.max(4, topLevel[as & 0xf]);
         InferredRoot prev = currentRoot.get(as);
-        InferredRoot r = newRoot(as, level, null, e.line(), reason + (f.role() == null ? "; no role word: as "
-                + as + " and level " + level + " assumed" : ""));
+        InferredRoot r = newRoot(as, level, null, e.line(), reason + (f.role() == null ? "; this record has no role "
+                + "word: as " + as + " and level " + level + " assumed until one gives it" : ""));
         r.makeExact(e.line(), null);
         liveExact.add(r);
         if (!current && prev != null && !prev.freed()) { // an old root met in a walk is not the newest one
