@@ -57,6 +57,7 @@ class KernelTraceRoundTripTest {
         Simulation sim = new Simulation(loaded.scenario(), loaded.policies().get(0), writer);
         writer.attach(sim);
         sim.run();
+        writer.finish();
 
         TraceReader reader = TraceReader.of(text.toString());
         TraceReconstruction rec = TraceReconstruction.read(reader);
@@ -129,6 +130,54 @@ class KernelTraceRoundTripTest {
             }
         }
         assertEquals(leaves(rec, rec.roots().get(0).table()), saved);
+    }
+
+    /**
+     * A fault prints its request first, then the tables and SPTEs it made (as kvm_tdp_mmu_map does; the
+     * first capture shows kvm_mmu_spte_requested before the spte_changed and set_spte of its gfn), and a
+     * task's clock never goes back.
+     */
+    @Test
+    void aFaultsRequestComesBeforeTheChangesItMade() {
+        LoadedScenario loaded = SCENARIOS.load(MainTest.EXAMPLES.resolve("mainline-fast-zap.tdp"));
+        StringBuilder text = new StringBuilder();
+        KernelTraceWriter writer = new KernelTraceWriter(text);
+        Simulation sim = new Simulation(loaded.scenario(), loaded.policies().get(0), writer);
+        writer.attach(sim);
+        sim.run();
+        writer.finish();
+        List<String> lines = text.toString().lines().toList();
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+                "^\\s*(.+?)\\s+\\[\\d+\\] \\S+\\s+(\\d+\\.\\d+): (\\w+): (.*)$");
+        Map<String, Double> clock = new java.util.HashMap<>();
+        Map<String, String> lastOfTask = new java.util.HashMap<>();
+        int requests = 0;
+        int setAfterRequest = 0;
+        Map<String, String> requested = new java.util.HashMap<>(); // task -> gfn of its open request
+        for (String l : lines) {
+            java.util.regex.Matcher m = line.matcher(l);
+            if (!m.matches()) {
+                continue;
+            }
+            String task = m.group(1);
+            double t = Double.parseDouble(m.group(2));
+            assertTrue(t >= clock.getOrDefault(task, 0.0), "the clock of " + task + " goes back at: " + l);
+            clock.put(task, t);
+            String event = m.group(3);
+            String gfn = m.group(4).replaceAll(".*\\bgfn (\\w+).*", "$1");
+            if (event.equals("kvm_mmu_spte_requested")) {
+                requests++;
+                String before = lastOfTask.get(task);
+                assertFalse(before != null && before.matches("kvm_(mmu_set_spte|tdp_mmu_spte_changed) gfn " + gfn),
+                        "the request comes after the change it asked for: " + l);
+                requested.put(task, gfn);
+            } else if (event.equals("kvm_mmu_set_spte") && gfn.equals(requested.remove(task))) {
+                setAfterRequest++;
+            }
+            lastOfTask.put(task, event + " gfn " + gfn);
+        }
+        assertTrue(requests >= 3, requests + " faults");
+        assertEquals(requests, setAfterRequest, "each fault's install follows its request:\n" + text);
     }
 
     /** The simulator's present leaves of a root: "gfn/level=spte". */

@@ -30,12 +30,21 @@ import org.tdpscope.trace.Prefix;
  * for faults and {@code kvm_mmu_zap_all_fast} for fast zaps. Each simulated thread is a task (its
  * name, a made-up pid) on a CPU of its own; one step is one microsecond. The formats did not change
  * between the eras the simulator knows (checked against the 5.15.y and mainline mmutrace.h).
+ * <p>
+ * The simulator reports a fault after the SPTE changes it made, the kernel prints
+ * {@code kvm_mmu_spte_requested} before them ({@code kvm_tdp_mmu_map} traces the request, then walks): a
+ * thread's SPTE lines are held until its next event, and a fault's request is printed ahead of them, at
+ * the time of the first. Call {@link #finish()} after the run for the lines still held.
  */
 final class KernelTraceWriter implements TraceListener {
 
     private final Appendable out;
     private Kvm kvm;
     private final Map<String, Integer> tasks = new LinkedHashMap<>();
+    /** SPTE lines of {@link #heldBy} not printed yet: a fault that follows them is printed first. */
+    private final StringBuilder held = new StringBuilder();
+    private String heldBy;
+    private long heldStep;
 
     KernelTraceWriter(Appendable out) {
         this.out = out;
@@ -53,15 +62,35 @@ final class KernelTraceWriter implements TraceListener {
         }
         Root root = e.root() == null ? null : kvm.root(e.root());
         int asId = root == null ? 0 : root.role().asId();
+        boolean sameThread = e.thread().equals(heldBy);
+        switch (e.type()) {
+            case SPTE_SET, SPTE_ZAP, SPTE_WRPROT, SPTE_CLEAR_DIRTY, SPTE_AGE, FAULT -> {
+                if (!sameThread) {
+                    finish();
+                }
+            }
+            case MIRROR_HOOK, WALK_ITER -> {
+                // inside a fault or a walk, and printed by no tracepoint: what is held stays held
+            }
+            default -> finish();
+        }
         switch (e.type()) {
             case ROOT_CREATE -> emit(e, "kvm_mmu_get_page", new Payload.MmuGetPage(page(0, kvm.mmu().levels(),
                     root != null && root.role().asId() == 1), true));
-            case SPTE_SET, SPTE_ZAP, SPTE_WRPROT, SPTE_CLEAR_DIRTY, SPTE_AGE -> spte(e, root, asId);
+            case SPTE_SET, SPTE_ZAP, SPTE_WRPROT, SPTE_CLEAR_DIRTY, SPTE_AGE -> {
+                if (heldBy == null) {
+                    heldBy = e.thread();
+                    heldStep = e.step();
+                }
+                spte(e, root, asId);
+            }
             case FAULT -> {
                 if (e.gfn() >= 0 && e.level() > 0) {
-                    emit(e, "kvm_mmu_spte_requested", new Payload.MmuSpteRequested(e.gfn(), Spte.pfn(e.newSpte()),
-                            e.level()));
+                    // the request comes before the changes the fault made, at the time of the first
+                    emit(e, heldBy == null ? e.step() : heldStep, "kvm_mmu_spte_requested",
+                            new Payload.MmuSpteRequested(e.gfn(), Spte.pfn(e.newSpte()), e.level()), out);
                 }
+                finish();
             }
             case VCPU_RELOAD_REQUEST -> emit(e, "kvm_mmu_zap_all_fast",
                     new Payload.MmuZapAllFast(kvm.mmuValidGen() & 1, kvm.mmu().tablesAllocated()
@@ -104,11 +133,32 @@ final class KernelTraceWriter implements TraceListener {
                 true, kvm.mmu().adEnabled(), false, false, false, smm, false, 0, false);
     }
 
+    /**
+     * Prints the lines still held (the SPTE changes of a thread whose next event has not come yet). The
+     * writer calls it itself at every other event; the owner calls it once after the run.
+     */
+    void finish() {
+        if (held.length() > 0) {
+            try {
+                out.append(held);
+            } catch (java.io.IOException x) {
+                throw new java.io.UncheckedIOException(x);
+            }
+            held.setLength(0);
+        }
+        heldBy = null;
+    }
+
+    /** A line at the event's time: held with the SPTE lines of its thread while those are held. */
     private void emit(TraceEvent e, String name, Payload p) {
+        emit(e, e.step(), name, p, e.thread().equals(heldBy) ? held : out);
+    }
+
+    private void emit(TraceEvent e, long step, String name, Payload p, Appendable to) {
         int task = tasks.computeIfAbsent(e.thread(), t -> tasks.size());
-        Prefix prefix = new Prefix(comm(e.thread()), 1000 + task, -1, task, "....", e.step() * 1000, 0,
+        Prefix prefix = new Prefix(comm(e.thread()), 1000 + task, -1, task, "....", step * 1000, 0,
                 Prefix.Shape.TRACEFS, List.of());
-        KernelTraceFormat.write(new org.tdpscope.trace.TraceEvent(prefix, name, p), out);
+        KernelTraceFormat.write(new org.tdpscope.trace.TraceEvent(prefix, name, p), to);
     }
 
     /** Thread names as task names: "v0" is the vCPU thread of the VMM, as QEMU names it. */

@@ -1013,6 +1013,7 @@ public final class Main {
         kt.attach(sim);
         try {
             sim.run();
+            kt.finish(); // a thread's SPTE lines held back for its fault's request line
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         }

@@ -193,7 +193,7 @@ final class TraceImport {
                 stage(files, real, org.tdpscope.export.TraceTimelineDiagram.layout(shown.getFileName() + (window == null
                         ? "" : ", lines " + window.from() + ".." + window.to()), timeline,
                         org.tdpscope.trace.TraceTimeline.Grouping.TASK, timeline.firstNs(), timeline.lastNs() + 1,
-                        org.tdpscope.export.Theme.LIGHT), written, " (real time axis)");
+                        org.tdpscope.export.Theme.LIGHT, recHolder[0].roots()), written, " (real time axis)");
             }
             org.tdpscope.model.Run run = null;
             if (xmiOut) {

@@ -22,11 +22,16 @@ import org.tdpscope.sim.TraceEvent;
  * step axis. Only the steps with such marks get an x position of their own, so a long run of SPTE
  * changes does not stretch the picture; bars that start or end between marked steps are placed
  * proportionally between them. At most {@link #MAX_COLUMNS} marked steps are drawn; the rest are
- * counted in a note.
+ * counted in a note. The lanes start right of the longest thread name (a task of an imported trace can
+ * be long), and the legend lists only what the picture holds: an imported trace has no lock bars.
  */
 public final class TimelineDiagram {
 
+    /** Least width of the lane-name column; a longer name widens it up to {@link #NAME_MAX_W}. */
     static final int LEFT = 110;
+    /** Widest a lane's name is drawn (px); a longer one ends in "…". */
+    static final int NAME_MAX_W = 240;
+    static final int NAME_X = 16;
     static final int COL = 70;
     static final int TOP = 76;
     static final int LANE = 58;
@@ -64,9 +69,12 @@ public final class TimelineDiagram {
         final int hidden;
         final long lastStep;
         final long axisEnd;
+        /** Where the lanes begin: right of the longest lane name. */
+        final int left;
 
         private Geometry(Map<String, Integer> lanes, long[] cols, List<TraceEvent> marks, int hidden,
                 long lastStep) {
+            this.left = left(lanes.keySet());
             this.lanes = lanes;
             this.cols = cols;
             this.marks = marks;
@@ -79,14 +87,14 @@ public final class TimelineDiagram {
         public List<Mark> marks() {
             List<Mark> out = new ArrayList<>(marks.size());
             for (TraceEvent e : marks) {
-                out.add(new Mark(e, xOf(e.step(), cols), TOP + lanes.get(e.thread()) * LANE + 36));
+                out.add(new Mark(e, xOf(e.step(), cols, left), TOP + lanes.get(e.thread()) * LANE + 36));
             }
             return out;
         }
 
         /** The x of a step on the axis (between columns for an unmarked step). */
         public int x(long step) {
-            return xOf(step, cols);
+            return xOf(step, cols, left);
         }
 
         /** The top and bottom of the lanes. */
@@ -171,6 +179,7 @@ public final class TimelineDiagram {
         int hidden = g.hidden;
         long lastStep = g.lastStep;
         long axisEnd = g.axisEnd;
+        int left = g.left;
 
         List<Bar> bars = bars(events, lanes, axisEnd);
         List<TraceEvent> violations = new ArrayList<>();
@@ -179,18 +188,20 @@ public final class TimelineDiagram {
                 violations.add(e);
             }
         }
-        int chartRight = LEFT + Math.max(cols.length, 1) * COL;
+        int chartRight = left + Math.max(cols.length, 1) * COL;
         int longest = title.length() * 11;
         for (TraceEvent v : violations) {
             longest = Math.max(longest, (v.detail().length() + 40) * 7);
         }
         int width = Math.max(chartRight + 24, Math.max(longest + 32, 640));
         int lanesBottom = TOP + lanes.size() * LANE;
-        int height = lanesBottom + 40 + 26 + 18 * (violations.size() + (hidden > 0 ? 1 : 0)) + 20;
         long firstStep = events.isEmpty() ? 1 : Math.max(1, events.get(0).step()); // a window starts later
         String subtitle = "steps " + firstStep + "–" + lastStep + " · " + lanes.size() + (lanes.size() == 1 ? " thread · " : " threads · ")
                 + cols.length + " steps drawn (root, walk, rcu and violation events; the steps between compressed)";
         width = Math.max(width, subtitle.length() * 7 + 32);
+        List<LegendItem> legend = legend(bars, marks);
+        int height = lanesBottom + 40 + 26 + 18 * (legendRows(legend, width) - 1 + violations.size() + (hidden > 0 ? 1
+                : 0)) + 20;
         Scene s = new Scene(width, height, title + " — timeline", theme.background);
         s.text(16, 28, title, 18, theme.text, null, true);
         s.text(16, 50, subtitle, 13, theme.muted, null, false);
@@ -201,12 +212,12 @@ public final class TimelineDiagram {
             if (lane.getValue() % 2 == 1) {
                 s.rect(null, 8, y, chartRight - 8 + 8, LANE, 0, theme.unlinkedFill, theme.unlinkedFill, 0, null);
             }
-            s.text(16, y + LANE / 2 + 5, lane.getKey(), 14, theme.text, null, true);
-            s.line(LEFT, y + 36, chartRight, y + 36, theme.muted, 1, false);
+            s.text(NAME_X, y + LANE / 2 + 5, fit(lane.getKey(), 14, true, NAME_MAX_W), 14, theme.text, null, true);
+            s.line(left, y + 36, chartRight, y + 36, theme.muted, 1, false);
         }
         // column guides and the step axis
         for (int i = 0; i < cols.length; i++) {
-            int x = LEFT + i * COL + COL / 2;
+            int x = left + i * COL + COL / 2;
             s.line(x, TOP, x, lanesBottom, theme.unlinkedStroke, 1, false);
             s.text(x, lanesBottom + 16, Long.toString(cols[i]), 11, theme.muted, "middle", false);
             if (i > 0 && cols[i] - cols[i - 1] > 1) {
@@ -219,8 +230,8 @@ public final class TimelineDiagram {
         // bars first, marks over them
         for (Bar b : bars) {
             int y = TOP + lanes.get(b.thread()) * LANE;
-            int x1 = xOf(b.from(), cols);
-            int x2 = Math.max(xOf(b.to(), cols), x1 + 4);
+            int x1 = xOf(b.from(), cols, left);
+            int x2 = Math.max(xOf(b.to(), cols, left), x1 + 4);
             String id = "bar-" + b.thread() + "-" + b.from();
             switch (b.kind()) {
                 case "write" -> s.rect(id, x1, y + 28, x2 - x1, 16, 3, theme.invalidFill, theme.invalidStroke, 1,
@@ -232,23 +243,24 @@ public final class TimelineDiagram {
         }
         for (TraceEvent e : marks) {
             int y = TOP + lanes.get(e.thread()) * LANE + 36;
-            int x = xOf(e.step(), cols);
+            int x = xOf(e.step(), cols, left);
             String colour = colour(e.type(), theme);
             if (e.is(EventType.VIOLATION)) {
                 s.rect("mark-" + e.step(), x - 7, y - 7, 14, 14, 2, theme.violation, theme.violation, 1, null);
                 s.text(x, y + 4, "!", 11, theme.background, "middle", true);
             } else {
                 s.polygon(colour, x, y - 7, x + 7, y, x, y + 7, x - 7, y);
+                if (inferred(e)) {
+                    // a root the importer inferred: an outline, as the views draw inferred things
+                    s.polygon(theme.background, x, y - 4, x + 4, y, x, y + 4, x - 4, y);
+                }
             }
             s.text(x, y - 13, label(e), 11, e.is(EventType.VIOLATION) ? theme.violation : theme.text, "middle",
                     e.is(EventType.VIOLATION) || e.is(EventType.ROOT_FREE));
         }
-        // legend and notes
+        // legend (what this picture holds) and notes
         int y = lanesBottom + 52;
-        int x = lockLegend(s, y, theme);
-        s.polygon(theme.violation, x, y - 10, x + 12, y - 10, x + 12, y + 2, x, y + 2);
-        s.text(x + 18, y, "violation", 11, theme.muted, null, false);
-        y += 22;
+        y = drawLegend(s, legend, y, width, theme) + 22;
         for (TraceEvent v : violations) {
             s.text(16, y, violationLine(v), 12, theme.violation, null, true);
             y += 18;
@@ -331,7 +343,7 @@ public final class TimelineDiagram {
         }
         first = Math.max(first, events.isEmpty() ? 0 : Math.min(1, last)); // step 0 is before any event
         long span = last - first + 1;
-        int chartLeft = LEFT;
+        int chartLeft = left(lanes.keySet());
         int chartW = PAGE_WIDTH - chartLeft - 24;
         int laneRows = Math.max(lanes.size(), 1);
         int rowH = laneRows * LANE + 44;
@@ -377,7 +389,8 @@ public final class TimelineDiagram {
                     s.rect(null, 8, y, chartLeft + chartW - 8 + 8, LANE, 0, theme.unlinkedFill, theme.unlinkedFill, 0,
                             null);
                 }
-                s.text(16, y + LANE / 2 + 5, Scene.clip(lane.getKey(), 12), 14, theme.text, null, true);
+                s.text(NAME_X, y + LANE / 2 + 5, fit(lane.getKey(), 14, true, NAME_MAX_W), 14, theme.text, null,
+                        true);
                 s.line(chartLeft, y + 36, chartLeft + chartW, y + 36, theme.muted, 1, false);
             }
             s.line(chartLeft, bottom, chartLeft + chartW, bottom, theme.muted, 1, false);
@@ -577,25 +590,165 @@ public final class TimelineDiagram {
     }
 
     /** x of a step: marked steps at their column's centre, others between their neighbours. */
-    static int xOf(long step, long[] cols) {
+    static int xOf(long step, long[] cols, int left) {
         if (cols.length == 0) {
-            return LEFT + COL / 2;
+            return left + COL / 2;
         }
         int i = java.util.Arrays.binarySearch(cols, step);
         if (i >= 0) {
-            return LEFT + i * COL + COL / 2;
+            return left + i * COL + COL / 2;
         }
         int next = -i - 1;
         if (next == 0) {
-            return LEFT + 4;
+            return left + 4;
         }
         if (next == cols.length) {
-            return LEFT + cols.length * COL - 4;
+            return left + cols.length * COL - 4;
         }
         long a = cols[next - 1];
         long b = cols[next];
-        int xa = LEFT + (next - 1) * COL + COL / 2;
+        int xa = left + (next - 1) * COL + COL / 2;
         return xa + (int) ((step - a) * COL / (b - a));
+    }
+
+    /** A root the trace importer inferred (no root record named it): its create says so. */
+    private static boolean inferred(TraceEvent e) {
+        return e.is(EventType.ROOT_CREATE) && e.detail() != null && e.detail().startsWith("inferred");
+    }
+
+    /** One entry of a timeline's legend: how its swatch is drawn, and its words. */
+    private record LegendItem(String kind, String label) {
+        int width() {
+            return 28 + textWidth(label, 11, false) + 18;
+        }
+    }
+
+    /**
+     * The legend of {@link #layout}: only what the picture holds (an imported trace has no lock bars and no
+     * violations; a run without a yield has no yield bar), in a fixed order.
+     */
+    private static List<LegendItem> legend(List<Bar> bars, List<TraceEvent> marks) {
+        Set<String> has = new java.util.HashSet<>();
+        for (Bar b : bars) {
+            has.add(b.kind());
+        }
+        for (TraceEvent e : marks) {
+            has.add(switch (e.type()) {
+                case ROOT_CREATE -> inferred(e) ? "inferred" : "create";
+                case ROOT_INVALIDATE, ROOT_UNLINK -> "invalidate";
+                case ROOT_FREE -> "free";
+                case RCU_SYNC -> "rcu";
+                case VIOLATION -> "violation";
+                case WALK_YIELD -> "yield"; // its mark starts the yield bar the legend explains
+                default -> "walk";
+            });
+        }
+        List<LegendItem> out = new ArrayList<>();
+        String[][] all = { { "read", "mmu_lock read" }, { "write", "mmu_lock write" }, { "other", "other lock" },
+                { "yield", "yielded" }, { "create", "root created" }, { "inferred", "root inferred" },
+                { "invalidate", "invalidated, unlinked" }, { "free", "freed" }, { "walk", "walk" },
+                { "rcu", "rcu sync" }, { "violation", "violation" } };
+        for (String[] k : all) {
+            if (has.contains(k[0])) {
+                out.add(new LegendItem(k[0], k[1]));
+            }
+        }
+        return out;
+    }
+
+    private static int legendRows(List<LegendItem> legend, int width) {
+        int rows = 1;
+        int x = NAME_X;
+        for (LegendItem item : legend) {
+            if (x > NAME_X && x + item.width() - 18 > width - 8) {
+                rows++;
+                x = NAME_X;
+            }
+            x += item.width();
+        }
+        return rows;
+    }
+
+    /** Draws the legend from baseline {@code y}, wrapping at the page's width; returns the last row's baseline. */
+    private static int drawLegend(Scene s, List<LegendItem> legend, int y, int width, Theme theme) {
+        int x = NAME_X;
+        for (LegendItem item : legend) {
+            if (x > NAME_X && x + item.width() - 18 > width - 8) {
+                y += 18;
+                x = NAME_X;
+            }
+            switch (item.kind()) {
+                case "read" -> s.legend(x, y, theme.validFill, theme.validStroke, null, item.label(), theme.muted);
+                case "write" -> s.legend(x, y, theme.invalidFill, theme.invalidStroke, null, item.label(),
+                        theme.muted);
+                case "yield" -> s.legend(x, y, theme.background, theme.muted, "4 3", item.label(), theme.muted);
+                case "other" -> s.rect(null, x, y - 6, 22, 5, 2, theme.cursor, theme.cursor, 0, null);
+                case "violation" -> s.rect(null, x + 5, y - 11, 12, 12, 2, theme.violation, theme.violation, 1,
+                        null);
+                default -> {
+                    String c = switch (item.kind()) {
+                        case "create", "inferred" -> theme.validStroke;
+                        case "invalidate" -> theme.invalidStroke;
+                        case "free" -> theme.freedFill;
+                        case "rcu" -> theme.unlinkedStroke;
+                        default -> theme.cursor;
+                    };
+                    s.polygon(c, x + 11, y - 11, x + 17, y - 5, x + 11, y + 1, x + 5, y - 5);
+                    if (item.kind().equals("inferred")) {
+                        s.polygon(theme.background, x + 11, y - 8, x + 14, y - 5, x + 11, y - 2, x + 8, y - 5);
+                    }
+                }
+            }
+            if (!item.kind().equals("read") && !item.kind().equals("write") && !item.kind().equals("yield")) {
+                s.text(x + 28, y, item.label(), 11, theme.muted, null, false);
+            }
+            x += item.width();
+        }
+        return y;
+    }
+
+    /** Advance widths of DejaVu Sans (the first font the SVG names; the others are narrower), per mille em, ' '..'~'. */
+    private static final short[] ADVANCE = { 318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361,
+            318, 337, 636, 636, 636, 636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686,
+            698, 770, 632, 575, 775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989,
+            685, 611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278,
+            974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838 };
+    private static final short[] ADVANCE_BOLD = { 348, 456, 521, 838, 696, 1002, 872, 306, 457, 457, 523, 838, 380,
+            415, 380, 365, 696, 696, 696, 696, 696, 696, 696, 696, 696, 696, 400, 400, 838, 838, 838, 580, 1000, 774,
+            762, 734, 830, 683, 683, 821, 837, 372, 372, 775, 637, 995, 837, 850, 733, 850, 770, 720, 682, 812, 774,
+            1103, 771, 724, 725, 457, 365, 457, 838, 500, 500, 675, 716, 593, 716, 678, 435, 716, 712, 343, 343, 665,
+            343, 1042, 712, 687, 716, 716, 493, 595, 478, 712, 652, 924, 645, 652, 582, 712, 365, 712, 838 };
+
+    /** How wide a text is drawn (px, rounded up), so that names and labels can be kept clear of each other. */
+    static int textWidth(String text, int size, boolean bold) {
+        short[] adv = bold ? ADVANCE_BOLD : ADVANCE;
+        long w = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            w += c >= ' ' && c <= '~' ? adv[c - ' '] : 1000; // others: as wide as the widest
+        }
+        return (int) Math.ceil(w * size / 1000.0);
+    }
+
+    /** {@code text}, or as much of it as fits in {@code maxW} pixels followed by "…". */
+    static String fit(String text, int size, boolean bold, int maxW) {
+        if (textWidth(text, size, bold) <= maxW) {
+            return text;
+        }
+        int n = text.length();
+        while (n > 0 && textWidth(text.substring(0, n) + "…", size, bold) > maxW) {
+            n--;
+        }
+        return text.substring(0, n) + "…";
+    }
+
+    /** Where the lanes begin: right of the widest name (as drawn, up to {@link #NAME_MAX_W}), at least {@link #LEFT}. */
+    static int left(java.util.Collection<String> names) {
+        int w = 0;
+        for (String n : names) {
+            w = Math.max(w, textWidth(fit(n, 14, true, NAME_MAX_W), 14, true));
+        }
+        return Math.max(LEFT, NAME_X + w + 14);
     }
 
     private static String colour(EventType t, Theme theme) {

@@ -4,8 +4,15 @@
  *******************************************************************************/
 package org.tdpscope.export;
 
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
+import org.tdpscope.trace.InferredRoot;
 import org.tdpscope.trace.TraceTimeline;
 import org.tdpscope.trace.TraceTimeline.Grouping;
 import org.tdpscope.trace.TraceTimeline.Mark;
@@ -15,18 +22,28 @@ import org.tdpscope.trace.TraceTimeline.Mark;
  * task or per CPU with its name, ticks of 1, 2 or 5 × 10^k ns labelled in the trace's seconds, and one
  * mark per pixel column where the lane had events, coloured by the most telling of them, with a legend.
  * A mark's position is its time: the horizontal axis is a clock, not a step count. The lanes drawn are
- * bounded ({@link #MAX_LANES}); the others are counted under the drawing.
+ * bounded ({@link #MAX_LANES}); the others are counted under the drawing. The name column is as wide as
+ * the longest name (up to {@link #NAME_MAX_W}, then "…"), tick labels stay on the page, a root the
+ * importer inferred is a dashed box, and the legend names only the marks the window holds.
  */
 public final class TraceTimelineDiagram {
 
     /** Width of the page, whatever the trace's length. */
     public static final int WIDTH = 1200;
     public static final int MAX_LANES = 64;
-    private static final int NAME_W = 190;
+    /** Narrowest name column; it grows with the longest lane name up to {@link #NAME_MAX_W}. */
+    private static final int NAME_MIN_W = 120;
+    /** Widest a lane's name is drawn (px); a longer one ends in "…". */
+    static final int NAME_MAX_W = 300;
+    private static final int NAME_X = 12;
     /** Room between the name column and the first mark, so a mark at the window's start is seen whole. */
     private static final int PAD = 8;
+    /** Room right of the plot, and the least room any text keeps from the page's edge. */
+    private static final int RIGHT = 20;
+    private static final int EDGE = 4;
     private static final int TOP = 58;
     private static final int LANE_H = 18;
+    private static final String ROOT_DASH = "3 2";
 
     private TraceTimelineDiagram() {
     }
@@ -56,70 +73,201 @@ public final class TraceTimelineDiagram {
      * @param title what the trace is (its file name)
      */
     public static Scene layout(String title, TraceTimeline tl, Grouping g, long startNs, long endNs, Theme theme) {
+        return layout(title, tl, g, startNs, endNs, theme, List.of());
+    }
+
+    /**
+     * {@link #layout(String, TraceTimeline, Grouping, long, long, Theme)} with the roots the importer found:
+     * each root it inferred (no root record named it) gets a dashed mark where it was inferred, in the lane
+     * of the record that made it; a root a record named shows as that record's (solid) root mark.
+     */
+    public static Scene layout(String title, TraceTimeline tl, Grouping g, long startNs, long endNs, Theme theme,
+            List<InferredRoot> roots) {
         tl.finish();
         int lanes = Math.min(MAX_LANES, tl.laneCount(g));
-        int plotW = WIDTH - NAME_W - 20 - PAD;
+        // the name column is as wide as the longest name and its count, so no name runs into the marks
+        String[] names = new String[lanes];
+        String[] counts = new String[lanes];
+        int nameW = 0;
+        int countW = 0;
+        for (int lane = 0; lane < lanes; lane++) {
+            names[lane] = TimelineDiagram.fit(tl.laneName(g, lane), 11, false, NAME_MAX_W);
+            counts[lane] = Scene.count(tl.laneSize(g, lane));
+            nameW = Math.max(nameW, TimelineDiagram.textWidth(names[lane], 11, false));
+            countW = Math.max(countW, TimelineDiagram.textWidth(counts[lane], 11, false));
+        }
+        int nameCol = Math.max(NAME_MIN_W, NAME_X + nameW + 12 + countW + 8);
+        int plotLeft = nameCol + PAD;
+        int plotW = WIDTH - plotLeft - RIGHT;
         int height = TOP + lanes * LANE_H + 70;
-        Scene s = new Scene(WIDTH, height, title, theme.background);
         long span = Math.max(1, endNs - startNs);
         double nsPx = span / (double) plotW;
-        s.text(12, 20, Scene.clip(title, 140), 14, theme.text, null, true);
-        s.text(12, 38, String.format(Locale.ROOT, "%.6f .. %.6f s (%s), %s events, lanes per %s%s", startNs / 1e9,
-                endNs / 1e9, duration(span), Scene.count(tl.size()), g == Grouping.TASK ? "task" : "CPU",
-                tl.laneCount(g) > lanes ? ", first " + lanes + " of " + tl.laneCount(g) + " lanes" : ""), 11,
-                theme.muted, null, false);
-        // ticks
-        long step = tickStep(nsPx * 120);
-        int decimals = Math.max(0, Math.min(9, 9 - (int) Math.floor(Math.log10(step))));
-        for (long t = Math.floorDiv(startNs, step) * step; t < endNs; t += step) {
-            int x = NAME_W + PAD + (int) ((t - startNs) / nsPx);
-            if (x < NAME_W + PAD) {
-                continue;
-            }
-            s.line(x, TOP - 6, x, TOP + lanes * LANE_H, theme.unlinkedFill, 1, false);
-            s.text(x + 2, TOP - 8, String.format(Locale.ROOT, "%." + decimals + "f", t / 1e9), 10, theme.muted, null,
-                    false);
-        }
+
+        // what is drawn: the marks per lane (adjacent columns of one mark are one rectangle) and the inferred roots
+        List<int[]> rects = new ArrayList<>(); // x, width, mark, lane
+        EnumSet<Mark> shown = EnumSet.noneOf(Mark.class);
         for (int lane = 0; lane < lanes; lane++) {
-            int y = TOP + lane * LANE_H;
-            s.text(12, y + 13, Scene.clip(tl.laneName(g, lane), 24) + "  " + Scene.count(tl.laneSize(g, lane)), 11,
-                    theme.text, null, false);
-            int[] run = { -1, 0, -1 }; // x, width, mark: adjacent columns of one mark are one rectangle
+            int l = lane;
+            int[] run = { -1, 0, -1 };
             tl.columns(g, lane, startNs, nsPx, plotW, (x, count, m) -> {
                 if (run[2] == m.ordinal() && run[0] + run[1] == x) {
                     run[1]++;
                 } else {
-                    mark(s, run, y);
+                    if (run[2] >= 0) {
+                        rects.add(new int[] { run[0], run[1], run[2], l });
+                    }
                     run[0] = x;
                     run[1] = 1;
                     run[2] = m.ordinal();
                 }
+                shown.add(m);
             });
-            mark(s, run, y);
-        }
-        s.line(NAME_W, TOP, NAME_W, TOP + lanes * LANE_H, theme.muted, 1, false);
-        int ly = TOP + lanes * LANE_H + 24;
-        int lx = 12;
-        s.text(lx, ly + 9, "scale: " + duration(step) + " between ticks", 11, theme.muted, null, false);
-        lx += 190;
-        for (Mark m : Mark.values()) {
-            String name = m.name().toLowerCase(Locale.ROOT).replace('_', ' ');
-            if (lx + 16 + name.length() * 7 > WIDTH) {
-                ly += 18;
-                lx = 202;
+            if (run[2] >= 0) {
+                rects.add(new int[] { run[0], run[1], run[2], l });
             }
-            s.rect(null, lx, ly, 10, 10, 0, colour(m), colour(m), 0, null);
-            s.text(lx + 14, ly + 9, name, 11, theme.text, null, false);
-            lx += 14 + name.length() * 7 + 14;
+        }
+        List<int[]> inferred = inferredRoots(tl, g, lanes, roots, startNs, nsPx, plotW); // x, lane
+
+        // the legend, laid out first: its rows make the page taller
+        List<String> legend = new ArrayList<>();
+        for (Mark m : Mark.values()) {
+            if (shown.contains(m)) {
+                legend.add(m.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+            }
+        }
+        if (!inferred.isEmpty()) {
+            legend.add("root, inferred");
+        }
+        int legendLeft = 202;
+        int[] legendX = new int[legend.size()];
+        int[] legendRow = new int[legend.size()];
+        int lx = legendLeft;
+        int row = 0;
+        for (int i = 0; i < legend.size(); i++) {
+            int w = 14 + TimelineDiagram.textWidth(legend.get(i), 11, false) + 14;
+            if (lx > legendLeft && lx + w - 14 > WIDTH - EDGE) {
+                row++;
+                lx = legendLeft;
+            }
+            legendX[i] = lx;
+            legendRow[i] = row;
+            lx += w;
+        }
+        height += 18 * row;
+
+        Scene s = new Scene(WIDTH, height, title, theme.background);
+        s.text(12, 20, Scene.clip(title, 140), 14, theme.text, null, true);
+        s.text(12, 38, extent(tl, startNs, endNs) + (tl.size() == 1 ? "" : ", " + Scene.count(tl.size()) + " events")
+                + ", lanes per " + (g == Grouping.TASK ? "task" : "CPU") + (tl.laneCount(g) > lanes ? ", first "
+                        + lanes + " of " + tl.laneCount(g) + " lanes" : ""), 11, theme.muted, null, false);
+        // ticks, each label right of its line, or left of it where the page ends, or left out where labels would meet
+        long step = tickStep(nsPx * 120);
+        int decimals = Math.max(0, Math.min(9, 9 - (int) Math.floor(Math.log10(step))));
+        int labelsEnd = Integer.MIN_VALUE;
+        for (long t = Math.floorDiv(startNs, step) * step; t < endNs; t += step) {
+            int x = plotLeft + (int) ((t - startNs) / nsPx);
+            if (x < plotLeft) {
+                continue;
+            }
+            s.line(x, TOP - 6, x, TOP + lanes * LANE_H, theme.unlinkedFill, 1, false);
+            String label = String.format(Locale.ROOT, "%." + decimals + "f", t / 1e9);
+            int w = TimelineDiagram.textWidth(label, 10, false);
+            if (x + 2 + w <= WIDTH - EDGE) {
+                s.text(x + 2, TOP - 8, label, 10, theme.muted, null, false);
+                labelsEnd = x + 2 + w;
+            } else if (x - 2 - w > labelsEnd + 6) {
+                s.text(x - 2, TOP - 8, label, 10, theme.muted, "end", false);
+                labelsEnd = x - 2;
+            }
+        }
+        for (int lane = 0; lane < lanes; lane++) {
+            int y = TOP + lane * LANE_H;
+            s.text(NAME_X, y + 13, names[lane], 11, theme.text, null, false);
+            s.text(nameCol - 8, y + 13, counts[lane], 11, theme.muted, "end", false);
+        }
+        // an inferred root: a dashed box round the mark of the record that made the importer infer it, under it
+        for (int[] r : inferred) {
+            s.rect("inferred-root-" + r[2], plotLeft + r[0] - 3, TOP + r[1] * LANE_H + 1, 7, LANE_H - 2, 0,
+                    theme.background, colour(Mark.ROOT), 1, ROOT_DASH);
+        }
+        for (int[] r : rects) {
+            String c = colour(Mark.of(r[2]));
+            s.rect(null, plotLeft + r[0], TOP + r[3] * LANE_H + 3, Math.max(2, r[1]), LANE_H - 6, 0, c, c, 0, null);
+        }
+        s.line(nameCol, TOP, nameCol, TOP + lanes * LANE_H, theme.muted, 1, false);
+        int ly = TOP + lanes * LANE_H + 24;
+        s.text(12, ly + 9, "scale: " + duration(step) + " between ticks", 11, theme.muted, null, false);
+        for (int i = 0; i < legend.size(); i++) {
+            int x = legendX[i];
+            int y = ly + 18 * legendRow[i];
+            if (legend.get(i).equals("root, inferred")) {
+                s.rect(null, x, y - 1, 8, 12, 0, theme.background, colour(Mark.ROOT), 1, ROOT_DASH);
+            } else {
+                String c = colour(Mark.valueOf(legend.get(i).toUpperCase(Locale.ROOT).replace(' ', '_')));
+                s.rect(null, x, y, 10, 10, 0, c, c, 0, null);
+            }
+            s.text(x + 14, y + 9, legend.get(i), 11, theme.text, null, false);
         }
         return s;
     }
 
-    private static void mark(Scene s, int[] run, int y) {
-        if (run[2] >= 0) {
-            String c = colour(Mark.of(run[2]));
-            s.rect(null, NAME_W + PAD + run[0], y + 3, Math.max(2, run[1]), LANE_H - 6, 0, c, c, 0, null);
+    /** Where the inferred roots of the window go: x in the plot, lane, root id. */
+    private static List<int[]> inferredRoots(TraceTimeline tl, Grouping g, int lanes, List<InferredRoot> roots,
+            long startNs, double nsPx, int plotW) {
+        List<int[]> out = new ArrayList<>();
+        if (roots == null || roots.isEmpty() || tl.size() == 0) {
+            return out;
         }
+        Map<String, Integer> laneOf = new HashMap<>();
+        for (int lane = 0; lane < lanes; lane++) {
+            laneOf.put(tl.laneName(g, lane), lane);
+        }
+        for (InferredRoot r : roots) {
+            if (!r.inferred()) {
+                continue; // a root record names it: that record's mark is drawn
+            }
+            int ev = tl.eventAtLine(r.line());
+            if (ev < 0 || tl.line(ev) != r.line()) {
+                continue; // the line that made the root is not in this timeline (another window)
+            }
+            Integer lane = laneOf.get(g == Grouping.TASK ? tl.taskOf(ev) : "CPU " + tl.cpuOf(ev));
+            long t = tl.timestampNs(ev);
+            int x = (int) Math.floor((t - startNs) / nsPx);
+            if (lane != null && t >= startNs && x < plotW) {
+                out.add(new int[] { x, lane, r.id() });
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What the header says of the window: the times of its first and last event and the span between them
+     * exactly (a window that reaches past the trace's events is said from its first event to its last), or
+     * the one time of a single event.
+     */
+    static String extent(TraceTimeline tl, long startNs, long endNs) {
+        long from = startNs;
+        long to = endNs;
+        if (tl.size() > 0) {
+            from = Math.max(startNs, tl.firstNs());
+            to = endNs > tl.lastNs() ? tl.lastNs() : endNs;
+            if (to < from) {
+                from = startNs;
+                to = endNs;
+            }
+        }
+        if (tl.size() == 1 && from == to) {
+            return seconds(from) + " s, a single event";
+        }
+        if (from == to) {
+            return seconds(from) + " s (one instant)";
+        }
+        return seconds(from) + " .. " + seconds(to) + " s (" + duration(to - from) + ")";
+    }
+
+    /** A time in seconds as traces print it: to the microsecond, or to the nanosecond when it has them. */
+    static String seconds(long ns) {
+        return String.format(Locale.ROOT, ns % 1000 == 0 ? "%.6f" : "%.9f", BigDecimal.valueOf(ns, 9));
     }
 
     /** The smallest 1, 2 or 5 × 10^k nanoseconds that is at least {@code ns}. */
@@ -136,22 +284,14 @@ public final class TraceTimelineDiagram {
         return p;
     }
 
-    /** A duration in the unit that reads best (ns, µs, ms, s). */
+    /** A duration in the unit that reads best (ns, µs, ms, s), exactly: 559 µs, 3.140123 ms. */
     public static String duration(long ns) {
-        if (ns < 1_000) {
+        long abs = Math.abs(ns);
+        if (abs < 1_000) {
             return ns + " ns";
         }
-        if (ns < 1_000_000) {
-            return trim(ns / 1e3) + " µs";
-        }
-        if (ns < 1_000_000_000) {
-            return trim(ns / 1e6) + " ms";
-        }
-        return trim(ns / 1e9) + " s";
-    }
-
-    private static String trim(double v) {
-        String s = String.format(Locale.ROOT, "%.3f", v);
-        return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+        int scale = abs < 1_000_000 ? 3 : abs < 1_000_000_000 ? 6 : 9;
+        String unit = scale == 3 ? " µs" : scale == 6 ? " ms" : " s";
+        return BigDecimal.valueOf(ns, scale).stripTrailingZeros().toPlainString() + unit;
     }
 }

@@ -233,7 +233,8 @@ public final class TracePanel extends Composite {
                     org.tdpscope.export.Theme.LIGHT);
         }
         return org.tdpscope.export.TraceTimelineDiagram.layout(trace.file().getFileName().toString(), trace
-                .timeline(), canvas.grouping(), canvas.viewStart(), canvas.viewEnd(), org.tdpscope.export.Theme.LIGHT);
+                .timeline(), canvas.grouping(), canvas.viewStart(), canvas.viewEnd(), org.tdpscope.export.Theme.LIGHT,
+                trace.reconstruction().roots());
     }
 
     public ImportedTrace trace() {
