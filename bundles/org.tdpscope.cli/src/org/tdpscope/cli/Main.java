@@ -205,9 +205,12 @@ public final class Main {
             err.println("tdpscope: cannot write: " + AtomicFiles.reason(u.getCause(), null));
             return BAD_INPUT;
         }
-        if (e instanceof OutOfMemoryError) {
-            err.println("tdpscope: out of memory (raise the heap with TDPSCOPE_VM_ARGS=-Xmx4g, or shrink the scenario)");
-            return INTERNAL;
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof OutOfMemoryError) { // also when a search thread ran out and the search rethrew it
+                err.println("tdpscope: out of memory (raise the heap with TDPSCOPE_VM_ARGS=-Xmx4g, or shrink the "
+                        + "scenario)");
+                return INTERNAL;
+            }
         }
         err.println("tdpscope: internal error: " + e);
         if (System.getenv("TDPSCOPE_DEBUG") != null) {
@@ -1302,6 +1305,7 @@ public final class Main {
             out.flush();
         } finally {
             for (ExploreProgress p : progresses) {
+                p.stop(); // no more ticks, also when a search failed
                 p.printed(); // a signal's shutdown hook waits for this before the JVM exits
             }
         }
