@@ -56,8 +56,9 @@ final class ExploreCommand extends Main.ScenarioCommand implements Callable<Inte
     @Option(names = "--cluster", description = "coordinate a search over several machines (tdpscope worker on each);"
             + " same result as one JVM")
     boolean cluster;
-    @Option(names = "--bind", paramLabel = "ADDR:PORT", description = "with --cluster: the address this member"
-            + " listens on (default 127.0.0.1:5701, this machine only)")
+    @Option(names = "--bind", paramLabel = "ADDR:PORT", description = "with --cluster: the address of this machine"
+            + " this member listens on (default 127.0.0.1:5701 or the next free port, this machine only; a port given is"
+            + " that port)")
     String bind;
     @Option(names = { "--members", "--member" }, paramLabel = "HOST:PORT,...", split = ",", hideParamSyntax = true,
             description = "with --cluster: members to reach (workers started before the coordinator)")

@@ -34,8 +34,9 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--join", paramLabel = "HOST:PORT,...", split = ",", hideParamSyntax = true, required = true,
             description = "the coordinator (or any member)")
     List<String> join = new ArrayList<>();
-    @Option(names = "--bind", paramLabel = "ADDR:PORT", description = "the address this member listens on (default"
-            + " 127.0.0.1:5701 or the next free port: this machine only)")
+    @Option(names = "--bind", paramLabel = "ADDR:PORT", description = "the address of this machine this member"
+            + " listens on (default 127.0.0.1:5701 or the next free port: this machine only; a port given is that"
+            + " port)")
     String bind;
     @Option(names = "--threads", paramLabel = "N", description = "search threads (default: one per core)")
     String threads;

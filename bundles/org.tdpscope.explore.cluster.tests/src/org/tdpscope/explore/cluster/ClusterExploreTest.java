@@ -146,7 +146,8 @@ class ClusterExploreTest {
     static Process fork() throws Exception {
         String join = coordinator.address();
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", classPath(), MemberProcess.class.getName(), "127.0.0.1:" + (port + 1), join, name, "1");
+                "-cp", classPath(), MemberProcess.class.getName(), "127.0.0.1:" + (port + 1 + forked.size()), join,
+                name, "1"); // a port given is taken exactly: one each
         int before = coordinator.members();
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         forked.add(p);
@@ -177,9 +178,46 @@ class ClusterExploreTest {
         sameAsOneJvm(3, 99);
     }
 
-    /** A member killed mid-search: the search starts again on the others, with the same result. */
+    /**
+     * The coordinator's monitor sees the whole cluster's figures (every member's threads, as one worker): visits never
+     * below distinct states nor going down, reported while the members search, and close to the final figures.
+     */
     @Test
     @Order(4)
+    void progressCountsEveryMembersVisits() throws Exception {
+        while (coordinator.members() < 3) {
+            fork();
+        }
+        Job j = bigger();
+        String expected = single(j);
+        List<long[]> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExploreMonitor m = new ExploreMonitor() {
+            @Override
+            public void progress(int worker, long visits, long distinctStates) {
+                seen.add(new long[] { worker, visits, distinctStates });
+            }
+        };
+        ClusterMember.Run run = coordinator.explore(j.job, j.here, m, System.err::println);
+        assertEquals(expected, report(j.label, run.result()));
+        ExploreResult.Stats st = run.result().stats();
+        assertTrue(st.visits() >= st.distinctStates(), st.toString());
+        assertTrue(seen.size() >= 2, "reported while searching: " + seen.size() + " reports");
+        long lastVisits = 0, lastDistinct = 0;
+        for (long[] s : seen) {
+            assertEquals(0, s[0], "the cluster reports as one worker");
+            assertTrue(s[1] >= s[2], "visits " + s[1] + " below distinct states " + s[2]);
+            assertTrue(s[1] >= lastVisits && s[2] >= lastDistinct, "figures went down");
+            lastVisits = s[1];
+            lastDistinct = s[2];
+        }
+        assertTrue(lastDistinct <= st.distinctStates() && lastVisits <= st.visits(), lastVisits + " " + st);
+        // the coordinator's own thread searched about a third: the reports count the other members' visits too
+        assertTrue(lastVisits * 2 > st.visits(), "last report " + lastVisits + " visits of " + st.visits());
+    }
+
+    /** A member killed mid-search: the search starts again on the others, with the same result. */
+    @Test
+    @Order(5)
     void aKilledMemberChangesNothingButTheTime() throws Exception {
         while (coordinator.members() < 3) {
             fork();
@@ -191,8 +229,8 @@ class ClusterExploreTest {
         ExploreMonitor m = new ExploreMonitor() {
             @Override
             public void progress(int worker, long visits, long distinctStates) {
-                if (progress.incrementAndGet() == 1) {
-                    victim.destroyForcibly(); // mid-search: the coordinator has searched a few thousand states
+                if (visits > 2000 && progress.incrementAndGet() == 1) {
+                    victim.destroyForcibly(); // mid-search: the cluster has searched a few thousand states
                 }
             }
         };
@@ -207,7 +245,7 @@ class ClusterExploreTest {
 
     /** Cancelled (as by Ctrl-C): every member stops within a second or so, what was found is kept and marked. */
     @Test
-    @Order(5)
+    @Order(6)
     void cancelStopsEveryMemberAndKeepsWhatWasFound() throws Exception {
         Job j = bigger();
         String full = single(j);
@@ -223,6 +261,8 @@ class ClusterExploreTest {
         ExploreResult r = run.result();
         assertTrue(r.stats().cancelled() && r.stats().truncated());
         assertTrue(secs < 6, "stopped after " + secs + " s");
+        // every member's last subtree came back: no visit lost
+        assertTrue(r.stats().visits() >= r.stats().distinctStates(), r.stats().toString());
         // what was found is a part of the full answer: each outcome found is one the full search finds
         for (Outcome o : r.outcomes()) {
             assertTrue(full.contains(" walks " + o.walks() + " roots " + o.finalRoots() + " violations "

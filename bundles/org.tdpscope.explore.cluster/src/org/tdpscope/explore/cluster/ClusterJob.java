@@ -39,8 +39,11 @@ import org.tdpscope.sim.explore.ExploreBounds;
 public record ClusterJob(String file, String text, String kernel, String policy, ExploreBounds bounds,
         boolean expectations) {
 
-    /** Bumped when the job, task or result encoding changes: members of another version refuse the job. */
-    static final int FORMAT = 1;
+    /**
+     * Bumped when the job, task or result encoding or the visit check's answer changes: members of another version
+     * refuse the job. 2: the check tells a new state from one visited again ({@link VisitProcessor#REPLACED}).
+     */
+    static final int FORMAT = 2;
 
     /** What a member searches: the job resolved against its own parser and simulator. */
     public record Resolved(Scenario scenario, Policy policy, ExploreBounds bounds, Predicate<RunResult> expectations) {

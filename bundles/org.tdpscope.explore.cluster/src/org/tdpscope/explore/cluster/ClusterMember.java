@@ -4,7 +4,11 @@
  *******************************************************************************/
 package org.tdpscope.explore.cluster;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,6 +52,10 @@ import com.hazelcast.map.IMap;
  * the subtrees it had not finished (which other members may already have been pruned by) and its share of the
  * maps: the coordinator then starts the job again, on the members left, in a new epoch. Results are never merged
  * from an attempt that lost a member.
+ *
+ * <p>Progress: each member publishes, a few times a second, the visits its threads checked and the states they added
+ * ({@code figures}, by member); the coordinator sums them and reports the cluster's totals to its monitor as one
+ * worker (the explorer's own per-thread reports come only every few thousand visits, seconds apart in a cluster).
  */
 public final class ClusterMember implements AutoCloseable {
 
@@ -117,6 +125,7 @@ public final class ClusterMember implements AutoCloseable {
      * @throws IllegalStateException when the member cannot start (e.g. no free port at the bind address)
      */
     public static ClusterMember start(ClusterOptions options, PrintStream log) {
+        firstFreePort(options); // or a clear error, before Hazelcast logs one
         HAZELCAST_LOG.setLevel(Level.parse(System.getProperty("tdpscope.cluster.log", "SEVERE")));
         Config cfg = new Config();
         cfg.setClusterName(options.name());
@@ -134,7 +143,11 @@ public final class ClusterMember implements AutoCloseable {
         cfg.getJetConfig().setEnabled(false);
         cfg.getSerializationConfig().addDataSerializableFactory(VisitProcessor.FACTORY, new VisitProcessor.Factory());
         NetworkConfig net = cfg.getNetworkConfig();
-        net.setPort(options.bindPort()).setPortAutoIncrement(true).setPortCount(20);
+        // a port given is that port; the default one moves on to the next free. The range stays whole: members
+        // named without a port are looked for on every port of it.
+        net.setPort(options.bindPort()).setPortAutoIncrement(options.nextFreePort())
+                .setPortCount(lastPort(options) - options.bindPort() + 1);
+        net.setReuseAddress(true); // a member restarted at once takes its port back (not held by TIME_WAIT)
         net.getInterfaces().setEnabled(true).addInterface(options.bindHost());
         JoinConfig join = net.getJoin();
         join.getMulticastConfig().setEnabled(false);
@@ -150,6 +163,7 @@ public final class ClusterMember implements AutoCloseable {
                 .setBackupCount(0).setAsyncBackupCount(0).setStatisticsEnabled(false).setPerEntryStatsEnabled(false));
         cfg.addMapConfig(new MapConfig("tdpscope.results.*").setBackupCount(0).setStatisticsEnabled(false));
         cfg.addMapConfig(new MapConfig("tdpscope.inflight.*").setBackupCount(0).setStatisticsEnabled(false));
+        cfg.addMapConfig(new MapConfig("tdpscope.figures.*").setBackupCount(0).setStatisticsEnabled(false));
         cfg.addQueueConfig(new QueueConfig("tdpscope.tasks.*").setBackupCount(0).setStatisticsEnabled(false));
         HazelcastInstance hz;
         try {
@@ -159,6 +173,51 @@ public final class ClusterMember implements AutoCloseable {
                     + options.bindPort() + ": " + e.getMessage(), e);
         }
         return new ClusterMember(hz, options, log);
+    }
+
+    private static int lastPort(ClusterOptions o) {
+        return o.nextFreePort() ? Math.min(65535, o.bindPort() + ClusterOptions.PORT_COUNT - 1) : o.bindPort();
+    }
+
+    /**
+     * The first port of the member's range that is free now: checked here because Hazelcast, given no free port,
+     * logs a stack trace before it throws.
+     *
+     * @throws IllegalStateException the port given is taken, or every port from the default one is
+     */
+    static int firstFreePort(ClusterOptions o) {
+        String why = null;
+        for (int p = o.bindPort(); p <= lastPort(o); p++) {
+            why = cannotListen(o.bindHost(), p);
+            if (why == null) {
+                return p;
+            }
+        }
+        String at = o.bindHost() + ":" + o.bindPort();
+        if (!o.nextFreePort()) {
+            throw new IllegalStateException("--bind " + at + ": " + (why.equals(IN_USE) ? "the port is in use (by"
+                    + " another program or another member on this machine); give a free port, or none to take the"
+                    + " first free one from " + ClusterOptions.DEFAULT_PORT : "cannot listen there: " + why));
+        }
+        throw new IllegalStateException("cannot listen at " + o.bindHost() + ": ports " + o.bindPort() + " to "
+                + lastPort(o) + " are " + (why.equals(IN_USE) ? "all in use" : "refused (" + why + ")")
+                + "; give a free port with --bind " + o.bindHost() + ":PORT");
+    }
+
+    private static final String IN_USE = "in use";
+
+    /** Null when this machine lets a server listen at {@code host:port} now, else why not. */
+    private static String cannotListen(String host, int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true); // as Hazelcast's: a port held only by TIME_WAIT is free
+            s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+            return null;
+        } catch (java.net.BindException e) {
+            String m = String.valueOf(e.getMessage());
+            return m.toLowerCase(java.util.Locale.ROOT).contains("in use") ? IN_USE : m;
+        } catch (IOException | SecurityException e) {
+            return String.valueOf(e.getMessage());
+        }
     }
 
     /** This member's address ({@code HOST:PORT}). */
@@ -194,6 +253,13 @@ public final class ClusterMember implements AutoCloseable {
      */
     public Run explore(ClusterJob job, ClusterJob.Resolved here, ExploreMonitor monitor, Consumer<String> note) {
         ExploreMonitor m = monitor == null ? ExploreMonitor.NONE : monitor;
+        // the split reports through the cluster's totals below, not as a worker of its own (it would count twice)
+        ExploreMonitor quiet = new ExploreMonitor() {
+            @Override
+            public boolean cancelled() {
+                return m.cancelled();
+            }
+        };
         String id = UUID.randomUUID().toString();
         long t0 = System.nanoTime();
         coordinated.put(id, new Local(here, m));
@@ -206,11 +272,12 @@ public final class ClusterMember implements AutoCloseable {
                 int leftBefore = left.get();
                 String names = id + "." + epoch;
                 ClusterVisited visited = new ClusterVisited(hz.getMap("tdpscope.visited." + names),
-                        here.bounds().maxYields(), cacheBytes());
+                        here.bounds().maxYields(), cacheBytes(), null);
                 SubtreeSearch search = new SubtreeSearch(here.scenario(), here.policy(), here.bounds(),
-                        here.expectations(), m, visited);
+                        here.expectations(), quiet, visited);
                 IMap<Integer, byte[]> results = hz.getMap("tdpscope.results." + names);
                 IMap<Integer, String> inflight = hz.getMap("tdpscope.inflight." + names);
+                IMap<String, long[]> figures = hz.getMap("tdpscope.figures." + names);
                 var queue = hz.<byte[]>getQueue("tdpscope.tasks." + names);
                 try {
                     List<byte[]> tasks = search.split(here.bounds().splitDepth());
@@ -225,7 +292,13 @@ public final class ClusterMember implements AutoCloseable {
                         startServing(id, epoch);
                     }
                     boolean cancelled = search.splitTruncated() && m.cancelled();
+                    long reported = 0;
+                    long[] shown = new long[2];
                     while (!cancelled && results.size() < tasks.size() && left.get() == leftBefore) {
+                        if (System.nanoTime() - reported > 250_000_000L) {
+                            reported = System.nanoTime();
+                            report(m, visited, figures, shown);
+                        }
                         String err = errors.get(id);
                         if (err != null) {
                             throw new IllegalStateException(err);
@@ -261,7 +334,7 @@ public final class ClusterMember implements AutoCloseable {
                             restarts, reason);
                 } finally {
                     stopServing();
-                    for (var o : List.of(visited.map(), results, inflight, queue)) {
+                    for (var o : List.of(visited.map(), results, inflight, figures, queue)) {
                         try {
                             o.destroy();
                         } catch (RuntimeException e) {
@@ -283,6 +356,27 @@ public final class ClusterMember implements AutoCloseable {
             }
             coordinated.remove(id);
         }
+    }
+
+    /**
+     * The cluster's visits and distinct states so far, to the coordinator's monitor as one worker (0): the members'
+     * published figures and the split's. Visits never fall below distinct states (each state added is a visit
+     * checked, and a member publishes both at once); neither goes down while the attempt runs ({@code shown}: the
+     * largest reported, should a member's entry be missed while its partition moves to a member joining).
+     */
+    private static void report(ExploreMonitor m, ClusterVisited split, IMap<String, long[]> figures, long[] shown) {
+        long[] total = split.figures();
+        try {
+            for (long[] f : figures.values()) {
+                total[0] += f[0];
+                total[1] += f[1];
+            }
+        } catch (RuntimeException e) {
+            return; // a member came or went mid-call: the next tick reports
+        }
+        shown[0] = Math.max(shown[0], total[0]);
+        shown[1] = Math.max(shown[1], total[1]);
+        m.progress(0, shown[0], shown[1]);
     }
 
     /** The share of the heap this member's cache of visited records may take. */
@@ -389,30 +483,31 @@ public final class ClusterMember implements AutoCloseable {
         volatile boolean cancel;
         volatile boolean abort;
         final List<Thread> threads = new ArrayList<>();
+        private final ClusterVisited visited;
+        private final IMap<String, long[]> figures;
+        private final String me;
+        private long published = -1;
 
         Serving(String id, int epoch, ClusterJob.Resolved r, ExploreMonitor outer) {
             this.id = id;
             this.epoch = epoch;
             String names = id + "." + epoch;
+            // progress goes through the published figures (see report), not to the monitor: only its cancellation
             ExploreMonitor m = new ExploreMonitor() {
-                @Override
-                public void progress(int worker, long visits, long distinctStates) {
-                    outer.progress(worker, visits, distinctStates);
-                }
-
                 @Override
                 public boolean cancelled() {
                     return abort || cancel || outer.cancelled();
                 }
             };
-            ClusterVisited visited = new ClusterVisited(hz.getMap("tdpscope.visited." + names), r.bounds().maxYields(),
-                    cacheBytes());
+            visited = new ClusterVisited(hz.getMap("tdpscope.visited." + names), r.bounds().maxYields(),
+                    cacheBytes(), m::cancelled);
+            figures = hz.getMap("tdpscope.figures." + names);
+            me = hz.getCluster().getLocalMember().getUuid().toString();
             SubtreeSearch search = new SubtreeSearch(r.scenario(), r.policy(), r.bounds(), r.expectations(), m,
                     visited);
             IMap<Integer, byte[]> results = hz.getMap("tdpscope.results." + names);
             IMap<Integer, String> inflight = hz.getMap("tdpscope.inflight." + names);
             var queue = hz.<byte[]>getQueue("tdpscope.tasks." + names);
-            String me = hz.getCluster().getLocalMember().getUuid().toString();
             for (int t = 0; t < options.threads(); t++) {
                 SubtreeSearch.Runner runner = search.runner(t);
                 Thread th = new Thread(() -> {
@@ -426,6 +521,7 @@ public final class ClusterMember implements AutoCloseable {
                             inflight.set(task, me);
                             byte[] partial = runner.run(Arrays.copyOfRange(item, 4, item.length));
                             if (!abort) {
+                                publish(); // before the result: the coordinator's last report counts this subtree
                                 results.set(task, partial);
                             }
                             inflight.delete(task);
@@ -447,6 +543,33 @@ public final class ClusterMember implements AutoCloseable {
                 th.setDaemon(true);
                 threads.add(th);
                 th.start();
+            }
+            Thread publisher = new Thread(() -> {
+                try {
+                    while (!abort) {
+                        Thread.sleep(200);
+                        publish();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "tdpscope-cluster-figures");
+            publisher.setDaemon(true);
+            threads.add(publisher);
+            publisher.start();
+        }
+
+        /** This member's figures into the attempt's map, when they changed (a few times a second at most). */
+        synchronized void publish() {
+            long[] f = visited.figures();
+            if (f[0] == published || abort) {
+                return;
+            }
+            try {
+                figures.set(me, f);
+                published = f[0];
+            } catch (RuntimeException e) {
+                // the attempt is over or a member went: nothing to report to
             }
         }
 

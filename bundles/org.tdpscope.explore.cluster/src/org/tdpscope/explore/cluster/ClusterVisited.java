@@ -5,6 +5,7 @@
 package org.tdpscope.explore.cluster;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import org.tdpscope.sim.explore.VisitedSet;
 
@@ -16,6 +17,11 @@ import com.hazelcast.map.IMap;
  * records and of those it was pruned by. A cache hit that dominates the visit skips it without a round trip: the
  * record came from a visit started before (here or on another member), which is all the rule asks; the cache may
  * forget anything (a stripe is cleared when full), it only saves round trips.
+ *
+ * <p>It counts the visits it checks and the states it adds, which the members publish for the coordinator's progress
+ * line (the explorer reports its own figures only every few thousand visits, seconds apart in a cluster). Once the
+ * search is stopped it answers every visit "skip" without a round trip, so a search thread unwinds at once instead of
+ * at its next look at the monitor, and sends back what it found.
  */
 final class ClusterVisited implements VisitedSet {
 
@@ -31,6 +37,9 @@ final class ClusterVisited implements VisitedSet {
     private volatile long size;
     final AtomicLong remote = new AtomicLong();
     final AtomicLong cacheHits = new AtomicLong();
+    /** States this member added to the map (each by one of the visits counted in remote). */
+    private final AtomicLong created = new AtomicLong();
+    private final BooleanSupplier stopped;
 
     private static final class Stripe {
         /** key, then {@code depth << 48 | yields << 32 | sleep}, then the path order. */
@@ -40,9 +49,11 @@ final class ClusterVisited implements VisitedSet {
 
     /**
      * @param cacheBytes what the cache of records may take on this member
+     * @param stopped    true once the search is cancelled or abandoned (null: never)
      */
-    ClusterVisited(IMap<Long, long[]> map, int maxYields, long cacheBytes) {
+    ClusterVisited(IMap<Long, long[]> map, int maxYields, long cacheBytes, BooleanSupplier stopped) {
         this.map = map;
+        this.stopped = stopped == null ? () -> false : stopped;
         yieldCap = maxYields == Integer.MAX_VALUE ? Integer.MAX_VALUE : maxYields + 1;
         stripeSlots = (int) Math.max(64, Long.highestOneBit(Math.min(1L << 24, cacheBytes / STRIPES / 24)));
         for (int i = 0; i < STRIPES; i++) {
@@ -56,6 +67,9 @@ final class ClusterVisited implements VisitedSet {
 
     @Override
     public boolean visit(long state, int depth, int yields, long sleep, long pathOrder, boolean prune) {
+        if (stopped.getAsBoolean()) {
+            return true; // stopped: unwind (nothing is recorded, nothing more is searched)
+        }
         long key = norm(state);
         int y = Math.min(Math.min(yields, yieldCap), 0xFFFF);
         if (prune) {
@@ -67,8 +81,12 @@ final class ClusterVisited implements VisitedSet {
         }
         remote.incrementAndGet();
         long[] by = map.executeOnKey(key, new VisitProcessor(depth, y, sleep, pathOrder, prune));
-        cache(key, by != null ? by : new long[] { depth, y, sleep, pathOrder });
-        return by != null;
+        boolean skip = by != null && by.length > 0;
+        if (by == null) {
+            created.incrementAndGet();
+        }
+        cache(key, skip ? by : new long[] { depth, y, sleep, pathOrder });
+        return skip;
     }
 
     @Override
@@ -79,6 +97,10 @@ final class ClusterVisited implements VisitedSet {
     @Override
     public void visitAll(int n, long[] states, int depth, int[] yields, long[] sleeps, long[] orders, boolean prune,
             boolean[] skip) {
+        if (stopped.getAsBoolean()) {
+            java.util.Arrays.fill(skip, 0, n, true);
+            return;
+        }
         int m = 0;
         long[] keys = new long[n];
         int[] ys = new int[n];
@@ -120,8 +142,12 @@ final class ClusterVisited implements VisitedSet {
         }
         for (int q = 0; q < m; q++) {
             long[] r = fs[q].join();
-            skip[at[q]] = r != null;
-            cache(keys[q], r != null ? r : new long[] { depth, ys[q], ss[q], os[q] });
+            boolean skipped = r != null && r.length > 0;
+            if (r == null) {
+                created.incrementAndGet();
+            }
+            skip[at[q]] = skipped;
+            cache(keys[q], skipped ? r : new long[] { depth, ys[q], ss[q], os[q] });
         }
     }
 
@@ -196,6 +222,15 @@ final class ClusterVisited implements VisitedSet {
             size = map.size();
         }
         return size;
+    }
+
+    /**
+     * {@code {visits checked, states added}} by this member so far: the second never passes the first (each added
+     * state is one checked visit), the explorer's visits are at least the first (cycles are visits not checked).
+     */
+    long[] figures() {
+        long added = created.get(); // read first: a state is counted as checked before it is counted as added
+        return new long[] { remote.get() + cacheHits.get(), added };
     }
 
     IMap<Long, long[]> map() {

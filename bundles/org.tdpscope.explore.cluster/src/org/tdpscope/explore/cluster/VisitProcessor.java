@@ -16,13 +16,18 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 /**
  * The check-and-insert of one visit, run on the member that owns the state's partition (so it is atomic for that
  * state, whichever members visit it): the rule of {@code VisitedStates.visit}. The record is
- * {@code {depth, yields, sleep, pathOrder}}; the result is null when the visit goes on (the record is now this
- * visit's), or the stored record that lets it be skipped (the caller caches it).
+ * {@code {depth, yields, sleep, pathOrder}}; the result is null when the visit goes on and the state is new,
+ * {@link #REPLACED} (empty) when it goes on over an older record of the state (the record is now this visit's), or
+ * the stored record that lets it be skipped (the caller caches it). Telling new states apart lets every member count
+ * the distinct states it added, which the coordinator's progress line sums.
  */
 final class VisitProcessor implements EntryProcessor<Long, long[], long[]>, IdentifiedDataSerializable {
 
     static final int FACTORY = 0x7D95;
     static final int ID = 1;
+
+    /** The result of a visit that goes on over an older record of its state (compare by length: it is serialized). */
+    static final long[] REPLACED = new long[0];
 
     private int depth;
     private int yields;
@@ -54,7 +59,7 @@ final class VisitProcessor implements EntryProcessor<Long, long[], long[]>, Iden
             return r;
         }
         entry.setValue(new long[] { depth, yields, sleep, order });
-        return null;
+        return r == null ? null : REPLACED;
     }
 
     @Override
