@@ -1426,7 +1426,7 @@ public final class Main {
                 continue;
             }
             Path target = Path.of(o.getValue()).toAbsolutePath().normalize();
-            if (!file.equals(STDOUT) && target.equals(Path.of(file).toAbsolutePath().normalize())) {
+            if (!file.equals(STDOUT) && sameFile(target, Path.of(file))) {
                 throw new UsageException(o.getKey() + " " + o.getValue() + " would overwrite the trace it reads");
             }
             String other = targets.put(target, o.getKey());
@@ -1446,6 +1446,16 @@ public final class Main {
         } catch (IOException e) {
             err.println("tdpscope: cannot import " + file + ": " + AtomicFiles.reason(e, null));
             return BAD_INPUT;
+        }
+    }
+
+    /** Whether two paths name one file (also through a link), or would once {@code a} is written. */
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return a.equals(b.toAbsolutePath().normalize()) || Files.exists(a) && Files.exists(b)
+                    && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
         }
     }
 

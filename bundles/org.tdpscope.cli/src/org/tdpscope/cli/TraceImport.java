@@ -716,6 +716,10 @@ final class TraceImport {
             for (String g : guesses) {
                 sb.append("//   - ").append(g).append('\n');
             }
+            if (rec.shadowPages() > 0) { // shadow paging faults on guest virtual addresses, TDP on guest physical
+                sb.append("//   - the trace shows shadow (not TDP) pages: a fault's address may be a guest virtual one, "
+                        + "read here as a gfn\n");
+            }
             if (unmapsWithoutZap > 0) {
                 sb.append("//   - ").append(unmapsWithoutZap).append(" unmap(s) that zapped no traced SPTE (left out)\n");
             }
