@@ -80,6 +80,17 @@ final class WorkerCommand implements Callable<Integer> {
             m.close(); // leave at once: the coordinator searches this member's share again
             forever.countDown();
         }, "tdpscope-worker-leave"));
+        // never silent while alone: a worker whose --join names nobody (yet) says so every half minute
+        while (!forever.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            try {
+                if (m.members() == 1) {
+                    err.println("worker: still alone: no member answers at " + String.join(", ", join) + " (is the "
+                            + "coordinator started, with the same --cluster-name, and can this machine reach it?)");
+                }
+            } catch (RuntimeException leaving) { // the member is shutting down
+                break;
+            }
+        }
         forever.await();
         return Main.OK;
     }
