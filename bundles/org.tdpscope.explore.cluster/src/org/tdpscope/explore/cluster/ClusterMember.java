@@ -140,6 +140,9 @@ public final class ClusterMember implements AutoCloseable {
         // a worker started before its coordinator forms a cluster of one: merge it in soon, not after 5 minutes
         cfg.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
         cfg.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+        // a member address that answers but is no member (another program on 5701) holds the join: a minute, then
+        // a clear error, not Hazelcast's five
+        cfg.setProperty("hazelcast.max.join.seconds", String.valueOf(MAX_JOIN_SECONDS));
         cfg.getJetConfig().setEnabled(false);
         cfg.getSerializationConfig().addDataSerializableFactory(VisitProcessor.FACTORY, new VisitProcessor.Factory());
         NetworkConfig net = cfg.getNetworkConfig();
@@ -170,10 +173,15 @@ public final class ClusterMember implements AutoCloseable {
             hz = Hazelcast.newHazelcastInstance(cfg);
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot start a cluster member at " + options.bindHost() + ":"
-                    + options.bindPort() + ": " + e.getMessage(), e);
+                    + options.bindPort() + ": " + e.getMessage() + " (after " + MAX_JOIN_SECONDS + " s: does every "
+                    + "address of " + members + " answer as a tdpscope member? another program on a member's port "
+                    + "holds the join; --bind and --members/--join name free ones)", e);
         }
         return new ClusterMember(hz, options, log);
     }
+
+    /** How long a member tries to join the members it was given before it gives up with a message. */
+    static final int MAX_JOIN_SECONDS = 60;
 
     private static int lastPort(ClusterOptions o) {
         return o.nextFreePort() ? Math.min(65535, o.bindPort() + ClusterOptions.PORT_COUNT - 1) : o.bindPort();
