@@ -53,11 +53,7 @@ class KernelTraceRoundTripTest {
         LoadedScenario loaded = SCENARIOS.load(MainTest.EXAMPLES.resolve(example));
         assertFalse(loaded.hasErrors(), loaded.diagnostics().toString());
         StringBuilder text = new StringBuilder();
-        KernelTraceWriter writer = new KernelTraceWriter(text);
-        Simulation sim = new Simulation(loaded.scenario(), loaded.policies().get(0), writer);
-        writer.attach(sim);
-        sim.run();
-        writer.finish();
+        Simulation sim = runPrintingKernelTrace(loaded, text);
 
         TraceReader reader = TraceReader.of(text.toString());
         TraceReconstruction rec = TraceReconstruction.read(reader);
@@ -141,11 +137,7 @@ class KernelTraceRoundTripTest {
     void aFaultsRequestComesBeforeTheChangesItMade() {
         LoadedScenario loaded = SCENARIOS.load(MainTest.EXAMPLES.resolve("mainline-fast-zap.tdp"));
         StringBuilder text = new StringBuilder();
-        KernelTraceWriter writer = new KernelTraceWriter(text);
-        Simulation sim = new Simulation(loaded.scenario(), loaded.policies().get(0), writer);
-        writer.attach(sim);
-        sim.run();
-        writer.finish();
+        runPrintingKernelTrace(loaded, text);
         List<String> lines = text.toString().lines().toList();
         java.util.regex.Pattern line = java.util.regex.Pattern.compile(
                 "^\\s*(.+?)\\s+\\[\\d+\\] \\S+\\s+(\\d+\\.\\d+): (\\w+): (.*)$");
@@ -178,6 +170,16 @@ class KernelTraceRoundTripTest {
         }
         assertTrue(requests >= 3, requests + " faults");
         assertEquals(requests, setAfterRequest, "each fault's install follows its request:\n" + text);
+    }
+
+    /** Runs the scenario under its first policy, its kernel trace printed into {@code text}; the run, ended. */
+    private static Simulation runPrintingKernelTrace(LoadedScenario loaded, StringBuilder text) {
+        KernelTraceWriter writer = new KernelTraceWriter(text);
+        Simulation sim = new Simulation(loaded.scenario(), loaded.policies().get(0), writer);
+        writer.attach(sim);
+        sim.run();
+        writer.finish();
+        return sim;
     }
 
     /** The simulator's present leaves of a root: "gfn/level=spte". */
