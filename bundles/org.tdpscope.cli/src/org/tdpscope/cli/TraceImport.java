@@ -486,13 +486,8 @@ final class TraceImport {
 
         /** The name of the root whose tree holds {@code t}, or null when the trace does not tell. */
         private static String rootName(PageTable t) {
-            for (int guard = 0; t != null && guard < 8; guard++) {
-                if (t.root() != null) {
-                    return org.tdpscope.sim.Root.nameOf(t.root().id());
-                }
-                t = t.parent();
-            }
-            return null;
+            InferredRoot r = t == null ? null : t.treeRoot();
+            return r == null ? null : org.tdpscope.sim.Root.nameOf(r.id());
         }
     }
 
@@ -622,7 +617,7 @@ final class TraceImport {
                 return; // a fault's own changes, an install, a frozen marker of a removed table
             }
             PageTable table = rec.lastChangedTable();
-            InferredRoot root = table == null ? null : rootOf(table);
+            InferredRoot root = table == null ? null : table.treeRoot();
             if (t.range == null && root != null && root.invalidatedLine() != 0) {
                 return; // the teardown of a root a fast zap invalidated: the fast zap's step does it
             }
@@ -635,16 +630,6 @@ final class TraceImport {
             long base = c.gfn() & -Sptes.span(c.level());
             t.lo = Math.min(t.lo, base);
             t.hi = Math.max(t.hi, base + Sptes.span(c.level()));
-        }
-
-        private static InferredRoot rootOf(PageTable t) {
-            for (int guard = 0; t != null && guard < 8; guard++) {
-                if (t.root() != null) {
-                    return t.root();
-                }
-                t = t.parent();
-            }
-            return null;
         }
 
         /** Ends the unmap or zap {@code t} was gathering: its step gets the gfns, or goes if none was zapped. */

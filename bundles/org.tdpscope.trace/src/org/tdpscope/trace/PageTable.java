@@ -104,6 +104,21 @@ public final class PageTable {
         return root;
     }
 
+    /**
+     * The root whose tree holds this table (this table's own, or its nearest ancestor's), or null when the trace
+     * showed no top-level entry above it.
+     */
+    public InferredRoot treeRoot() {
+        PageTable t = this;
+        for (int guard = 0; t != null && guard < 8; guard++) { // at most five levels; never loops on a bad link
+            if (t.root != null) {
+                return t.root;
+            }
+            t = t.parent();
+        }
+        return null;
+    }
+
     public boolean isRoot() {
         return root != null;
     }
