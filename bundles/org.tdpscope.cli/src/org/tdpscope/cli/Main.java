@@ -712,16 +712,12 @@ public final class Main {
         String file = single(c.files, "run", "FILE");
         needs(c.png, "--png", c.svg != null, "--svg DIR", "the PNG goes beside the SVG");
         excludes(c.quiet, "--quiet", c.allEvents, "--all-events", "the first hides the step table the second widens");
-        if (c.svg != null && c.svg.equals(STDOUT)) {
-            throw new UsageException("--svg wants a folder; '-' (standard output) is only for text outputs");
-        }
-        int toStdout = 0;
-        for (String o : new String[] { c.trace, c.kernelTrace, c.traceEvent, c.xmi }) {
-            toStdout += STDOUT.equals(o) ? 1 : 0;
-        }
-        if (toStdout > 1) {
-            throw new UsageException("only one output can go to standard output ('-')");
-        }
+        Map<String, String> outputs = new LinkedHashMap<>();
+        outputs.put("--trace", c.trace);
+        outputs.put("--kernel-trace", c.kernelTrace);
+        outputs.put("--trace-event", c.traceEvent);
+        outputs.put("--xmi", c.xmi);
+        String toStdout = toStdout(c.svg, outputs);
         Theme theme = theme(c.theme);
         LoadedScenario loaded = load(file);
         if (loaded == null) {
@@ -730,12 +726,7 @@ public final class Main {
         List<Policy> policies = policies(c.policy, loaded);
         List<KernelRules> kernels = kernels(c.kernel, loaded);
         // with data on standard output, the report goes to standard error
-        PrintStream report = toStdout > 0 ? err : out;
-        Map<String, String> outputs = new LinkedHashMap<>();
-        outputs.put("--trace", c.trace);
-        outputs.put("--kernel-trace", c.kernelTrace);
-        outputs.put("--trace-event", c.traceEvent);
-        outputs.put("--xmi", c.xmi);
+        PrintStream report = toStdout != null ? err : out;
         for (KernelRules kernel : kernels) {
             for (Policy policy : policies) {
                 for (Map.Entry<String, String> o : outputs.entrySet()) {
@@ -1404,25 +1395,15 @@ public final class Main {
             RunExport.Range r = range(c.window, "--window");
             w = new TraceImport.Window(r.from(), r.to());
         }
-        if (STDOUT.equals(c.svg)) {
-            throw new UsageException("--svg wants a folder; '-' (standard output) is only for text outputs");
-        }
         needs(c.png, "--png", c.svg != null, "--svg DIR", "the PNG goes beside the SVG");
         Map<String, String> outputs = new LinkedHashMap<>();
         outputs.put("--scenario", c.scenario);
         outputs.put("--trace", c.trace);
         outputs.put("--xmi", c.xmi);
-        String toStdout = null;
+        String toStdout = toStdout(c.svg, outputs);
         Map<Path, String> targets = new java.util.HashMap<>();
         for (Map.Entry<String, String> o : outputs.entrySet()) {
-            if (o.getValue() == null) {
-                continue;
-            }
-            if (o.getValue().equals(STDOUT)) {
-                if (toStdout != null) {
-                    throw new UsageException("only one output can go to standard output ('-')");
-                }
-                toStdout = o.getKey();
+            if (o.getValue() == null || o.getValue().equals(STDOUT)) {
                 continue;
             }
             Path target = Path.of(o.getValue()).toAbsolutePath().normalize();
@@ -1447,6 +1428,26 @@ public final class Main {
             err.println("tdpscope: cannot import " + file + ": " + AtomicFiles.reason(e, null));
             return BAD_INPUT;
         }
+    }
+
+    /**
+     * The text output (option to value) that goes to standard output ({@code -}), or null: at most one may, and
+     * never the {@code --svg} folder.
+     */
+    private static String toStdout(String svg, Map<String, String> outputs) {
+        if (STDOUT.equals(svg)) {
+            throw new UsageException("--svg wants a folder; '-' (standard output) is only for text outputs");
+        }
+        String option = null;
+        for (Map.Entry<String, String> o : outputs.entrySet()) {
+            if (STDOUT.equals(o.getValue())) {
+                if (option != null) {
+                    throw new UsageException("only one output can go to standard output ('-')");
+                }
+                option = o.getKey();
+            }
+        }
+        return option;
     }
 
     /** Whether two paths name one file (also through a link), or would once {@code a} is written. */
