@@ -4,6 +4,7 @@
  *******************************************************************************/
 package org.tdpscope.sim.mmu;
 
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.LongConsumer;
 
@@ -107,10 +108,15 @@ public final class TdpMmu {
         if (level > 1) {
             long[] t = mem.pageForRead(hpfn); // read to find the children, then freed: no copy on write
             int b = mem.offset(hpfn);
-            for (int i = 0; i < 512; i++) {
-                long s = t[b + i];
-                if (Spte.isPresent(s) && !Spte.isLeaf(s, level)) {
-                    freeTree(Spte.pfn(s), level - 1);
+            for (int run = 0; run < 512; run += RUN) {
+                if (orOfRun(t, b + run) == 0) {
+                    continue; // mostly zeros: see removeTable
+                }
+                for (int i = run; i < run + RUN; i++) {
+                    long s = t[b + i];
+                    if (Spte.isPresent(s) && !Spte.isLeaf(s, level)) {
+                        freeTree(Spte.pfn(s), level - 1);
+                    }
                 }
             }
         }
@@ -264,22 +270,44 @@ public final class TdpMmu {
         long[] t = own ? mem.page(hpfn) : mem.pageForRead(hpfn);
         int b = mem.offset(hpfn);
         long span = Spte.pagesPerLevel(level);
-        for (int i = 0; i < 512; i++) {
-            long s = t[b + i];
-            if (own) {
-                t[b + i] = Spte.REMOVED_SPTE;
-            }
-            if (s == 0 || s == Spte.REMOVED_SPTE) {
+        // A table torn down holds a few entries among 512 zeros: a run of zeros is found by one OR and frozen at
+        // once (entry by entry, this and freeTree took 8 % of a search's CPU); the same order of freezes and reports.
+        for (int run = 0; run < 512; run += RUN) {
+            if (orOfRun(t, b + run) == 0) {
+                if (own) {
+                    Arrays.fill(t, b + run, b + run + RUN, Spte.REMOVED_SPTE);
+                }
                 continue;
             }
-            long g = baseGfn + i * span;
-            observer.spteChanged(root, g, level, s, Spte.REMOVED_SPTE, SpteChange.FREEZE);
-            if (level > 1 && Spte.isPresent(s) && !Spte.isLeaf(s, level)) {
-                removeTable(root, Spte.pfn(s), g, level - 1);
+            for (int i = run; i < run + RUN; i++) {
+                long s = t[b + i];
+                if (own) {
+                    t[b + i] = Spte.REMOVED_SPTE;
+                }
+                if (s == 0 || s == Spte.REMOVED_SPTE) {
+                    continue;
+                }
+                long g = baseGfn + i * span;
+                observer.spteChanged(root, g, level, s, Spte.REMOVED_SPTE, SpteChange.FREEZE);
+                if (level > 1 && Spte.isPresent(s) && !Spte.isLeaf(s, level)) {
+                    removeTable(root, Spte.pfn(s), g, level - 1);
+                }
             }
         }
         tablesFreed++;
         tableFreer.accept(hpfn);
+    }
+
+    /** Entries a table is scanned by at a time when it is torn down or freed. */
+    private static final int RUN = 32;
+
+    /** The OR of {@link #RUN} entries from {@code from}: 0 when all are zero (a loop the compiler unrolls). */
+    private static long orOfRun(long[] t, int from) {
+        long any = 0;
+        for (int i = from; i < from + RUN; i++) {
+            any |= t[i];
+        }
+        return any;
     }
 
     // ------------------------------------------------------------------------------------------- range operations
