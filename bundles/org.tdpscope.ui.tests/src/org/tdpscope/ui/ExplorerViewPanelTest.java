@@ -191,6 +191,85 @@ class ExplorerViewPanelTest {
         }
     }
 
+    /**
+     * A scenario comparing two eras is explored under each, as the command line does, and every row, the summary
+     * and a selected counterexample say which kernel they are of (the view explored the first era only and named
+     * none: v5.15's use-after-free read as v5.16's).
+     */
+    @Test
+    void aKernelComparisonIsExploredUnderEachKernelAndSaysWhich() throws Exception {
+        Path race = Screens.example("races/01-notifier-yields-without-root-ref.tdp");
+        assertTrue(explorer.load(race), explorer.statusText());
+        LoadedScenario loaded = explorer.scenario();
+        assertEquals(List.of("v5.15", "v5.16"), loaded.kernels().stream().map(k -> k.word()).toList());
+        exploreToTheEnd();
+        Screens.capture(explorer, "explorer-kernel-comparison");
+        assertTrue(explorer.statusText().contains("kernel v5.15, v5.16"), explorer.statusText());
+        for (var k : loaded.kernels()) {
+            long bad = 0;
+            List<String> want = new ArrayList<>();
+            for (Policy p : loaded.explorePolicies()) {
+                for (Outcome o : new Explorer().explore(loaded.scenarioFor(k), p, explorer.bounds(), null, null)
+                        .outcomes()) {
+                    want.add(p.word() + " " + o.kind() + " " + o.count() + " " + o.finalRoots() + " " + o.violations());
+                    bad += o.bad() ? 1 : 0;
+                }
+            }
+            List<String> shown = new ArrayList<>();
+            long shownBad = 0;
+            TableItem[] items = explorer.table().getItems();
+            for (int i = 0; i < items.length; i++) {
+                if (items[i].getText(ExplorerViewPanel.COL_KERNEL).equals(k.word())) {
+                    Outcome o = explorer.rows().get(i).outcome();
+                    shown.add(items[i].getText(ExplorerViewPanel.COL_POLICY) + " " + o.kind() + " " + o.count() + " "
+                            + o.finalRoots() + " " + o.violations());
+                    shownBad += items[i].getText(ExplorerViewPanel.COL_KIND).startsWith("BAD") ? 1 : 0;
+                }
+            }
+            assertEquals(new TreeSet<>(want), new TreeSet<>(shown), "the rows of kernel " + k.word());
+            assertEquals(bad, shownBad, "bad rows of kernel " + k.word());
+        }
+        // v5.15 has the use-after-free, v5.16 not (the example's own expectations)
+        int v516 = -1;
+        for (int i = 0; i < explorer.rows().size(); i++) {
+            String kernel = explorer.table().getItem(i).getText(ExplorerViewPanel.COL_KERNEL);
+            boolean uaf = explorer.rows().get(i).outcome().violations().stream()
+                    .anyMatch(v -> v.startsWith("use-after-free"));
+            assertFalse(kernel.equals("v5.16") && uaf, "a use-after-free listed under v5.16");
+            if (kernel.equals("v5.16") && v516 < 0) {
+                v516 = i;
+            }
+        }
+        assertTrue(explorer.rows().stream().anyMatch(r -> r.outcome().violations().stream()
+                .anyMatch(v -> v.startsWith("use-after-free"))), explorer.rows().toString());
+        assertTrue(v516 >= 0, "rows of v5.16");
+        // its counterexample replays in the Roots view under v5.16, and its text says so
+        assertTrue(explorer.select(v516), explorer.statusText() + " / " + roots.statusText());
+        settleRoots();
+        assertEquals("v5.16", roots.kernel().word(), roots.statusText());
+        assertTrue(explorer.scheduleText().contains("kernel v5.16"), explorer.scheduleText());
+        assertTrue(explorer.counterexampleScript(v516).contains("kernel v5.16"), explorer.counterexampleScript(v516));
+    }
+
+    /** While a long search runs the view itself shows its figures; stopped, it says so first, its outcomes kept. */
+    @Test
+    void aRunningSearchShowsItsFiguresAndAStoppedOneSaysSoFirst() throws Exception {
+        assertTrue(explorer.load(Screens.example("explore/scale-7-threads.tdp")), explorer.statusText());
+        Job job = explorer.explore();
+        assertNotNull(job, explorer.statusText());
+        Screens.pumpUntil(display, () -> explorer.statusText().contains("distinct states"), 60_000,
+                "the search's figures in the view");
+        String running = explorer.statusText();
+        Screens.capture(explorer, "explorer-running");
+        assertTrue(running.matches("Exploring: continue \\(kernel v5\\.16\\): [0-9,]+ distinct states, [0-9,]+ visits.*"),
+                running);
+        explorer.stop();
+        Screens.pumpUntil(display, () -> explorer.results() != null, 60_000, "the job to stop");
+        assertTrue(explorer.statusText().startsWith("STOPPED, what was found so far: scale-7-threads.tdp"),
+                explorer.statusText());
+        assertFalse(explorer.rows().isEmpty(), "outcomes found before the stop are kept");
+    }
+
     @Test
     void theJobCanBeCancelled() throws Exception {
         assertEquals(null, explorer.exploreFromSource(), "nothing to explore yet");

@@ -240,8 +240,9 @@ class LiveLoopTest {
             }
             for (int i = 0; i < rows.size(); i++) {
                 var item = explorer.table().getItem(i);
-                assertEquals(ExplorerViewPanel.rowText(rows.get(i).result().policy(), rows.get(i).outcome())[1],
-                        item.getText(1));
+                var r = rows.get(i).result();
+                assertEquals(ExplorerViewPanel.rowText(r.scenario().kernel, r.policy(), rows.get(i).outcome())
+                        [ExplorerViewPanel.COL_KIND], item.getText(ExplorerViewPanel.COL_KIND));
                 if (rows.get(i).outcome().kind() == org.tdpscope.sim.explore.Outcome.Kind.LIVELOCK) {
                     assertTrue(item.getText(ExplorerViewPanel.COL_VIOLATIONS).startsWith("livelock (restart cycle)"),
                             item.getText(ExplorerViewPanel.COL_VIOLATIONS));

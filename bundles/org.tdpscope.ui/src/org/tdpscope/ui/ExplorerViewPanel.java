@@ -41,6 +41,7 @@ import org.tdpscope.dsl.api.LoadedScenario;
 import org.tdpscope.dsl.api.TdpScenarios;
 import org.tdpscope.model.io.AtomicFiles;
 import org.tdpscope.sim.Era;
+import org.tdpscope.sim.KernelRules;
 import org.tdpscope.sim.Policy;
 import org.tdpscope.sim.RunResult;
 import org.tdpscope.sim.Scenario;
@@ -63,8 +64,8 @@ import org.tdpscope.sim.explore.Outcome;
 public final class ExplorerViewPanel extends Composite {
 
     /** Table columns. */
-    public static final int COL_POLICY = 0, COL_KIND = 1, COL_COUNT = 2, COL_WALKS = 3, COL_ROOTS = 4,
-            COL_VIOLATIONS = 5, COL_STEPS = 6;
+    public static final int COL_KERNEL = 0, COL_POLICY = 1, COL_KIND = 2, COL_COUNT = 3, COL_WALKS = 4, COL_ROOTS = 5,
+            COL_VIOLATIONS = 6, COL_STEPS = 7;
 
     /** One table row: an outcome of one policy's exploration. */
     public record Row(ExploreResult result, Outcome outcome) {
@@ -86,20 +87,23 @@ public final class ExplorerViewPanel extends Composite {
 
     public ExplorerViewPanel(Composite parent, int style) {
         super(parent, style);
-        setLayout(new GridLayout(4, false));
+        setLayout(new GridLayout(3, false));
         exploreButton = button("Explore", "Run every interleaving of the scenario under its policies",
                 this::exploreFromSource);
         stopButton = button("Stop", "Cancel the exploration (what was found so far is listed)", this::stop);
         saveButton = button("Save Counterexample...", "Save the selected outcome's schedule as a scenario script",
                 this::saveAs);
-        status = new Label(this, SWT.NONE);
-        status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        // a line of its own, wrapped: a long scenario name clipped the figures and "STOPPED" off its end
+        status = new Label(this, SWT.WRAP);
+        GridData statusData = new GridData(SWT.FILL, SWT.CENTER, true, false, 3, 1);
+        statusData.widthHint = 100; // wrap at the view's width, not at the text's
+        status.setLayoutData(statusData);
         SashForm sash = new SashForm(this, SWT.VERTICAL);
-        sash.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 4, 1));
+        sash.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 3, 1));
         table = new Table(sash, SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER);
         table.setHeaderVisible(true);
         table.setLinesVisible(true);
-        for (String[] c : new String[][] { { "Policy", "80" }, { "Outcome", "150" }, { "Count", "70" },
+        for (String[] c : new String[][] { { "Kernel", "80" }, { "Policy", "80" }, { "Outcome", "150" }, { "Count", "70" },
                 { "Visited roots", "220" }, { "Final list", "120" }, { "Violations", "260" },
                 { "Shortest", "70" } }) {
             TableColumn col = new TableColumn(table, c[0].equals("Count") || c[0].equals("Shortest") ? SWT.RIGHT
@@ -170,8 +174,10 @@ public final class ExplorerViewPanel extends Composite {
         if (source.getParent() != null) {
             d.setFilterPath(source.getParent().toString());
         }
+        ExploreResult r = rows.get(row).result();
         d.setFileName(source.getFileName().toString().replaceFirst("\\.tdp$", "") + "-"
-                + rows.get(row).result().policy().word() + "-counterexample.tdp");
+                + (kernelsOf(loaded).size() > 1 ? r.scenario().kernel.fileWord() + "-" : "") + r.policy().word()
+                + "-counterexample.tdp");
         String f = d.open();
         if (f == null) {
             return;
@@ -248,23 +254,31 @@ public final class ExplorerViewPanel extends Composite {
         Display display = getDisplay();
         List<ExploreResult> found = new CopyOnWriteArrayList<>();
         String[] failure = { null };
+        List<KernelRules> kernels = kernelsOf(l);
         Job j = new Job("Exploring " + l.name()) {
             @Override
             protected IStatus run(IProgressMonitor monitor) {
-                monitor.beginTask(getName(), l.explorePolicies().size());
-                for (Policy p : l.explorePolicies()) {
-                    if (monitor.isCanceled()) {
-                        break;
+                // every era the scenario names, as the command line does: a comparison's rows each say their kernel
+                monitor.beginTask(getName(), kernels.size() * l.explorePolicies().size());
+                searches:
+                for (KernelRules k : kernels) {
+                    for (Policy p : l.explorePolicies()) {
+                        if (monitor.isCanceled()) {
+                            break searches;
+                        }
+                        String what = p.word() + " (kernel " + k.word() + ")";
+                        monitor.subTask(what);
+                        Predicate<RunResult> check = l.exploreChecksExpectations() ? l.expectationsPredicate(k, p)
+                                : null;
+                        try {
+                            found.add(new Explorer().explore(l.scenarioFor(k), p, bounds, check,
+                                    progress(monitor, what, display)));
+                        } catch (IllegalArgumentException e) {
+                            failure[0] = "cannot explore: " + e.getMessage();
+                            break searches;
+                        }
+                        monitor.worked(1);
                     }
-                    monitor.subTask(p.word());
-                    Predicate<RunResult> check = l.exploreChecksExpectations() ? l.expectationsPredicate(p) : null;
-                    try {
-                        found.add(new Explorer().explore(l.scenario(), p, bounds, check, progress(monitor, p)));
-                    } catch (IllegalArgumentException e) {
-                        failure[0] = "cannot explore: " + e.getMessage();
-                        break;
-                    }
-                    monitor.worked(1);
                 }
                 monitor.done();
                 return monitor.isCanceled() ? Status.CANCEL_STATUS : Status.OK_STATUS;
@@ -285,31 +299,59 @@ public final class ExplorerViewPanel extends Composite {
         results = null;
         exploreButton.setEnabled(false);
         stopButton.setEnabled(true);
-        setStatus("Exploring " + l.name() + " under " + words(l.explorePolicies()) + "...");
+        setStatus("Exploring " + l.name() + " under " + words(l.explorePolicies()) + ", kernel "
+                + kernelWords(kernels) + "...");
         j.schedule();
         return j;
+    }
+
+    /** The eras a scenario is explored under: those it names, or mainline. */
+    private static List<KernelRules> kernelsOf(LoadedScenario l) {
+        return l.kernels().isEmpty() ? List.of(l.scenario().kernel) : l.kernels();
+    }
+
+    private static String kernelWords(List<KernelRules> kernels) {
+        List<String> out = new ArrayList<>();
+        for (KernelRules k : kernels) {
+            out.add(k.word());
+        }
+        return String.join(", ", out);
     }
 
     /**
      * Progress and cancel between the job's monitor and the explorer's worker threads: distinct states, visits, the
      * rate and the heap, as the command line prints them. Cancelling keeps what was found so far.
      */
-    private static ExploreMonitor progress(IProgressMonitor monitor, Policy p) {
+    private ExploreMonitor progress(IProgressMonitor monitor, String what, Display display) {
         Map<Integer, Long> visitsPerWorker = new ConcurrentHashMap<>();
         long started = System.nanoTime();
+        long[] shown = { 0 };
         return new ExploreMonitor() {
             @Override
             public void progress(int worker, long visits, long distinctStates) {
                 visitsPerWorker.put(worker, visits);
                 long total = visitsPerWorker.values().stream().mapToLong(Long::longValue).sum();
-                double secs = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+                long now = System.nanoTime();
+                double secs = Math.max(1e-3, (now - started) / 1e9);
                 Runtime rt = Runtime.getRuntime();
                 // the visited states are shared by the workers: each reports the same set's size
                 String line = String.format(Locale.ROOT, "%s: %,d distinct states, %,d visits, %,.0f states/s,"
-                        + " heap %.2f GB", p.word(), distinctStates, total, distinctStates / secs,
+                        + " %.0f s, heap %.2f GB", what, distinctStates, total, distinctStates / secs, secs,
                         (rt.totalMemory() - rt.freeMemory()) / 1e9);
+                boolean show;
                 synchronized (monitor) { // workers report concurrently; progress monitors are not thread-safe
                     monitor.subTask(line);
+                    show = now - shown[0] >= 500_000_000L; // the view's own line: twice a second at most
+                    if (show) {
+                        shown[0] = now;
+                    }
+                }
+                if (show && !display.isDisposed()) {
+                    display.asyncExec(() -> {
+                        if (!isDisposed() && job != null && job.getState() != Job.NONE) {
+                            setStatus("Exploring: " + line + " (Stop keeps what was found so far)");
+                        }
+                    });
                 }
             }
 
@@ -364,15 +406,19 @@ public final class ExplorerViewPanel extends Composite {
         rows.sort(java.util.Comparator.comparing((Row row) -> !row.outcome().bad())); // bad outcomes first
         for (Row row : rows) {
             TableItem item = new TableItem(table, SWT.NONE);
-            item.setText(rowText(row.result().policy(), row.outcome()));
+            item.setText(rowText(row.result().scenario().kernel, row.result().policy(), row.outcome()));
             if (row.outcome().bad()) {
                 bad++;
                 item.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_RED));
             }
         }
-        String summary = String.format(Locale.ROOT, "%s (%s): %d outcome(s), %d bad; %,d distinct states in %.1f s%s%s",
-                Path.of(l.file()).getFileName(), l.name(), rows.size(), bad, states, millis / 1000.0, truncated ? " (bound on visits reached)" : "",
-                (cancelled ? " (cancelled: what was found so far)" : "") + (partial != null ? " (" + partial + ")" : ""));
+        // a stopped search says so first: the line is clipped at its end in a narrow view
+        String summary = String.format(Locale.ROOT, "%s%s (%s), kernel %s: %d outcome(s), %d bad; %,d distinct states"
+                + " in %.1f s%s%s", cancelled ? "STOPPED, what was found so far: " : "",
+                Path.of(l.file()).getFileName(), l.name(), kernelWords(kernelsOf(l)), rows.size(), bad, states,
+                millis / 1000.0, truncated ? " (bound on visits reached)" : "",
+                (cancelled ? " (cancelled: not every interleaving was explored)" : "")
+                        + (partial != null ? " (" + partial + ")" : ""));
         setStatus(failure != null ? failure : summary);
         if (!rows.isEmpty()) {
             table.select(0);
@@ -381,12 +427,12 @@ public final class ExplorerViewPanel extends Composite {
     }
 
     /** The texts of a table row, column by column. */
-    static String[] rowText(Policy policy, Outcome o) {
+    static String[] rowText(KernelRules kernel, Policy policy, Outcome o) {
         List<String> violations = new ArrayList<>(o.violations());
         if (o.kind() == Outcome.Kind.LIVELOCK && violations.stream().noneMatch(v -> v.contains("livelock"))) {
             violations.add(0, "livelock (restart cycle)"); // the cycle is the violation (invariant 7)
         }
-        return new String[] { policy.word(), (o.bad() ? "BAD " : "") + o.kind().name().toLowerCase(Locale.ROOT),
+        return new String[] { kernel.word(), policy.word(), (o.bad() ? "BAD " : "") + o.kind().name().toLowerCase(Locale.ROOT),
                 Long.toString(o.count()), walks(o.walks()), o.finalRoots().toString(),
                 violations.isEmpty() ? (Boolean.FALSE.equals(o.expectationsHold()) ? "expectations fail" : "")
                         : String.join(", ", violations)
@@ -432,7 +478,8 @@ public final class ExplorerViewPanel extends Composite {
         Outcome o = row.outcome();
         String what = !o.violations().isEmpty() ? String.join(", ", o.violations())
                 : o.kind().name().toLowerCase(Locale.ROOT) + ", final list " + o.finalRoots();
-        return "shortest schedule to " + what + " under " + row.result().policy().word() + " (" + o.length()
+        return "shortest schedule to " + what + " under " + row.result().policy().word() + ", kernel "
+                + row.result().scenario().kernel.word() + " (" + o.length()
                 + " steps; " + o.count() + " explored run(s) end so)\nfound by the schedule explorer";
     }
 
