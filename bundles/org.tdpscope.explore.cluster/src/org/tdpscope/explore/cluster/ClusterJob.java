@@ -40,10 +40,12 @@ public record ClusterJob(String file, String text, String kernel, String policy,
         boolean expectations) {
 
     /**
-     * Bumped when the job, task or result encoding or the visit check's answer changes: members of another version
-     * refuse the job. 2: the check tells a new state from one visited again ({@link VisitProcessor#REPLACED}).
+     * Bumped when the job, task or result encoding, the visit check's answer or the states' fingerprints change:
+     * members of another version refuse the job. 2: the check tells a new state from one visited again
+     * ({@link VisitProcessor#REPLACED}). 3: fingerprints hash each value with one multiply (the same states, other
+     * numbers: a visited set shared across versions would mix them).
      */
-    static final int FORMAT = 2;
+    static final int FORMAT = 3;
 
     /** What a member searches: the job resolved against its own parser and simulator. */
     public record Resolved(Scenario scenario, Policy policy, ExploreBounds bounds, Predicate<RunResult> expectations) {
