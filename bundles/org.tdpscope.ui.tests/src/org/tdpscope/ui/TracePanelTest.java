@@ -5,6 +5,8 @@
 package org.tdpscope.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -24,17 +26,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tdpscope.export.TraceTimelineDiagram;
 import org.tdpscope.trace.ImportedTrace;
 import org.tdpscope.trace.TraceTimeline;
 import org.tdpscope.trace.TraceTimeline.Grouping;
+import org.tdpscope.trace.TraceTimeline.Mark;
 import org.tdpscope.ui.testing.Screens;
 
 /**
  * An imported trace in the Trace panel, in a real shell at the workbench's default size: lanes per task
  * and per CPU on the trace's time axis, marks in their colours, zoom, a click showing the event's line,
- * the inferred root, and "who set this SPTE?" going from the page-table tree to the timeline.
+ * the inferred root, and "who set this SPTE?" going from the page-table tree to the timeline; tables under
+ * no root in the tree, a window that stays within the trace, a new view fitted, bad input explained with
+ * line numbers, and a summary that fits a narrow view.
  */
 class TracePanelTest {
+
+    /** The real captures live with the trace reader's tests (Tycho and jt run tests in the bundle folder). */
+    private static final Path CAPTURES = Path.of("../org.tdpscope.trace.tests/resources").toAbsolutePath()
+            .normalize();
 
     @TempDir
     Path dir;
@@ -200,5 +210,329 @@ class TracePanelTest {
         int ev = panel.canvas().selected();
         assertEquals(line, trace.timeline().line(ev), "the timeline selects the event of that line");
         assertTrue(panel.detailText().contains("gfn 3 level 1"), panel.detailText());
+    }
+
+    // ---- tables under no root ------------------------------------------------------------------
+
+    private TreeItem expand(TreeItem item) {
+        Event ex = new Event();
+        ex.item = item;
+        panel.tablesTree().notifyListeners(SWT.Expand, ex);
+        item.setExpanded(true);
+        return item;
+    }
+
+    private TreeItem noRootNode() {
+        for (TreeItem it : panel.tablesTree().getItems()) {
+            if (it.getText(0).startsWith("? (no root seen")) {
+                return it;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void tablesUnderNoRootAreInTheTreeAndSayWhoSetTheirSptes() throws Exception {
+        // capture 07 starts below the top level: the CLI counts "2 seen, 1 present leaves", the 2 MB SPTE at gfn
+        // 0x800 in the table at 10052fa5000 (kvm_mmu_set_spte ... at 10052fa5020)
+        ImportedTrace t = ImportedTrace.read(CAPTURES.resolve(
+                "07-lkml-2022-06-30-annapurve-tdp-hugepage-collapse-wrapped.txt"), null);
+        panel.show(t);
+        Screens.settle(display);
+        assertTrue(panel.rootNames().isEmpty(), "no root inferred in 07");
+        TreeItem none = noRootNode();
+        assertNotNull(none, "a \"?\" node holds the tables no root was seen above");
+        expand(none);
+        // the zapped level-1 table hung below it until the huge SPTE replaced it: gone from the tree, as from --xmi
+        assertEquals(1, none.getItemCount(), "the table not zapped");
+        TreeItem level2 = none.getItem(0);
+        assertTrue(level2.getText(0).contains("table 10052fa5000"), level2.getText(0));
+        assertTrue(level2.getText(0).contains("level 2"), level2.getText(0));
+        expand(level2);
+        TreeItem huge = null;
+        for (TreeItem it : level2.getItems()) {
+            if (it.getText(1).equals("0x800")) {
+                huge = it;
+            }
+        }
+        assertNotNull(huge, "the 2 MB SPTE of gfn 0x800");
+        assertEquals("0x100b4a00ea7", huge.getText(2));
+        long line = Long.parseLong(huge.getText(3));
+        // the mail wrapped each record over two lines: the SPTE's value is on the second
+        assertTrue(t.lineText(line).contains("kvm_tdp_mmu_spte_changed") && t.lineText(line + 1).contains(
+                "new_spte 100b4a00ea7"), t.lineText(line) + " / " + t.lineText(line + 1));
+        Event open = new Event();
+        open.item = huge;
+        panel.tablesTree().notifyListeners(SWT.DefaultSelection, open);
+        assertEquals(line, t.timeline().line(panel.canvas().selected()), "who set this SPTE? goes to its line");
+        panel.tablesTree().setSelection(huge);
+        Screens.capture(panel, "trace-panel-07-no-root");
+
+        ImportedTrace t14 = ImportedTrace.read(CAPTURES.resolve("14-martins3-tdp-get-page-stacktrace.txt"), null);
+        panel.show(t14);
+        Screens.settle(display);
+        TreeItem none14 = noRootNode();
+        assertNotNull(none14, "capture 14's table (1 seen) is in the tree");
+        expand(none14);
+        assertEquals(1, none14.getItemCount());
+        assertTrue(none14.getItem(0).getText(0).contains("level 1"), none14.getItem(0).getText(0));
+    }
+
+    @Test
+    void aTraceWithARootHasNoQuestionMarkNode() {
+        assertEquals(null, noRootNode(), "every table of the two-vCPU trace is under root A");
+    }
+
+    // ---- the window stays within the trace -----------------------------------------------------
+
+    private void key(int code, int times) {
+        for (int i = 0; i < times; i++) {
+            Event e = new Event();
+            e.keyCode = code;
+            e.character = (char) code;
+            panel.canvas().notifyListeners(SWT.KeyDown, e);
+        }
+    }
+
+    private void wheel(int type, int count, int stateMask, int times) {
+        for (int i = 0; i < times; i++) {
+            Event e = new Event();
+            e.x = TraceTimelineCanvas.NAME_W + 100;
+            e.count = count;
+            e.stateMask = stateMask;
+            panel.canvas().notifyListeners(type, e);
+        }
+    }
+
+    @Test
+    void panningStopsAtTheFirstAndLastEventsAndZoomOutAtTheWholeTrace() {
+        TraceTimelineCanvas c = panel.canvas();
+        TraceTimeline tl = trace.timeline();
+        long first = tl.firstNs();
+        long last = tl.lastNs();
+        long span = last - first;
+        long fitted = c.viewEnd() - c.viewStart();
+        assertTrue(c.viewStart() <= first && c.viewEnd() >= last && fitted < span * 1.1, "fitted at first");
+        key('+', 3);
+        long zoomed = c.viewEnd() - c.viewStart();
+        assertEquals(fitted / 8.0, zoomed, fitted / 100.0);
+        // Left, Shift+wheel and the horizontal wheel all stop where the first event is in view
+        key(SWT.ARROW_LEFT, 50);
+        assertTrue(c.viewStart() <= first, "the first event is in view");
+        assertTrue(c.viewStart() >= first - span / 20, "not panned before the first event: " + (first - c
+                .viewStart()) + " ns before it");
+        assertEquals(zoomed, c.viewEnd() - c.viewStart(), "panning keeps the zoom");
+        long start = c.viewStart();
+        wheel(SWT.MouseVerticalWheel, 3, SWT.SHIFT, 30);
+        assertEquals(start, c.viewStart(), "Shift+wheel left stops at the start too");
+        wheel(SWT.MouseHorizontalWheel, 3, 0, 30);
+        assertEquals(start, c.viewStart(), "the horizontal wheel stops at the start too");
+        // a drag far to the right (pulling the view left) stops there as well
+        Event down = new Event();
+        down.button = 1;
+        down.x = TraceTimelineCanvas.NAME_W + 10;
+        down.y = TraceTimelineCanvas.AXIS_H + 5;
+        c.notifyListeners(SWT.MouseDown, down);
+        Event move = new Event();
+        move.x = TraceTimelineCanvas.NAME_W + 900;
+        move.y = down.y;
+        c.notifyListeners(SWT.MouseMove, move);
+        c.notifyListeners(SWT.MouseUp, move);
+        assertEquals(start, c.viewStart(), "dragging stops at the start");
+        // the scroll bar reaches the same start and end, no further
+        org.eclipse.swt.widgets.ScrollBar bar = c.getHorizontalBar();
+        bar.setSelection(bar.getMaximum());
+        bar.notifyListeners(SWT.Selection, new Event());
+        long barEnd = c.viewEnd();
+        assertTrue(barEnd >= last && barEnd <= last + span / 20, "the bar's end shows the last event");
+        bar.setSelection(0);
+        bar.notifyListeners(SWT.Selection, new Event());
+        assertEquals(start, c.viewStart(), zoomed / 500.0, "the bar's start is where panning stops");
+        key(SWT.ARROW_RIGHT, 100);
+        assertEquals(barEnd, c.viewEnd(), zoomed / 500.0, "panning right stops where the bar ends");
+        assertTrue(c.viewEnd() >= last, "the last event is in view");
+        assertTrue(c.viewEnd() <= last + span / 20, "not panned past the last event: " + (c.viewEnd() - last)
+                + " ns past it");
+        assertEquals(zoomed, c.viewEnd() - c.viewStart(), "panning keeps the zoom");
+        // zooming out (-, Ctrl+wheel) stops at the whole trace
+        key('-', 20);
+        assertEquals(fitted, c.viewEnd() - c.viewStart(), "zoom out stops at Fit");
+        assertTrue(c.viewStart() <= first && c.viewEnd() >= last);
+        wheel(SWT.MouseVerticalWheel, -3, SWT.MOD1, 20);
+        assertEquals(fitted, c.viewEnd() - c.viewStart(), "Ctrl+wheel out stops at Fit");
+        assertTrue(c.fitted());
+    }
+
+    // ---- a new view is fitted ------------------------------------------------------------------
+
+    @Test
+    void aTraceShownBeforeTheViewIsLaidOutIsFitted() throws Exception {
+        // File › Open Trace… with no Trace view: the view is created and shown the import before its first layout
+        Shell fresh = new Shell(display);
+        try {
+            fresh.setLayout(new FillLayout());
+            TracePanel p = new TracePanel(fresh, SWT.NONE);
+            p.show(trace);
+            fresh.setSize(1194, 771);
+            fresh.open();
+            Screens.settle(display);
+            TraceTimelineCanvas c = p.canvas();
+            TraceTimeline tl = trace.timeline();
+            long span = tl.lastNs() - tl.firstNs();
+            assertTrue(c.viewStart() <= tl.firstNs() && c.viewEnd() >= tl.lastNs(), "the whole trace in view");
+            assertTrue(c.viewEnd() - c.viewStart() < span * 1.1, "fitted, not " + (c.viewEnd() - c.viewStart())
+                    + " ns for " + span + " ns of events");
+            long start = c.viewStart();
+            long end = c.viewEnd();
+            c.fit();
+            assertEquals(start, c.viewStart(), "fitted at the view's real width, as Fit does");
+            assertEquals(end, c.viewEnd());
+            // and it stays fitted when the view is resized (maximized, say)
+            fresh.setSize(1500, 900);
+            Screens.settle(display);
+            start = c.viewStart();
+            end = c.viewEnd();
+            c.fit();
+            assertEquals(start, c.viewStart(), "still fitted after a resize");
+            assertEquals(end, c.viewEnd());
+        } finally {
+            fresh.dispose();
+        }
+    }
+
+    // ---- inferred roots dashed -----------------------------------------------------------------
+
+    @Test
+    void anInferredRootIsDrawnDashedAndTheLegendSaysSo() throws Exception {
+        TraceTimelineCanvas c = panel.canvas();
+        assertTrue(c.legend().contains("root, inferred"), "legend: " + c.legend());
+        assertFalse(c.legend().contains("root"), "no solid root mark: no root record in the trace");
+        ImageData img = Screens.capture(c, "trace-timeline-inferred-root");
+        RGB root = Screens.rgb(TraceTimelineDiagram.colour(Mark.ROOT));
+        // the root's box is in the lanes, in the root colour, with gaps between its dashes
+        int bestCol = -1;
+        int best = 0;
+        int total = 0;
+        for (int x = TraceTimelineCanvas.NAME_W; x < img.width; x++) {
+            int n = 0;
+            for (int y = TraceTimelineCanvas.AXIS_H + 1; y < TraceTimelineCanvas.AXIS_H + 2
+                    * TraceTimelineCanvas.LANE_H; y++) {
+                RGB p = Screens.pixel(img, x, y);
+                if (Math.abs(p.red - root.red) + Math.abs(p.green - root.green) + Math.abs(p.blue - root.blue) < 30) {
+                    n++;
+                }
+            }
+            total += n;
+            if (n > best) {
+                best = n;
+                bestCol = x;
+            }
+        }
+        assertTrue(total > 10, "the inferred root drawn: " + total + " pixels");
+        assertTrue(best >= 4 && best < TraceTimelineCanvas.LANE_H - 5, "a dashed side at x " + bestCol + ": " + best
+                + " pixels");
+    }
+
+    // ---- bad input explained -------------------------------------------------------------------
+
+    @Test
+    void anEmptyImportSaysWhyWithTheFirstUnparsedLines() throws Exception {
+        byte[] elf = new byte[4096];
+        for (int i = 0; i < elf.length; i++) {
+            elf[i] = (byte) (i * 31 + 7);
+        }
+        elf[0] = 0x7f;
+        elf[1] = 'E';
+        elf[2] = 'L';
+        elf[3] = 'F';
+        Path bin = dir.resolve("ls.bin");
+        Files.write(bin, elf);
+        panel.show(ImportedTrace.read(bin, null));
+        Screens.settle(display);
+        String said = String.join("\n", panel.canvas().message());
+        assertTrue(said.contains("ls.bin: no kvm or kvmmmu event in"), said);
+        assertTrue(said.contains("unparsed line 1: binary data"), said);
+        assertTrue(said.contains("unparsed line 2: "), said);
+        assertFalse(said.contains("Exception") || said.contains("\tat "), "no stack trace: " + said);
+        Screens.capture(panel, "trace-panel-binary");
+
+        Path empty = dir.resolve("empty.txt");
+        Files.write(empty, new byte[0]);
+        panel.show(ImportedTrace.read(empty, null));
+        Screens.settle(display);
+        assertEquals("empty.txt: empty, nothing to import", panel.canvas().message().get(0));
+        assertEquals("", panel.issuesLinkText(), "nothing to list");
+    }
+
+    @Test
+    void unparsedLinesAreListedWithTheirLineNumbers() throws Exception {
+        java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(writeTrace()));
+        lines.add(20, "this is garbage not a trace line");
+        lines.add(30, "\u0001\u0002ELF\u0000\u0000 binary");
+        lines.add(40, "--");
+        Path f = dir.resolve("mixed.txt");
+        Files.write(f, lines);
+        ImportedTrace t = ImportedTrace.read(f, null);
+        panel.show(t);
+        Screens.settle(display);
+        assertTrue(t.diagnostics().unparsedLines() >= 2, t.diagnostics().summary());
+        String link = panel.issuesLinkText();
+        assertTrue(link.contains(t.diagnostics().unparsedLines() + " unparsed lines"), link);
+        assertTrue(link.contains("1 gap"), link);
+        String tip = panel.issuesLinkToolTip();
+        assertTrue(tip.contains("unparsed line 21: ") && tip.contains("this is garbage"), tip);
+        assertTrue(tip.contains("unparsed line 31: "), tip);
+        assertEquals(null, panel.issuesShown(), "the list is closed at first");
+        panel.issuesLink().notifyListeners(SWT.Selection, new Event());
+        Screens.settle(display);
+        String shown = panel.issuesShown();
+        assertNotNull(shown, "a click on the link opens the list");
+        assertTrue(shown.contains("unparsed line 21: ") && shown.contains("1 gap"), shown);
+        Screens.capture(panel, "trace-panel-issues");
+        panel.issuesLink().notifyListeners(SWT.Selection, new Event());
+        assertEquals(null, panel.issuesShown(), "a second click closes it");
+    }
+
+    // ---- the summary in a narrow view ----------------------------------------------------------
+
+    @Test
+    void theSummaryIsElidedInAHalfWidthViewWithAllOfItInTheTooltip() throws Exception {
+        shell.setSize(597, 771);
+        shell.layout(true, true);
+        Screens.settle(display);
+        String shown = panel.summaryShown();
+        assertTrue(shown.endsWith("…"), shown);
+        assertTrue(panel.summaryText().startsWith(shown.substring(0, shown.length() - 1)), shown);
+        assertEquals(panel.summaryText(), panel.summaryLabel().getToolTipText());
+        var label = panel.summaryLabel();
+        int right = label.getBounds().x + label.getBounds().width;
+        for (var sibling : label.getParent().getChildren()) {
+            if (sibling instanceof org.eclipse.swt.widgets.Label l && "Lanes:".equals(l.getText())) {
+                assertTrue(right <= l.getBounds().x, "the summary ends before \"Lanes:\": " + right + " > " + l
+                        .getBounds().x);
+            }
+        }
+        Screens.capture(panel, "trace-panel-half-width");
+        // the legend wraps rather than run off the edge: the inferred root's entry is drawn in the narrow view
+        TraceTimelineCanvas c = panel.canvas();
+        Screens.settle(display);
+        assertTrue(c.legend().contains(TraceTimelineCanvas.INFERRED_ROOT), "legend: " + c.legend());
+        ImageData img = Screens.capture(c, "trace-timeline-half-width");
+        RGB root = Screens.rgb(TraceTimelineDiagram.colour(Mark.ROOT));
+        int inLegend = 0;
+        // its box starts the legend's second row (left of any text)
+        for (int y = img.height - TraceTimelineCanvas.LEGEND_H; y < img.height; y++) {
+            for (int x = TraceTimelineCanvas.NAME_W + 2; x < TraceTimelineCanvas.NAME_W + 18; x++) {
+                RGB px = Screens.pixel(img, x, y);
+                if (Math.abs(px.red - root.red) + Math.abs(px.green - root.green) + Math.abs(px.blue - root.blue) < 30) {
+                    inLegend++;
+                }
+            }
+        }
+        assertTrue(inLegend > 10, "the dashed box of \"root, inferred\" in the legend: " + inLegend);
+        shell.setSize(1194, 771);
+        shell.layout(true, true);
+        Screens.settle(display);
+        assertEquals(panel.summaryText(), panel.summaryShown(), "whole again when there is room");
     }
 }

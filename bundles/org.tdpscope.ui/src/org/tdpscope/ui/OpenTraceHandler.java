@@ -74,8 +74,13 @@ public final class OpenTraceHandler extends AbstractHandler {
                 } catch (IOException e) {
                     report(e.getMessage());
                     return Status.OK_STATUS;
-                } catch (RuntimeException | OutOfMemoryError e) {
-                    report("The import of " + file.getFileName() + " failed: " + e);
+                } catch (OutOfMemoryError e) {
+                    report("The import of " + file.getFileName() + " ran out of memory: a larger Java heap (-Xmx) "
+                            + "is needed for it");
+                    return Status.OK_STATUS;
+                } catch (RuntimeException e) { // said in a sentence, never as a stack trace
+                    report("The import of " + file.getFileName() + " failed: " + (e.getMessage() != null ? e
+                            .getMessage() : e.getClass().getSimpleName()));
                     return Status.OK_STATUS;
                 } finally {
                     monitor.done();

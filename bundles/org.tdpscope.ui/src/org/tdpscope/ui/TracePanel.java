@@ -4,18 +4,21 @@
  *******************************************************************************/
 package org.tdpscope.ui;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.SashForm;
+import org.eclipse.swt.graphics.GC;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Link;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
@@ -27,6 +30,7 @@ import org.tdpscope.trace.ImportedTrace;
 import org.tdpscope.trace.InferredRoot;
 import org.tdpscope.trace.PageTable;
 import org.tdpscope.trace.Sptes;
+import org.tdpscope.trace.TraceDiagnostics;
 import org.tdpscope.trace.TraceReconstruction;
 import org.tdpscope.trace.TraceTimeline;
 import org.tdpscope.trace.TraceTimeline.Grouping;
@@ -34,11 +38,25 @@ import org.tdpscope.trace.TraceTimeline.Grouping;
 /**
  * An imported trace in the workbench: the timeline on the trace's real time axis (lanes per task or per
  * CPU), the roots (inferred, or exact from a capture's root records) by generation, the reconstructed
- * page tables with "who set this SPTE?" going to the trace line, and the text of the selected line.
+ * page tables with "who set this SPTE?" going to the trace line, and the text of the selected line. Tables
+ * under no root the trace showed are kept under a "?" node, as the command line's import keeps them. What
+ * the reader could not use is said with its line numbers, as {@code tdpscope import} says it.
  */
 public final class TracePanel extends Composite {
 
+    /** Issues of one kind listed at most (as the command line's import lists them); the rest are counted. */
+    static final int SHOWN = 5;
+    /** Characters of a line's text shown in a listed issue. */
+    private static final int TEXT_SHOWN = 160;
+    /** Tables listed under the "?" node at most. */
+    static final int MAX_UNROOTED = 10_000;
+    /** The "?" node's text: tables the trace shows no top-level SPTE above. */
+    static final String NO_ROOT = "? (no root seen)";
+
     private final Label summary;
+    private String summaryFull = "";
+    private final Link issuesLink;
+    private final Text issues;
     private final Combo lanes;
     private final TraceTimelineCanvas canvas;
     private final Table roots;
@@ -51,12 +69,20 @@ public final class TracePanel extends Composite {
         setLayout(new GridLayout(1, false));
         Composite bar = new Composite(this, SWT.NONE);
         bar.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-        GridLayout barLayout = new GridLayout(6, false);
+        GridLayout barLayout = new GridLayout(7, false);
         barLayout.marginHeight = 0;
         bar.setLayout(barLayout);
         summary = new Label(bar, SWT.NONE);
-        summary.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-        summary.setText("No trace: File › Open Trace… imports a kvmmmu trace (tracefs, trace-cmd, perf script, mail)");
+        // as wide as the bar leaves it, never pushing the controls out: the text is elided, whole in the tooltip
+        GridData summaryData = new GridData(SWT.FILL, SWT.CENTER, true, false);
+        summaryData.widthHint = 60;
+        summary.setLayoutData(summaryData);
+        summary.addListener(SWT.Resize, e -> elideSummary());
+        issuesLink = new Link(bar, SWT.NONE);
+        GridData linkData = new GridData(SWT.RIGHT, SWT.CENTER, false, false);
+        linkData.exclude = true;
+        issuesLink.setLayoutData(linkData);
+        issuesLink.setVisible(false);
         new Label(bar, SWT.NONE).setText("Lanes:");
         lanes = new Combo(bar, SWT.READ_ONLY);
         lanes.setItems("per task", "per CPU");
@@ -65,6 +91,15 @@ public final class TracePanel extends Composite {
         Button fit = button(bar, "Fit", "The whole trace (Home)");
         Button in = button(bar, "+", "Zoom in (Ctrl+wheel, +)");
         Button out = button(bar, "−", "Zoom out (Ctrl+wheel, -)");
+        // what the reader could not use, with line numbers: opened and closed by the link in the bar
+        issues = new Text(this, SWT.BORDER | SWT.READ_ONLY | SWT.MULTI | SWT.V_SCROLL | SWT.H_SCROLL);
+        GridData issuesData = new GridData(SWT.FILL, SWT.CENTER, true, false);
+        issuesData.heightHint = 7 * issues.getLineHeight();
+        issuesData.exclude = true;
+        issues.setLayoutData(issuesData);
+        issues.setVisible(false);
+        issuesLink.addListener(SWT.Selection, e -> showIssues(!issues.getVisible()));
+        setSummary("No trace: File › Open Trace… imports a kvmmmu trace (tracefs, trace-cmd, perf script, mail)");
 
         SashForm main = new SashForm(this, SWT.VERTICAL);
         main.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
@@ -107,7 +142,11 @@ public final class TracePanel extends Composite {
         });
         tables.addListener(SWT.Expand, e -> fillChildren((TreeItem) e.item));
         tables.addListener(SWT.Selection, e -> {
-            if (e.item instanceof TreeItem it && it.getData("line") instanceof Long line && line > 0) {
+            if (e.item instanceof TreeItem it && it.getData("unrooted") instanceof List<?> list) {
+                detail.setText(String.format(Locale.ROOT, "No root seen above %,d table(s): the trace shows no "
+                        + "top-level SPTE over them (the capture starts below the top level, or the SPTEs above them "
+                        + "were not traced)", list.size()));
+            } else if (e.item instanceof TreeItem it && it.getData("line") instanceof Long line && line > 0) {
                 detail.setText("line " + line + ": " + trace.lineText(line));
             }
         });
@@ -128,26 +167,34 @@ public final class TracePanel extends Composite {
     /** Shows an import (null clears). */
     public void show(ImportedTrace t) {
         this.trace = t;
-        canvas.setTimeline(t == null ? null : t.timeline());
+        canvas.setTimeline(t == null ? null : t.timeline(), t == null ? List.of() : t.reconstruction().roots());
         roots.removeAll();
         tables.removeAll();
         detail.setText("");
         if (t == null) {
+            setSummary("No trace: File › Open Trace… imports a kvmmmu trace (tracefs, trace-cmd, perf script, mail)");
+            setIssues(List.of(), "", null);
             return;
         }
         TraceReconstruction rec = t.reconstruction();
         TraceTimeline tl = t.timeline();
-        String lines = String.format(Locale.ROOT, "%,d lines, %,d events", t.diagnostics().lines(), t.diagnostics()
-                .events());
-        summary.setText(t.file().getFileName() + ": " + lines + ", " + tl.laneCount(Grouping.TASK) + " tasks, "
+        TraceDiagnostics d = t.diagnostics();
+        String lines = String.format(Locale.ROOT, "%,d lines, %,d events", d.lines(), d.events());
+        setSummary(t.file().getFileName() + ": " + lines + ", " + tl.laneCount(Grouping.TASK) + " tasks, "
                 + tl.laneCount(Grouping.CPU) + " CPUs, " + rec.roots().size() + " root(s), " + rec.fastZaps().size()
-                + " fast zap(s), " + TraceTimelineCanvas.duration(tl.lastNs() - tl.firstNs())
+                + " fast zap(s), " + (tl.size() == 0 ? "no time span" : TraceTimelineCanvas.duration(tl.lastNs()
+                        - tl.firstNs()))
                 + (t.stoppedAtLine() > 0 ? "; CANCELLED at line " + t.stoppedAtLine() + " (partial)" : "")
                 + (tl.dropped() > 0 ? String.format(Locale.ROOT, "; %,d events past the timeline's limit not drawn",
-                        tl.dropped()) : "")
-                + (t.diagnostics().unparsedLines() + t.diagnostics().unknownEvents() > 0
-                        ? "; " + t.diagnostics().summary() : ""));
-        summary.getParent().layout();
+                        tl.dropped()) : ""));
+        List<String> found = issueLines(d);
+        setIssues(found, issueCounts(d), d.summary());
+        if (tl.size() == 0) { // nothing to draw: the canvas says why, and the first lines it could not read
+            List<String> why = new ArrayList<>();
+            why.add(emptyReason(t));
+            why.addAll(found);
+            canvas.setMessage(why);
+        }
         for (InferredRoot r : rec.roots()) {
             TableItem it = new TableItem(roots, SWT.NONE);
             it.setData(r);
@@ -166,6 +213,167 @@ public final class TracePanel extends Composite {
                 new TreeItem(root, SWT.NONE); // expanded on demand
             }
         }
+        // tables under no root the trace showed (a capture that starts below the top level), as the command
+        // line's --xmi keeps them under a root named "?": so "who set this SPTE?" works for them too
+        List<PageTable> unrooted = unrooted(rec);
+        if (!unrooted.isEmpty()) {
+            TreeItem none = new TreeItem(tables, SWT.NONE);
+            none.setData("unrooted", unrooted);
+            none.setText(new String[] { NO_ROOT, "", "", "" });
+            new TreeItem(none, SWT.NONE); // expanded on demand
+        }
+    }
+
+    /** Tables with neither a root nor a traced parent: the tops of what the trace shows below its roots. */
+    static List<PageTable> unrooted(TraceReconstruction rec) {
+        List<PageTable> out = new ArrayList<>();
+        for (PageTable p : rec.tables()) {
+            if (p.parent() == null && p.root() == null) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** A table's row: what it is, its first gfn, and the line that first showed it. */
+    private static void tableRow(TreeItem it, PageTable p) {
+        it.setData(p);
+        it.setData("line", p.firstLine());
+        String state = p.state() == PageTable.State.LIVE ? "" : ", " + p.state().toString().toLowerCase(Locale.ROOT);
+        it.setText(new String[] { p.label() + ": level " + p.level() + ", as " + p.asId() + state, "0x" + Long
+                .toHexString(p.baseGfn()), "", p.firstLine() > 0 ? String.valueOf(p.firstLine()) : "" });
+        new TreeItem(it, SWT.NONE); // expanded on demand
+    }
+
+    /** The first unparsed lines, unknown events and warnings with their line numbers, as the CLI lists them. */
+    static List<String> issueLines(TraceDiagnostics d) {
+        List<String> out = new ArrayList<>();
+        for (TraceDiagnostics.Issue i : first(d.unparsed())) {
+            out.add("unparsed line " + i.line() + ": " + i.message() + (i.text().isEmpty() ? "" : ": " + clip(i
+                    .text())));
+        }
+        more(out, d.unparsedLines(), "unparsed lines");
+        for (TraceDiagnostics.Issue i : first(d.unknown())) {
+            out.add("unknown event at line " + i.line() + ": " + clip(i.text()));
+        }
+        more(out, d.unknownEvents(), "unknown events");
+        for (TraceDiagnostics.Issue i : first(d.warnings())) {
+            out.add("warning at line " + i.line() + ": " + i.message());
+        }
+        more(out, d.warningCount(), "warnings");
+        if (d.gaps() > 0) {
+            out.add(String.format(Locale.ROOT, "%,d gap%s (-- or ... lines of a mail or grep copy): events there are "
+                    + "missing", d.gaps(), d.gaps() == 1 ? "" : "s"));
+        }
+        return out;
+    }
+
+    /** "3 unparsed lines, 1 gap": what the bar's link says, empty when the reader used every line. */
+    static String issueCounts(TraceDiagnostics d) {
+        List<String> parts = new ArrayList<>();
+        count(parts, d.unparsedLines(), "unparsed line");
+        count(parts, d.unknownEvents(), "unknown event");
+        count(parts, d.warningCount(), "warning");
+        count(parts, d.gaps(), "gap");
+        return String.join(", ", parts);
+    }
+
+    private static void count(List<String> parts, long n, String what) {
+        if (n > 0) {
+            parts.add(String.format(Locale.ROOT, "%,d %s%s", n, what, n == 1 ? "" : "s"));
+        }
+    }
+
+    /** Why an import has nothing to draw, as the command line says it. */
+    private static String emptyReason(ImportedTrace t) {
+        TraceDiagnostics d = t.diagnostics();
+        String name = t.file().getFileName().toString();
+        if (d.lines() == 0) {
+            return name + ": empty, nothing to import";
+        }
+        if (d.events() == 0 && d.unparsedLines() > 0) {
+            return String.format(Locale.ROOT, "%s: no kvm or kvmmmu event in %,d lines (%,d unparsed): not a trace "
+                    + "this reader knows (tracefs, trace-cmd report, perf script text)", name, d.lines(), d
+                            .unparsedLines());
+        }
+        if (d.events() == 0) {
+            return String.format(Locale.ROOT, "%s: no kvm or kvmmmu event in %,d lines", name, d.lines());
+        }
+        return String.format(Locale.ROOT, "%s: %,d events, none with a time the timeline can draw", name, d.events());
+    }
+
+    private static <T> List<T> first(List<T> list) {
+        return list.size() <= SHOWN ? list : list.subList(0, SHOWN);
+    }
+
+    private static void more(List<String> out, long total, String what) {
+        if (total > SHOWN) {
+            out.add(String.format(Locale.ROOT, "... and %,d more %s (the first %d are shown)", total - SHOWN, what,
+                    SHOWN));
+        }
+    }
+
+    /** A line's text as listed: at most {@link #TEXT_SHOWN} characters, bytes no charset decoded shown as '?'. */
+    private static String clip(String text) {
+        String t = text.length() <= TEXT_SHOWN ? text : text.substring(0, TEXT_SHOWN) + "…";
+        return t.replace('\uFFFD', '?');
+    }
+
+    /** The bar's link to the issues, and their list; the link is hidden when there is none. */
+    private void setIssues(List<String> found, String counts, String counters) {
+        boolean any = !found.isEmpty();
+        issuesLink.setText(any ? "<a>" + counts.replace("&", "&&") + "</a>" : "");
+        issuesLink.setToolTipText(any ? String.join("\n", found) + "\n\nClick to show or hide the list" : null);
+        issuesLink.setVisible(any);
+        ((GridData) issuesLink.getLayoutData()).exclude = !any;
+        issues.setText(any ? String.join("\n", found) + (counters == null ? "" : "\n" + counters) : "");
+        showIssues(false);
+        issuesLink.getParent().layout(true);
+    }
+
+    /** Opens or closes the list of issues under the bar. */
+    void showIssues(boolean show) {
+        boolean on = show && issuesLink.getVisible();
+        issues.setVisible(on);
+        ((GridData) issues.getLayoutData()).exclude = !on;
+        layout(true);
+    }
+
+    private void setSummary(String text) {
+        summaryFull = text;
+        summary.setToolTipText(text);
+        elideSummary();
+    }
+
+    /** The summary cut with "…" to the width it has; the tooltip has all of it. */
+    private void elideSummary() {
+        int width = summary.getSize().x;
+        if (width <= 0) {
+            summary.setText(summaryFull);
+            return;
+        }
+        GC gc = new GC(summary);
+        try {
+            String t = summaryFull;
+            if (gc.textExtent(t).x > width) {
+                int lo = 0;
+                int hi = t.length();
+                while (lo < hi) { // the longest prefix that fits with the ellipsis
+                    int mid = (lo + hi + 1) >>> 1;
+                    if (gc.textExtent(t.substring(0, mid) + "…").x <= width) {
+                        lo = mid;
+                    } else {
+                        hi = mid - 1;
+                    }
+                }
+                t = t.substring(0, lo) + "…";
+            }
+            if (!t.equals(summary.getText())) {
+                summary.setText(t);
+            }
+        } finally {
+            gc.dispose();
+        }
     }
 
     private void selectRootTable(InferredRoot r) {
@@ -180,7 +388,26 @@ public final class TracePanel extends Composite {
 
     /** Fills a table's item with its child tables and traced SPTEs, once. */
     private void fillChildren(TreeItem item) {
-        if (!(item.getData() instanceof PageTable t) || item.getData("filled") != null) {
+        if (item.getData("filled") != null) {
+            return;
+        }
+        if (item.getData("unrooted") instanceof List<?> list) {
+            item.setData("filled", Boolean.TRUE);
+            for (TreeItem old : item.getItems()) {
+                old.dispose();
+            }
+            int n = 0;
+            for (Object o : list) {
+                if (n++ == MAX_UNROOTED) {
+                    new TreeItem(item, SWT.NONE).setText(String.format(Locale.ROOT, "… and %,d more tables", list
+                            .size() - MAX_UNROOTED));
+                    break;
+                }
+                tableRow(new TreeItem(item, SWT.NONE), (PageTable) o);
+            }
+            return;
+        }
+        if (!(item.getData() instanceof PageTable t)) {
             return;
         }
         item.setData("filled", Boolean.TRUE);
@@ -257,8 +484,36 @@ public final class TracePanel extends Composite {
         return detail.getText();
     }
 
+    /** The whole summary (the bar shows it elided to its width, with all of it in the tooltip). */
     public String summaryText() {
+        return summaryFull;
+    }
+
+    /** The summary as the bar shows it. */
+    String summaryShown() {
         return summary.getText();
+    }
+
+    /** What the issues link says ("3 unparsed lines, 1 gap"), empty when hidden. */
+    String issuesLinkText() {
+        return issuesLink.getVisible() ? issuesLink.getText() : "";
+    }
+
+    String issuesLinkToolTip() {
+        return issuesLink.getToolTipText();
+    }
+
+    Link issuesLink() {
+        return issuesLink;
+    }
+
+    /** The list of issues under the bar, or null while it is closed. */
+    String issuesShown() {
+        return issues.getVisible() ? issues.getText() : null;
+    }
+
+    Label summaryLabel() {
+        return summary;
     }
 
     /** For tests: the Root items in the roots table, in order. */

@@ -4,7 +4,11 @@
  *******************************************************************************/
 package org.tdpscope.ui;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntConsumer;
@@ -23,6 +27,7 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.ScrollBar;
 import org.tdpscope.export.TraceTimelineDiagram;
+import org.tdpscope.trace.InferredRoot;
 import org.tdpscope.trace.TraceTimeline;
 import org.tdpscope.trace.TraceTimeline.Grouping;
 import org.tdpscope.trace.TraceTimeline.Mark;
@@ -33,7 +38,9 @@ import org.tdpscope.trace.TraceTimeline.Mark;
  * pixel column is found by binary search in each lane, so a frame costs width × lanes × log(events)
  * whatever the zoom: a 10 M-event trace scrolls and zooms as fast as a small one. Ctrl+wheel (or +/-)
  * zooms around the pointer, Shift+wheel, dragging and the arrow keys pan, the wheel scrolls lanes, Home
- * fits the whole trace; a click selects the nearest event.
+ * fits the whole trace; a click selects the nearest event. The window never leaves the trace: panning stops
+ * at its first and last events (plus the fitted margin) and zooming out stops at the whole trace. A root the
+ * importer inferred is a dashed box round the record that made it infer it, as in the exported diagram.
  */
 public final class TraceTimelineCanvas extends Canvas {
 
@@ -41,6 +48,10 @@ public final class TraceTimelineCanvas extends Canvas {
     static final int AXIS_H = 30;
     static final int LANE_H = 20;
     static final int LEGEND_H = 22;
+    /** The narrowest window (zoomed in the most), in nanoseconds. */
+    static final long MIN_SPAN_NS = 1000;
+    /** The legend entry of an inferred root, as the exported diagram names it. */
+    static final String INFERRED_ROOT = "root, inferred";
 
     private TraceTimeline timeline;
     private Grouping grouping = Grouping.TASK;
@@ -55,6 +66,13 @@ public final class TraceTimelineCanvas extends Canvas {
     private long lastPaintNanos;
     private long paints;
     private final Map<Mark, Color> colours = new EnumMap<>(Mark.class);
+    /** The window is the whole trace: it stays so when the canvas is resized (a new view is laid out later). */
+    private boolean fitted = true;
+    private int[] rootEvents = new int[0]; // the event that made each inferred root be inferred
+    private Map<String, Integer> laneIndex; // lane name -> lane, for the current grouping
+    private List<String> message = List.of();
+    private List<String> legendShown = List.of();
+    private int legendH = LEGEND_H; // rows of the legend as last drawn: it wraps in a narrow view
 
     public TraceTimelineCanvas(Composite parent) {
         super(parent, SWT.DOUBLE_BUFFERED | SWT.H_SCROLL | SWT.V_SCROLL | SWT.NO_BACKGROUND);
@@ -63,9 +81,19 @@ public final class TraceTimelineCanvas extends Canvas {
             colours.put(m, new Color(getDisplay(), new RGB(rgb >> 16, (rgb >> 8) & 0xff, rgb & 0xff)));
         }
         addListener(SWT.Paint, e -> paint(e.gc));
-        addListener(SWT.Resize, e -> updateScrollBars());
+        addListener(SWT.Resize, e -> {
+            if (fitted) {
+                fit(); // the margin is in pixels, and a view fitted before its first layout had no width
+            } else if (timeline != null && timeline.size() > 0) {
+                moveTo(viewStart, viewEnd);
+            }
+            updateScrollBars();
+        });
         addListener(SWT.MouseVerticalWheel, this::wheel);
-        addListener(SWT.MouseHorizontalWheel, e -> pan(-e.count * widthNs() / 20));
+        addListener(SWT.MouseHorizontalWheel, e -> {
+            pan(-e.count * widthNs() / 20);
+            e.doit = false;
+        });
         addListener(SWT.MouseDown, e -> {
             if (e.button == 1 && e.x >= NAME_W) {
                 dragX = e.x;
@@ -89,14 +117,14 @@ public final class TraceTimelineCanvas extends Canvas {
         });
         addListener(SWT.KeyDown, this::key);
         getHorizontalBar().addListener(SWT.Selection, e -> {
-            if (timeline == null) {
+            if (timeline == null || timeline.size() == 0) {
                 return;
             }
             long span = widthNs();
-            long start = timeline.firstNs() + (long) ((double) getHorizontalBar().getSelection() / 10_000
-                    * (timeline.lastNs() - timeline.firstNs() + 1));
-            viewStart = start;
-            viewEnd = start + span;
+            long[] b = bounds(); // the bar spans the widest window
+            long start = b[0] + (long) ((double) getHorizontalBar().getSelection() / 10_000 * (b[1] - b[0]));
+            fitted = false;
+            moveTo(start, start + span);
             redraw();
         });
         getVerticalBar().addListener(SWT.Selection, e -> {
@@ -108,15 +136,56 @@ public final class TraceTimelineCanvas extends Canvas {
 
     /** Shows a timeline (null clears), fitted to its whole span. */
     public void setTimeline(TraceTimeline t) {
+        setTimeline(t, List.of());
+    }
+
+    /**
+     * Shows a timeline (null clears), fitted to its whole span, with the roots the import found: the inferred
+     * ones are drawn dashed where they were inferred.
+     */
+    public void setTimeline(TraceTimeline t, List<InferredRoot> importRoots) {
         this.timeline = t;
         selected = -1;
         firstLane = 0;
+        laneIndex = null;
+        message = List.of();
+        List<Integer> evs = new ArrayList<>();
+        if (t != null && t.size() > 0 && importRoots != null) {
+            for (InferredRoot r : importRoots) {
+                int ev = r.inferred() ? t.eventAtLine(r.line()) : -1;
+                if (ev >= 0 && t.line(ev) == r.line()) { // the record that made it is on the timeline
+                    evs.add(ev);
+                }
+            }
+        }
+        rootEvents = evs.stream().mapToInt(Integer::intValue).toArray();
         fit();
+    }
+
+    /** What the canvas says, one line each, when it has no event to draw (why the import is empty). */
+    public void setMessage(List<String> lines) {
+        message = lines == null ? List.of() : List.copyOf(lines);
+        redraw();
+    }
+
+    /** The lines said when there is no event to draw. */
+    public List<String> message() {
+        if (!message.isEmpty()) {
+            return message;
+        }
+        return List.of(timeline == null ? "No trace: File › Open Trace… imports a kvmmmu trace"
+                : "The trace has no event");
+    }
+
+    /** The legend's entries as last drawn (the marks in the window, then the inferred root if one is). */
+    public List<String> legend() {
+        return legendShown;
     }
 
     public void setGrouping(Grouping g) {
         grouping = g;
         firstLane = 0;
+        laneIndex = null;
         updateScrollBars();
         redraw();
     }
@@ -143,6 +212,9 @@ public final class TraceTimelineCanvas extends Canvas {
                 long span = widthNs();
                 setWindow(t - span / 2, t - span / 2 + span);
             }
+            if (t < viewStart || t >= viewEnd) {
+                fit(); // not reachable at this zoom within the trace's bounds (cannot happen, but never hide it)
+            }
             int lane = laneOf(event);
             int visible = visibleLanes();
             if (lane < firstLane || lane >= firstLane + visible) {
@@ -155,6 +227,11 @@ public final class TraceTimelineCanvas extends Canvas {
     }
 
     private int laneOf(int event) {
+        if (laneIndex != null) {
+            Integer l = laneIndex.get(grouping == Grouping.TASK ? timeline.taskOf(event) : "CPU " + timeline.cpuOf(
+                    event));
+            return l == null ? 0 : l;
+        }
         if (grouping == Grouping.TASK) {
             String task = timeline.taskOf(event);
             for (int l = 0; l < timeline.laneCount(grouping); l++) {
@@ -179,20 +256,51 @@ public final class TraceTimelineCanvas extends Canvas {
             viewStart = 0;
             viewEnd = 1;
         } else {
-            // a margin of 2 % and 6 pixels, so the first and last marks are drawn whole
-            long span = Math.max(1, timeline.lastNs() - timeline.firstNs());
-            long margin = span / 50 + span * 6 / plotWidth() + 1;
-            viewStart = timeline.firstNs() - margin;
-            viewEnd = timeline.lastNs() + margin;
+            long[] b = bounds();
+            viewStart = b[0];
+            viewEnd = b[1];
         }
+        fitted = true;
         updateScrollBars();
         redraw();
+    }
+
+    /** Whether the window is the whole trace as {@link #fit()} left it (no pan or zoom since). */
+    public boolean fitted() {
+        return fitted;
+    }
+
+    /**
+     * The widest window, [start, end): the trace's first to last event with a margin of 2 % and 6 pixels, so
+     * the first and last marks are drawn whole; at least {@link #MIN_SPAN_NS} wide.
+     */
+    long[] bounds() {
+        long first = timeline.firstNs();
+        long last = timeline.lastNs();
+        long span = Math.max(1, last - first);
+        // before the first layout the canvas has no width: a pixel margin then would be the whole span many times
+        int w = Math.max(plotWidth(), 200);
+        long margin = span / 50 + span * 6 / w + 1;
+        long lo = first - margin;
+        long hi = last + margin;
+        if (hi - lo < MIN_SPAN_NS) {
+            lo = first + (last - first) / 2 - MIN_SPAN_NS / 2;
+            hi = lo + MIN_SPAN_NS;
+        }
+        return new long[] { lo, hi };
     }
 
     /** Zooms by {@code factor} (< 1 zooms in) around the time at pixel {@code x} of the canvas. */
     public void zoom(double factor, int x) {
         long at = timeAt(Math.max(NAME_W, x));
-        double span = Math.max(1000, Math.min(widthNs() * factor, 4e15)); // 1 µs wide at most zoomed in
+        double span = Math.max(MIN_SPAN_NS, Math.min(widthNs() * factor, 4e15)); // 1 µs wide at most zoomed in
+        if (timeline != null && timeline.size() > 0) {
+            long[] b = bounds();
+            if (span >= b[1] - b[0]) {
+                fit(); // zoomed out to the whole trace: no further
+                return;
+            }
+        }
         double left = (at - viewStart) / (double) widthNs();
         long start = at - (long) (span * left);
         setWindow(start, start + (long) span);
@@ -216,12 +324,33 @@ public final class TraceTimelineCanvas extends Canvas {
         return lastPaintNanos;
     }
 
-    /** Shows the time window [start, end) in nanoseconds of the trace's clock. */
+    /**
+     * Shows the time window [start, end) in nanoseconds of the trace's clock, kept within the trace: a window
+     * past its first or last event moves back in, one wider than the trace becomes the whole trace.
+     */
     public void setWindow(long start, long end) {
-        viewStart = start;
-        viewEnd = Math.max(start + 1, end);
+        fitted = false;
+        moveTo(start, end);
         updateScrollBars();
         redraw();
+    }
+
+    /** Sets the window, clamped to {@link #bounds()}. */
+    private void moveTo(long start, long end) {
+        long span = Math.max(1, end - start);
+        if (timeline != null && timeline.size() > 0) {
+            long[] b = bounds();
+            if (span >= b[1] - b[0]) {
+                start = b[0];
+                span = b[1] - b[0];
+            } else if (start < b[0]) {
+                start = b[0];
+            } else if (start > b[1] - span) {
+                start = b[1] - span;
+            }
+        }
+        viewStart = start;
+        viewEnd = start + span;
     }
 
     private void pan(long ns) {
@@ -245,7 +374,7 @@ public final class TraceTimelineCanvas extends Canvas {
     }
 
     private int visibleLanes() {
-        return Math.max(1, (getClientArea().height - AXIS_H - LEGEND_H) / LANE_H);
+        return Math.max(1, (getClientArea().height - AXIS_H - legendH) / LANE_H);
     }
 
     private void wheel(Event e) {
@@ -296,9 +425,10 @@ public final class TraceTimelineCanvas extends Canvas {
             v.setEnabled(false);
             return;
         }
-        double total = timeline.lastNs() - timeline.firstNs() + 1;
+        long[] b = bounds();
+        double total = b[1] - b[0];
         int thumb = (int) Math.max(1, Math.min(10_000, widthNs() / total * 10_000));
-        int sel = (int) Math.max(0, Math.min(10_000 - thumb, (viewStart - timeline.firstNs()) / total * 10_000));
+        int sel = (int) Math.max(0, Math.min(10_000 - thumb, (viewStart - b[0]) / total * 10_000));
         h.setEnabled(thumb < 10_000);
         h.setValues(sel, 0, 10_000, thumb, Math.max(1, thumb / 10), thumb);
         int lanes = timeline.laneCount(grouping);
@@ -339,8 +469,13 @@ public final class TraceTimelineCanvas extends Canvas {
         gc.fillRectangle(area);
         gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_BLACK));
         if (timeline == null || timeline.size() == 0) {
-            gc.drawText(timeline == null ? "No trace: File › Open Trace… imports a kvmmmu trace"
-                    : "The trace has no event", NAME_W / 4, AXIS_H, true);
+            legendShown = List.of();
+            int y = AXIS_H;
+            int lineH = gc.getFontMetrics().getHeight() + 2;
+            for (String line : message()) { // why there is nothing to draw, and the lines it could not read
+                gc.drawText(fit(gc, line, Math.max(40, area.width - NAME_W / 4 - 8)), NAME_W / 4, y, true);
+                y += lineH;
+            }
             return;
         }
         int plotW = plotWidth();
@@ -349,6 +484,7 @@ public final class TraceTimelineCanvas extends Canvas {
         int visible = Math.min(visibleLanes(), lanes - firstLane);
         Color grid = new Color(getDisplay(), 235, 235, 240);
         Color band = new Color(getDisplay(), 248, 248, 252);
+        EnumSet<Mark> shown = EnumSet.noneOf(Mark.class);
         try {
             // lanes: alternate bands, then the marks of every pixel column
             // the lanes are drawn into one image: thousands of GC rectangles would cost more than the search
@@ -358,12 +494,13 @@ public final class TraceTimelineCanvas extends Canvas {
                 for (int i = 0; i < visible; i++) {
                     int lane = firstLane + i;
                     px.fill(0, i * LANE_H, plotW, LANE_H, lane % 2 == 1 ? band.getRGB() : WHITE);
-                    drawLane(px, lane, i * LANE_H, plotW, nsPx);
+                    drawLane(px, lane, i * LANE_H, plotW, nsPx, shown);
                 }
                 Image image = new Image(getDisplay(), img);
                 gc.drawImage(image, NAME_W, AXIS_H);
                 image.dispose();
             }
+            boolean inferredShown = drawInferredRoots(gc, visible, nsPx, area);
             // time axis with ticks of 1, 2 or 5 × 10^k ns, labelled in the trace's seconds
             gc.setBackground(getDisplay().getSystemColor(SWT.COLOR_WHITE));
             gc.fillRectangle(NAME_W, 0, plotW, AXIS_H);
@@ -411,7 +548,7 @@ public final class TraceTimelineCanvas extends Canvas {
                     gc.drawLine(x, AXIS_H, x, AXIS_H + visible * LANE_H);
                 }
             }
-            legend(gc, area);
+            legend(gc, area, shown, inferredShown);
         } finally {
             grid.dispose();
             band.dispose();
@@ -420,10 +557,53 @@ public final class TraceTimelineCanvas extends Canvas {
         paints++;
     }
 
-    private void drawLane(Pixels px, int lane, int y, int plotW, double nsPx) {
+    /**
+     * The inferred roots in the window: a dashed box in the root colour round the mark of the record that made
+     * the importer infer each (no tracepoint names a root); true if one was drawn.
+     */
+    private boolean drawInferredRoots(GC gc, int visible, double nsPx, Rectangle area) {
+        if (rootEvents.length == 0 || visible <= 0) {
+            return false;
+        }
+        if (laneIndex == null) {
+            Map<String, Integer> m = new HashMap<>();
+            for (int l = 0; l < timeline.laneCount(grouping); l++) {
+                m.putIfAbsent(timeline.laneName(grouping, l), l);
+            }
+            laneIndex = m;
+        }
+        boolean drawn = false;
+        gc.setForeground(colours.get(Mark.ROOT));
+        gc.setLineWidth(1);
+        gc.setLineDash(new int[] { 3, 2 });
+        try {
+            for (int ev : rootEvents) {
+                long t = timeline.timestampNs(ev);
+                if (t < viewStart || t >= viewEnd) {
+                    continue;
+                }
+                int i = laneOf(ev) - firstLane;
+                if (i < 0 || i >= visible) {
+                    continue;
+                }
+                int x = NAME_W + (int) Math.floor((t - viewStart) / nsPx);
+                if (x >= area.width) {
+                    continue;
+                }
+                gc.drawRectangle(x - 4, AXIS_H + i * LANE_H + 1, 9, LANE_H - 3);
+                drawn = true;
+            }
+        } finally {
+            gc.setLineStyle(SWT.LINE_SOLID);
+        }
+        return drawn;
+    }
+
+    private void drawLane(Pixels px, int lane, int y, int plotW, double nsPx, EnumSet<Mark> shown) {
         // adjacent columns of one mark and height become one rectangle
         int[] run = { -1, 0, 0, -1 }; // x, width, height, mark
         timeline.columns(grouping, lane, viewStart, nsPx, plotW, (x, count, m) -> {
+            shown.add(m);
             int h = count == 1 ? LANE_H - 8 : Math.min(LANE_H - 4, LANE_H - 8 + 2 * (int) Math.log10(count) + 2);
             if (run[3] == m.ordinal() && run[2] == h && run[0] + run[1] == x) {
                 run[1]++;
@@ -478,19 +658,58 @@ public final class TraceTimelineCanvas extends Canvas {
         }
     }
 
-    private void legend(GC gc, Rectangle area) {
-        int y = area.height - LEGEND_H + 4;
-        gc.setBackground(getDisplay().getSystemColor(SWT.COLOR_WHITE));
-        gc.fillRectangle(NAME_W, area.height - LEGEND_H, area.width - NAME_W, LEGEND_H);
-        int x = NAME_W + 6;
-        for (Mark m : Mark.values()) {
-            gc.setBackground(colours.get(m));
-            gc.fillRectangle(x, y + 3, 10, 10);
-            String name = m.name().toLowerCase(Locale.ROOT).replace('_', ' ');
-            gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_BLACK));
-            gc.drawText(name, x + 13, y, true);
-            x += 13 + gc.textExtent(name).x + 12;
+    /** The marks the window holds, as the exported diagram's legend names them, then the inferred root. */
+    private void legend(GC gc, Rectangle area, EnumSet<Mark> shown, boolean inferredShown) {
+        List<String> names = new ArrayList<>();
+        for (Mark m : shown) {
+            names.add(m.name().toLowerCase(Locale.ROOT).replace('_', ' '));
         }
+        if (inferredShown) {
+            names.add(INFERRED_ROOT);
+        }
+        // laid out first: in a narrow view the entries wrap to more rows rather than run off the edge
+        int[] xs = new int[names.size()];
+        int[] rows = new int[names.size()];
+        int x = NAME_W + 6;
+        int row = 0;
+        for (int i = 0; i < names.size(); i++) {
+            int w = 13 + gc.textExtent(names.get(i)).x + 12;
+            if (x > NAME_W + 6 && x + w - 12 > area.width) {
+                row++;
+                x = NAME_W + 6;
+            }
+            xs[i] = x;
+            rows[i] = row;
+            x += w;
+        }
+        int height = LEGEND_H + row * (LEGEND_H - 4);
+        if (height != legendH) {
+            legendH = height;
+            getDisplay().asyncExec(() -> { // the lanes that fit above it changed
+                if (!isDisposed()) {
+                    updateScrollBars();
+                    redraw();
+                }
+            });
+        }
+        int top = area.height - height;
+        gc.setBackground(getDisplay().getSystemColor(SWT.COLOR_WHITE));
+        gc.fillRectangle(NAME_W, top, area.width - NAME_W, height);
+        for (int i = 0; i < names.size(); i++) {
+            int y = top + 4 + rows[i] * (LEGEND_H - 4);
+            if (names.get(i).equals(INFERRED_ROOT)) {
+                gc.setForeground(colours.get(Mark.ROOT));
+                gc.setLineDash(new int[] { 3, 2 });
+                gc.drawRectangle(xs[i], y + 1, 9, 13);
+                gc.setLineStyle(SWT.LINE_SOLID);
+            } else {
+                gc.setBackground(colours.get(Mark.valueOf(names.get(i).toUpperCase(Locale.ROOT).replace(' ', '_'))));
+                gc.fillRectangle(xs[i], y + 3, 10, 10);
+            }
+            gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_BLACK));
+            gc.drawText(names.get(i), xs[i] + 13, y, true);
+        }
+        legendShown = List.copyOf(names);
     }
 
     private static String fit(GC gc, String s, int width) {
