@@ -4,8 +4,16 @@
  *******************************************************************************/
 package org.tdpscope.trace;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * A whole import for the views: the reconstruction (tables, SPTEs, inferred roots, fast zaps, lanes)
@@ -118,5 +126,153 @@ public final class ImportedTrace {
         } catch (IOException e) {
             return "(cannot read " + file.getFileName() + ": " + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * One record as the reader read it: its first physical line, the lines a mail wrapped it over joined
+     * with one space as the reader joined them to parse it, and the functions of its {@code <stack trace>}.
+     *
+     * @param line     the record's first physical line
+     * @param lastLine its last physical line, stack lines included
+     * @param joined   physical lines joined into {@code text} (1 when the record was not wrapped)
+     * @param text     the record's text, or a sentence saying why it cannot be shown
+     * @param stack    the functions of its {@code <stack trace>}, innermost first; empty if none
+     */
+    public record Record(long line, long lastLine, int joined, String text, List<String> stack) {
+    }
+
+    /** Physical lines read for one record at most: the first, the wrapped ones, and a deep stack. */
+    private static final int RECORD_LINES = 1024;
+    /** Bytes read for one record at most. */
+    private static final int RECORD_BYTES = 1 << 20;
+    /** Lines between two remembered line starts: later look-ups skip to the one before them. */
+    private static final long MARK_EVERY = 1 << 16;
+    // byte offsets of the starts of lines MARK_EVERY * (k + 1) + 1, found by the look-ups so far
+    private long[] marks = new long[0];
+
+    /**
+     * The record whose first physical line is {@code line}, read again from the file and parsed as the
+     * import parsed it (the views keep line numbers, not records: a 10 M-event import must stay small).
+     * A line that starts no record is returned alone, without stack.
+     */
+    public synchronized Record record(long line) {
+        if (viaTraceCmd) {
+            return new Record(line, line, 1, lineText(line), List.of());
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long start = lineStart(ch, line);
+            if (start < 0) {
+                return new Record(line, line, 1, "(no line " + line + ": the file changed since the import)",
+                        List.of());
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.max(0, Math.min(RECORD_BYTES, ch.size() - start)));
+            ch.position(start);
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // until the buffer is full or the file ends
+            }
+            byte[] bytes = Arrays.copyOf(buf.array(), buf.position());
+            List<String> lines = new ArrayList<>();
+            int end = splitLines(bytes, lines);
+            TraceReader reader = new TraceReader(new ByteArrayInputStream(bytes, 0, end), line, false);
+            TraceEvent e = reader.next();
+            if (e == null || e.line() != line) {
+                return new Record(line, line, 1, lines.isEmpty() ? "" : lines.get(0), List.of());
+            }
+            // the reader counted this record's lines only: it stops at the line that ends it
+            TraceDiagnostics d = reader.diagnostics();
+            int joined = (int) Math.min(lines.size(), 1 + d.continuationLines());
+            int all = (int) Math.min(lines.size(), joined + d.stackLines());
+            StringBuilder text = new StringBuilder(lines.get(0).strip());
+            for (int k = 1; k < joined; k++) {
+                text.append(' ').append(unquote(lines.get(k)).strip());
+            }
+            return new Record(line, line + Math.max(1, all) - 1, joined, text.toString(), e.prefix().stack());
+        } catch (IOException x) {
+            return new Record(line, line, 1, "(cannot read " + file.getFileName() + ": " + x.getMessage() + ")",
+                    List.of());
+        }
+    }
+
+    /**
+     * Byte offset where physical line {@code line} starts, lines ending in LF, CRLF or CR as the reader
+     * counts them; -1 past the end. Starts from the nearest line start remembered before it.
+     */
+    private long lineStart(FileChannel ch, long line) throws IOException {
+        if (line < 1) {
+            return -1;
+        }
+        int k = (int) Math.min(marks.length, (line - 1) / MARK_EVERY);
+        long current = k == 0 ? 1 : MARK_EVERY * k + 1;
+        long start = k == 0 ? 0 : marks[k - 1];
+        ch.position(start);
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        long off = start;
+        boolean cr = false;
+        while (ch.read(buf) > 0) {
+            buf.flip();
+            while (buf.hasRemaining()) {
+                byte b = buf.get();
+                if (cr && b == '\n') { // the LF of a CRLF: the line starts after it
+                    cr = false;
+                    start = ++off;
+                    continue;
+                }
+                cr = false;
+                if (current == line) {
+                    return start;
+                }
+                if (off == start && (current - 1) % MARK_EVERY == 0 && current > 1
+                        && (current - 1) / MARK_EVERY == marks.length + 1) {
+                    marks = Arrays.copyOf(marks, marks.length + 1);
+                    marks[marks.length - 1] = start;
+                }
+                if (b == '\n' || b == '\r') {
+                    current++;
+                    start = off + 1;
+                    cr = b == '\r';
+                }
+                off++;
+            }
+            buf.clear();
+        }
+        return current == line && start < off ? start : -1;
+    }
+
+    /**
+     * Splits {@code bytes} into at most {@link #RECORD_LINES} lines (LF, CRLF, CR) and returns the length
+     * of the bytes they cover.
+     */
+    private static int splitLines(byte[] bytes, List<String> out) {
+        int s = 0;
+        int i = 0;
+        while (i < bytes.length && out.size() < RECORD_LINES) {
+            byte b = bytes[i];
+            if (b == '\n' || b == '\r') {
+                out.add(new String(bytes, s, i - s, StandardCharsets.UTF_8));
+                if (b == '\r' && i + 1 < bytes.length && bytes[i + 1] == '\n') {
+                    i++;
+                }
+                s = ++i;
+            } else {
+                i++;
+            }
+        }
+        if (s < i && out.size() < RECORD_LINES) { // the last line has no terminator
+            out.add(new String(bytes, s, i - s, StandardCharsets.UTF_8));
+            s = i;
+        }
+        return s;
+    }
+
+    /** A mail's {@code > } quoting taken off a wrapped line, as the reader takes it off. */
+    private static String unquote(String s) {
+        int j = 0;
+        while (j < s.length() && s.charAt(j) == '>') {
+            j++;
+            if (j < s.length() && s.charAt(j) == ' ') {
+                j++;
+            }
+        }
+        return s.substring(j);
     }
 }

@@ -535,4 +535,111 @@ class TracePanelTest {
         Screens.settle(display);
         assertEquals(panel.summaryText(), panel.summaryShown(), "whole again when there is room");
     }
+
+    // ---- the selected record whole: stack trace, mail-wrapped lines ------------------------------
+
+    /** Selects the event of {@code line} on the timeline, as a click on it does. */
+    private String select(ImportedTrace t, long line) {
+        int ev = t.timeline().eventAtLine(line);
+        assertTrue(ev >= 0, "an event at line " + line);
+        panel.canvas().select(ev, true);
+        Screens.settle(display);
+        return panel.detailText();
+    }
+
+    @Test
+    void theSelectedEventsStackTraceIsShown() throws Exception {
+        // capture 14: kvm_mmu_get_page at line 2, its <stack trace> of 11 frames on lines 3-14
+        ImportedTrace t = ImportedTrace.read(CAPTURES.resolve("14-martins3-tdp-get-page-stacktrace.txt"), null);
+        panel.show(t);
+        Screens.settle(display);
+        String detail = select(t, 2);
+        assertTrue(detail.startsWith("line 2 · "), detail);
+        assertTrue(detail.contains("kvm_mmu_get_page: sp gen 0 gfn 14b600 l1"), detail);
+        assertTrue(detail.contains("<stack trace>, 11 frames, innermost first (lines 3–14)"), detail);
+        String[] lines = detail.split("\\R");
+        assertEquals(" => trace_event_raw_event_kvm_mmu_get_page", lines[2], detail);
+        assertEquals(" => tdp_mmu_init_sp", lines[3], "one frame a line: " + detail);
+        assertEquals(" => entry_SYSCALL_64_after_hwframe", lines[lines.length - 1], detail);
+        Screens.capture(panel, "trace-panel-14-stack");
+        // the same record from the page-table tree ("who set this SPTE?" has no timestamp to add)
+        assertTrue(panel.recordText(2, null).contains(" => kvm_tdp_mmu_map"), panel.recordText(2, null));
+    }
+
+    @Test
+    void aMailWrappedRecordIsShownWhole() throws Exception {
+        // capture 07: the mail wrapped every record after its first word; line 6 + 7 are one record
+        ImportedTrace t = ImportedTrace.read(CAPTURES.resolve(
+                "07-lkml-2022-06-30-annapurve-tdp-hugepage-collapse-wrapped.txt"), null);
+        panel.show(t);
+        Screens.settle(display);
+        String detail = select(t, 6);
+        assertTrue(detail.startsWith("line 6 · "), detail);
+        assertTrue(detail.contains("kvm_tdp_mmu_spte_changed: as id 0 gfn 800 level 2 old_spte 100b1b16827 "
+                + "new_spte 100b4a00ea7"), "the continuation joined: " + detail);
+        assertTrue(detail.contains("lines 6–7: a record wrapped over 2 lines"), detail);
+        assertFalse(detail.contains("<stack trace>"), detail);
+        Screens.capture(panel, "trace-panel-07-wrapped");
+    }
+
+    // ---- a cancelled import -----------------------------------------------------------------------
+
+    /**
+     * A trace large enough that ImportedTrace asks whether to go on (every 16,384 events) and is read on
+     * several cores (16 MiB and more), as a real re-import is: answering no cancels it there.
+     */
+    private ImportedTrace cancelledImport() throws Exception {
+        Path f = dir.resolve("big.txt");
+        StringBuilder b = new StringBuilder("# tracer: nop\n");
+        long us = 5_000_000;
+        for (int i = 0; i < 190_000; i++) {
+            us += 3;
+            line(b, "vmm-4100    [00" + (i % 4) + "]", us, "kvm_tdp_mmu_spte_changed", String.format(Locale.ROOT,
+                    "as id 0 gfn %x level 1 old_spte 0 new_spte 6000019%05xb77", i, i & 0xfffff));
+        }
+        Files.writeString(f, b, StandardCharsets.UTF_8);
+        assertTrue(Files.size(f) > 16 << 20, "read in parallel: " + Files.size(f));
+        ImportedTrace t = ImportedTrace.read(f, (bytes, events) -> false);
+        assertTrue(t.stoppedAtLine() > 0, "cancelled");
+        return t;
+    }
+
+    @Test
+    void aCancelledImportDoesNotReplaceACompleteOne() throws Exception {
+        String before = panel.summaryText();
+        ImportedTrace partial = cancelledImport();
+        assertFalse(panel.offer(partial), "the complete import stays");
+        assertEquals(trace, panel.trace());
+        assertEquals(before, panel.summaryText());
+        String note = panel.noticeText();
+        assertTrue(note.contains(String.format(Locale.ROOT, "The import of big.txt was cancelled at line %,d (16,384 "
+                + "events read)", partial.stoppedAtLine())), note);
+        assertTrue(note.contains("still showing the complete import of two-vcpus.txt"), note);
+        Screens.settle(display);
+        Screens.capture(panel, "trace-panel-cancel-kept");
+        // a complete import replaces it, and the note goes
+        assertTrue(panel.offer(trace));
+        assertEquals("", panel.noticeText());
+    }
+
+    @Test
+    void aCancelledImportIsShownWhenNothingCompleteIsAndItsNumbersAgree() throws Exception {
+        ImportedTrace partial = cancelledImport();
+        panel.show(null);
+        assertTrue(panel.offer(partial), "nothing complete shown: the partial import is");
+        assertEquals(partial, panel.trace());
+        String s = panel.summaryText();
+        long at = partial.stoppedAtLine();
+        // the event the import stopped at is the 16,384th, one line each after the header line
+        assertEquals(16_385, at);
+        assertTrue(s.contains(String.format(Locale.ROOT, "import CANCELLED at line %,d, partial: lines 1–%,d read, "
+                + "16,384 events read", at, at)), s);
+        assertEquals(16_384, partial.timeline().size());
+        Screens.capture(panel, "trace-panel-cancel-partial");
+        // another cancelled import replaces a partial one (nothing complete is lost)
+        ImportedTrace again = cancelledImport();
+        assertTrue(panel.offer(again));
+        assertEquals(again, panel.trace());
+        assertEquals("", panel.noticeText());
+    }
 }

@@ -27,7 +27,8 @@ import org.tdpscope.trace.ImportedTrace;
 
 /**
  * File › Open Trace…: imports a kvmmmu trace as a background job (progress by bytes read, cancel keeps
- * what was read) and shows it in the Trace view.
+ * what was read) and shows it in the Trace view; a cancelled import does not replace a complete one shown
+ * there, the view says where it stopped instead ({@link TracePanel#offer}).
  */
 public final class OpenTraceHandler extends AbstractHandler {
 

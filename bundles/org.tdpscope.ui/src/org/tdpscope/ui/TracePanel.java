@@ -55,6 +55,7 @@ public final class TracePanel extends Composite {
 
     private final Label summary;
     private String summaryFull = "";
+    private final Link notice;
     private final Link issuesLink;
     private final Text issues;
     private final Combo lanes;
@@ -99,6 +100,13 @@ public final class TracePanel extends Composite {
         issues.setLayoutData(issuesData);
         issues.setVisible(false);
         issuesLink.addListener(SWT.Selection, e -> showIssues(!issues.getVisible()));
+        // a cancelled re-import that did not replace the complete one shown says so here, until dismissed
+        notice = new Link(this, SWT.WRAP);
+        GridData noticeData = new GridData(SWT.FILL, SWT.CENTER, true, false);
+        noticeData.exclude = true;
+        notice.setLayoutData(noticeData);
+        notice.setVisible(false);
+        notice.addListener(SWT.Selection, e -> setNotice(null));
         setSummary("No trace: File › Open Trace… imports a kvmmmu trace (tracefs, trace-cmd, perf script, mail)");
 
         SashForm main = new SashForm(this, SWT.VERTICAL);
@@ -122,9 +130,10 @@ public final class TracePanel extends Composite {
             col.setWidth(c.startsWith("Page") ? 260 : 130);
         }
         lower.setWeights(45, 55);
-        main.setWeights(55, 45);
-        detail = new Text(this, SWT.BORDER | SWT.READ_ONLY | SWT.SINGLE);
-        detail.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        // the selected record, wrapped lines joined, with its stack trace: several lines, so in the sash
+        // (the user can make it taller) and scrollable
+        detail = new Text(main, SWT.BORDER | SWT.READ_ONLY | SWT.MULTI | SWT.WRAP | SWT.V_SCROLL);
+        main.setWeights(48, 34, 18);
 
         lanes.addListener(SWT.Selection, e -> canvas.setGrouping(lanes.getSelectionIndex() == 0 ? Grouping.TASK
                 : Grouping.CPU));
@@ -147,7 +156,7 @@ public final class TracePanel extends Composite {
                         + "top-level SPTE over them (the capture starts below the top level, or the SPTEs above them "
                         + "were not traced)", list.size()));
             } else if (e.item instanceof TreeItem it && it.getData("line") instanceof Long line && line > 0) {
-                detail.setText("line " + line + ": " + trace.lineText(line));
+                detail.setText(recordText(line, null));
             }
         });
         tables.addListener(SWT.DefaultSelection, e -> { // "who set this SPTE?": the timeline goes to its line
@@ -164,9 +173,46 @@ public final class TracePanel extends Composite {
         return b;
     }
 
+    /**
+     * Shows a finished import, as File › Open Trace… hands it over, unless it was cancelled while a complete
+     * import is shown: a partial import must not replace a complete one (the user cancelled; nobody asked
+     * to lose what was shown), so that one stays and the bar says where the import stopped. Returns whether
+     * {@code t} is now shown.
+     */
+    public boolean offer(ImportedTrace t) {
+        if (t != null && t.stoppedAtLine() > 0 && trace != null && trace.stoppedAtLine() == 0) {
+            setNotice(String.format(Locale.ROOT, "The import of %s was cancelled at line %,d (%,d events read); "
+                    + "still showing the complete import of %s. <a>Dismiss</a>", linkText(t), t.stoppedAtLine(),
+                    eventsRead(t), linkText(trace)));
+            return false;
+        }
+        show(t);
+        return true;
+    }
+
+    /** A file's name as a Link shows it ('&' is a mnemonic there). */
+    private static String linkText(ImportedTrace t) {
+        return t.file().getFileName().toString().replace("&", "&&");
+    }
+
+    /** Events the import handed on: on the timeline, and past its limit. */
+    private static long eventsRead(ImportedTrace t) {
+        return t.timeline().size() + t.timeline().dropped();
+    }
+
+    /** The note above the timeline (null or empty hides it). */
+    private void setNotice(String text) {
+        boolean on = text != null && !text.isEmpty();
+        notice.setText(on ? text : "");
+        notice.setVisible(on);
+        ((GridData) notice.getLayoutData()).exclude = !on;
+        layout(true);
+    }
+
     /** Shows an import (null clears). */
     public void show(ImportedTrace t) {
         this.trace = t;
+        setNotice(null);
         canvas.setTimeline(t == null ? null : t.timeline(), t == null ? List.of() : t.reconstruction().roots());
         roots.removeAll();
         tables.removeAll();
@@ -179,16 +225,21 @@ public final class TracePanel extends Composite {
         TraceReconstruction rec = t.reconstruction();
         TraceTimeline tl = t.timeline();
         TraceDiagnostics d = t.diagnostics();
-        String lines = String.format(Locale.ROOT, "%,d lines, %,d events", d.lines(), d.events());
+        // a cancelled import counts from where it stopped: the reader's counters of a parallel read lag
+        // behind (a block's lines are added when the whole block is handed on), so they would disagree
+        String lines = t.stoppedAtLine() > 0 ? String.format(Locale.ROOT, "import CANCELLED at line %,d, "
+                + "partial: lines 1–%,d read, %,d events read", t.stoppedAtLine(), t.stoppedAtLine(), eventsRead(t))
+                : String.format(Locale.ROOT, "%,d lines, %,d events", d.lines(), d.events());
         setSummary(t.file().getFileName() + ": " + lines + ", " + tl.laneCount(Grouping.TASK) + " tasks, "
                 + tl.laneCount(Grouping.CPU) + " CPUs, " + rec.roots().size() + " root(s), " + rec.fastZaps().size()
                 + " fast zap(s), " + (tl.size() == 0 ? "no time span" : TraceTimelineCanvas.duration(tl.lastNs()
                         - tl.firstNs()))
-                + (t.stoppedAtLine() > 0 ? "; CANCELLED at line " + t.stoppedAtLine() + " (partial)" : "")
                 + (tl.dropped() > 0 ? String.format(Locale.ROOT, "; %,d events past the timeline's limit not drawn",
                         tl.dropped()) : ""));
         List<String> found = issueLines(d);
-        setIssues(found, issueCounts(d), d.summary());
+        setIssues(found, issueCounts(d), t.stoppedAtLine() > 0 ? "the reader's counters when the import was "
+                + "cancelled (a parallel read adds a block's only once the whole block is handed on): " + d.summary()
+                : d.summary());
         if (tl.size() == 0) { // nothing to draw: the canvas says why, and the first lines it could not read
             List<String> why = new ArrayList<>();
             why.add(emptyReason(t));
@@ -439,7 +490,7 @@ public final class TracePanel extends Composite {
         if (ev >= 0) {
             canvas.select(ev, true);
         } else {
-            detail.setText("line " + line + ": " + trace.lineText(line));
+            detail.setText(recordText(line, null));
         }
     }
 
@@ -449,8 +500,35 @@ public final class TracePanel extends Composite {
         }
         TraceTimeline tl = trace.timeline();
         long line = tl.line(ev);
-        detail.setText(String.format(Locale.ROOT, "line %d · %.6f s · CPU %d · %s · %s", line, tl.timestampNs(ev) / 1e9,
-                tl.cpuOf(ev), tl.taskOf(ev), trace.lineText(line).strip()));
+        detail.setText(recordText(line, String.format(Locale.ROOT, "%.6f s · CPU %d · %s", tl.timestampNs(ev) / 1e9,
+                tl.cpuOf(ev), tl.taskOf(ev))));
+    }
+
+    /**
+     * The record at {@code line} as the detail area shows it: "line N · {@code where} · text" with the lines
+     * a mail wrapped it over joined as the reader joined them, then its stack trace, one frame a line, so
+     * the path that reached the tracepoint is seen. The timeline keeps only line numbers: the record is
+     * read again from the file.
+     */
+    String recordText(long line, String where) {
+        ImportedTrace.Record r = trace.record(line);
+        StringBuilder b = new StringBuilder("line ").append(line).append(" · ");
+        if (where != null) {
+            b.append(where).append(" · ");
+        }
+        b.append(r.text());
+        if (r.joined() > 1) {
+            b.append(String.format(Locale.ROOT, "%n(lines %d–%d: a record wrapped over %d lines, joined as the "
+                    + "reader read it)", line, line + r.joined() - 1, r.joined()));
+        }
+        if (!r.stack().isEmpty()) {
+            b.append(String.format(Locale.ROOT, "%n<stack trace>, %d frame%s, innermost first (lines %d–%d):",
+                    r.stack().size(), r.stack().size() == 1 ? "" : "s", line + r.joined(), r.lastLine()));
+            for (String f : r.stack()) {
+                b.append(System.lineSeparator()).append(" => ").append(f);
+            }
+        }
+        return b.toString();
     }
 
     /** The timeline's window as a document's picture (what Export Diagram… writes). */
@@ -487,6 +565,11 @@ public final class TracePanel extends Composite {
     /** The whole summary (the bar shows it elided to its width, with all of it in the tooltip). */
     public String summaryText() {
         return summaryFull;
+    }
+
+    /** The note that a cancelled import did not replace the one shown, empty when hidden. */
+    String noticeText() {
+        return notice.getVisible() ? notice.getText() : "";
     }
 
     /** The summary as the bar shows it. */

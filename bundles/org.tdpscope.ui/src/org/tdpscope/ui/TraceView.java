@@ -26,11 +26,15 @@ public final class TraceView extends ViewPart {
         getViewSite().getActionBars().getMenuManager().add(export);
     }
 
-    /** Shows an import, naming the view after its file. */
+    /**
+     * Shows an import, naming the view after its file; a cancelled one does not replace a complete import
+     * shown ({@link TracePanel#offer}).
+     */
     public void show(ImportedTrace trace) {
-        panel.show(trace);
-        setPartName(trace == null ? "Trace" : "Trace: " + trace.file().getFileName());
-        setContentDescription("");
+        if (panel.offer(trace)) {
+            setPartName(trace == null ? "Trace" : "Trace: " + trace.file().getFileName());
+            setContentDescription("");
+        }
     }
 
     public TracePanel panel() {
