@@ -88,7 +88,8 @@ final class TraceImport {
 
     /**
      * Imports {@code file}; {@code svgDir} (may be null) gets the timeline of the trace (or of the window)
-     * as the simulator's timeline draws a run, one lane per task; {@code jsonl} (may be null) gets the
+     * as the simulator's timeline draws a run, one lane per task, and the page tables reconstructed from the
+     * whole trace when it showed any; {@code jsonl} (may be null) gets the
      * events the views know in the simulator's JSON Lines trace format.
      */
     int run(Path file, Path scenario, Window window, Path svgDir, Path jsonl) throws IOException {
@@ -194,6 +195,17 @@ final class TraceImport {
                         ? "" : ", lines " + window.from() + ".." + window.to()), timeline,
                         org.tdpscope.trace.TraceTimeline.Grouping.TASK, timeline.firstNs(), timeline.lastNs() + 1,
                         org.tdpscope.export.Theme.LIGHT, recHolder[0].roots()), written, " (real time axis)");
+                // the reconstructed page tables, when the trace showed any: the reconstruction reads every line,
+                // so with --window they are still the whole trace's, and the title and the report say so
+                if (org.tdpscope.export.PageTableDiagram.hasTraceTables(recHolder[0])) {
+                    Path tables = svgDir.resolve(base + ".page-tables.svg");
+                    stage(files, tables, org.tdpscope.export.PageTableDiagram.traceLayout(shown.getFileName()
+                            + (window == null ? " (imported)" : " (imported; the whole trace's tables, not only lines "
+                                    + window.from() + ".." + window.to() + ")"), recHolder[0],
+                            org.tdpscope.export.PageTableDiagram.DEFAULT_MAX_TABLES, org.tdpscope.export.Theme.LIGHT),
+                            written, window == null ? " (reconstructed page tables)"
+                                    : " (reconstructed page tables of the whole trace, not of the window)");
+                }
             }
             org.tdpscope.model.Run run = null;
             if (xmiOut) {

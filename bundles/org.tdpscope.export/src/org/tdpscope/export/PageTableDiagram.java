@@ -34,6 +34,10 @@ import org.tdpscope.sim.mmu.HostMemory;
 import org.tdpscope.sim.mmu.Memslots;
 import org.tdpscope.sim.mmu.Spte;
 import org.tdpscope.sim.mmu.TdpMmu;
+import org.tdpscope.trace.InferredRoot;
+import org.tdpscope.trace.PageTable;
+import org.tdpscope.trace.Sptes;
+import org.tdpscope.trace.TraceReconstruction;
 
 /**
  * Page-table trees: the TDP tables for a gfn range (one node per table page: its level, hpfn and
@@ -51,8 +55,16 @@ public final class PageTableDiagram {
     static final int LINE_H = 14;
     static final double CHAR_W = 6.6;
 
-    /** A table page: a stable id, its heading, its entry lines, the ids of its child tables. */
-    public record Table(String id, String head, List<String> entries, List<String> children, boolean root) {
+    /**
+     * A table page: a stable id, its heading, its entry lines, the ids of its child tables; {@code dashed}
+     * for what is not known for sure (a root a trace only lets be inferred, the "?" of tables under no root).
+     */
+    public record Table(String id, String head, List<String> entries, List<String> children, boolean root,
+            boolean dashed) {
+
+        public Table(String id, String head, List<String> entries, List<String> children, boolean root) {
+            this(id, head, entries, children, root, false);
+        }
     }
 
     /** The tables to draw (parents before children) and how many more the cap left out. */
@@ -147,6 +159,142 @@ public final class PageTableDiagram {
             tables.add(new Table(p.id(), head, all, children, root));
         }
         return new Forest(tables, hidden);
+    }
+
+    /** The heading of the "?" node: tables the trace shows no top-level SPTE above (as the Trace view says it). */
+    public static final String NO_ROOT = "? (no root seen)";
+
+    /**
+     * The page tables reconstructed from an imported trace, as the Trace view's tree shows them: each root's
+     * table (an inferred root said so, and dashed), its tables still linked below it, and the tables under no
+     * root the trace showed below a dashed "?" node. Each table lists its traced SPTEs (index, gfn, what the
+     * value is, and the trace line that last set it: "who set this SPTE?"), at most {@link #MAX_ENTRIES}; an
+     * edge from an entry to its child table. Tables a parent no longer points to (detached, zapped) are not
+     * drawn, as the view and {@code --xmi} leave them out; at most {@code maxTables} tables, the rest counted.
+     */
+    public static Forest trace(TraceReconstruction rec, int maxTables) {
+        List<PageTable> all = rec.tables();
+        // children of each table, by index, computed once (the reconstruction's children() scans every table)
+        Map<PageTable, java.util.TreeMap<Integer, PageTable>> kids = new java.util.IdentityHashMap<>();
+        for (PageTable t : all) {
+            PageTable p = t.parent();
+            int i = t.parentIndex();
+            if (p != null && i >= 0 && i < 512 && t.state() == PageTable.State.LIVE && p.traced(i)
+                    && Sptes.isTable(p.spte(i), p.level()) && Sptes.hpa(p.spte(i)) == t.hpa()) {
+                kids.computeIfAbsent(p, k -> new java.util.TreeMap<>()).put(i, t);
+            }
+        }
+        record Pending(PageTable table, String rootName, InferredRoot root) {
+        }
+        ArrayDeque<Pending> queue = new ArrayDeque<>();
+        for (InferredRoot r : rec.roots()) {
+            if (r.table() != null) {
+                queue.add(new Pending(r.table(), Root.nameOf(r.id()), r));
+            }
+        }
+        List<String> unrooted = new ArrayList<>();
+        for (PageTable t : all) {
+            if (t.parent() == null && t.root() == null) {
+                queue.add(new Pending(t, "?", null));
+                unrooted.add(traceId(t));
+            }
+        }
+        List<Table> tables = new ArrayList<>();
+        if (!unrooted.isEmpty()) {
+            tables.add(new Table("t-no-root", NO_ROOT, List.of("no top-level SPTE traced above", unrooted.size()
+                    + (unrooted.size() == 1 ? " table" : " tables")), unrooted, false, true));
+        }
+        java.util.Set<PageTable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        int drawn = tables.size(); // the "?" node counts against the cap: the note says the cap as drawn
+        int hidden = 0;
+        while (!queue.isEmpty()) {
+            Pending p = queue.poll();
+            PageTable t = p.table();
+            if (!seen.add(t)) {
+                continue;
+            }
+            Map<Integer, PageTable> children = kids.getOrDefault(t, new java.util.TreeMap<>());
+            for (PageTable c : children.values()) {
+                queue.add(new Pending(c, p.rootName(), null));
+            }
+            if (drawn >= maxTables) {
+                hidden++;
+                continue;
+            }
+            drawn++;
+            List<String> lines = new ArrayList<>();
+            lines.add("gfn 0x" + Long.toHexString(t.baseGfn()) + "+0x" + Long.toHexString(t.span())
+                    + (t.firstLine() > 0 ? " · first seen at line " + t.firstLine() : ""));
+            List<String> childIds = new ArrayList<>();
+            int more = 0;
+            for (int i = 0; i < 512; i++) {
+                PageTable child = children.get(i);
+                if (child != null) {
+                    childIds.add(traceId(child));
+                }
+                if (!t.traced(i)) {
+                    continue;
+                }
+                if (lines.size() - 1 < MAX_ENTRIES) {
+                    lines.add(traceEntry(t, i, child));
+                } else {
+                    more++;
+                }
+            }
+            if (more > 0) {
+                lines.add("… " + more + " more entries");
+            }
+            if (lines.size() == 1) {
+                lines.add("(no SPTE of it traced)");
+            }
+            String where = t.hpaKnown() ? "hpa 0x" + Long.toHexString(t.hpa()) : "address not traced";
+            String state = t.state() == PageTable.State.LIVE ? "" : " · " + t.state().toString().toLowerCase(
+                    java.util.Locale.ROOT);
+            InferredRoot r = p.root();
+            String head = r != null ? "root " + p.rootName() + (r.inferred() ? " (inferred)" : "") + " · L"
+                    + t.level() + " · as " + t.asId() + " · " + where + state
+                    : p.rootName() + " · L" + t.level() + " · " + where + state;
+            tables.add(new Table(traceId(t), head, lines, childIds, r != null, r != null && r.inferred()));
+        }
+        return new Forest(tables, hidden);
+    }
+
+    /** The trace's tables as a picture; the subtitle says what is drawn and what is not. */
+    public static Scene traceLayout(String title, TraceReconstruction rec, int maxTables, Theme theme) {
+        Forest f = trace(rec, maxTables);
+        long drawn = f.tables().stream().filter(t -> !t.id().equals("t-no-root")).count();
+        long inTree = drawn + f.hidden();
+        long left = rec.tables().size() - inTree;
+        String sub = String.format(java.util.Locale.ROOT, "%d page table%s reconstructed from the trace, %d root%s"
+                + "; entries: the traced SPTEs and the line that last set each", inTree, inTree == 1 ? "" : "s", rec
+                        .roots().size(), rec.roots().size() == 1 ? "" : "s")
+                + (left > 0 ? String.format(java.util.Locale.ROOT, "; %d unlinked or zapped not drawn", left) : "");
+        return layout(title, sub, f, theme);
+    }
+
+    /** The reconstruction has a table to draw. */
+    public static boolean hasTraceTables(TraceReconstruction rec) {
+        return !rec.tables().isEmpty();
+    }
+
+    private static String traceId(PageTable t) {
+        return "t-trace-" + t.id();
+    }
+
+    /** E.g. {@code [  0] gfn 0x0 → L3 table 18af606000 · set at line 19}; a leaf as {@link #entry} shows it. */
+    static String traceEntry(PageTable t, int i, PageTable child) {
+        long spte = t.spte(i);
+        long gfn = t.gfnOf(i);
+        String where = String.format(java.util.Locale.ROOT, "[%3d] gfn 0x%x", i, gfn);
+        String what = switch (Sptes.kind(spte, t.level())) {
+        case TABLE -> where + " → L" + (t.level() - 1) + " table " + Long.toHexString(Sptes.hpa(spte))
+                + (child == null ? " (its entries not traced)" : "");
+        case LEAF -> entry(i, gfn, spte, t.level(), true);
+        case FROZEN -> where + " frozen 0x" + Long.toHexString(spte);
+        case MMIO -> where + " mmio 0x" + Long.toHexString(spte);
+        case NONE -> where + " empty 0x" + Long.toHexString(spte);
+        };
+        return what + " · set at line " + t.setBy(i);
     }
 
     /**
@@ -328,7 +476,8 @@ public final class PageTableDiagram {
         int width = (int) Math.ceil(Math.max(graph.getWidth() + 2 * dx, Math.max(title.length() * 11 + 32,
                 subtitle.length() * 7 + 32)));
         int height = (int) Math.ceil(graph.getHeight()) + dy + 16 + notes + (forest.tables().isEmpty() ? 24 : 0) + 24;
-        width = Math.max(width, 16 + 420);
+        // the legend fits: two boxes, and the dashed one when a table is drawn dashed
+        width = Math.max(width, forest.tables().stream().anyMatch(Table::dashed) ? 16 + 720 : 16 + 420);
         Scene s = new Scene(width, height, title + " — page tables", theme.background);
         s.text(16, 28, title, 18, theme.text, null, true);
         s.text(16, 50, subtitle, 13, theme.muted, null, false);
@@ -353,7 +502,7 @@ public final class PageTableDiagram {
             int w = r(n.getWidth());
             int h = r(n.getHeight());
             s.rect(t.id(), x, y, w, h, 5, t.root() ? theme.invalidFill : theme.validFill,
-                    t.root() ? theme.invalidStroke : theme.validStroke, t.root() ? 2 : 1, null);
+                    t.root() ? theme.invalidStroke : theme.validStroke, t.root() ? 2 : 1, t.dashed() ? "6 4" : null);
             s.text(x + 8, y + 16, t.head(), 12, theme.text, null, true);
             int ty = y + 32;
             for (int i = 0; i < t.entries().size(); i++) {
@@ -376,6 +525,10 @@ public final class PageTableDiagram {
         }
         s.legend(16, y + 4, theme.invalidFill, theme.invalidStroke, null, "top-level table", theme.muted);
         s.legend(166, y + 4, theme.validFill, theme.validStroke, null, "lower-level table", theme.muted);
+        if (forest.tables().stream().anyMatch(Table::dashed)) {
+            s.legend(316, y + 4, theme.background, theme.muted, "6 4",
+                    "dashed: not named by the trace (an inferred root, or ?)", theme.muted);
+        }
         return s;
     }
 

@@ -642,4 +642,48 @@ class TracePanelTest {
         assertEquals(again, panel.trace());
         assertEquals("", panel.noticeText());
     }
+
+    // ---- the reconstructed page tables as a picture ---------------------------------------------
+
+    @Test
+    void thePageTablesAreExportedAsTheTreeShowsThem() throws Exception {
+        assertTrue(panel.hasPageTables());
+        org.tdpscope.export.Scene s = panel.pageTablesForExport();
+        String svg = org.tdpscope.export.SvgRenderer.render(s);
+        // root A (inferred) -> level 3 -> level 2 -> the level-1 table of the leaves, as whoSetThisSpteGoesToItsLine
+        assertTrue(svg.contains("root A (inferred) · L4"), "the root is said to be inferred");
+        assertTrue(svg.contains("A · L3 · hpa 0x18af606000") && svg.contains("A · L2 · hpa 0x18af605000") && svg
+                .contains("A · L1 · hpa 0x18af604000"), "the tables below it");
+        // the 40 leaves: the first eight, and the rest counted
+        assertTrue(svg.contains("[  3] gfn 0x3 4K 0x19") && svg.contains("… 32 more entries"), "entries capped");
+        Path out = dir.resolve("two-vcpus-page-tables.svg");
+        ExportDiagramAction.write(s, out);
+        assertEquals(svg, Files.readString(out, StandardCharsets.UTF_8));
+        Path png = dir.resolve("two-vcpus-page-tables.png");
+        ExportDiagramAction.write(s, png);
+        byte[] b = Files.readAllBytes(png);
+        assertTrue(b.length > 1000 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G', "a PNG");
+        assertEquals("two-vcpus-page-tables.svg", ExportDiagramAction.defaultFile(dir.resolve("two-vcpus.tdp"),
+                "page-tables")[1]);
+
+        // capture 07: its table is under "?", as the tree keeps it
+        panel.show(ImportedTrace.read(CAPTURES.resolve(
+                "07-lkml-2022-06-30-annapurve-tdp-hugepage-collapse-wrapped.txt"), null));
+        String svg07 = org.tdpscope.export.SvgRenderer.render(panel.pageTablesForExport());
+        assertTrue(svg07.contains("? (no root seen)") && svg07.contains("? · L2 · hpa 0x10052fa5000"), "under ?");
+        assertTrue(svg07.contains("gfn 0x800 2M"), "the 2 MB SPTE of gfn 0x800");
+    }
+
+    @Test
+    void aTraceWithNoTableHasNoPageTablesToExport() throws Exception {
+        Path f = dir.resolve("faults.txt");
+        Files.writeString(f, "# tracer: nop\n             vmm-36697   [031] ..... 136276.020264: kvm_page_fault: "
+                + "vcpu 0 rip 0x0 address 0x0000000000000000 error_code 0x784\n", StandardCharsets.UTF_8);
+        panel.show(ImportedTrace.read(f, null));
+        assertFalse(panel.hasPageTables());
+        String svg = org.tdpscope.export.SvgRenderer.render(panel.pageTablesForExport());
+        assertTrue(svg.contains("no page table"), svg);
+        panel.show(null);
+        assertFalse(panel.hasPageTables());
+    }
 }

@@ -542,6 +542,32 @@ public final class TracePanel extends Composite {
                 trace.reconstruction().roots());
     }
 
+    /**
+     * The page tables reconstructed from the trace as a document's picture (what Export Page Tables… writes):
+     * the tree this view shows, each traced SPTE with the line that set it, tables under no root below "?".
+     */
+    public org.tdpscope.export.Scene pageTablesForExport() {
+        if (trace == null) {
+            return org.tdpscope.export.Scene.message("No trace: File › Open Trace… imports one",
+                    org.tdpscope.export.Theme.LIGHT);
+        }
+        if (!org.tdpscope.export.PageTableDiagram.hasTraceTables(trace.reconstruction())) {
+            return org.tdpscope.export.Scene.message(trace.file().getFileName() + ": no page table: the trace shows "
+                    + "no SPTE (kvm_tdp_mmu_spte_changed, kvm_mmu_set_spte) nor kvm_mmu_get_page",
+                    org.tdpscope.export.Theme.LIGHT);
+        }
+        String title = trace.file().getFileName() + (trace.stoppedAtLine() > 0 ? String.format(Locale.ROOT,
+                " (imported; cancelled at line %,d: the tables of lines before it)", trace.stoppedAtLine())
+                : " (imported)");
+        return org.tdpscope.export.PageTableDiagram.traceLayout(title, trace.reconstruction(),
+                org.tdpscope.export.PageTableDiagram.DEFAULT_MAX_TABLES, org.tdpscope.export.Theme.LIGHT);
+    }
+
+    /** The trace shown has page tables to export. */
+    public boolean hasPageTables() {
+        return trace != null && org.tdpscope.export.PageTableDiagram.hasTraceTables(trace.reconstruction());
+    }
+
     public ImportedTrace trace() {
         return trace;
     }

@@ -15,6 +15,7 @@ public final class TraceView extends ViewPart {
     public static final String ID = "org.tdpscope.ui.trace";
 
     private TracePanel panel;
+    private ExportDiagramAction exportTables;
 
     @Override
     public void createPartControl(Composite parent) {
@@ -24,6 +25,14 @@ public final class TraceView extends ViewPart {
                         : panel.trace().file(), "trace-timeline");
         getViewSite().getActionBars().getToolBarManager().add(export);
         getViewSite().getActionBars().getMenuManager().add(export);
+        // the reconstructed page tables, the tree of the view, as a picture of their own
+        exportTables = new ExportDiagramAction(parent::getShell, panel::pageTablesForExport,
+                "the page tables reconstructed from the trace (each traced SPTE with the line that set it)",
+                () -> panel.trace() == null ? null : panel.trace().file(), "page-tables");
+        exportTables.setText("Export Page Tables...");
+        exportTables.setEnabled(panel.hasPageTables());
+        getViewSite().getActionBars().getToolBarManager().add(exportTables);
+        getViewSite().getActionBars().getMenuManager().add(exportTables);
     }
 
     /**
@@ -35,6 +44,7 @@ public final class TraceView extends ViewPart {
             setPartName(trace == null ? "Trace" : "Trace: " + trace.file().getFileName());
             setContentDescription("");
         }
+        exportTables.setEnabled(panel.hasPageTables());
     }
 
     public TracePanel panel() {

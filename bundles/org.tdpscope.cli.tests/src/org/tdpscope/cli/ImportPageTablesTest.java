@@ -1,0 +1,91 @@
+/*******************************************************************************
+ * Copyright (c) 2026 TDP Scope contributors.
+ * SPDX-License-Identifier: EPL-2.0
+ *******************************************************************************/
+package org.tdpscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tdpscope import TRACE --svg DIR} also draws the page tables it reconstructed, when the trace showed
+ * any, beside the two timelines, and says whose they are with {@code --window}.
+ */
+class ImportPageTablesTest {
+
+    /** The captures live with the trace reader's tests. */
+    private static final Path CAPTURES = Path.of("../org.tdpscope.trace.tests/resources").toAbsolutePath()
+            .normalize();
+    private static final String BASE = "01-linuxmaxxing-virt-ept-seg1-root1-create-faults-zap-start";
+
+    @Test
+    void capture01sPageTablesAreDrawnAndListed(@TempDir Path dir) throws IOException {
+        MainTest.Outcome o = MainTest.tdpscope("import", CAPTURES.resolve(BASE + ".txt").toString(), "--svg", dir
+                .toString(), "--png");
+        assertEquals(0, o.code(), o.err());
+        Path svg = dir.resolve(BASE + ".page-tables.svg");
+        assertTrue(o.out().contains("diagram: " + svg + " (reconstructed page tables)"), o.out());
+        assertTrue(o.out().contains("diagram: " + dir.resolve(BASE + ".page-tables.png")), o.out());
+        assertTrue(o.out().contains("diagram: " + dir.resolve(BASE + ".trace-timeline.svg")), "the timelines too");
+        String text = Files.readString(svg);
+        assertTrue(text.contains("root A (inferred)"), "no tracepoint names a root: it is said to be inferred");
+        assertTrue(text.contains("A · L3 · hpa 0x18af606000"), "the level-3 table below it");
+        assertTrue(text.contains("[  0] gfn 0x0 empty 0x0 · set at line 48"), "who set the SPTE");
+        byte[] png = Files.readAllBytes(dir.resolve(BASE + ".page-tables.png"));
+        assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G');
+    }
+
+    @Test
+    void withAWindowTheTablesAreSaidToBeTheWholeTraces(@TempDir Path dir) throws IOException {
+        MainTest.Outcome o = MainTest.tdpscope("import", CAPTURES.resolve(BASE + ".txt").toString(), "--svg", dir
+                .toString(), "--window", "14..40");
+        assertEquals(0, o.code(), o.err());
+        Path svg = dir.resolve(BASE + ".page-tables.svg");
+        assertTrue(o.out().contains("diagram: " + svg + " (reconstructed page tables of the whole trace, not of the "
+                + "window)"), o.out());
+        // the reconstruction read line 48 though the window ends at 40: the picture says so in its title
+        String text = Files.readString(svg);
+        assertTrue(text.contains("the whole trace's tables, not only lines 14..40"), "the title says whose");
+        assertTrue(text.contains("set at line 48"));
+    }
+
+    @Test
+    void aTraceWithNoTableGetsNoPageTableDiagram(@TempDir Path dir) throws IOException {
+        Path trace = dir.resolve("faults.txt");
+        Files.writeString(trace, "# tracer: nop\n"
+                + "             vmm-36697   [031] ..... 136276.020264: kvm_page_fault: vcpu 0 rip 0x0 address "
+                + "0x0000000000000000 error_code 0x784\n"
+                + "             vmm-36697   [031] ...1. 136276.020295: kvm_mmu_spte_requested: gfn 0 pfn 1980dc3 "
+                + "level 1\n");
+        Path out = dir.resolve("svg");
+        Files.createDirectories(out);
+        MainTest.Outcome o = MainTest.tdpscope("import", trace.toString(), "--svg", out.toString(), "--png");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(Files.exists(out.resolve("faults.trace-timeline.svg")), o.out());
+        assertFalse(Files.exists(out.resolve("faults.page-tables.svg")), "no table, no picture");
+        assertFalse(Files.exists(out.resolve("faults.page-tables.png")));
+        assertTrue(o.out().contains("page tables: 0 seen"), o.out());
+        assertFalse(o.out().contains("page-tables") || o.out().contains("reconstructed page tables"), o.out());
+
+        // capture 09 (nested shadow paging, kvm_mmu_get_page of shadow pages only): no TDP table either
+        Path out09 = dir.resolve("svg09");
+        Files.createDirectories(out09);
+        MainTest.Outcome o09 = MainTest.tdpscope("import", CAPTURES.resolve(
+                "09-kvm-2019-07-08-kiszka-nested-shadow-get-page-trace-cmd.txt").toString(), "--svg", out09.toString());
+        assertEquals(0, o09.code(), o09.err());
+        assertTrue(o09.out().contains("page tables: 0 seen"), o09.out());
+        try (var files = Files.list(out09)) {
+            assertEquals(2, files.filter(f -> f.getFileName().toString().endsWith(".svg")).count(),
+                    "the timelines only");
+        }
+        assertFalse(o09.out().contains("page-tables"), o09.out());
+    }
+}
