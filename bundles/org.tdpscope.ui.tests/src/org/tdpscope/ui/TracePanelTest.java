@@ -182,7 +182,9 @@ class TracePanelTest {
     void whoSetThisSpteGoesToItsLine() {
         assertEquals(java.util.List.of("A"), panel.rootNames(), "one root inferred");
         TreeItem root = panel.tablesTree().getItem(0);
-        assertTrue(root.getText(0).contains("(inferred)"), root.getText(0));
+        // short, so the column shows it whole; the table's address in the Value column
+        assertEquals("root A (inferred): level 4, as 0", root.getText(0));
+        assertEquals("address not traced", root.getText(2));
         Event expand = new Event();
         expand.item = root;
         panel.tablesTree().notifyListeners(SWT.Expand, expand);
@@ -462,6 +464,10 @@ class TracePanelTest {
         Screens.settle(display);
         assertEquals("empty.txt: empty, nothing to import", panel.canvas().message().get(0));
         assertEquals("", panel.issuesLinkText(), "nothing to list");
+        // its export says the same, not an axis of 1 ns around nothing
+        String svg = org.tdpscope.export.SvgRenderer.render(panel.forExport());
+        assertTrue(svg.contains("empty.txt: empty, nothing to import"), svg);
+        assertFalse(svg.contains(" ns"), svg);
     }
 
     @Test
@@ -665,6 +671,8 @@ class TracePanelTest {
         assertTrue(b.length > 1000 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G', "a PNG");
         assertEquals("two-vcpus-page-tables.svg", ExportDiagramAction.defaultFile(dir.resolve("two-vcpus.tdp"),
                 "page-tables")[1]);
+        assertEquals("capture-page-tables.svg", ExportDiagramAction.defaultFile(dir.resolve("capture.txt"),
+                "page-tables")[1], "a trace's extension is dropped too");
 
         // capture 07: its table is under "?", as the tree keeps it
         panel.show(ImportedTrace.read(CAPTURES.resolve(

@@ -64,13 +64,14 @@ final class ExportDiagramAction extends Action {
         }
     }
 
-    /** The folder and file name proposed: beside the scenario, {@code NAME-KIND.svg}. */
+    /** The folder and file name proposed: beside the scenario (or trace), {@code NAME-KIND.svg}. */
     static String[] defaultFile(Path scenario, String kind) {
         if (scenario == null) {
             Path home = Dialogs.defaultFolder();
             return new String[] { home == null ? null : home.toString(), "diagram-" + kind + ".svg" };
         }
-        String base = scenario.getFileName().toString().replaceFirst("\\.tdp$", "");
+        // a trace's extension goes too: capture.txt gives capture-page-tables.svg, not capture.txt-page-tables.svg
+        String base = scenario.getFileName().toString().replaceFirst("\\.(tdp|txt|dat|log|trace)$", "");
         Path dir = scenario.toAbsolutePath().getParent();
         return new String[] { dir == null ? null : dir.toString(), base + "-" + kind + ".svg" };
     }

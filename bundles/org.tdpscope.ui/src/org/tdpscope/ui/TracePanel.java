@@ -259,8 +259,12 @@ public final class TracePanel extends Composite {
                 TreeItem root = new TreeItem(tables, SWT.NONE);
                 root.setData(r.table());
                 root.setData("line", r.line());
+                // short enough for the column: the table's address in the Value column
+                PageTable top = r.table();
                 root.setText(new String[] { "root " + org.tdpscope.sim.Root.nameOf(r.id()) + (r.exact() ? ""
-                        : " (inferred)") + ": " + r.table().label(), "", "", String.valueOf(r.line()) });
+                        : " (inferred)") + ": level " + top.level() + ", as " + top.asId(), "0x" + Long.toHexString(
+                                top.baseGfn()), top.hpaKnown() ? "table " + Long.toHexString(top.hpa())
+                                        : "address not traced", String.valueOf(r.line()) });
                 new TreeItem(root, SWT.NONE); // expanded on demand
             }
         }
@@ -536,6 +540,9 @@ public final class TracePanel extends Composite {
         if (trace == null) {
             return org.tdpscope.export.Scene.message("No trace: File › Open Trace… imports one",
                     org.tdpscope.export.Theme.LIGHT);
+        }
+        if (trace.timeline().size() == 0) { // no axis of 1 ns around nothing: the reason, as the view says it
+            return org.tdpscope.export.Scene.message(canvas.message().get(0), org.tdpscope.export.Theme.LIGHT);
         }
         return org.tdpscope.export.TraceTimelineDiagram.layout(trace.file().getFileName().toString(), trace
                 .timeline(), canvas.grouping(), canvas.viewStart(), canvas.viewEnd(), org.tdpscope.export.Theme.LIGHT,
