@@ -75,6 +75,15 @@ public final class Kvm implements SpteObserver {
     final List<YieldSpec> zapQueueYields = new ArrayList<>();
     /** Roots the worker is zapping now (queued work not finished: flush_workqueue waits for it too). */
     int zapWorkInFlight;
+    /**
+     * {@code mmu_invalidate_in_progress} and its merged range [{@link #invalidateStart}, {@link #invalidateEnd}):
+     * raised by an mmu_notifier unmap from its start to its end, yields included. A fault on a gfn in the range
+     * retries ({@code is_page_fault_stale}, {@code mmu_invalidate_retry_gfn}) rather than map what is being
+     * unmapped.
+     */
+    int invalidationsInProgress;
+    long invalidateStart;
+    long invalidateEnd;
     final Map<Integer, DirtyBitmap> dirtyBitmaps = new HashMap<>();
     final Map<String, Vcpu> vcpus = new LinkedHashMap<>();
     final List<TraceEvent> violations = new ArrayList<>();
@@ -132,6 +141,9 @@ public final class Kvm implements SpteObserver {
         f.rootsInto(o.zapQueue, zapQueue);
         zapQueueYields.addAll(o.zapQueueYields);
         zapWorkInFlight = o.zapWorkInFlight;
+        invalidationsInProgress = o.invalidationsInProgress;
+        invalidateStart = o.invalidateStart;
+        invalidateEnd = o.invalidateEnd;
         for (Map.Entry<Integer, DirtyBitmap> e : o.dirtyBitmaps.entrySet()) {
             dirtyBitmaps.put(e.getKey(), e.getValue().copy());
         }
@@ -144,6 +156,30 @@ public final class Kvm implements SpteObserver {
         step = o.step;
         stopAfter = o.stopAfter;
         current = o.current;
+    }
+
+    /** {@code kvm_mmu_invalidate_begin}: one more invalidation in progress, its range merged into the others'. */
+    void invalidateBegin(long start, long end) {
+        if (invalidationsInProgress++ == 0) {
+            invalidateStart = start;
+            invalidateEnd = end;
+        } else {
+            invalidateStart = Math.min(invalidateStart, start);
+            invalidateEnd = Math.max(invalidateEnd, end);
+        }
+    }
+
+    /** {@code kvm_mmu_invalidate_end}: the range stays merged until no invalidation is in progress. */
+    void invalidateEnd() {
+        if (--invalidationsInProgress == 0) {
+            invalidateStart = 0;
+            invalidateEnd = 0;
+        }
+    }
+
+    /** A fault on {@code gfn} would retry now: an mmu_notifier invalidation covering it is in progress. */
+    boolean invalidationCovers(long gfn) {
+        return invalidationsInProgress > 0 && gfn >= invalidateStart && gfn < invalidateEnd;
     }
 
     void stopAfter(long lastStep) {

@@ -203,6 +203,10 @@ final class RootWalk implements Activity {
                             validAtStart.add(r);
                         }
                     }
+                    if (notifier) {
+                        // invalidate_range_start: faults on these gfns retry until the unmap's end, yields included
+                        kvm.invalidateBegin(start, end);
+                    }
                     kvm.emit(EventType.WALK_START, null, kvm.quiet ? null : label + ", policy " + kvm.policy.word()
                             + (lockless(kvm) ? ", no mmu_lock (RCU only)" : ""));
                     phase = Phase.NEXT_ROOT;
@@ -454,6 +458,7 @@ final class RootWalk implements Activity {
                     }
                 }
             }
+            kvm.invalidateEnd(); // invalidate_range_end: faults in the range may map again
         }
     }
 

@@ -188,6 +188,15 @@ public final class SimThread {
         return current == null && pc < ops.size() ? ops.get(pc) : null;
     }
 
+    /**
+     * The gfn of this vCPU's fault (begun or not) that would retry now, an mmu_notifier invalidation covering it
+     * being in progress; -1 if none.
+     */
+    long retryingFaultGfn(Kvm kvm) {
+        return kind == Scenario.ThreadKind.VCPU && pc < ops.size() && ops.get(pc) instanceof Op.Fault f
+                && kvm.invalidationCovers(f.gfn()) ? f.gfn() : -1;
+    }
+
     /** Whether {@link #step} would make progress now: not finished and not waiting for slots_lock. */
     boolean canStep(Kvm kvm) {
         if (finished() || waitingForWorker(kvm)) {
@@ -196,6 +205,9 @@ public final class SimThread {
         Activity a = current;
         if (a == null && kind == Scenario.ThreadKind.WORKER) {
             return true; // not finished: work is queued (the worker has no program of its own to look at)
+        }
+        if (retryingFaultGfn(kvm) >= 0) {
+            return false; // its fault would retry until the mmu_notifier invalidation of the gfn ends
         }
         if (a == null) {
             Op op = ops.get(pc);

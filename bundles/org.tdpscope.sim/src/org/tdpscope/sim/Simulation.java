@@ -380,6 +380,11 @@ public final class Simulation {
             return;
         }
         String holder = t.waitingForWorker(kvm) ? "waits for the zap worker (" + Scenario.ZAP_WORKER + ")"
+                : t.retryingFaultGfn(kvm) >= 0
+                ? "its fault on gfn 0x" + Long.toHexString(t.retryingFaultGfn(kvm)) + " retries while an mmu_notifier"
+                        + " invalidation of"
+                        + " gfn 0x" + Long.toHexString(kvm.invalidateStart) + " .. 0x" + Long.toHexString(kvm.invalidateEnd)
+                        + " is in progress (is_page_fault_stale)"
                 : kvm.slotsLockOwner != null && !kvm.slotsLockOwner.equals(t.name())
                 ? "slots_lock held by " + kvm.slotsLockOwner
                 : "mmu_lock held by " + (kvm.mmuLock.writer() != null ? kvm.mmuLock.writer() : kvm.mmuLock.readers());
@@ -543,6 +548,7 @@ public final class Simulation {
         }
         f.add(-3).roots(kvm.rcuCallbacks);
         f.add(-5).roots(kvm.zapQueue).add(kvm.zapWorkInFlight);
+        f.add(kvm.invalidationsInProgress).add(kvm.invalidateStart).add(kvm.invalidateEnd);
         f.add(kvm.mmuLock.writer()).add(kvm.mmuLock.readersHash()).add(kvm.slotsLockOwner);
         for (Vcpu v : kvm.vcpus.values()) {
             f.root(v.root).add(v.reloadRequested).root(v.mirrorRoot);

@@ -131,6 +131,12 @@ final class VcpuActivity implements Activity {
         if (!kvm.lockMmu(true)) {
             return false;
         }
+        if (kvm.invalidationCovers(gfn)) {
+            // is_page_fault_stale(): an mmu_notifier invalidation of this gfn is in progress, the fault retries
+            // (the guest faults again) until it ends; the vCPU waits, as SimThread#canStep says
+            kvm.unlockMmu();
+            return false;
+        }
         if (variants.shadowReclaimUnderReadLock()) {
             // make_mmu_pages_available() zaps shadow pages and needs the write lock (47b0c2e4c220)
             kvm.requireLock("make_mmu_pages_available", Kvm.LockNeed.WRITE, vcpu.root);
