@@ -131,9 +131,10 @@ final class VcpuActivity implements Activity {
         if (!kvm.lockMmu(true)) {
             return false;
         }
-        if (kvm.invalidationCovers(gfn)) {
+        if (exit == null && kvm.invalidationCovers(gfn)) {
             // is_page_fault_stale(): an mmu_notifier invalidation of this gfn is in progress, the fault retries
-            // (the guest faults again) until it ends; the vCPU waits, as SimThread#canStep says
+            // (the guest faults again) until it ends; the vCPU waits, as SimThread#canStep says. Only a fault
+            // operation: the faults of a guest access (gfns known only once its walk runs) map as before.
             kvm.unlockMmu();
             return false;
         }
