@@ -192,8 +192,12 @@ class ExploreBlockTest {
         assertTrue(script.contains("explore { depth 24; repeat v0, Z }"), "the rest stays as written:\n" + script);
         assertTrue(script.contains("invalidator Z: fast zap; fast zap"), "Z written out as often as it runs:\n"
                 + script);
+        // "no violation" was the scenario's own schedule's; this one ends in a livelock: kept, as a comment
+        assertTrue(script.contains("  // the scenario's own expectations, for its own schedule (this one ends "
+                + "otherwise):\n  // expect { no violation }\n"), script);
         LoadedScenario replay = Scenarios.get().load(script, "replay.tdp");
         assertEquals(List.of(), replay.diagnostics(), script);
+        assertEquals(List.of(), replay.expectations(), "none checked against the counterexample");
         RunResult run = replay.run(Policy.RESTART);
         assertTrue(run.violations().stream().anyMatch(e -> e.invariant().word().equals("livelock")), script);
     }

@@ -67,7 +67,20 @@ final class ScheduleRewrite {
 
     static String rewrite(Model model, String text, List<ScheduleStep> steps, Collection<String> repeating,
             Policy policy, KernelRules kernel, String comment) {
+        return rewrite(model, text, steps, repeating, policy, kernel, comment, true);
+    }
+
+    /**
+     * {@code keepExpectations} false: the {@code expect} block is kept as comments, said to be the scenario's own
+     * (an explorer's counterexample takes another schedule, often under one era of a comparison: its
+     * expectations would fail, or go unchecked, against it).
+     */
+    static String rewrite(Model model, String text, List<ScheduleStep> steps, Collection<String> repeating,
+            Policy policy, KernelRules kernel, String comment, boolean keepExpectations) {
         List<Edit> edits = new ArrayList<>();
+        if (!keepExpectations && model.getExpect() != null) {
+            edits.add(commentedOut(text, NodeModelUtils.findActualNodeFor(model.getExpect())));
+        }
         edits.add(scheduleEdit(model, text, steps, comment));
         if (policy != null) {
             edits.add(policyEdit(model, text, policy));
@@ -146,6 +159,26 @@ final class ScheduleRewrite {
             }
         }
         return ops;
+    }
+
+    /** A block as comments, line by line at their indentation, under a line saying why. */
+    private static Edit commentedOut(String text, INode n) {
+        String indent = indentAt(text, n.getOffset());
+        StringBuilder sb = new StringBuilder("// the scenario's own expectations, for its own schedule (this one ends"
+                + " otherwise):\n");
+        String[] lines = text.substring(n.getOffset(), n.getEndOffset()).split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i];
+            int lead = 0;
+            while (i > 0 && lead < l.length() && (l.charAt(lead) == ' ' || l.charAt(lead) == '\t')) {
+                lead++;
+            }
+            sb.append(i == 0 ? indent : "").append(l, 0, lead).append("// ").append(l.substring(lead));
+            if (i < lines.length - 1) {
+                sb.append('\n');
+            }
+        }
+        return new Edit(n.getOffset(), n.getLength(), sb.toString());
     }
 
     /** The thread's program written out to {@code count} operations (at least one), cycling through it. */

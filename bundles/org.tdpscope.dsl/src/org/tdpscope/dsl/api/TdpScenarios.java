@@ -241,10 +241,21 @@ public final class TdpScenarios {
      *
      * @param repeating the threads the exploration repeated ({@code ExploreBounds#repeating})
      */
-    public String counterexampleScript(String text, ExploreResult result, Outcome outcome,
+    public synchronized String counterexampleScript(String text, ExploreResult result, Outcome outcome,
             Collection<String> repeating, String comment) {
-        return withSchedule(text, ScheduleRewrite.replayable(result, outcome), repeating, result.policy(),
-                result.scenario().kernel, comment);
+        XtextResource r;
+        try {
+            r = parse(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the scenario: " + e.getMessage(), e);
+        }
+        if (r.getParseResult() == null || r.getParseResult().hasSyntaxErrors() || r.getContents().isEmpty()
+                || !(r.getContents().get(0) instanceof Model model)) {
+            throw new IllegalArgumentException("the scenario has syntax errors");
+        }
+        // the scenario's expectations are for its own schedule: kept as comments, not checked against this one
+        return ScheduleRewrite.rewrite(model, text, ScheduleRewrite.replayable(result, outcome), repeating,
+                result.policy(), result.scenario().kernel, comment, false);
     }
 
     /**
