@@ -22,16 +22,22 @@ public final class TdpPerspective implements IPerspectiveFactory {
         IFolderLayout left = layout.createFolder("org.tdpscope.ui.left", IPageLayout.LEFT, 0.18f, editor);
         left.addView(PROJECT_EXPLORER);
         layout.addView(IPageLayout.ID_OUTLINE, IPageLayout.BOTTOM, 0.5f, "org.tdpscope.ui.left");
-        layout.addView(RootsView.ID, IPageLayout.RIGHT, 0.45f, editor);
+        // The Roots view, and where an imported trace opens: a trace has lanes and a time axis that want the width
+        // (in the small stack below it showed one lane and one row of tables).
+        IFolderLayout right = layout.createFolder("org.tdpscope.ui.right", IPageLayout.RIGHT, 0.45f, editor);
+        right.addView(RootsView.ID);
+        right.addPlaceholder(TraceView.ID);
         layout.addView(IPageLayout.ID_PROBLEM_VIEW, IPageLayout.BOTTOM, 0.75f, editor);
         // Below the Roots view, the views that follow its run and step.
-        IFolderLayout below = layout.createFolder("org.tdpscope.ui.below", IPageLayout.BOTTOM, 0.6f, RootsView.ID);
+        IFolderLayout below = layout.createFolder("org.tdpscope.ui.below", IPageLayout.BOTTOM, 0.6f,
+                "org.tdpscope.ui.right");
         below.addView(TimelineView.ID);
         below.addView(WalkView.ID);
         below.addView(PageTablesView.ID);
         below.addView(ExplorerView.ID);
         for (String v : new String[] { PROJECT_EXPLORER, RootsView.ID, TimelineView.ID, WalkView.ID,
-                PageTablesView.ID, ExplorerView.ID, IPageLayout.ID_OUTLINE, IPageLayout.ID_PROBLEM_VIEW }) {
+                PageTablesView.ID, ExplorerView.ID, TraceView.ID, IPageLayout.ID_OUTLINE,
+                IPageLayout.ID_PROBLEM_VIEW }) {
             layout.addShowViewShortcut(v); // Window › Show View
         }
         layout.addNewWizardShortcut(NewScenarioWizard.ID); // File › New
