@@ -156,7 +156,7 @@ public final class RootsPanel extends Composite {
                 goTo(violationRows.get(i).step());
             }
         });
-        status.setText("Open a scenario (.tdp) to watch its root list (an imported trace is shown in the Trace view).");
+        status.setText("Open a scenario (.tdp) to watch it run.");
         // stepping from the keyboard on the drawing: Left/Right a step, Home/End the first and last
         canvas.addListener(SWT.KeyDown, e -> {
             if ((e.stateMask & SWT.MODIFIER_MASK) != 0) {

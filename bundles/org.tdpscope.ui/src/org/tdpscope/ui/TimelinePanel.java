@@ -58,8 +58,7 @@ public final class TimelinePanel extends Composite {
         where.setLayoutData(label);
         canvas = new SceneCanvas(this, SWT.NONE);
         canvas.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 2, 1));
-        canvas.setScene(Scene.message("open a scenario in the Roots view to see its timeline (an imported trace: the"
-                + " Trace view)", Theme.LIGHT));
+        canvas.setScene(Scene.message("open a scenario in the Roots view to see its timeline", Theme.LIGHT));
         canvas.addListener(SWT.MouseDown, this::clicked);
         canvas.setOverlay(this::drawCurrentStep);
         CopyAsText.install(canvas, this::rootsPanel);
