@@ -221,6 +221,11 @@ public final class TdpScenarios {
      */
     public synchronized String withSchedule(String text, List<ScheduleStep> steps, Collection<String> repeating,
             Policy policy, KernelRules kernel, String comment) {
+        return ScheduleRewrite.rewrite(model(text), text, steps, repeating, policy, kernel, comment);
+    }
+
+    /** The model of {@code text}, which must parse without syntax errors (else IllegalArgumentException). */
+    private Model model(String text) {
         XtextResource r;
         try {
             r = parse(text);
@@ -231,7 +236,7 @@ public final class TdpScenarios {
                 || !(r.getContents().get(0) instanceof Model model)) {
             throw new IllegalArgumentException("the scenario has syntax errors");
         }
-        return ScheduleRewrite.rewrite(model, text, steps, repeating, policy, kernel, comment);
+        return model;
     }
 
     /**
@@ -243,18 +248,8 @@ public final class TdpScenarios {
      */
     public synchronized String counterexampleScript(String text, ExploreResult result, Outcome outcome,
             Collection<String> repeating, String comment) {
-        XtextResource r;
-        try {
-            r = parse(text);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the scenario: " + e.getMessage(), e);
-        }
-        if (r.getParseResult() == null || r.getParseResult().hasSyntaxErrors() || r.getContents().isEmpty()
-                || !(r.getContents().get(0) instanceof Model model)) {
-            throw new IllegalArgumentException("the scenario has syntax errors");
-        }
         // the scenario's expectations are for its own schedule: kept as comments, not checked against this one
-        return ScheduleRewrite.rewrite(model, text, ScheduleRewrite.replayable(result, outcome), repeating,
+        return ScheduleRewrite.rewrite(model(text), text, ScheduleRewrite.replayable(result, outcome), repeating,
                 result.policy(), result.scenario().kernel, comment, false);
     }
 
