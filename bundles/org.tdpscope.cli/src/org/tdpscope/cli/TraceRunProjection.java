@@ -77,21 +77,19 @@ final class TraceRunProjection {
         // tables under no root the trace showed (a capture that starts below the top level): kept under a root
         // named "?", said to be no real root, so the model holds every SPTE the summary counts
         Root unknown = null;
-        for (PageTable t : rec.tables()) {
-            if (t.parent() == null && t.root() == null) {
-                if (unknown == null) {
-                    unknown = F.createRoot();
-                    unknown.setName("?");
-                    RootRole role = F.createRootRole();
-                    role.setName("no root seen: the trace shows no top-level SPTE above these tables");
-                    role.setLevel(t.level() + 1);
-                    role.setAsId(t.asId());
-                    unknown.setRole(role);
-                    unknown.setState(RootState.LISTED);
-                    m.getRoots().add(unknown);
-                }
-                addTables(rec, t, unknown.getPages(), 0);
+        for (PageTable t : rec.unrootedTables()) {
+            if (unknown == null) {
+                unknown = F.createRoot();
+                unknown.setName("?");
+                RootRole role = F.createRootRole();
+                role.setName("no root seen: the trace shows no top-level SPTE above these tables");
+                role.setLevel(t.level() + 1);
+                role.setAsId(t.asId());
+                unknown.setRole(role);
+                unknown.setState(RootState.LISTED);
+                m.getRoots().add(unknown);
             }
+            addTables(rec, t, unknown.getPages(), 0);
         }
         run.setFinalSnapshot(m);
         return run;

@@ -193,11 +193,9 @@ public final class PageTableDiagram {
             }
         }
         List<String> unrooted = new ArrayList<>();
-        for (PageTable t : all) {
-            if (t.parent() == null && t.root() == null) {
-                queue.add(new Pending(t, "?", null));
-                unrooted.add(traceId(t));
-            }
+        for (PageTable t : rec.unrootedTables()) {
+            queue.add(new Pending(t, "?", null));
+            unrooted.add(traceId(t));
         }
         List<Table> tables = new ArrayList<>();
         if (!unrooted.isEmpty()) {

@@ -1002,6 +1002,21 @@ public final class TraceReconstruction {
         return List.copyOf(tables.values());
     }
 
+    /**
+     * Tables with neither a root nor a traced parent: the tops of what a capture shows below its roots (it starts
+     * below the top level, or the SPTEs above were not traced), in order of first sight. The views, the
+     * {@code --xmi} model and the page-table picture keep them under a "?" root.
+     */
+    public List<PageTable> unrootedTables() {
+        List<PageTable> out = new ArrayList<>();
+        for (PageTable t : tables.values()) {
+            if (t.parent() == null && t.root() == null) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
     /** Freed tables forgotten because their page was reused for a new table. */
     public long retiredTables() {
         return retiredTables;

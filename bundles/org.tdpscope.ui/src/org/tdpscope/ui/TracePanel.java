@@ -51,7 +51,7 @@ public final class TracePanel extends Composite {
     /** Tables listed under the "?" node at most. */
     static final int MAX_UNROOTED = 10_000;
     /** The "?" node's text: tables the trace shows no top-level SPTE above. */
-    static final String NO_ROOT = "? (no root seen)";
+    static final String NO_ROOT = org.tdpscope.export.PageTableDiagram.NO_ROOT;
 
     private final Label summary;
     private String summaryFull = "";
@@ -270,24 +270,13 @@ public final class TracePanel extends Composite {
         }
         // tables under no root the trace showed (a capture that starts below the top level), as the command
         // line's --xmi keeps them under a root named "?": so "who set this SPTE?" works for them too
-        List<PageTable> unrooted = unrooted(rec);
+        List<PageTable> unrooted = rec.unrootedTables();
         if (!unrooted.isEmpty()) {
             TreeItem none = new TreeItem(tables, SWT.NONE);
             none.setData("unrooted", unrooted);
             none.setText(new String[] { NO_ROOT, "", "", "" });
             new TreeItem(none, SWT.NONE); // expanded on demand
         }
-    }
-
-    /** Tables with neither a root nor a traced parent: the tops of what the trace shows below its roots. */
-    static List<PageTable> unrooted(TraceReconstruction rec) {
-        List<PageTable> out = new ArrayList<>();
-        for (PageTable p : rec.tables()) {
-            if (p.parent() == null && p.root() == null) {
-                out.add(p);
-            }
-        }
-        return out;
     }
 
     /** A table's row: what it is, its first gfn, and the line that first showed it. */
