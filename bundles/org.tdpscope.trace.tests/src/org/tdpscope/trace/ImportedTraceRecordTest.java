@@ -88,4 +88,28 @@ class ImportedTraceRecordTest {
             assertTrue(t.record(n + 1).text().startsWith("(no line"), t.record(n + 1).text());
         }
     }
+
+    /**
+     * A click on a record near the end of a large trace reads on from where the import's block began, not
+     * the whole file up to it (on the UI thread, a 1 GiB trace's first click took seconds).
+     */
+    @Test
+    void aFarRecordOfALargeImportIsFoundWithoutReadingUpToIt() throws Exception {
+        StringBuilder b = new StringBuilder();
+        int n = 400_000; // about 34 MB: read in parallel, in blocks
+        for (int i = 1; i <= n; i++) {
+            b.append(String.format(Locale.ROOT, " vmm-1 [001] ...1. %d.%06d: kvm_mmu_spte_requested: gfn %x pfn 1"
+                    + " level 1\n", 100 + i / 1_000_000, i % 1_000_000, i));
+        }
+        Path f = dir.resolve("large.txt");
+        Files.writeString(f, b, StandardCharsets.UTF_8);
+        assertTrue(Files.size(f) >= TraceSource.PARALLEL_FROM, "large enough to be read in parallel");
+        ImportedTrace t = ImportedTrace.read(f, null);
+        for (int line : new int[] { n, n / 2 + 7, 3, n - 1 }) {
+            ImportedTrace.Record r = t.record(line);
+            assertTrue(r.text().contains(String.format(Locale.ROOT, ": gfn %x pfn", line)), line + ": " + r.text());
+            assertTrue(t.lastLookupBytes <= 2 * ParallelTraceReader.BLOCK, line + ": read " + t.lastLookupBytes
+                    + " bytes to find it");
+        }
+    }
 }

@@ -36,9 +36,11 @@ public final class ImportedTrace {
     private final TraceTimeline timeline;
     private final long stoppedAtLine;
     private final int reportStatus;
+    /** Line starts known: each block of a parallel import, then those look-ups passed. */
+    private final LineMarks marks;
 
     private ImportedTrace(Path file, boolean viaTraceCmd, long size, TraceReconstruction reconstruction,
-            TraceTimeline timeline, long stoppedAtLine, int reportStatus) {
+            TraceTimeline timeline, long stoppedAtLine, int reportStatus, LineMarks marks) {
         this.file = file;
         this.viaTraceCmd = viaTraceCmd;
         this.size = size;
@@ -46,6 +48,7 @@ public final class ImportedTrace {
         this.timeline = timeline;
         this.stoppedAtLine = stoppedAtLine;
         this.reportStatus = reportStatus;
+        this.marks = marks;
     }
 
     /**
@@ -76,7 +79,11 @@ public final class ImportedTrace {
                     Thread.currentThread().interrupt();
                 }
             }
-            return new ImportedTrace(file, source.viaTraceCmd(), source.size(), rec, timeline, stopped, status);
+            // a parallel import knows where each of its blocks starts: a click on a record near the end of a
+            // 1 GiB trace then reads at most a block, not the whole file up to it on the UI thread
+            LineMarks marks = reader instanceof ParallelTraceReader p ? p.lineMarks() : new LineMarks();
+            return new ImportedTrace(file, source.viaTraceCmd(), source.size(), rec, timeline, stopped, status,
+                    marks);
         }
     }
 
@@ -145,10 +152,10 @@ public final class ImportedTrace {
     private static final int RECORD_LINES = 1024;
     /** Bytes read for one record at most. */
     private static final int RECORD_BYTES = 1 << 20;
-    /** Lines between two remembered line starts: later look-ups skip to the one before them. */
+    /** Lines between two line starts a look-up remembers beyond the last known one. */
     private static final long MARK_EVERY = 1 << 16;
-    // byte offsets of the starts of lines MARK_EVERY * (k + 1) + 1, found by the look-ups so far
-    private long[] marks = new long[0];
+    /** Bytes the last look-up of a line start read (tests: a far line is found without reading up to it). */
+    long lastLookupBytes;
 
     /**
      * The record whose first physical line is {@code line}, read again from the file and parsed as the
@@ -201,9 +208,10 @@ public final class ImportedTrace {
         if (line < 1) {
             return -1;
         }
-        int k = (int) Math.min(marks.length, (line - 1) / MARK_EVERY);
-        long current = k == 0 ? 1 : MARK_EVERY * k + 1;
-        long start = k == 0 ? 0 : marks[k - 1];
+        long[] mark = marks.floor(line);
+        long current = mark[0];
+        long start = mark[1];
+        long from = start;
         ch.position(start);
         ByteBuffer buf = ByteBuffer.allocate(1 << 16);
         long off = start;
@@ -219,12 +227,11 @@ public final class ImportedTrace {
                 }
                 cr = false;
                 if (current == line) {
+                    lastLookupBytes = off - from;
                     return start;
                 }
-                if (off == start && (current - 1) % MARK_EVERY == 0 && current > 1
-                        && (current - 1) / MARK_EVERY == marks.length + 1) {
-                    marks = Arrays.copyOf(marks, marks.length + 1);
-                    marks[marks.length - 1] = start;
+                if (off == start && current >= marks.lastLine() + MARK_EVERY) {
+                    marks.add(current, start);
                 }
                 if (b == '\n' || b == '\r') {
                     current++;
@@ -235,6 +242,7 @@ public final class ImportedTrace {
             }
             buf.clear();
         }
+        lastLookupBytes = off - from;
         return current == line && start < off ? start : -1;
     }
 

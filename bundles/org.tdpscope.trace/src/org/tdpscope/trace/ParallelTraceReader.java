@@ -59,6 +59,8 @@ public final class ParallelTraceReader implements EventStream {
     private final int[] upTo = new int[3];
     private long lastTs = Long.MIN_VALUE;
     private long lastTsLine;
+    /** Where each block handed out so far starts: the views read a record again from the nearest one. */
+    private final LineMarks marks = new LineMarks();
 
     /** Text without a single cut point beyond this (binary data, a huge wrapped record) is read sequentially. */
     static final int MAX_CARRY = 32 << 20;
@@ -71,7 +73,7 @@ public final class ParallelTraceReader implements EventStream {
      * and two of them per event cost about 1.5 % of an import.
      */
     private record Block(TraceEvent[] events, int count, int[] changes, TraceDiagnostics diag, boolean last,
-            TraceReader tail) {
+            TraceReader tail, long firstLine, long offset) {
     }
 
     private static final TraceEvent[] NO_EVENTS = {};
@@ -123,6 +125,7 @@ public final class ParallelTraceReader implements EventStream {
         // the first line number of the next block: known once the parse of the block before has counted
         // its lines (the first thing it does), so no pass here counts them
         CompletableFuture<Long> firstLine = CompletableFuture.completedFuture(1L);
+        long offset = 0; // of data[0] in the file
         try {
             boolean eof = false;
             while (!eof && !closed) {
@@ -161,7 +164,7 @@ public final class ParallelTraceReader implements EventStream {
                             });
                     TraceReader tail = new TraceReader(rest, firstLine.get(), false);
                     ready.put(CompletableFuture.completedFuture(new Block(NO_EVENTS, 0, new int[0], tail.diagnostics(),
-                            true, tail)));
+                            true, tail, firstLine.get(), offset)));
                     return;
                 }
                 if (end < 0) { // no cut in this much text: read on, the block grows
@@ -175,9 +178,11 @@ public final class ParallelTraceReader implements EventStream {
                 byte[] block = data;
                 int len = end;
                 boolean last = eof;
+                long at = offset;
+                offset += end;
                 submit(pool.submit(() -> {
                     try {
-                        return parse(block, len, start, next);
+                        return parse(block, len, start, next, at);
                     } catch (Throwable t) {
                         next.completeExceptionally(t); // the blocks after it must not wait for ever
                         throw t;
@@ -213,7 +218,8 @@ public final class ParallelTraceReader implements EventStream {
         LastMarker(Future<Block> inner) {
             try {
                 Block b = inner.get();
-                complete(new Block(b.events(), b.count(), b.changes(), b.diag(), true, null));
+                complete(new Block(b.events(), b.count(), b.changes(), b.diag(), true, null, b.firstLine(),
+                        b.offset()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 completeExceptionally(e);
@@ -276,8 +282,8 @@ public final class ParallelTraceReader implements EventStream {
      * Parses one block: indexes its lines, waits for its first line number (the blocks before are
      * parsed on other threads, and started earlier), hands on the next block's, then reads its events.
      */
-    private static Block parse(byte[] data, int len, CompletableFuture<Long> start, CompletableFuture<Long> next)
-            throws IOException, InterruptedException, ExecutionException {
+    private static Block parse(byte[] data, int len, CompletableFuture<Long> start, CompletableFuture<Long> next,
+            long offset) throws IOException, InterruptedException, ExecutionException {
         TraceReader r = new TraceReader(data, len, 1, false);
         int lines = r.indexLines();
         long firstLine = start.get();
@@ -307,7 +313,7 @@ public final class ParallelTraceReader implements EventStream {
             }
             events[count++] = e;
         }
-        return new Block(events, count, java.util.Arrays.copyOf(changes, n), d, false, null);
+        return new Block(events, count, java.util.Arrays.copyOf(changes, n), d, false, null, firstLine, offset);
     }
 
     @Override
@@ -367,12 +373,18 @@ public final class ParallelTraceReader implements EventStream {
                 throw c instanceof IOException io ? io : c instanceof UncheckedIOException u ? u.getCause()
                         : new IOException(c);
             }
+            marks.add(current.firstLine(), current.offset());
             index = 0;
             change = 0;
             absorbed[0] = 0;
             absorbed[1] = 0;
             absorbed[2] = 0;
         }
+    }
+
+    /** Where the blocks handed out so far start in the file (line, byte offset). */
+    LineMarks lineMarks() {
+        return marks;
     }
 
     @Override
