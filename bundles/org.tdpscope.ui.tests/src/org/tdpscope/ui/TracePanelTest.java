@@ -125,10 +125,10 @@ class TracePanelTest {
         assertTrue(countRight(cpu, Screens.rgb("#289646")) > 20);
     }
 
-    private static int countRight(ImageData img, RGB want) {
+    private int countRight(ImageData img, RGB want) {
         int n = 0;
         for (int y = TraceTimelineCanvas.AXIS_H; y < img.height - TraceTimelineCanvas.LEGEND_H; y++) {
-            for (int x = TraceTimelineCanvas.NAME_W; x < img.width; x++) {
+            for (int x = panel.canvas().nameWidth(); x < img.width; x++) {
                 RGB p = Screens.pixel(img, x, y);
                 if (Math.abs(p.red - want.red) + Math.abs(p.green - want.green) + Math.abs(p.blue - want.blue) < 12) {
                     n++;
@@ -142,9 +142,9 @@ class TracePanelTest {
     void zoomKeepsThePointUnderTheMouseAndFitShowsAll() {
         TraceTimelineCanvas c = panel.canvas();
         long span = c.viewEnd() - c.viewStart();
-        int x = TraceTimelineCanvas.NAME_W + 300;
-        long before = c.viewStart() + (long) ((x - TraceTimelineCanvas.NAME_W) * (double) span
-                / (c.getClientArea().width - TraceTimelineCanvas.NAME_W));
+        int x = panel.canvas().nameWidth() + 300;
+        long before = c.viewStart() + (long) ((x - panel.canvas().nameWidth()) * (double) span
+                / (c.getClientArea().width - panel.canvas().nameWidth()));
         Event wheel = new Event();
         wheel.x = x;
         wheel.count = 3;
@@ -152,11 +152,49 @@ class TracePanelTest {
         c.notifyListeners(SWT.MouseVerticalWheel, wheel);
         long zoomed = c.viewEnd() - c.viewStart();
         assertEquals(span * 0.8, zoomed, span * 0.01, "Ctrl+wheel zooms in by a fifth");
-        long after = c.viewStart() + (long) ((x - TraceTimelineCanvas.NAME_W) * (double) zoomed
-                / (c.getClientArea().width - TraceTimelineCanvas.NAME_W));
+        long after = c.viewStart() + (long) ((x - panel.canvas().nameWidth()) * (double) zoomed
+                / (c.getClientArea().width - panel.canvas().nameWidth()));
         assertEquals(before, after, zoomed / 500.0, "the time under the pointer stays put");
         c.fit();
         assertTrue(c.viewStart() <= trace.timeline().firstNs() && c.viewEnd() >= trace.timeline().lastNs());
+    }
+
+    /**
+     * The time axis in the default window, in a narrow one and zoomed in: labels neither meet nor leave the
+     * canvas, the scale is in the legend (in the axis it ran over the labels), and a trace of short task
+     * names leaves the name column narrow (it took 210 of the view's 450 pixels beside the Roots view).
+     */
+    @Test
+    void theTimeAxisLabelsNeitherMeetNorRunOffAndTheNameColumnFitsItsNames() throws Exception {
+        TraceTimelineCanvas c = panel.canvas();
+        org.eclipse.swt.graphics.GC gc = new org.eclipse.swt.graphics.GC(c);
+        int longest = gc.textExtent("vmm-36697  " + trace.timeline().laneSize(Grouping.TASK, 0)).x;
+        gc.dispose();
+        assertTrue(c.nameWidth() < TraceTimelineCanvas.NAME_MAX_W && c.nameWidth() >= longest, "name column "
+                + c.nameWidth() + " for a label of " + longest);
+        for (int width : new int[] { 1194, 450 }) {
+            shell.setSize(width, 771);
+            for (int zoom = 0; zoom < 4; zoom++) {
+                Screens.settle(display);
+                Screens.capture(c, "trace-axis-" + width + "-" + zoom);
+                java.util.List<org.eclipse.swt.graphics.Rectangle> labels = c.tickLabels();
+                String where = width + " px, zoom " + zoom + ": " + labels;
+                // two at least where the plot has room for three labels; in a narrow view one may be all
+                assertTrue(labels.size() >= (width > 1000 ? 2 : 1), "labelled ticks, " + where);
+                for (int i = 0; i < labels.size(); i++) {
+                    org.eclipse.swt.graphics.Rectangle r = labels.get(i);
+                    assertTrue(r.x >= c.nameWidth() && r.x + r.width <= c.getClientArea().width, "on the canvas, "
+                            + where);
+                    assertTrue(r.y + r.height <= TraceTimelineCanvas.AXIS_H, "above the lanes, " + where);
+                    if (i > 0) {
+                        assertTrue(labels.get(i - 1).x + labels.get(i - 1).width < r.x, "apart, " + where);
+                    }
+                }
+                assertTrue(c.scale().startsWith("scale: "), c.scale());
+                c.zoom(0.1, c.nameWidth() + 40);
+            }
+            c.fit();
+        }
     }
 
     @Test
@@ -164,10 +202,10 @@ class TracePanelTest {
         TraceTimelineCanvas c = panel.canvas();
         TraceTimeline tl = trace.timeline();
         int ev = tl.event(Grouping.TASK, 1, 3); // an event of the second task
-        double nsPx = (c.viewEnd() - c.viewStart()) / (double) (c.getClientArea().width - TraceTimelineCanvas.NAME_W);
+        double nsPx = (c.viewEnd() - c.viewStart()) / (double) (c.getClientArea().width - panel.canvas().nameWidth());
         Event e = new Event();
         e.button = 1;
-        e.x = TraceTimelineCanvas.NAME_W + (int) Math.round((tl.timestampNs(ev) - c.viewStart()) / nsPx);
+        e.x = panel.canvas().nameWidth() + (int) Math.round((tl.timestampNs(ev) - c.viewStart()) / nsPx);
         e.y = TraceTimelineCanvas.AXIS_H + TraceTimelineCanvas.LANE_H + TraceTimelineCanvas.LANE_H / 2;
         c.notifyListeners(SWT.MouseDown, e);
         c.notifyListeners(SWT.MouseUp, e);
@@ -299,7 +337,7 @@ class TracePanelTest {
     private void wheel(int type, int count, int stateMask, int times) {
         for (int i = 0; i < times; i++) {
             Event e = new Event();
-            e.x = TraceTimelineCanvas.NAME_W + 100;
+            e.x = panel.canvas().nameWidth() + 100;
             e.count = count;
             e.stateMask = stateMask;
             panel.canvas().notifyListeners(type, e);
@@ -332,11 +370,11 @@ class TracePanelTest {
         // a drag far to the right (pulling the view left) stops there as well
         Event down = new Event();
         down.button = 1;
-        down.x = TraceTimelineCanvas.NAME_W + 10;
+        down.x = panel.canvas().nameWidth() + 10;
         down.y = TraceTimelineCanvas.AXIS_H + 5;
         c.notifyListeners(SWT.MouseDown, down);
         Event move = new Event();
-        move.x = TraceTimelineCanvas.NAME_W + 900;
+        move.x = panel.canvas().nameWidth() + 900;
         move.y = down.y;
         c.notifyListeners(SWT.MouseMove, move);
         c.notifyListeners(SWT.MouseUp, move);
@@ -415,7 +453,7 @@ class TracePanelTest {
         int bestCol = -1;
         int best = 0;
         int total = 0;
-        for (int x = TraceTimelineCanvas.NAME_W; x < img.width; x++) {
+        for (int x = panel.canvas().nameWidth(); x < img.width; x++) {
             int n = 0;
             for (int y = TraceTimelineCanvas.AXIS_H + 1; y < TraceTimelineCanvas.AXIS_H + 2
                     * TraceTimelineCanvas.LANE_H; y++) {
@@ -526,9 +564,11 @@ class TracePanelTest {
         ImageData img = Screens.capture(c, "trace-timeline-half-width");
         RGB root = Screens.rgb(TraceTimelineDiagram.colour(Mark.ROOT));
         int inLegend = 0;
-        // its box starts the legend's second row (left of any text)
-        for (int y = img.height - TraceTimelineCanvas.LEGEND_H; y < img.height; y++) {
-            for (int x = TraceTimelineCanvas.NAME_W + 2; x < TraceTimelineCanvas.NAME_W + 18; x++) {
+        // its box is in the legend's rows, under the two lanes, within the canvas
+        assertTrue(TraceTimelineCanvas.AXIS_H + 2 * TraceTimelineCanvas.LANE_H < img.height - 3
+                * TraceTimelineCanvas.LEGEND_H, "the legend's rows are below the lanes");
+        for (int y = img.height - 3 * TraceTimelineCanvas.LEGEND_H; y < img.height; y++) {
+            for (int x = c.nameWidth(); x < img.width; x++) {
                 RGB px = Screens.pixel(img, x, y);
                 if (Math.abs(px.red - root.red) + Math.abs(px.green - root.green) + Math.abs(px.blue - root.blue) < 30) {
                     inLegend++;
@@ -538,8 +578,9 @@ class TracePanelTest {
         assertTrue(inLegend > 10, "the dashed box of \"root, inferred\" in the legend: " + inLegend);
         shell.setSize(1194, 771);
         shell.layout(true, true);
-        Screens.settle(display);
-        assertEquals(panel.summaryText(), panel.summaryShown(), "whole again when there is room");
+        // the window manager's configure events may come after the queue ran dry once
+        Screens.pumpUntil(display, () -> panel.summaryText().equals(panel.summaryShown()), 3000,
+                "the whole summary again when there is room (shown: " + panel.summaryShown() + ")");
     }
 
     // ---- the selected record whole: stack trace, mail-wrapped lines ------------------------------

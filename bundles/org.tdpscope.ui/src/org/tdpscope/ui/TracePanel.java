@@ -138,9 +138,9 @@ public final class TracePanel extends Composite {
         lanes.addListener(SWT.Selection, e -> canvas.setGrouping(lanes.getSelectionIndex() == 0 ? Grouping.TASK
                 : Grouping.CPU));
         fit.addListener(SWT.Selection, e -> canvas.fit());
-        in.addListener(SWT.Selection, e -> canvas.zoom(0.5, TraceTimelineCanvas.NAME_W + canvas.getClientArea().width
+        in.addListener(SWT.Selection, e -> canvas.zoom(0.5, canvas.nameWidth() + canvas.getClientArea().width
                 / 2));
-        out.addListener(SWT.Selection, e -> canvas.zoom(2, TraceTimelineCanvas.NAME_W + canvas.getClientArea().width
+        out.addListener(SWT.Selection, e -> canvas.zoom(2, canvas.nameWidth() + canvas.getClientArea().width
                 / 2));
         canvas.onSelect(this::showEvent);
         roots.addListener(SWT.Selection, e -> {

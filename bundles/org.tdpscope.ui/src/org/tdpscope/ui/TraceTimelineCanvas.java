@@ -44,7 +44,10 @@ import org.tdpscope.trace.TraceTimeline.Mark;
  */
 public final class TraceTimelineCanvas extends Canvas {
 
-    static final int NAME_W = 210;
+    /** The name column at its widest; it is as wide as its longest name, and at most a third of the canvas. */
+    static final int NAME_MAX_W = 210;
+    /** The name column at its narrowest. */
+    static final int NAME_MIN_W = 90;
     static final int AXIS_H = 30;
     static final int LANE_H = 20;
     static final int LEGEND_H = 22;
@@ -73,6 +76,9 @@ public final class TraceTimelineCanvas extends Canvas {
     private List<String> message = List.of();
     private List<String> legendShown = List.of();
     private int legendH = LEGEND_H; // rows of the legend as last drawn: it wraps in a narrow view
+    private int namesW = NAME_MAX_W; // the widest lane name and count, measured when the lanes change
+    private String scaleShown = "";
+    private List<Rectangle> tickLabels = List.of(); // where the axis's labels were drawn, last frame
 
     public TraceTimelineCanvas(Composite parent) {
         super(parent, SWT.DOUBLE_BUFFERED | SWT.H_SCROLL | SWT.V_SCROLL | SWT.NO_BACKGROUND);
@@ -95,7 +101,7 @@ public final class TraceTimelineCanvas extends Canvas {
             e.doit = false;
         });
         addListener(SWT.MouseDown, e -> {
-            if (e.button == 1 && e.x >= NAME_W) {
+            if (e.button == 1 && e.x >= nameWidth()) {
                 dragX = e.x;
                 dragStart = viewStart;
                 dragged = false;
@@ -159,6 +165,7 @@ public final class TraceTimelineCanvas extends Canvas {
             }
         }
         rootEvents = evs.stream().mapToInt(Integer::intValue).toArray();
+        measureNames();
         fit();
     }
 
@@ -177,21 +184,77 @@ public final class TraceTimelineCanvas extends Canvas {
                 : "The trace has no event");
     }
 
+    /** Where the time axis's labels were drawn in the last frame. */
+    public List<Rectangle> tickLabels() {
+        return tickLabels;
+    }
+
+    /** The scale as last drawn under the lanes: time between ticks and the window's width. */
+    public String scale() {
+        return scaleShown;
+    }
+
     /** The legend's entries as last drawn (the marks in the window, then the inferred root if one is). */
     public List<String> legend() {
         return legendShown;
     }
 
     public void setGrouping(Grouping g) {
+        long start = viewStart;
+        long end = viewEnd;
         grouping = g;
         firstLane = 0;
         laneIndex = null;
+        measureNames();
+        if (fitted) {
+            fit();
+        } else {
+            moveTo(start, end); // the same window, over a plot the new names may have widened
+        }
         updateScrollBars();
         redraw();
     }
 
     public Grouping grouping() {
         return grouping;
+    }
+
+    /**
+     * The name column's width: its longest lane name and event count (the header's too), so a trace of a
+     * few short task names leaves the time axis most of the view; at most a third of the canvas.
+     */
+    public int nameWidth() {
+        int third = getClientArea().width / 3;
+        return Math.max(NAME_MIN_W, Math.min(namesW, Math.max(NAME_MIN_W, third)));
+    }
+
+    /** Measures the lane labels of the current grouping (the first few thousand: a name column, not a census). */
+    private void measureNames() {
+        if (isDisposed()) {
+            return;
+        }
+        GC gc = new GC(this);
+        try {
+            int w = gc.textExtent(header()).x;
+            if (timeline != null) {
+                int lanes = Math.min(timeline.laneCount(grouping), 4096);
+                for (int lane = 0; lane < lanes; lane++) {
+                    w = Math.max(w, gc.textExtent(laneLabel(lane)).x);
+                }
+            }
+            namesW = Math.min(NAME_MAX_W, w + 16);
+        } finally {
+            gc.dispose();
+        }
+    }
+
+    private String header() {
+        return grouping == Grouping.TASK ? "task (comm-pid)" : "CPU";
+    }
+
+    private String laneLabel(int lane) {
+        return timeline.laneName(grouping, lane) + "  " + String.format(Locale.ROOT, "%,d", timeline.laneSize(grouping,
+                lane));
     }
 
     public void onSelect(IntConsumer listener) {
@@ -292,7 +355,7 @@ public final class TraceTimelineCanvas extends Canvas {
 
     /** Zooms by {@code factor} (< 1 zooms in) around the time at pixel {@code x} of the canvas. */
     public void zoom(double factor, int x) {
-        long at = timeAt(Math.max(NAME_W, x));
+        long at = timeAt(Math.max(nameWidth(), x));
         double span = Math.max(MIN_SPAN_NS, Math.min(widthNs() * factor, 4e15)); // 1 µs wide at most zoomed in
         if (timeline != null && timeline.size() > 0) {
             long[] b = bounds();
@@ -362,7 +425,7 @@ public final class TraceTimelineCanvas extends Canvas {
     }
 
     private int plotWidth() {
-        return Math.max(1, getClientArea().width - NAME_W);
+        return Math.max(1, getClientArea().width - nameWidth());
     }
 
     private double nsPerPixel() {
@@ -370,7 +433,7 @@ public final class TraceTimelineCanvas extends Canvas {
     }
 
     private long timeAt(int x) {
-        return viewStart + (long) ((x - NAME_W) * nsPerPixel());
+        return viewStart + (long) ((x - nameWidth()) * nsPerPixel());
     }
 
     private int visibleLanes() {
@@ -400,8 +463,8 @@ public final class TraceTimelineCanvas extends Canvas {
 
     private void key(Event e) {
         switch (e.keyCode) {
-        case '+', '=', SWT.KEYPAD_ADD -> zoom(0.5, NAME_W + plotWidth() / 2);
-        case '-', SWT.KEYPAD_SUBTRACT -> zoom(2, NAME_W + plotWidth() / 2);
+        case '+', '=', SWT.KEYPAD_ADD -> zoom(0.5, nameWidth() + plotWidth() / 2);
+        case '-', SWT.KEYPAD_SUBTRACT -> zoom(2, nameWidth() + plotWidth() / 2);
         case SWT.ARROW_LEFT -> pan(-widthNs() / 10);
         case SWT.ARROW_RIGHT -> pan(widthNs() / 10);
         case SWT.ARROW_UP -> scrollLanes(-1);
@@ -440,7 +503,7 @@ public final class TraceTimelineCanvas extends Canvas {
 
     /** The event nearest to (x, y) within 4 pixels, or -1. */
     int eventAt(int x, int y) {
-        if (timeline == null || x < NAME_W || y < AXIS_H) {
+        if (timeline == null || x < nameWidth() || y < AXIS_H) {
             return -1;
         }
         int lane = firstLane + (y - AXIS_H) / LANE_H;
@@ -465,6 +528,7 @@ public final class TraceTimelineCanvas extends Canvas {
     private void paint(GC gc) {
         long t0 = System.nanoTime();
         Rectangle area = getClientArea();
+        int nameW = nameWidth();
         gc.setBackground(getDisplay().getSystemColor(SWT.COLOR_WHITE));
         gc.fillRectangle(area);
         gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_BLACK));
@@ -473,7 +537,7 @@ public final class TraceTimelineCanvas extends Canvas {
             int y = AXIS_H;
             int lineH = gc.getFontMetrics().getHeight() + 2;
             for (String line : message()) { // why there is nothing to draw, and the lines it could not read
-                gc.drawText(fit(gc, line, Math.max(40, area.width - NAME_W / 4 - 8)), NAME_W / 4, y, true);
+                gc.drawText(fit(gc, line, Math.max(40, area.width - nameW / 4 - 8)), nameW / 4, y, true);
                 y += lineH;
             }
             return;
@@ -497,52 +561,63 @@ public final class TraceTimelineCanvas extends Canvas {
                     drawLane(px, lane, i * LANE_H, plotW, nsPx, shown);
                 }
                 Image image = new Image(getDisplay(), img);
-                gc.drawImage(image, NAME_W, AXIS_H);
+                gc.drawImage(image, nameW, AXIS_H);
                 image.dispose();
             }
             boolean inferredShown = drawInferredRoots(gc, visible, nsPx, area);
-            // time axis with ticks of 1, 2 or 5 × 10^k ns, labelled in the trace's seconds
+            // time axis with ticks of 1, 2 or 5 × 10^k ns, labelled in the trace's seconds, as far apart as a
+            // label is wide (a trace's clock reads 136276.020: ten digits and more)
             gc.setBackground(getDisplay().getSystemColor(SWT.COLOR_WHITE));
-            gc.fillRectangle(NAME_W, 0, plotW, AXIS_H);
-            long step = tickStep(nsPx * 110);
-            int decimals = Math.max(0, Math.min(9, 9 - (int) Math.floor(Math.log10(step))));
+            gc.fillRectangle(nameW, 0, plotW, AXIS_H);
+            long step = tickStep(nsPx * 40);
+            while (step / nsPx < gc.textExtent(tickLabel(viewEnd, step)).x + 16 && step < Long.MAX_VALUE / 100) {
+                step = tickStep(step + 1.0); // the next of 1, 2, 5 × 10^k, whose label may have a decimal less
+            }
             long first = Math.floorDiv(viewStart, step) * step;
             gc.setForeground(grid);
             for (long t = first; t < viewEnd; t += step) {
-                int x = NAME_W + (int) ((t - viewStart) / nsPx);
-                if (x >= NAME_W) {
+                int x = nameW + (int) ((t - viewStart) / nsPx);
+                if (x >= nameW) {
                     gc.drawLine(x, AXIS_H - 4, x, AXIS_H + visible * LANE_H);
                 }
             }
             gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_BLACK));
+            // each label right of its tick, or left of it where the view ends, or left out where two would meet
+            int labelY = Math.max(0, AXIS_H - 6 - gc.getFontMetrics().getHeight());
+            int labelsEnd = Integer.MIN_VALUE;
+            List<Rectangle> labels = new ArrayList<>();
             for (long t = first; t < viewEnd; t += step) {
-                int x = NAME_W + (int) ((t - viewStart) / nsPx);
-                if (x >= NAME_W) {
+                int x = nameW + (int) ((t - viewStart) / nsPx);
+                if (x >= nameW) {
                     gc.drawLine(x, AXIS_H - 6, x, AXIS_H);
-                    gc.drawText(String.format(Locale.ROOT, "%." + decimals + "f", t / 1e9), x + 2, 2, true);
+                    String label = tickLabel(t, step);
+                    int w = gc.textExtent(label).x;
+                    int lx = x + 2 + w <= area.width - 2 ? x + 2 : x - 2 - w > Math.max(labelsEnd + 6, nameW)
+                            ? x - 2 - w : -1;
+                    if (lx >= 0) {
+                        gc.drawText(label, lx, labelY, true);
+                        labelsEnd = lx + w;
+                        labels.add(new Rectangle(lx, labelY, w, gc.getFontMetrics().getHeight()));
+                    }
                 }
             }
-            gc.drawText("scale: " + duration(step) + " per tick, window " + duration(widthNs()), NAME_W + 4,
-                    AXIS_H - 15, true);
-            gc.drawLine(NAME_W, AXIS_H, area.width, AXIS_H);
+            tickLabels = List.copyOf(labels);
+            gc.drawLine(nameW, AXIS_H, area.width, AXIS_H);
+            scaleShown = "scale: " + duration(step) + " per tick, window " + duration(widthNs());
             // the fixed name column, drawn last so it covers nothing it should not
             gc.setBackground(getDisplay().getSystemColor(SWT.COLOR_WIDGET_BACKGROUND));
-            gc.fillRectangle(0, 0, NAME_W, area.height);
+            gc.fillRectangle(0, 0, nameW, area.height);
             gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_BLACK));
-            gc.drawText(grouping == Grouping.TASK ? "task (comm-pid)" : "CPU", 6, 8, true);
+            gc.drawText(fit(gc, header(), nameW - 10), 6, 8, true);
             for (int i = 0; i < visible; i++) {
-                int lane = firstLane + i;
-                String name = timeline.laneName(grouping, lane);
-                String label = fit(gc, name + "  " + String.format(Locale.ROOT, "%,d", timeline.laneSize(grouping,
-                        lane)), NAME_W - 10);
-                gc.drawText(label, 6, AXIS_H + i * LANE_H + 3, true);
+                gc.drawText(fit(gc, laneLabel(firstLane + i), nameW - 10), 6, AXIS_H + i * LANE_H + 3, true);
             }
-            gc.drawLine(NAME_W - 1, 0, NAME_W - 1, area.height);
+            gc.drawLine(nameW - 1, 0, nameW - 1, area.height);
             // the selected event
             if (selected >= 0) {
                 long t = timeline.timestampNs(selected);
-                int x = NAME_W + (int) ((t - viewStart) / nsPx);
-                if (x >= NAME_W && x < area.width) {
+                int x = nameW + (int) ((t - viewStart) / nsPx);
+                if (x >= nameW && x < area.width) {
                     gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_RED));
                     gc.setLineWidth(1);
                     gc.drawLine(x, AXIS_H, x, AXIS_H + visible * LANE_H);
@@ -586,7 +661,7 @@ public final class TraceTimelineCanvas extends Canvas {
                 if (i < 0 || i >= visible) {
                     continue;
                 }
-                int x = NAME_W + (int) Math.floor((t - viewStart) / nsPx);
+                int x = nameWidth() + (int) Math.floor((t - viewStart) / nsPx);
                 if (x >= area.width) {
                     continue;
                 }
@@ -667,16 +742,19 @@ public final class TraceTimelineCanvas extends Canvas {
         if (inferredShown) {
             names.add(INFERRED_ROOT);
         }
+        // the scale first, as the exported diagram has it: in the axis it ran over the tick labels
+        List<String> entries = new ArrayList<>(names);
+        entries.add(0, scaleShown);
         // laid out first: in a narrow view the entries wrap to more rows rather than run off the edge
-        int[] xs = new int[names.size()];
-        int[] rows = new int[names.size()];
-        int x = NAME_W + 6;
+        int[] xs = new int[entries.size()];
+        int[] rows = new int[entries.size()];
+        int x = nameWidth() + 6;
         int row = 0;
-        for (int i = 0; i < names.size(); i++) {
-            int w = 13 + gc.textExtent(names.get(i)).x + 12;
-            if (x > NAME_W + 6 && x + w - 12 > area.width) {
+        for (int i = 0; i < entries.size(); i++) {
+            int w = (i == 0 ? 0 : 13) + gc.textExtent(entries.get(i)).x + 12;
+            if (x > nameWidth() + 6 && x + w - 12 > area.width) {
                 row++;
-                x = NAME_W + 6;
+                x = nameWidth() + 6;
             }
             xs[i] = x;
             rows[i] = row;
@@ -694,20 +772,22 @@ public final class TraceTimelineCanvas extends Canvas {
         }
         int top = area.height - height;
         gc.setBackground(getDisplay().getSystemColor(SWT.COLOR_WHITE));
-        gc.fillRectangle(NAME_W, top, area.width - NAME_W, height);
-        for (int i = 0; i < names.size(); i++) {
+        gc.fillRectangle(nameWidth(), top, area.width - nameWidth(), height);
+        gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
+        gc.drawText(scaleShown, xs[0], top + 4 + rows[0] * (LEGEND_H - 4), true);
+        for (int i = 1; i < entries.size(); i++) {
             int y = top + 4 + rows[i] * (LEGEND_H - 4);
-            if (names.get(i).equals(INFERRED_ROOT)) {
+            if (entries.get(i).equals(INFERRED_ROOT)) {
                 gc.setForeground(colours.get(Mark.ROOT));
                 gc.setLineDash(new int[] { 3, 2 });
                 gc.drawRectangle(xs[i], y + 1, 9, 13);
                 gc.setLineStyle(SWT.LINE_SOLID);
             } else {
-                gc.setBackground(colours.get(Mark.valueOf(names.get(i).toUpperCase(Locale.ROOT).replace(' ', '_'))));
+                gc.setBackground(colours.get(Mark.valueOf(entries.get(i).toUpperCase(Locale.ROOT).replace(' ', '_'))));
                 gc.fillRectangle(xs[i], y + 3, 10, 10);
             }
             gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_BLACK));
-            gc.drawText(names.get(i), xs[i] + 13, y, true);
+            gc.drawText(entries.get(i), xs[i] + 13, y, true);
         }
         legendShown = List.copyOf(names);
     }
@@ -725,6 +805,12 @@ public final class TraceTimelineCanvas extends Canvas {
 
     static long tickStep(double ns) {
         return TraceTimelineDiagram.tickStep(ns);
+    }
+
+    /** A tick's time in the trace's seconds, with as many decimals as the step between ticks needs. */
+    static String tickLabel(long ns, long step) {
+        int decimals = Math.max(0, Math.min(9, 9 - (int) Math.floor(Math.log10(step))));
+        return String.format(Locale.ROOT, "%." + decimals + "f", ns / 1e9);
     }
 
     static String duration(long ns) {
