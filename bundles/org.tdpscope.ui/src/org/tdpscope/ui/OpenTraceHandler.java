@@ -7,6 +7,10 @@ package org.tdpscope.ui;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 import org.eclipse.core.commands.AbstractHandler;
 import org.eclipse.core.commands.ExecutionEvent;
@@ -19,6 +23,7 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Shell;
+import org.eclipse.ui.IViewReference;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.PlatformUI;
@@ -27,8 +32,11 @@ import org.tdpscope.trace.ImportedTrace;
 
 /**
  * File › Open Trace…: imports a kvmmmu trace as a background job (progress by bytes read, cancel keeps
- * what was read) and shows it in the Trace view; a cancelled import does not replace a complete one shown
- * there, the view says where it stopped instead ({@link TracePanel#offer}).
+ * what was read) and shows it in a Trace view; a cancelled import does not replace a complete one shown
+ * there, the view says where it stopped instead ({@link TracePanel#offer}). Each file has a Trace view of
+ * its own, so two captures (before and after a patch, two hosts) can be set side by side: opening the file
+ * a view shows imports it again there, an empty view takes the next file, and any other file opens a new
+ * Trace view beside the others.
  */
 public final class OpenTraceHandler extends AbstractHandler {
 
@@ -101,12 +109,57 @@ public final class OpenTraceHandler extends AbstractHandler {
         }
         IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
         try {
-            TraceView view = (TraceView) page.showView(TraceView.ID);
+            List<Shown> open = new ArrayList<>();
+            for (IViewReference r : page.getViewReferences()) {
+                if (TraceView.ID.equals(r.getId()) && r.getView(true) instanceof TraceView v) {
+                    ImportedTrace shown = v.panel().trace();
+                    open.add(new Shown(r.getSecondaryId(), shown == null ? null : shown.file()));
+                }
+            }
+            Target where = target(open, t.file());
+            TraceView view = (TraceView) page.showView(TraceView.ID, where.secondaryId(), IWorkbenchPage.VIEW_ACTIVATE);
             view.show(t);
         } catch (PartInitException e) {
             MessageDialog.openError(page.getWorkbenchWindow().getShell(), "Open Trace", "Cannot show the Trace view: "
                     + e.getMessage());
         }
+    }
+
+    /** An open Trace view: its secondary id (null for the first) and the file it shows (null: none). */
+    record Shown(String secondaryId, Path file) {
+    }
+
+    /** The Trace view an import goes to, by its secondary id (null: the first Trace view). */
+    record Target(String secondaryId) {
+    }
+
+    /**
+     * Where an import of {@code file} is shown: the view that shows that file (the import replaces it), else
+     * a view that shows nothing, else the first Trace view if it is not open, else a new one, numbered 2, 3, …
+     * by the first number free.
+     */
+    static Target target(List<Shown> open, Path file) {
+        Path f = file.toAbsolutePath().normalize();
+        for (Shown s : open) {
+            if (s.file() != null && s.file().toAbsolutePath().normalize().equals(f)) {
+                return new Target(s.secondaryId());
+            }
+        }
+        for (Shown s : open) {
+            if (s.file() == null) {
+                return new Target(s.secondaryId());
+            }
+        }
+        Set<String> used = new HashSet<>();
+        open.forEach(s -> used.add(s.secondaryId()));
+        if (!used.contains(null)) { // the first Trace view, in its place beside the Roots view
+            return new Target(null);
+        }
+        int n = 2;
+        while (used.contains(Integer.toString(n))) {
+            n++;
+        }
+        return new Target(Integer.toString(n));
     }
 
     private static void report(String message) {

@@ -27,6 +27,7 @@ public final class TdpPerspective implements IPerspectiveFactory {
         IFolderLayout right = layout.createFolder("org.tdpscope.ui.right", IPageLayout.RIGHT, 0.45f, editor);
         right.addView(RootsView.ID);
         right.addPlaceholder(TraceView.ID);
+        right.addPlaceholder(TraceView.ID + ":*"); // a trace more: a Trace view of its own, a tab of the same stack
         layout.addView(IPageLayout.ID_PROBLEM_VIEW, IPageLayout.BOTTOM, 0.75f, editor);
         // Below the Roots view, the views that follow its run and step.
         IFolderLayout below = layout.createFolder("org.tdpscope.ui.below", IPageLayout.BOTTOM, 0.6f,
