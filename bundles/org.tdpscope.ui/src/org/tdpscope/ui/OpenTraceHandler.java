@@ -54,8 +54,17 @@ public final class OpenTraceHandler extends AbstractHandler {
         return null;
     }
 
-    /** Imports {@code file} in a job and shows it in the Trace view; returns the job (tests join it). */
+    /** Imports {@code file} in a job and shows it in a Trace view; returns the job (tests join it). */
     public static Job open(Path file) {
+        return open(file, null);
+    }
+
+    /**
+     * Imports {@code file} in a job and shows it in {@code into}, a Trace view the workbench restored with
+     * the trace it showed when it closed (null: the Trace view {@link #target} chooses); a problem is then
+     * said in that view, not in a dialog over a workbench that is starting.
+     */
+    static Job open(Path file, TraceView into) {
         Job job = new Job("Importing trace " + file.getFileName()) {
             @Override
             protected IStatus run(IProgressMonitor monitor) {
@@ -63,7 +72,8 @@ public final class OpenTraceHandler extends AbstractHandler {
                 try {
                     size = Files.size(file);
                 } catch (IOException e) {
-                    report("Cannot open " + file + ": " + e.getMessage());
+                    report(into, "Cannot open " + file + ": " + (e instanceof java.nio.file.NoSuchFileException
+                            ? "no such file" : e.getMessage()));
                     return Status.OK_STATUS;
                 }
                 int total = (int) Math.max(1, size >> 20); // ticks of 1 MiB
@@ -81,20 +91,20 @@ public final class OpenTraceHandler extends AbstractHandler {
                         return !monitor.isCanceled();
                     });
                 } catch (IOException e) {
-                    report(e.getMessage());
+                    report(into, e.getMessage());
                     return Status.OK_STATUS;
                 } catch (OutOfMemoryError e) {
-                    report("The import of " + file.getFileName() + " ran out of memory: a larger Java heap (-Xmx) "
-                            + "is needed for it");
+                    report(into, "The import of " + file.getFileName() + " ran out of memory: a larger Java heap "
+                            + "(-Xmx) is needed for it");
                     return Status.OK_STATUS;
                 } catch (RuntimeException e) { // said in a sentence, never as a stack trace
-                    report("The import of " + file.getFileName() + " failed: " + (e.getMessage() != null ? e
+                    report(into, "The import of " + file.getFileName() + " failed: " + (e.getMessage() != null ? e
                             .getMessage() : e.getClass().getSimpleName()));
                     return Status.OK_STATUS;
                 } finally {
                     monitor.done();
                 }
-                Display.getDefault().asyncExec(() -> show(t));
+                Display.getDefault().asyncExec(() -> show(t, into));
                 return Status.OK_STATUS;
             }
         };
@@ -103,7 +113,11 @@ public final class OpenTraceHandler extends AbstractHandler {
         return job;
     }
 
-    private static void show(ImportedTrace t) {
+    private static void show(ImportedTrace t, TraceView into) {
+        if (into != null && !into.panel().isDisposed()) {
+            into.show(t);
+            return;
+        }
         if (!PlatformUI.isWorkbenchRunning()) {
             return;
         }
@@ -160,6 +174,18 @@ public final class OpenTraceHandler extends AbstractHandler {
             n++;
         }
         return new Target(Integer.toString(n));
+    }
+
+    private static void report(TraceView into, String message) {
+        if (into != null) {
+            Display.getDefault().asyncExec(() -> {
+                if (!into.panel().isDisposed()) {
+                    into.panel().say(message);
+                }
+            });
+            return;
+        }
+        report(message);
     }
 
     private static void report(String message) {

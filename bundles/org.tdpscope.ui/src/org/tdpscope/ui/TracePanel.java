@@ -200,6 +200,11 @@ public final class TracePanel extends Composite {
         return t.timeline().size() + t.timeline().dropped();
     }
 
+    /** Says {@code text} in the note above the timeline, with a link that dismisses it. */
+    public void say(String text) {
+        setNotice(text.replace("&", "&&") + " <a>Dismiss</a>");
+    }
+
     /** The note above the timeline (null or empty hides it). */
     private void setNotice(String text) {
         boolean on = text != null && !text.isEmpty();
@@ -589,7 +594,7 @@ public final class TracePanel extends Composite {
         return summaryFull;
     }
 
-    /** The note that a cancelled import did not replace the one shown, empty when hidden. */
+    /** The note above the timeline (an import not shown, a trace not read again), empty when hidden. */
     String noticeText() {
         return notice.getVisible() ? notice.getText() : "";
     }

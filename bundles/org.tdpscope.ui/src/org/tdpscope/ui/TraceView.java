@@ -4,18 +4,48 @@
  *******************************************************************************/
 package org.tdpscope.ui;
 
+import java.nio.file.Path;
+
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.ui.IMemento;
+import org.eclipse.ui.IViewSite;
+import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.part.ViewPart;
 import org.tdpscope.trace.ImportedTrace;
 
-/** Trace: a real machine's KVM MMU trace, imported by File › Open Trace…. */
+/**
+ * Trace: a real machine's KVM MMU trace, imported by File › Open Trace…. The workbench remembers the file
+ * each Trace view shows and imports it again when it starts, as it reopens its editors' files.
+ */
 public final class TraceView extends ViewPart {
 
     public static final String ID = "org.tdpscope.ui.trace";
+    /** The memento key of the file shown. */
+    static final String FILE = "file";
 
     private TracePanel panel;
     private ExportDiagramAction exportTables;
+    private Path restore; // the file this view showed when the workbench closed
+
+    @Override
+    public void init(IViewSite site, IMemento memento) throws PartInitException {
+        super.init(site, memento);
+        String f = memento == null ? null : memento.getString(FILE);
+        if (f != null && !f.isEmpty()) {
+            restore = Path.of(f);
+            setPartName("Trace: " + restore.getFileName());
+        }
+    }
+
+    @Override
+    public void saveState(IMemento memento) {
+        ImportedTrace t = panel == null ? null : panel.trace();
+        Path f = t != null ? t.file() : restore; // one still importing when the workbench closed is kept too
+        if (f != null) {
+            memento.putString(FILE, f.toAbsolutePath().toString());
+        }
+    }
 
     @Override
     public void createPartControl(Composite parent) {
@@ -33,6 +63,9 @@ public final class TraceView extends ViewPart {
         exportTables.setEnabled(panel.hasPageTables());
         getViewSite().getActionBars().getToolBarManager().add(exportTables);
         getViewSite().getActionBars().getMenuManager().add(exportTables);
+        if (restore != null) {
+            OpenTraceHandler.open(restore, this);
+        }
     }
 
     /**
@@ -41,6 +74,7 @@ public final class TraceView extends ViewPart {
      */
     public void show(ImportedTrace trace) {
         if (panel.offer(trace)) {
+            restore = null;
             setPartName(trace == null ? "Trace" : "Trace: " + trace.file().getFileName());
             setContentDescription("");
         }
