@@ -197,6 +197,28 @@ class TracePanelTest {
         }
     }
 
+    /**
+     * A trace the workbench cannot read again when it starts is said in its view, a name with '&' shown as
+     * it is (a Link takes '&' for a mnemonic), and a click on Dismiss hides the note.
+     */
+    @Test
+    void aProblemIsSaidInTheViewAndDismissed() {
+        panel.say("Cannot open /captures/a&b.txt: no such file");
+        Screens.settle(display);
+        assertEquals("Cannot open /captures/a&&b.txt: no such file <a>Dismiss</a>", panel.noticeText());
+        org.eclipse.swt.widgets.Link notice = null;
+        for (var child : panel.getChildren()) {
+            if (child instanceof org.eclipse.swt.widgets.Link l && l.getText().contains("Dismiss")) {
+                notice = l;
+            }
+        }
+        assertNotNull(notice, "the note is a link above the timeline");
+        assertTrue(notice.isVisible() && notice.getSize().y > 0, "shown");
+        notice.notifyListeners(SWT.Selection, new Event());
+        Screens.settle(display);
+        assertEquals("", panel.noticeText(), "dismissed");
+    }
+
     @Test
     void aClickShowsTheEventsLine() {
         TraceTimelineCanvas c = panel.canvas();
