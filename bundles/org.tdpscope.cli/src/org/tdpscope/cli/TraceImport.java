@@ -327,6 +327,10 @@ final class TraceImport {
         for (InferredRoot r : rec.roots()) {
             out.println("    " + r);
         }
+        if (rec.roots().isEmpty()) {
+            out.println("    none: the trace shows no top-level SPTE and no root record" + (rec.tables().isEmpty() ? ""
+                    : " (its tables are under no root seen)"));
+        }
         long live = 0;
         long leaves = 0;
         for (PageTable t : rec.tables()) {
@@ -342,6 +346,9 @@ final class TraceImport {
         out.println(String.format(Locale.ROOT, "  page tables: %,d seen, %,d not zapped, %,d present leaves; %,d SPTE "
                 + "changes, %,d installs, %,d frozen writes", rec.tables().size() + rec.retiredTables(), live, leaves,
                 rec.spteChanges(), rec.setSptes(), rec.frozenWrites()));
+        if (rec.spteChanges() + rec.setSptes() > 0) {
+            out.println("  " + rec.paging().reading());
+        }
         for (TraceReconstruction.FastZap z : rec.fastZaps()) {
             out.println("  fast zap at line " + z.line() + ": mmu_valid_gen " + z.gen() + ", " + z.rootsInvalidated()
                     + " root(s) invalidated");
@@ -530,6 +537,9 @@ final class TraceImport {
             final String thread;
             String op;
             final String why;
+            /** kvm_page_fault's error code, its access read when the trace's paging is known. */
+            long errorCode;
+            boolean accessPending;
 
             Step(String thread, String op, String why) {
                 this.thread = thread;
@@ -578,13 +588,12 @@ final class TraceImport {
             }
             if (p instanceof Payload.KvmPageFault f) {
                 long ec = f.errorCode();
-                // VMX traces the EPT violation's exit qualification (bit 1 write, bit 2 fetch); SVM the #NPF error
-                // code, whose bits 32-33 are always set (bit 1 write, bit 4 fetch)
-                boolean svm = (ec >>> 32) != 0;
-                boolean write = (ec & 2) != 0;
-                boolean exec = !write && (ec & (svm ? 0x10 : 4)) != 0;
-                startFault(t, f.address() >>> 12, write ? "write" : exec ? "exec" : "read",
-                        "line " + line + ": kvm_page_fault error_code 0x" + Long.toHexString(ec));
+                // VMX traces the EPT violation's exit qualification, SVM the #NPF error code: which one is known
+                // once the trace showed its paging (a fault comes before the tables it makes), so read at the end
+                startFault(t, f.address() >>> 12, "", "line " + line + ": kvm_page_fault error_code 0x"
+                        + Long.toHexString(ec));
+                t.fault.errorCode = ec;
+                t.fault.accessPending = true;
             } else if (p instanceof Payload.MmuSpteRequested q) {
                 if (!partOfFault(t, q.gfn(), q.level())) {
                     startFault(t, q.gfn(), "write", "line " + line + ": kvm_mmu_spte_requested (access not traced)");
@@ -690,6 +699,13 @@ final class TraceImport {
             for (Task t : tasks.values()) {
                 closeRange(t);
             }
+            org.tdpscope.trace.Paging paging = rec.paging().paging();
+            for (Step s : steps) {
+                if (s.accessPending) {
+                    s.op = s.op + (paging != null ? paging : org.tdpscope.trace.Paging.EPT).access(s.errorCode);
+                    s.accessPending = false;
+                }
+            }
             StringBuilder sb = new StringBuilder();
             sb.append("// Imported from ").append(source.getFileName()).append(window == null ? ""
                     : ", lines " + window.from() + ".." + window.to()).append(" by tdpscope import.\n");
@@ -707,6 +723,14 @@ final class TraceImport {
                 sb.append("; dirty-logging only so the simulator maps 4K leaves, as the trace's installs\n");
             } else {
                 sb.append("; the trace shows no install, so no leaf size\n");
+            }
+            if (paging == org.tdpscope.trace.Paging.NPT) {
+                sb.append("//   - the host's paging: the trace is from AMD NPT (").append(rec.paging().clue())
+                        .append(");\n//     the simulator models Intel EPT's SPTE bits; the roots, tables and their "
+                                + "order carry over\n");
+            } else if (paging == null && !steps.isEmpty()) {
+                sb.append("//   - the host's paging (the trace does not show the vendor): a fault's access read as on "
+                        + "Intel EPT\n");
             }
             sb.append("//   - which root each fault used, the kernel era (set it with 'kernel ...'), and the walks\n");
             sb.append("//     a trace does not show (no tracepoint names a root or a walk)\n");

@@ -202,6 +202,9 @@ public final class PageTableDiagram {
             tables.add(new Table("t-no-root", NO_ROOT, List.of("no top-level SPTE traced above", unrooted.size()
                     + (unrooted.size() == 1 ? " table" : " tables")), unrooted, false, true));
         }
+        // NPT and EPT leaves keep their permission and accessed/dirty bits in different places
+        org.tdpscope.trace.Paging paging = rec.paging().paging() != null ? rec.paging().paging()
+                : org.tdpscope.trace.Paging.EPT;
         java.util.Set<PageTable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         int drawn = tables.size(); // the "?" node counts against the cap: the note says the cap as drawn
         int hidden = 0;
@@ -234,7 +237,7 @@ public final class PageTableDiagram {
                     continue;
                 }
                 if (lines.size() - 1 < MAX_ENTRIES) {
-                    lines.add(traceEntry(t, i, child));
+                    lines.add(traceEntry(t, i, child, paging));
                 } else {
                     more++;
                 }
@@ -266,7 +269,8 @@ public final class PageTableDiagram {
         String sub = String.format(java.util.Locale.ROOT, "%d page table%s reconstructed from the trace, %d root%s"
                 + "; entries: the traced SPTEs and the line that last set each", inTree, inTree == 1 ? "" : "s", rec
                         .roots().size(), rec.roots().size() == 1 ? "" : "s")
-                + (left > 0 ? String.format(java.util.Locale.ROOT, "; %d unlinked or zapped not drawn", left) : "");
+                + (left > 0 ? String.format(java.util.Locale.ROOT, "; %d unlinked or zapped not drawn", left) : "")
+                + "; " + rec.paging().brief();
         return layout(title, sub, f, theme);
     }
 
@@ -279,15 +283,19 @@ public final class PageTableDiagram {
         return "t-trace-" + t.id();
     }
 
-    /** E.g. {@code [  0] gfn 0x0 → L3 table 18af606000 · set at line 19}; a leaf as {@link #entry} shows it. */
-    static String traceEntry(PageTable t, int i, PageTable child) {
+    /**
+     * E.g. {@code [  0] gfn 0x0 → L3 table 18af606000 · set at line 19}; a leaf as {@link #entry} shows it,
+     * its bits read under the trace's paging.
+     */
+    static String traceEntry(PageTable t, int i, PageTable child, org.tdpscope.trace.Paging paging) {
         long spte = t.spte(i);
         long gfn = t.gfnOf(i);
         String where = String.format(java.util.Locale.ROOT, "[%3d] gfn 0x%x", i, gfn);
         String what = switch (Sptes.kind(spte, t.level())) {
         case TABLE -> where + " → L" + (t.level() - 1) + " table " + Long.toHexString(Sptes.hpa(spte))
                 + (child == null ? " (its entries not traced)" : "");
-        case LEAF -> entry(i, gfn, spte, t.level(), true);
+        case LEAF -> where + " " + (t.level() == 1 ? "4K" : t.level() == 2 ? "2M" : t.level() == 3 ? "1G" : "512G")
+                + " 0x" + Long.toHexString(Sptes.hpa(spte) >>> 12) + " " + paging.permissions(spte);
         case FROZEN -> where + " frozen 0x" + Long.toHexString(spte);
         case MMIO -> where + " mmio 0x" + Long.toHexString(spte);
         case NONE -> where + " empty 0x" + Long.toHexString(spte);

@@ -80,6 +80,7 @@ public final class TraceReconstruction {
     }
 
     private final TraceDiagnostics diag;
+    private final Paging.Evidence paging = new Paging.Evidence();
     private final Map<Integer, PageTable> tables = new LinkedHashMap<>(); // by id, retired ones removed
     private int nextTableId;
     private long retiredTables;
@@ -184,6 +185,11 @@ public final class TraceReconstruction {
         eventCounts[id]++;
         lanes(e, id);
         Payload p = e.payload();
+        if (!e.prefix().stack().isEmpty()) {
+            for (String f : e.prefix().stack()) {
+                paging.frame(f, e.line());
+            }
+        }
         if (p instanceof TdpMmuSpteChanged c) {
             spteChanged(e, c);
         } else if (p instanceof MmuSetSpte c) {
@@ -193,8 +199,9 @@ public final class TraceReconstruction {
             if (c.noSlot()) {
                 noSlotRequests++;
             }
-        } else if (p instanceof KvmPageFault) {
+        } else if (p instanceof KvmPageFault f) {
             pageFaults++;
+            paging.pageFault(f.errorCode(), e.line());
         } else if (p instanceof MmuGetPage c) {
             getPage(e, c);
         } else if (p instanceof MmuPrepareZapPage c) {
@@ -232,6 +239,8 @@ public final class TraceReconstruction {
         } else if (p instanceof RootAlloc || p instanceof RootNext || p instanceof RootPut || p instanceof RootZap
                 || p instanceof RootsInvalidate || p instanceof RootsZapInvalidated || p instanceof RootLoad) {
             rootRecord(e, p);
+        } else if (p instanceof KvmExit x) {
+            paging.exitReason(x.reason(), e.line());
         }
     }
 
@@ -323,6 +332,11 @@ public final class TraceReconstruction {
         }
         long old = c.oldSpte();
         long neu = c.newSpte();
+        if (Sptes.isTable(neu, level)) {
+            paging.nonLeaf(neu, e.line());
+        } else if (Sptes.isTable(old, level)) { // a huge page replacing a table (capture 07's collapse)
+            paging.nonLeaf(old, e.line());
+        }
         PageTable t = tableOf(as, level, c.gfn(), old, neu, e);
         lastChanged = t;
         int idx = Sptes.index(level, c.gfn());
@@ -1119,6 +1133,11 @@ public final class TraceReconstruction {
     }
 
     /** Line counters and warnings (shared with the reader when built by {@link #read(TraceReader)}). */
+    /** What the trace shows of its paging (EPT or NPT), and so how its SPTE bits are read. */
+    public Paging.Evidence paging() {
+        return paging;
+    }
+
     public TraceDiagnostics diagnostics() {
         return diag;
     }
