@@ -75,6 +75,25 @@ class ImportCommandTest {
         load(tdp);
     }
 
+    /**
+     * A mistake made while editing an imported scenario is told as such: the trace records its comments quote
+     * do not make it "look like a kernel trace"; a trace given to check still does.
+     */
+    @Test
+    void anEditedImportIsNotTakenForATrace(@TempDir Path dir) throws IOException {
+        Path tdp = dir.resolve("s.tdp");
+        assertEquals(0, MainTest.tdpscope("import", FAULTS_ZAP.toString(), "--scenario", tdp.toString()).code());
+        String s = Files.readString(tdp);
+        assertTrue(s.contains(": kvm_page_fault"), "its comments quote the trace: " + s);
+        Files.writeString(tdp, s.replace("  schedule {\n", "  schedule {\n    Q 1 op\n"));
+        MainTest.Outcome o = MainTest.tdpscope("check", tdp.toString());
+        assertEquals(Main.BAD_INPUT, o.code());
+        assertTrue(o.err().contains("no thread or vCPU named 'Q'"), o.err());
+        assertFalse(o.err().contains("looks like a kernel trace"), o.err());
+        MainTest.Outcome trace = MainTest.tdpscope("check", FAULTS_ZAP.toString());
+        assertTrue(trace.err().contains("looks like a kernel trace, not a scenario"), trace.err());
+    }
+
     @Test
     void dataOutputsGoToStandardOutputWithADash(@TempDir Path dir) throws IOException {
         MainTest.Outcome o = MainTest.tdpscope("import", FAULTS_ZAP.toString(), "--trace", "-");

@@ -589,12 +589,27 @@ public final class Main {
         return loaded.hasErrors() ? null : loaded;
     }
 
-    /** Whether the start of {@code file} has tracepoint records (a trace given where a scenario belongs). */
-    private static boolean looksLikeTrace(Path file) {
+    /**
+     * Whether the start of {@code file} has tracepoint records (a trace given where a scenario belongs). Not
+     * a scenario with an error: one that {@code import} wrote quotes trace records in its comments.
+     */
+    static boolean looksLikeTrace(Path file) {
         try (java.io.InputStream in = Files.newInputStream(file)) {
             String head = new String(in.readNBytes(64 << 10), StandardCharsets.ISO_8859_1);
-            return head.startsWith("# tracer:") || head.contains(": kvm_") || head.contains("kvmmmu:")
-                    || head.startsWith("cpus=") || head.startsWith("version =");
+            if (head.startsWith("# tracer:") || head.startsWith("cpus=") || head.startsWith("version =")) {
+                return true;
+            }
+            for (String line : head.split("\r?\n|\r")) {
+                int comment = line.indexOf("//");
+                String code = (comment >= 0 ? line.substring(0, comment) : line).strip();
+                if (code.startsWith("scenario ")) {
+                    return false;
+                }
+                if (code.contains(": kvm_") || code.contains("kvmmmu:")) {
+                    return true;
+                }
+            }
+            return false;
         } catch (IOException | RuntimeException e) {
             return false;
         }
