@@ -49,6 +49,32 @@ class TraceTimelineDiagramTest {
                 "the scale is said");
     }
 
+    /**
+     * A huge page installed among a table's 512 frozen SPTEs, in one pixel column (capture 07 fitted): both
+     * are drawn, one stripe each, and both are in the legend; the entries and exits around them are not.
+     */
+    @Test
+    void kindsSharingAPixelAreDrawnAsStripes() {
+        TraceTimeline tl = new TraceTimeline();
+        tl.add(at("vcpu", 1_000_000, new Payload.KvmEntry(0, 0L, false, null, Payload.EntryText.KERNEL)));
+        for (int i = 0; i < 512; i++) {
+            tl.add(at("vcpu", 1_000_001 + i, new Payload.TdpMmuSpteChanged(0, 0x800 + i, 1, 0x1003eb27e67L,
+                    org.tdpscope.trace.Sptes.FROZEN)));
+        }
+        tl.add(at("vcpu", 1_000_600, new Payload.TdpMmuSpteChanged(0, 0x800, 2, 0x100b1b16827L, 0x100b4a00ea7L)));
+        tl.add(at("vcpu", 2_000_000, new Payload.KvmEntry(0, 0L, false, null, Payload.EntryText.KERNEL)));
+        Scene s = TraceTimelineDiagram.layout("t.txt", tl, Grouping.TASK, 1_000_000, 2_000_001, Theme.LIGHT);
+        List<Scene.Rect> set = marks(s, Mark.SPTE_SET);
+        List<Scene.Rect> frozen = marks(s, Mark.FROZEN);
+        assertEquals(2, set.size(), "the install's stripe and its legend box: " + set);
+        assertEquals(2, frozen.size(), "the frozen SPTEs' stripe and its legend box: " + frozen);
+        Scene.Rect a = set.get(0);
+        Scene.Rect b = frozen.get(0);
+        assertEquals(a.x(), b.x(), "one column");
+        assertTrue(a.y() + a.h() <= b.y() || b.y() + b.h() <= a.y(), "stripes one above the other");
+        assertTrue(marks(s, Mark.ENTRY_EXIT).size() >= 2, "the lone entry at the end is still drawn");
+    }
+
     private static List<Scene.Rect> marks(Scene s, Mark m) {
         String c = TraceTimelineDiagram.colour(m);
         return s.shapes().stream().filter(sh -> sh instanceof Scene.Rect r && c.equals(r.fill())).map(

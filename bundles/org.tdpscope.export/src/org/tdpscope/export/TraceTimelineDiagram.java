@@ -103,26 +103,29 @@ public final class TraceTimelineDiagram {
         long span = Math.max(1, endNs - startNs);
         double nsPx = span / (double) plotW;
 
-        // what is drawn: the marks per lane (adjacent columns of one mark are one rectangle) and the inferred roots
-        List<int[]> rects = new ArrayList<>(); // x, width, mark, lane
+        // what is drawn: the marks per lane (adjacent columns of the same kinds are one rectangle, a stripe a kind
+        // where a column holds several) and the inferred roots
+        List<int[]> rects = new ArrayList<>(); // x, width, kinds, lane
         EnumSet<Mark> shown = EnumSet.noneOf(Mark.class);
         for (int lane = 0; lane < lanes; lane++) {
             int l = lane;
-            int[] run = { -1, 0, -1 };
-            tl.columns(g, lane, startNs, nsPx, plotW, (x, count, m) -> {
-                if (run[2] == m.ordinal() && run[0] + run[1] == x) {
+            int[] run = { -1, 0, 0 };
+            tl.columns(g, lane, startNs, nsPx, plotW, (x, count, m, kinds) -> {
+                if (run[2] == kinds && run[0] + run[1] == x) {
                     run[1]++;
                 } else {
-                    if (run[2] >= 0) {
+                    if (run[2] != 0) {
                         rects.add(new int[] { run[0], run[1], run[2], l });
                     }
                     run[0] = x;
                     run[1] = 1;
-                    run[2] = m.ordinal();
+                    run[2] = kinds;
                 }
-                shown.add(m);
+                for (int k : stripes(kinds)) {
+                    shown.add(Mark.of(k));
+                }
             });
-            if (run[2] >= 0) {
+            if (run[2] != 0) {
                 rects.add(new int[] { run[0], run[1], run[2], l });
             }
         }
@@ -191,8 +194,15 @@ public final class TraceTimelineDiagram {
                     theme.background, colour(Mark.ROOT), 1, ROOT_DASH);
         }
         for (int[] r : rects) {
-            String c = colour(Mark.of(r[2]));
-            s.rect(null, plotLeft + r[0], TOP + r[3] * LANE_H + 3, Math.max(2, r[1]), LANE_H - 6, 0, c, c, 0, null);
+            int[] kinds = stripes(r[2]);
+            int h = LANE_H - 6;
+            for (int i = 0; i < kinds.length; i++) {
+                String c = colour(Mark.of(kinds[i]));
+                int from = h * i / kinds.length;
+                int to = h * (i + 1) / kinds.length;
+                s.rect(null, plotLeft + r[0], TOP + r[3] * LANE_H + 3 + from, Math.max(2, r[1]), to - from, 0, c, c, 0,
+                        null);
+            }
         }
         s.line(nameCol, TOP, nameCol, TOP + lanes * LANE_H, theme.muted, 1, false);
         int ly = TOP + lanes * LANE_H + 24;
@@ -271,6 +281,28 @@ public final class TraceTimelineDiagram {
     }
 
     /** The smallest 1, 2 or 5 × 10^k nanoseconds that is at least {@code ns}. */
+    /** Kinds a mark shows as stripes at most: a lane's bar is 12 to 16 pixels high. */
+    public static final int STRIPES = 4;
+
+    /**
+     * The marks of {@code kinds} drawn as stripes, the highest first, at most {@link #STRIPES} of them; entries,
+     * exits and other records only where nothing else is (each fault comes with them).
+     */
+    public static int[] stripes(int kinds) {
+        int background = (1 << Mark.OTHER.ordinal()) | (1 << Mark.ENTRY_EXIT.ordinal());
+        if ((kinds & ~background) != 0) {
+            kinds &= ~background;
+        }
+        int n = Math.min(STRIPES, Integer.bitCount(kinds));
+        int[] out = new int[n];
+        for (int i = 0, k = kinds; i < n; i++) {
+            int m = 31 - Integer.numberOfLeadingZeros(k);
+            out[i] = m;
+            k &= ~(1 << m);
+        }
+        return out;
+    }
+
     public static long tickStep(double ns) {
         long p = 1;
         while (p < Long.MAX_VALUE / 100) {

@@ -69,6 +69,34 @@ class TraceTimelineTest {
         }
     }
 
+    /** The kinds of any run of a lane's events, from the block summaries, are those of the events one by one. */
+    @Test
+    void theKindsOfAnyRunOfEventsAreThoseOfItsEvents() {
+        Random r = new Random(7);
+        TraceTimeline t = new TraceTimeline();
+        Payload[] kinds = { new Payload.MmuZapAllFast(0, 0), new Payload.KvmPageFault(0, 0L, 0, 0),
+                new Payload.TdpMmuSpteChanged(0, 1, 1, 0, 0x600001980dc3b77L),
+                new Payload.TdpMmuSpteChanged(0, 1, 1, 0x1, Sptes.FROZEN) };
+        for (int i = 0; i < 300_000; i++) {
+            // mostly frozen SPTEs, a rare other kind: what a column of a zap storm holds
+            Payload p = r.nextInt(500) == 0 ? kinds[r.nextInt(3)] : kinds[3];
+            t.add(event("vcpu", r.nextInt(2), 0, i, i + 1, p));
+        }
+        t.finish();
+        for (int trial = 0; trial < 2000; trial++) {
+            Grouping g = Grouping.values()[r.nextInt(2)];
+            int lane = r.nextInt(t.laneCount(g));
+            int n = t.laneSize(g, lane);
+            int from = r.nextInt(n);
+            int to = from + 1 + (trial % 3 == 0 ? r.nextInt(n - from) : r.nextInt(Math.min(n - from, 300)));
+            int want = 0;
+            for (int k = from; k < to; k++) {
+                want |= 1 << t.mark(t.event(g, lane, k)).ordinal();
+            }
+            assertEquals(want, t.kinds(g, lane, from, to), g + " lane " + lane + " [" + from + ", " + to + ")");
+        }
+    }
+
     @Test
     void frozenAndZappedSptesHaveTheirOwnMarks() {
         assertEquals(Mark.FROZEN, TraceTimeline.markOf(new Payload.TdpMmuSpteChanged(0, 1, 1, 0x1, Sptes.FROZEN)));

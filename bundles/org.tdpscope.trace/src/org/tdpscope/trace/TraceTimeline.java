@@ -61,6 +61,10 @@ public final class TraceTimeline {
 
     private int[][] taskLanes; // per lane, event indices sorted by timestamp
     private int[][] cpuLanes;
+    // per lane, the kinds (1 << mark) of its events OR-ed over blocks of 16, 256, 4096 and 65536 of them: a
+    // pixel column's kinds, all of them, in log(its events)
+    private char[][][] taskKinds;
+    private char[][][] cpuKinds;
 
     /** Adds one event (in file order). */
     public void add(TraceEvent e) {
@@ -184,6 +188,61 @@ public final class TraceTimeline {
             cpuLanes[k++] = byId[id];
         }
         cpuNumbers.sort(null);
+        taskKinds = kinds(taskLanes);
+        cpuKinds = kinds(cpuLanes);
+    }
+
+    /** Levels of OR-ed kinds above single events; level L covers blocks of 16^L events. */
+    private static final int KIND_LEVELS = 4;
+
+    private char[][][] kinds(int[][] lanes) {
+        char[][][] all = new char[lanes.length][][];
+        for (int l = 0; l < lanes.length; l++) {
+            int[] lane = lanes[l];
+            char[][] levels = new char[KIND_LEVELS][];
+            char[] below = null;
+            for (int level = 0; level < KIND_LEVELS; level++) {
+                int n = level == 0 ? lane.length : below.length;
+                char[] up = new char[(n + 15) >>> 4];
+                for (int i = 0; i < n; i++) {
+                    up[i >>> 4] |= level == 0 ? (char) (1 << mark[lane[i]]) : below[i];
+                }
+                levels[level] = up;
+                below = up;
+            }
+            all[l] = levels;
+        }
+        return all;
+    }
+
+    /** The kinds (bit {@code m.ordinal()} for each mark m) of a lane's events {@code [from, to)}. */
+    public int kinds(Grouping g, int lane, int from, int to) {
+        int[] evs = lanes(g)[lane];
+        char[][] levels = (g == Grouping.TASK ? taskKinds : cpuKinds)[lane];
+        int kinds = 0;
+        int lo = from;
+        int hi = to;
+        int level = -1; // -1: single events
+        while (lo < hi) {
+            if (level + 1 < KIND_LEVELS && hi - lo >= 32) { // whole blocks between: take the ends here, go up
+                while ((lo & 15) != 0) {
+                    kinds |= level < 0 ? 1 << mark[evs[lo]] : levels[level][lo];
+                    lo++;
+                }
+                while ((hi & 15) != 0) {
+                    hi--;
+                    kinds |= level < 0 ? 1 << mark[evs[hi]] : levels[level][hi];
+                }
+                lo >>>= 4;
+                hi >>>= 4;
+                level++;
+            } else {
+                for (; lo < hi; lo++) {
+                    kinds |= level < 0 ? 1 << mark[evs[lo]] : levels[level][lo];
+                }
+            }
+        }
+        return kinds;
     }
 
     /** Event indices per lane, each lane sorted by time; {@code laneOf} gives an event's lane. */
@@ -332,13 +391,14 @@ public final class TraceTimeline {
         return lo;
     }
 
-    /** Told, column by column, what a lane holds in a pixel column: how many events, and the most telling mark. */
+    /**
+     * Told, column by column, what a lane holds in a pixel column: how many events, the most telling mark
+     * (the highest), and every kind there ({@code 1 << mark.ordinal()} each): a huge page installed among 512
+     * frozen SPTEs is in the column too.
+     */
     public interface ColumnSink {
-        void column(int x, int count, Mark mark);
+        void column(int x, int count, Mark mark, int kinds);
     }
-
-    /** A column with more events than this has its mark taken from a sample of them. */
-    private static final int SAMPLE = 12;
 
     /**
      * The pixel columns of a lane that hold events, in order, for a drawing of {@code width} columns of
@@ -355,15 +415,8 @@ public final class TraceTimeline {
                 break;
             }
             int next = Math.max(k + 1, lowerBoundFrom(g, lane, k, startNs + (long) Math.ceil((x + 1) * nsPerPixel)));
-            Mark m = Mark.OTHER;
-            int stride = Math.max(1, (next - k) / SAMPLE);
-            for (int c = k; c < next; c += stride) {
-                Mark cm = mark(event(g, lane, c));
-                if (cm.ordinal() > m.ordinal()) {
-                    m = cm;
-                }
-            }
-            sink.column(x, next - k, m);
+            int kinds = kinds(g, lane, k, next);
+            sink.column(x, next - k, Mark.of(31 - Integer.numberOfLeadingZeros(kinds)), kinds);
             k = next;
         }
     }
@@ -415,6 +468,13 @@ public final class TraceTimeline {
                 + (long) cpu.length * 2;
         if (taskLanes != null) {
             b += 4L * size * 2;
+            for (char[][][] grouping : new char[][][][] { taskKinds, cpuKinds }) {
+                for (char[][] lane : grouping) {
+                    for (char[] level : lane) {
+                        b += 2L * level.length;
+                    }
+                }
+            }
         }
         return b;
     }

@@ -675,29 +675,38 @@ public final class TraceTimelineCanvas extends Canvas {
     }
 
     private void drawLane(Pixels px, int lane, int y, int plotW, double nsPx, EnumSet<Mark> shown) {
-        // adjacent columns of one mark and height become one rectangle
-        int[] run = { -1, 0, 0, -1 }; // x, width, height, mark
-        timeline.columns(grouping, lane, viewStart, nsPx, plotW, (x, count, m) -> {
-            shown.add(m);
+        // adjacent columns of the same kinds and height become one rectangle
+        int[] run = { -1, 0, 0, 0 }; // x, width, height, kinds
+        timeline.columns(grouping, lane, viewStart, nsPx, plotW, (x, count, m, kinds) -> {
+            for (int k : TraceTimelineDiagram.stripes(kinds)) {
+                shown.add(Mark.of(k));
+            }
             int h = count == 1 ? LANE_H - 8 : Math.min(LANE_H - 4, LANE_H - 8 + 2 * (int) Math.log10(count) + 2);
-            if (run[3] == m.ordinal() && run[2] == h && run[0] + run[1] == x) {
+            if (run[3] == kinds && run[2] == h && run[0] + run[1] == x) {
                 run[1]++;
             } else {
                 flush(px, run, y);
                 run[0] = x;
                 run[1] = 1;
                 run[2] = h;
-                run[3] = m.ordinal();
+                run[3] = kinds;
             }
         });
         flush(px, run, y);
     }
 
+    /** A run of columns: one bar, or one stripe a kind, the most telling on top (at most {@link TraceTimelineDiagram#STRIPES}). */
     private void flush(Pixels px, int[] run, int y) {
-        if (run[3] < 0) {
+        if (run[3] == 0) {
             return;
         }
-        px.fill(run[0], y + (LANE_H - run[2]) / 2, Math.max(run[1], 2), run[2], colours.get(Mark.of(run[3])).getRGB());
+        int[] kinds = TraceTimelineDiagram.stripes(run[3]);
+        int top = y + (LANE_H - run[2]) / 2;
+        for (int i = 0; i < kinds.length; i++) {
+            int from = top + run[2] * i / kinds.length;
+            int to = top + run[2] * (i + 1) / kinds.length;
+            px.fill(run[0], from, Math.max(run[1], 2), to - from, colours.get(Mark.of(kinds[i])).getRGB());
+        }
     }
 
     private static final RGB WHITE = new RGB(255, 255, 255);
