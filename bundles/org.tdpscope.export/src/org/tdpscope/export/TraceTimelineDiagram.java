@@ -49,6 +49,21 @@ public final class TraceTimelineDiagram {
     }
 
     /** Colour of a mark, the same in both themes (they are read against the lane's background). */
+    /** A mark's name in a legend: {@code spte set}, {@code table page} (a page-table page made or zapped). */
+    public static String label(Mark m) {
+        return m == Mark.PAGE ? "table page" : m.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+
+    /** The mark a legend entry names, null for another entry (the inferred root's, the scale). */
+    public static Mark ofLabel(String label) {
+        for (Mark m : Mark.values()) {
+            if (label(m).equals(label)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
     public static String colour(Mark m) {
         return switch (m) {
         case OTHER -> "#969696";
@@ -60,7 +75,7 @@ public final class TraceTimelineDiagram {
         case FROZEN -> "#a05ac8";
         case MMIO -> "#78783c";
         case SPLIT -> "#009696";
-        case PAGE -> "#6464dc";
+        case PAGE -> "#8c564b"; // brown: the violet it had read as the frozen SPTEs' purple
         case UNMAP -> "#c83c82";
         case ROOT -> "#24292f";
         case FAST_ZAP -> "#d71e1e";
@@ -135,7 +150,7 @@ public final class TraceTimelineDiagram {
         List<String> legend = new ArrayList<>();
         for (Mark m : Mark.values()) {
             if (shown.contains(m)) {
-                legend.add(m.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+                legend.add(label(m));
             }
         }
         if (!inferred.isEmpty()) {
@@ -213,7 +228,7 @@ public final class TraceTimelineDiagram {
             if (legend.get(i).equals("root, inferred")) {
                 s.rect(null, x, y - 1, 8, 12, 0, theme.background, colour(Mark.ROOT), 1, ROOT_DASH);
             } else {
-                String c = colour(Mark.valueOf(legend.get(i).toUpperCase(Locale.ROOT).replace(' ', '_')));
+                String c = colour(ofLabel(legend.get(i)));
                 s.rect(null, x, y, 10, 10, 0, c, c, 0, null);
             }
             s.text(x + 14, y + 9, legend.get(i), 11, theme.text, null, false);

@@ -219,6 +219,30 @@ class TracePanelTest {
         assertEquals("", panel.noticeText(), "dismissed");
     }
 
+    /**
+     * A short, narrow canvas (a Trace view stacked below another): the lanes come before the legend, whose
+     * rows that do not fit end in "+N more", and a lane name cut short keeps its pid rather than its count.
+     */
+    @Test
+    void aShortViewShowsItsLanesAndCutsTheLegendShort() throws Exception {
+        Shell small = new Shell(display);
+        small.setLayout(new FillLayout());
+        TraceTimelineCanvas c = new TraceTimelineCanvas(small);
+        small.setSize(420, 134);
+        small.open();
+        c.setTimeline(trace.timeline(), trace.reconstruction().roots());
+        Screens.pumpFor(display, 300); // the legend's height settles in a second frame
+        Screens.capture(c, "trace-timeline-short");
+        int lanesBottom = TraceTimelineCanvas.AXIS_H + 2 * TraceTimelineCanvas.LANE_H;
+        assertTrue(lanesBottom <= c.getClientArea().height - c.legendHeight(), "both lanes above the legend: "
+                + lanesBottom + " > " + c.getClientArea().height + " - " + c.legendHeight());
+        int kinds = trace.timeline().kinds(Grouping.TASK, 0, 0, trace.timeline().laneSize(Grouping.TASK, 0))
+                | trace.timeline().kinds(Grouping.TASK, 1, 0, trace.timeline().laneSize(Grouping.TASK, 1));
+        assertTrue(c.legend().size() < TraceTimelineDiagram.stripes(kinds).length, "some of the legend left out: "
+                + c.legend());
+        small.dispose();
+    }
+
     @Test
     void aClickShowsTheEventsLine() {
         TraceTimelineCanvas c = panel.canvas();

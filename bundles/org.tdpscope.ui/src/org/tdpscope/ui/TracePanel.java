@@ -133,6 +133,13 @@ public final class TracePanel extends Composite {
         // the selected record, wrapped lines joined, with its stack trace: several lines, so in the sash
         // (the user can make it taller) and scrollable
         detail = new Text(main, SWT.BORDER | SWT.READ_ONLY | SWT.MULTI | SWT.WRAP | SWT.V_SCROLL);
+        // GTK keeps the wrap of a wider size when the view shrinks (a restored view cut its record's first line)
+        detail.addListener(SWT.Resize, e -> {
+            String text = detail.getText();
+            if (!text.isEmpty()) {
+                detail.setText(text);
+            }
+        });
         main.setWeights(48, 34, 18);
 
         lanes.addListener(SWT.Selection, e -> canvas.setGrouping(lanes.getSelectionIndex() == 0 ? Grouping.TASK
@@ -190,6 +197,11 @@ public final class TracePanel extends Composite {
         return true;
     }
 
+    /** {@code 1 task}, {@code 2 tasks}. */
+    private static String count(long n, String what) {
+        return String.format(Locale.ROOT, "%,d %s%s", n, what, n == 1 ? "" : "s");
+    }
+
     /** A file's name as a Link shows it ('&' is a mnemonic there). */
     private static String linkText(ImportedTrace t) {
         return t.file().getFileName().toString().replace("&", "&&");
@@ -234,10 +246,10 @@ public final class TracePanel extends Composite {
         // behind (a block's lines are added when the whole block is handed on), so they would disagree
         String lines = t.stoppedAtLine() > 0 ? String.format(Locale.ROOT, "import CANCELLED at line %,d, "
                 + "partial: lines 1–%,d read, %,d events read", t.stoppedAtLine(), t.stoppedAtLine(), eventsRead(t))
-                : String.format(Locale.ROOT, "%,d lines, %,d events", d.lines(), d.events());
-        setSummary(t.file().getFileName() + ": " + lines + ", " + tl.laneCount(Grouping.TASK) + " tasks, "
-                + tl.laneCount(Grouping.CPU) + " CPUs, " + rec.roots().size() + " root(s), " + rec.fastZaps().size()
-                + " fast zap(s), " + (tl.size() == 0 ? "no time span" : TraceTimelineCanvas.duration(tl.lastNs()
+                : count(d.lines(), "line") + ", " + count(d.events(), "event");
+        setSummary(t.file().getFileName() + ": " + lines + ", " + count(tl.laneCount(Grouping.TASK), "task") + ", "
+                + count(tl.laneCount(Grouping.CPU), "CPU") + ", " + count(rec.roots().size(), "root") + ", "
+                + count(rec.fastZaps().size(), "fast zap") + ", " + (tl.size() == 0 ? "no time span" : TraceTimelineCanvas.duration(tl.lastNs()
                         - tl.firstNs()))
                 + (tl.dropped() > 0 ? String.format(Locale.ROOT, "; %,d events past the timeline's limit not drawn",
                         tl.dropped()) : ""));
@@ -498,8 +510,9 @@ public final class TracePanel extends Composite {
         }
         TraceTimeline tl = trace.timeline();
         long line = tl.line(ev);
-        detail.setText(recordText(line, String.format(Locale.ROOT, "%.6f s · CPU %d · %s", tl.timestampNs(ev) / 1e9,
-                tl.cpuOf(ev), tl.taskOf(ev))));
+        // the task is the record's first word: not said twice
+        detail.setText(recordText(line, String.format(Locale.ROOT, "%.6f s · CPU %d", tl.timestampNs(ev) / 1e9,
+                tl.cpuOf(ev))));
     }
 
     /**
@@ -510,7 +523,7 @@ public final class TracePanel extends Composite {
      */
     String recordText(long line, String where) {
         ImportedTrace.Record r = trace.record(line);
-        StringBuilder b = new StringBuilder("line ").append(line).append(" · ");
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "line %,d · ", line));
         if (where != null) {
             b.append(where).append(" · ");
         }

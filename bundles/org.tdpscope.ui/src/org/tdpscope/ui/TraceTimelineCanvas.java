@@ -184,6 +184,11 @@ public final class TraceTimelineCanvas extends Canvas {
                 : "The trace has no event");
     }
 
+    /** The legend's height as last drawn (its rows wrap in a narrow view, and are cut short in a short one). */
+    public int legendHeight() {
+        return legendH;
+    }
+
     /** Where the time axis's labels were drawn in the last frame. */
     public List<Rectangle> tickLabels() {
         return tickLabels;
@@ -582,7 +587,8 @@ public final class TraceTimelineCanvas extends Canvas {
                 }
             }
             gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_BLACK));
-            // each label right of its tick, or left of it where the view ends, or left out where two would meet
+            // each label right of its tick, left out where it would run off the view (left of its tick it read as
+            // a time between two ticks)
             int labelY = Math.max(0, AXIS_H - 6 - gc.getFontMetrics().getHeight());
             int labelsEnd = Integer.MIN_VALUE;
             List<Rectangle> labels = new ArrayList<>();
@@ -592,9 +598,8 @@ public final class TraceTimelineCanvas extends Canvas {
                     gc.drawLine(x, AXIS_H - 6, x, AXIS_H);
                     String label = tickLabel(t, step);
                     int w = gc.textExtent(label).x;
-                    int lx = x + 2 + w <= area.width - 2 ? x + 2 : x - 2 - w > Math.max(labelsEnd + 6, nameW)
-                            ? x - 2 - w : -1;
-                    if (lx >= 0) {
+                    int lx = x + 2;
+                    if (lx + w <= area.width - 2 && lx > labelsEnd + 6) {
                         gc.drawText(label, lx, labelY, true);
                         labelsEnd = lx + w;
                         labels.add(new Rectangle(lx, labelY, w, gc.getFontMetrics().getHeight()));
@@ -603,14 +608,19 @@ public final class TraceTimelineCanvas extends Canvas {
             }
             tickLabels = List.copyOf(labels);
             gc.drawLine(nameW, AXIS_H, area.width, AXIS_H);
-            scaleShown = "scale: " + duration(step) + " per tick, window " + duration(widthNs());
+            scaleShown = "scale: " + duration(step) + "/tick, window " + roughDuration(widthNs());
             // the fixed name column, drawn last so it covers nothing it should not
             gc.setBackground(getDisplay().getSystemColor(SWT.COLOR_WIDGET_BACKGROUND));
             gc.fillRectangle(0, 0, nameW, area.height);
             gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_BLACK));
             gc.drawText(fit(gc, header(), nameW - 10), 6, 8, true);
             for (int i = 0; i < visible; i++) {
-                gc.drawText(fit(gc, laneLabel(firstLane + i), nameW - 10), 6, AXIS_H + i * LANE_H + 3, true);
+                // the name before its count: a name cut short loses the pid that tells two vCPU threads apart
+                String label = laneLabel(firstLane + i);
+                if (gc.textExtent(label).x > nameW - 10) {
+                    label = fit(gc, timeline.laneName(grouping, firstLane + i), nameW - 10);
+                }
+                gc.drawText(label, 6, AXIS_H + i * LANE_H + 3, true);
             }
             gc.drawLine(nameW - 1, 0, nameW - 1, area.height);
             // the selected event
@@ -746,7 +756,7 @@ public final class TraceTimelineCanvas extends Canvas {
     private void legend(GC gc, Rectangle area, EnumSet<Mark> shown, boolean inferredShown) {
         List<String> names = new ArrayList<>();
         for (Mark m : shown) {
-            names.add(m.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+            names.add(TraceTimelineDiagram.label(m));
         }
         if (inferredShown) {
             names.add(INFERRED_ROOT);
@@ -754,20 +764,45 @@ public final class TraceTimelineCanvas extends Canvas {
         // the scale first, as the exported diagram has it: in the axis it ran over the tick labels
         List<String> entries = new ArrayList<>(names);
         entries.add(0, scaleShown);
-        // laid out first: in a narrow view the entries wrap to more rows rather than run off the edge
-        int[] xs = new int[entries.size()];
-        int[] rows = new int[entries.size()];
-        int x = nameWidth() + 6;
-        int row = 0;
-        for (int i = 0; i < entries.size(); i++) {
-            int w = (i == 0 ? 0 : 13) + gc.textExtent(entries.get(i)).x + 12;
-            if (x > nameWidth() + 6 && x + w - 12 > area.width) {
-                row++;
-                x = nameWidth() + 6;
+        // laid out first: in a narrow view the entries wrap to more rows rather than run off the edge; in a
+        // short one the lanes come first (three at least): the rows that do not fit end in "+N more"
+        int lanesWanted = Math.min(timeline.laneCount(grouping), 3);
+        int maxRows = Math.max(1, 1 + (area.height - AXIS_H - lanesWanted * LANE_H - LEGEND_H) / (LEGEND_H - 4));
+        int[] xs;
+        int[] rows;
+        int row;
+        int kept = entries.size();
+        while (true) {
+            List<String> laid = new ArrayList<>(entries.subList(0, kept));
+            if (kept < entries.size()) {
+                laid.add("+" + (entries.size() - kept) + " more");
             }
-            xs[i] = x;
-            rows[i] = row;
-            x += w;
+            xs = new int[laid.size()];
+            rows = new int[laid.size()];
+            int x = nameWidth() + 6;
+            row = 0;
+            for (int i = 0; i < laid.size(); i++) {
+                int w = (i == 0 || i >= kept ? 0 : 13) + gc.textExtent(laid.get(i)).x + 12;
+                if (x > nameWidth() + 6 && x + w - 12 > area.width) {
+                    row++;
+                    x = nameWidth() + 6;
+                }
+                xs[i] = x;
+                rows[i] = row;
+                x += w;
+            }
+            if (row < maxRows) {
+                entries = laid;
+                break;
+            }
+            if (kept <= 1) { // the scale alone
+                entries = List.of(entries.get(0));
+                xs = new int[] { nameWidth() + 6 };
+                rows = new int[] { 0 };
+                row = 0;
+                break;
+            }
+            kept--;
         }
         int height = LEGEND_H + row * (LEGEND_H - 4);
         if (height != legendH) {
@@ -786,19 +821,24 @@ public final class TraceTimelineCanvas extends Canvas {
         gc.drawText(scaleShown, xs[0], top + 4 + rows[0] * (LEGEND_H - 4), true);
         for (int i = 1; i < entries.size(); i++) {
             int y = top + 4 + rows[i] * (LEGEND_H - 4);
+            if (i >= kept) { // "+N more"
+                gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
+                gc.drawText(entries.get(i), xs[i], y, true);
+                continue;
+            }
             if (entries.get(i).equals(INFERRED_ROOT)) {
                 gc.setForeground(colours.get(Mark.ROOT));
                 gc.setLineDash(new int[] { 3, 2 });
                 gc.drawRectangle(xs[i], y + 1, 9, 13);
                 gc.setLineStyle(SWT.LINE_SOLID);
             } else {
-                gc.setBackground(colours.get(Mark.valueOf(entries.get(i).toUpperCase(Locale.ROOT).replace(' ', '_'))));
+                gc.setBackground(colours.get(TraceTimelineDiagram.ofLabel(entries.get(i))));
                 gc.fillRectangle(xs[i], y + 3, 10, 10);
             }
             gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_BLACK));
             gc.drawText(entries.get(i), xs[i] + 13, y, true);
         }
-        legendShown = List.copyOf(names);
+        legendShown = List.copyOf(names.subList(0, Math.max(0, kept - 1)));
     }
 
     private static String fit(GC gc, String s, int width) {
@@ -814,6 +854,17 @@ public final class TraceTimelineCanvas extends Canvas {
 
     static long tickStep(double ns) {
         return TraceTimelineDiagram.tickStep(ns);
+    }
+
+    /** A duration to four significant digits: a window's width, not a time to find in the trace. */
+    static String roughDuration(long ns) {
+        if (ns <= 0) {
+            return duration(ns);
+        }
+        long unit = ns < 1_000 ? 1 : ns < 1_000_000 ? 1_000 : ns < 1_000_000_000 ? 1_000_000 : 1_000_000_000;
+        String name = unit == 1 ? " ns" : unit == 1_000 ? " µs" : unit == 1_000_000 ? " ms" : " s";
+        return new java.math.BigDecimal(ns).divide(java.math.BigDecimal.valueOf(unit)).round(new java.math.MathContext(4))
+                .stripTrailingZeros().toPlainString() + name;
     }
 
     /** A tick's time in the trace's seconds, with as many decimals as the step between ticks needs. */

@@ -25,6 +25,7 @@ public final class TraceView extends ViewPart {
     static final String FILE = "file";
 
     private TracePanel panel;
+    private ExportDiagramAction export;
     private ExportDiagramAction exportTables;
     private Path restore; // the file this view showed when the workbench closed
 
@@ -50,9 +51,10 @@ public final class TraceView extends ViewPart {
     @Override
     public void createPartControl(Composite parent) {
         panel = new TracePanel(parent, SWT.NONE);
-        ExportDiagramAction export = new ExportDiagramAction(parent::getShell, panel::forExport,
+        export = new ExportDiagramAction(parent::getShell, panel::forExport,
                 "the trace's timeline as shown (its time window and lanes)", () -> panel.trace() == null ? null
                         : panel.trace().file(), "trace-timeline");
+        export.setEnabled(false); // an empty view has no picture to write
         getViewSite().getActionBars().getToolBarManager().add(export);
         getViewSite().getActionBars().getMenuManager().add(export);
         // the reconstructed page tables, the tree of the view, as a picture of their own
@@ -79,6 +81,7 @@ public final class TraceView extends ViewPart {
             setContentDescription("");
         }
         exportTables.setEnabled(panel.hasPageTables());
+        export.setEnabled(panel.trace() != null);
     }
 
     public TracePanel panel() {
