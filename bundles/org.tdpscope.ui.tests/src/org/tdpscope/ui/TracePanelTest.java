@@ -243,6 +243,35 @@ class TracePanelTest {
         small.dispose();
     }
 
+    /** Two traces side by side leave each view narrow: the summary takes a row of its own, the controls stay in. */
+    @Test
+    void inANarrowViewTheControlsStayInTheView() throws Exception {
+        shell.setSize(380, 771);
+        shell.layout(true, true);
+        Screens.pumpFor(display, 300);
+        Screens.capture(panel, "trace-panel-narrow");
+        org.eclipse.swt.widgets.Button zoomOut = zoomOut();
+        int right = zoomOut.getBounds().x + zoomOut.getBounds().width;
+        assertTrue(right <= zoomOut.getParent().getClientArea().width, "the last control within the view: " + right
+                + " > " + zoomOut.getParent().getClientArea().width);
+        assertTrue(panel.summaryLabel().getBounds().y + panel.summaryLabel().getBounds().height <= zoomOut.getBounds().y,
+                "the summary on a row above the controls");
+        shell.setSize(1194, 771);
+        shell.layout(true, true);
+        Screens.pumpUntil(display, () -> Math.abs(panel.summaryLabel().getBounds().y - zoomOut.getBounds().y) < 10,
+                3000, "the summary back beside the controls");
+    }
+
+    /** The bar's zoom-out button (the bar is the panel's first child). */
+    private org.eclipse.swt.widgets.Button zoomOut() {
+        for (var c : ((org.eclipse.swt.widgets.Composite) panel.getChildren()[0]).getChildren()) {
+            if (c instanceof org.eclipse.swt.widgets.Button b && b.getText().equals("−")) {
+                return b;
+            }
+        }
+        throw new AssertionError("no zoom-out button");
+    }
+
     @Test
     void aClickShowsTheEventsLine() {
         TraceTimelineCanvas c = panel.canvas();

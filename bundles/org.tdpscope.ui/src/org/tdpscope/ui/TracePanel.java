@@ -17,6 +17,7 @@ import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Link;
 import org.eclipse.swt.widgets.Table;
@@ -29,6 +30,7 @@ import org.eclipse.swt.widgets.TreeItem;
 import org.tdpscope.trace.ImportedTrace;
 import org.tdpscope.trace.InferredRoot;
 import org.tdpscope.trace.PageTable;
+import org.tdpscope.trace.Paging;
 import org.tdpscope.trace.Sptes;
 import org.tdpscope.trace.TraceDiagnostics;
 import org.tdpscope.trace.TraceReconstruction;
@@ -92,6 +94,25 @@ public final class TracePanel extends Composite {
         Button fit = button(bar, "Fit", "The whole trace (Home)");
         Button in = button(bar, "+", "Zoom in (Ctrl+wheel, +)");
         Button out = button(bar, "−", "Zoom out (Ctrl+wheel, -)");
+        // in a narrow view (two traces side by side) the summary takes a row of its own: beside it, the
+        // controls ran off the view's edge
+        bar.addListener(SWT.Resize, e -> {
+            int controls = 0;
+            for (Control c : bar.getChildren()) {
+                if (c != summary && c.getVisible()) {
+                    controls += c.computeSize(SWT.DEFAULT, SWT.DEFAULT).x + barLayout.horizontalSpacing;
+                }
+            }
+            int span = bar.getClientArea().width - 2 * barLayout.marginWidth - controls < 120 ? 7 : 1;
+            if (summaryData.horizontalSpan != span) {
+                summaryData.horizontalSpan = span;
+                getDisplay().asyncExec(() -> {
+                    if (!isDisposed()) {
+                        layout(true, true);
+                    }
+                });
+            }
+        });
         // what the reader could not use, with line numbers: opened and closed by the link in the bar
         issues = new Text(this, SWT.BORDER | SWT.READ_ONLY | SWT.MULTI | SWT.V_SCROLL | SWT.H_SCROLL);
         GridData issuesData = new GridData(SWT.FILL, SWT.CENTER, true, false);
@@ -163,7 +184,7 @@ public final class TracePanel extends Composite {
                         + "top-level SPTE over them (the capture starts below the top level, or the SPTEs above them "
                         + "were not traced)", list.size()));
             } else if (e.item instanceof TreeItem it && it.getData("line") instanceof Long line && line > 0) {
-                detail.setText(recordText(line, null));
+                detail.setText(recordText(line, whenAndWhere(line)));
             }
         });
         tables.addListener(SWT.DefaultSelection, e -> { // "who set this SPTE?": the timeline goes to its line
@@ -485,7 +506,13 @@ public final class TracePanel extends Composite {
             long spte = t.spte(i);
             long line = t.setBy(i);
             e.setData("line", line);
-            String kind = t.traced(i) ? Sptes.kind(spte, t.level()).toString().toLowerCase(Locale.ROOT) : "table";
+            Sptes.Kind k = t.traced(i) ? Sptes.kind(spte, t.level()) : Sptes.Kind.TABLE;
+            String kind = k.toString().toLowerCase(Locale.ROOT);
+            if (k == Sptes.Kind.LEAF) { // its size and bits, read as the trace's paging (EPT or NPT)
+                Paging p = trace.reconstruction().paging().paging();
+                kind += " " + (t.level() == 1 ? "4K" : t.level() == 2 ? "2M" : t.level() == 3 ? "1G" : "512G") + " "
+                        + (p != null ? p : Paging.EPT).permissions(spte);
+            }
             e.setText(new String[] { "[" + i + "] " + kind, "0x" + Long.toHexString(t.gfnOf(i)), t.traced(i) ? "0x"
                     + Long.toHexString(spte) : "", line > 0 ? String.valueOf(line) : "" });
             if (child != null) {
@@ -504,6 +531,16 @@ public final class TracePanel extends Composite {
         }
     }
 
+    /** "136276.020299 s · CPU 31" for a record on the timeline, as a click on it says; null for another line. */
+    private String whenAndWhere(long line) {
+        TraceTimeline tl = trace.timeline();
+        int ev = tl.eventAtLine(line);
+        if (ev < 0 || tl.line(ev) != line) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "%.6f s · CPU %d", tl.timestampNs(ev) / 1e9, tl.cpuOf(ev));
+    }
+
     private void showEvent(int ev) {
         if (trace == null || ev < 0) {
             return;
@@ -511,8 +548,7 @@ public final class TracePanel extends Composite {
         TraceTimeline tl = trace.timeline();
         long line = tl.line(ev);
         // the task is the record's first word: not said twice
-        detail.setText(recordText(line, String.format(Locale.ROOT, "%.6f s · CPU %d", tl.timestampNs(ev) / 1e9,
-                tl.cpuOf(ev))));
+        detail.setText(recordText(line, whenAndWhere(line)));
     }
 
     /**
