@@ -47,6 +47,10 @@ class TraceTimelineDiagramTest {
                 "a legend names every colour");
         assertTrue(s.shapes().stream().anyMatch(sh -> sh instanceof Scene.Text t && t.text().startsWith("scale: ")),
                 "the scale is said");
+        // a zoomed window counts the events it draws, beside the trace's
+        Scene zoomed = TraceTimelineDiagram.layout("t.txt", tl, Grouping.TASK, 1_000_000, 1_500_000, Theme.LIGHT);
+        assertTrue(zoomed.shapes().stream().anyMatch(sh -> sh instanceof Scene.Text t && t.text().contains(
+                ", 2 of 3 events")), "the window's events counted");
     }
 
     /**

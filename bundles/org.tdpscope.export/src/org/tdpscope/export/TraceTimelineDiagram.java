@@ -175,7 +175,9 @@ public final class TraceTimelineDiagram {
 
         Scene s = new Scene(WIDTH, height, title, theme.background);
         s.text(12, 20, Scene.clip(title, 140), 14, theme.text, null, true);
-        s.text(12, 38, extent(tl, startNs, endNs) + (tl.size() == 1 ? "" : ", " + Scene.count(tl.size()) + " events")
+        long inWindow = tl.eventsBetween(startNs, endNs); // a zoomed export counts what it draws, not the whole trace
+        s.text(12, 38, extent(tl, startNs, endNs) + (tl.size() == 1 ? "" : ", " + (inWindow < tl.size() ? Scene.count(inWindow)
+                + " of " : "") + Scene.count(tl.size()) + " events")
                 + ", lanes per " + (g == Grouping.TASK ? "task" : "CPU") + (tl.laneCount(g) > lanes ? ", first "
                         + lanes + " of " + tl.laneCount(g) + " lanes" : ""), 11, theme.muted, null, false);
         // ticks, each label right of its line, or left of it where the page ends, or left out where labels would meet

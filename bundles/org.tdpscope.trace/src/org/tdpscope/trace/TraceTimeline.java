@@ -215,6 +215,15 @@ public final class TraceTimeline {
         return all;
     }
 
+    /** Events with timestamps in [{@code startNs}, {@code endNs}). */
+    public long eventsBetween(long startNs, long endNs) {
+        long n = 0;
+        for (int lane = 0; lane < laneCount(Grouping.TASK); lane++) {
+            n += lowerBound(Grouping.TASK, lane, endNs) - lowerBound(Grouping.TASK, lane, startNs);
+        }
+        return n;
+    }
+
     /** The kinds (bit {@code m.ordinal()} for each mark m) of a lane's events {@code [from, to)}. */
     public int kinds(Grouping g, int lane, int from, int to) {
         int[] evs = lanes(g)[lane];

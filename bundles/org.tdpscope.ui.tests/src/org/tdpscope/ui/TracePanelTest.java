@@ -785,9 +785,11 @@ class TracePanelTest {
         ExportDiagramAction.write(s, png);
         byte[] b = Files.readAllBytes(png);
         assertTrue(b.length > 1000 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G', "a PNG");
-        assertEquals("two-vcpus-page-tables.svg", ExportDiagramAction.defaultFile(dir.resolve("two-vcpus.tdp"),
-                "page-tables")[1]);
-        assertEquals("capture-page-tables.svg", ExportDiagramAction.defaultFile(dir.resolve("capture.txt"),
+        // named as the command line names it (NAME.page-tables.svg), beside the file when its folder is writable
+        String[] proposed = ExportDiagramAction.defaultFile(dir.resolve("two-vcpus.tdp"), "page-tables");
+        assertEquals("two-vcpus.page-tables.svg", proposed[1]);
+        assertEquals(dir.toAbsolutePath().toString(), proposed[0]);
+        assertEquals("capture.page-tables.svg", ExportDiagramAction.defaultFile(dir.resolve("capture.txt"),
                 "page-tables")[1], "a trace's extension is dropped too");
 
         // capture 07: its table is under "?", as the tree keeps it

@@ -26,10 +26,12 @@ final class ExportDiagramAction extends Action {
     private final Supplier<Scene> scene;
     private final Supplier<Path> scenarioFile;
     private final String kind;
+    /** The folder of the last picture exported this session: the next dialog starts there. */
+    private static volatile Path lastFolder;
 
     /**
      * @param scenarioFile the file of the scenario drawn (the dialog starts in its folder), may give null
-     * @param kind         the diagram's word in the file name proposed: {@code NAME-KIND.svg}
+     * @param kind         the diagram's word in the file name proposed: {@code NAME.KIND.svg}
      */
     ExportDiagramAction(Supplier<Shell> shell, Supplier<Scene> scene, String what, Supplier<Path> scenarioFile,
             String kind) {
@@ -59,21 +61,33 @@ final class ExportDiagramAction extends Action {
         }
         try {
             write(scene.get(), Path.of(f));
+            lastFolder = Path.of(f).toAbsolutePath().getParent();
         } catch (IOException e) {
             MessageDialog.openError(shell.get(), "Export Diagram", "Cannot write " + f + ": " + e.getMessage());
         }
     }
 
-    /** The folder and file name proposed: beside the scenario (or trace), {@code NAME-KIND.svg}. */
+    /**
+     * The folder and file name proposed: {@code NAME.KIND.svg} as the command line names it, in the folder of
+     * the last export, else beside the scenario (or trace) where that folder can be written (a capture may sit
+     * in a read-only one), else the home folder.
+     */
     static String[] defaultFile(Path scenario, String kind) {
+        Path home = Dialogs.defaultFolder();
+        Path last = lastFolder;
         if (scenario == null) {
-            Path home = Dialogs.defaultFolder();
-            return new String[] { home == null ? null : home.toString(), "diagram-" + kind + ".svg" };
+            Path dir = last != null ? last : home;
+            return new String[] { dir == null ? null : dir.toString(), "diagram." + kind + ".svg" };
         }
-        // a trace's extension goes too: capture.txt gives capture-page-tables.svg, not capture.txt-page-tables.svg
+        // a trace's extension goes too: capture.txt gives capture.page-tables.svg, not capture.txt.page-tables.svg
         String base = scenario.getFileName().toString().replaceFirst("\\.(tdp|txt|dat|log|trace)$", "");
         Path dir = scenario.toAbsolutePath().getParent();
-        return new String[] { dir == null ? null : dir.toString(), base + "-" + kind + ".svg" };
+        if (last != null) {
+            dir = last;
+        } else if (dir == null || !java.nio.file.Files.isWritable(dir)) {
+            dir = home;
+        }
+        return new String[] { dir == null ? null : dir.toString(), base + "." + kind + ".svg" };
     }
 
     /** Writes {@code scene} as SVG, or PNG for a {@code .png} name, all or nothing. */
