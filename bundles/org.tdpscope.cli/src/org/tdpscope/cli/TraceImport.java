@@ -316,6 +316,10 @@ final class TraceImport {
             out.println("  warning at line " + i.line() + ": " + i.message());
         }
         more(out, d.warningCount(), "warnings");
+        for (long g : first(d.gapLines(), SHOWN)) {
+            out.println("  gap at line " + g + ": records left out of the copy");
+        }
+        more(out, d.gaps(), "gaps");
         out.println("  events: " + new TreeMap<>(rec.eventCounts()));
         out.println("  lanes (per task):");
         for (Lane l : rec.taskLanes().values()) {

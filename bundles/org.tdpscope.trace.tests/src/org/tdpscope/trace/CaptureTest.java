@@ -196,6 +196,7 @@ class CaptureTest {
         assertEquals(11, d.events());
         assertEquals(10, d.continuationLines());
         assertEquals(1, d.gaps()); // the "...." elision at line 18
+        assertEquals(List.of(18L), d.gapLines(), "where the copy left records out");
         assertEquals(1, d.headerLines());
 
         TraceEvent fault = events.get(0);

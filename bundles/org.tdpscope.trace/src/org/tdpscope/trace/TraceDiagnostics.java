@@ -93,6 +93,23 @@ public final class TraceDiagnostics {
         return gaps;
     }
 
+    /** Gap markers kept by line: the first {@link #MAX_GAP_LINES}. */
+    static final int MAX_GAP_LINES = 100;
+    private final List<Long> gapLines = new ArrayList<>();
+
+    /** A gap marker at {@code line}. */
+    void gap(long line) {
+        gaps++;
+        if (gapLines.size() < MAX_GAP_LINES) {
+            gapLines.add(line);
+        }
+    }
+
+    /** The lines of the first gap markers, in file order. */
+    public List<Long> gapLines() {
+        return java.util.Collections.unmodifiableList(gapLines);
+    }
+
     /** {@code <stack trace>} markers and their {@code =>} lines. */
     public long stackLines() {
         return stackLines;
@@ -211,6 +228,11 @@ public final class TraceDiagnostics {
         headerLines += block.headerLines;
         blankLines += block.blankLines;
         gaps += block.gaps;
+        for (long g : block.gapLines) { // blocks come in file order
+            if (gapLines.size() < MAX_GAP_LINES) {
+                gapLines.add(g);
+            }
+        }
         stackLines += block.stackLines;
         continuationLines += block.continuationLines;
         warningCount += block.warningCount;

@@ -564,7 +564,7 @@ public final class TraceReader implements EventStream {
         }
         if ((c == '-' || c == '.') && isGap(line.strip())) {
             finishPending();
-            diag.gaps++;
+            diag.gap(lineNo);
             return;
         }
         // trace-cmd headers and lost-event notes start in column 0; records are indented (right-aligned

@@ -346,6 +346,12 @@ public final class TracePanel extends Composite {
         if (d.gaps() > 0) {
             out.add(String.format(Locale.ROOT, "%,d gap%s (-- or ... lines of a mail or grep copy): events there are "
                     + "missing", d.gaps(), d.gaps() == 1 ? "" : "s"));
+            for (long g : d.gapLines()) {
+                out.add("gap at line " + g);
+            }
+            if (d.gaps() > d.gapLines().size()) {
+                out.add(String.format(Locale.ROOT, "… and %,d more gaps", d.gaps() - d.gapLines().size()));
+            }
         }
         return out;
     }
