@@ -134,6 +134,18 @@ class ImportCommandTest {
         assertTrue(past.err().contains("--window 1000..2000 starts after the trace's last line (66)"), past.err());
         assertFalse(Files.exists(w));
 
+        // a window with no event (capture 01's first is on line 14), or one before line 1
+        MainTest.Outcome none = MainTest.tdpscope("import", copy.toString(), "--scenario", w.toString(), "--window",
+                "1..14");
+        assertEquals(Main.BAD_INPUT, none.code());
+        assertTrue(none.err().contains("--window 1..14 holds no event (the trace's events are on lines 14 to 66)"),
+                none.err());
+        assertFalse(Files.exists(w));
+        MainTest.Outcome zero = MainTest.tdpscope("import", copy.toString(), "--scenario", w.toString(), "--window",
+                "0..20");
+        assertEquals(Main.BAD_INPUT, zero.code());
+        assertTrue(zero.err().contains("a trace's lines start at 1"), zero.err());
+
         MainTest.Outcome folder = MainTest.tdpscope("import", dir.toString());
         assertTrue(folder.err().contains("a directory, not a trace file"), folder.err());
 
@@ -145,6 +157,7 @@ class ImportCommandTest {
         assertEquals(Main.BAD_INPUT, g.code());
         assertTrue(g.err().contains("not a trace this reader knows"), g.err());
         assertFalse(Files.exists(w), "nothing written for a file that is no trace");
-        assertTrue(g.out().contains("more unparsed lines"), "the rest counted, not cut off silently: " + g.out());
+        assertTrue(g.err().contains("unparsed line 1: "), "the lines that tell it: " + g.err());
+        assertEquals("", g.out(), "no summary of zeros");
     }
 }

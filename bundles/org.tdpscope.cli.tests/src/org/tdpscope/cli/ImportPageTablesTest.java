@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,9 +84,33 @@ class ImportPageTablesTest {
         assertEquals(0, o09.code(), o09.err());
         assertTrue(o09.out().contains("page tables: 0 seen"), o09.out());
         try (var files = Files.list(out09)) {
-            assertEquals(2, files.filter(f -> f.getFileName().toString().endsWith(".svg")).count(),
-                    "the timelines only");
+            assertEquals(1, files.filter(f -> f.getFileName().toString().endsWith(".svg")).count(),
+                    "the trace's timeline only: no step of its records is one the step timeline draws");
         }
+        assertTrue(o09.out().contains(".timeline.svg not drawn: none of the trace's records"), o09.out());
         assertFalse(o09.out().contains("page-tables"), o09.out());
+    }
+
+    /** A directory of pictures is one import's: a second import's lack of a picture removes the first one's. */
+    @Test
+    void aSecondImportIntoTheSameFolderLeavesNoPictureOfTheFirst(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("svg");
+        Files.createDirectories(out);
+        Path first = dir.resolve("a").resolve("cap.txt");
+        Path second = dir.resolve("b").resolve("cap.txt");
+        Files.createDirectories(first.getParent());
+        Files.createDirectories(second.getParent());
+        Files.copy(CAPTURES.resolve("01-linuxmaxxing-virt-ept-seg1-root1-create-faults-zap-start.txt"), first);
+        Files.copy(CAPTURES.resolve("09-kvm-2019-07-08-kiszka-nested-shadow-get-page-trace-cmd.txt"), second);
+        assertEquals(0, MainTest.tdpscope("import", first.toString(), "--svg", out.toString(), "--png").code());
+        assertTrue(Files.exists(out.resolve("cap.page-tables.svg")) && Files.exists(out.resolve("cap.page-tables.png")));
+        MainTest.Outcome o = MainTest.tdpscope("import", second.toString(), "--svg", out.toString(), "--png");
+        assertEquals(0, o.code(), o.err());
+        for (String gone : List.of("cap.page-tables.svg", "cap.page-tables.png", "cap.timeline.svg",
+                "cap.timeline.png")) {
+            assertFalse(Files.exists(out.resolve(gone)), gone + " of the first import");
+            assertTrue(o.out().contains("removed: " + out.resolve(gone)), o.out());
+        }
+        assertTrue(Files.exists(out.resolve("cap.trace-timeline.svg")), "the second import's own");
     }
 }

@@ -1408,6 +1408,9 @@ public final class Main {
         TraceImport.Window w = null;
         if (c.window != null) {
             RunExport.Range r = range(c.window, "--window");
+            if (r.from() < 1) { // --steps counts from 0; a trace's lines from 1
+                throw new UsageException("--window " + c.window + ": a trace's lines start at 1");
+            }
             w = new TraceImport.Window(r.from(), r.to());
         }
         needs(c.png, "--png", c.svg != null, "--svg DIR", "the PNG goes beside the SVG");

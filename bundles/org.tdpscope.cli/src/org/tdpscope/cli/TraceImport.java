@@ -119,6 +119,7 @@ final class TraceImport {
         }
         TraceDiagnostics[] diagHolder = new TraceDiagnostics[1];
         TraceReconstruction[] recHolder = new TraceReconstruction[1];
+        long[] windowEvents = { 0, 0, 0 }; // events in the window, the first and the last event's line
         // every file of the import is replaced together, or none (the old ones kept)
         try (org.tdpscope.model.io.AtomicFiles.Batch files = new org.tdpscope.model.io.AtomicFiles.Batch()) {
             org.tdpscope.model.io.AtomicFiles.Content json = o -> {
@@ -128,7 +129,7 @@ final class TraceImport {
                         "-"));
                 jsonOut.write('\n');
                 try {
-                    read(source, skeleton, asRun, jsonOut, diagHolder, recHolder);
+                    read(source, skeleton, asRun, jsonOut, diagHolder, recHolder, window, windowEvents);
                 } catch (java.io.UncheckedIOException x) {
                     throw x.getCause();
                 }
@@ -139,24 +140,36 @@ final class TraceImport {
             } else if (traceOut) {
                 json.writeTo(data);
             } else {
-                read(source, skeleton, asRun, null, diagHolder, recHolder);
+                read(source, skeleton, asRun, null, diagHolder, recHolder, window, windowEvents);
             }
             finish(source);
             TraceDiagnostics d = diagHolder[0];
-            print(report, shown, recHolder[0], d);
+            // nothing to import: one line saying why (and the lines that tell it), not a summary of zeros
             if (d.lines() == 0) {
-                err.println("tdpscope: " + shown + ": empty, nothing to import");
+                err.println("tdpscope: " + shown + (source.viaTraceCmd() ? ": trace-cmd report printed nothing for it: "
+                        + "not a trace.dat it reads ('trace-cmd report " + shown + "' tells why)" : ": empty, nothing "
+                                + "to import"));
                 return Main.BAD_INPUT;
             }
             if (d.events() == 0 && d.unparsedLines() > 0) {
                 err.println(String.format(Locale.ROOT, "tdpscope: %s: no kvm or kvmmmu event in %,d lines (%,d unparsed): "
                         + "not a trace this reader knows (tracefs, trace-cmd report, perf script text); nothing "
                         + "written", shown, d.lines(), d.unparsedLines()));
+                for (TraceDiagnostics.Issue i : first(d.unparsed(), 3)) {
+                    err.println("  unparsed line " + i.line() + ": " + i.message() + ": " + i.text());
+                }
                 return Main.BAD_INPUT;
             }
+            print(report, shown, recHolder[0], d);
             if (window != null && window.from() > d.lines()) {
                 err.println(String.format(Locale.ROOT, "tdpscope: --window %d..%d starts after the trace's last line "
                         + "(%,d); nothing written", window.from(), window.to(), d.lines()));
+                return Main.BAD_INPUT;
+            }
+            if (window != null && windowEvents[0] == 0) {
+                err.println(String.format(Locale.ROOT, "tdpscope: --window %d..%d holds no event (the trace's events "
+                        + "are on lines %,d to %,d); nothing written", window.from(), window.to(), windowEvents[1],
+                        windowEvents[2]));
                 return Main.BAD_INPUT;
             }
             if (window != null) {
@@ -177,6 +190,9 @@ final class TraceImport {
                 }
                 written.add("scenario: " + (scenario == null ? "standard output" : scenario));
             }
+            // an earlier import's picture this one has no counterpart for goes once this one is written: a
+            // directory of pictures is one import's
+            List<Path> stale = new ArrayList<>();
             if (svgDir != null) {
                 String name = shown.getFileName().toString();
                 String base = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
@@ -186,8 +202,14 @@ final class TraceImport {
                         + window.to()) + (asRun.drawn.size() < asRun.converted ? ", first " + asRun.drawn.size()
                                 + " events" : "") + (recHolder[0].roots().isEmpty() ? " (imported)"
                                         : exact ? " (imported; roots from root records)" : " (imported; roots inferred)");
-                stage(files, svg, org.tdpscope.export.TimelineDiagram.layout(title, asRun.drawn,
-                        org.tdpscope.export.Theme.LIGHT), written, "");
+                if (asRun.drawn.isEmpty()) { // a timeline of no step is a title and an empty grid
+                    written.add("diagram: " + svg + " not drawn: none of the trace's records is one the step "
+                            + "timeline draws (faults, SPTE changes, zaps, roots)");
+                    stale.add(svg);
+                } else {
+                    stage(files, svg, org.tdpscope.export.TimelineDiagram.layout(title, asRun.drawn,
+                            org.tdpscope.export.Theme.LIGHT), written, "");
+                }
                 // the same events on the trace's own clock: a mark's position is its time
                 Path real = svgDir.resolve(base + ".trace-timeline.svg");
                 timeline.finish();
@@ -205,6 +227,8 @@ final class TraceImport {
                             org.tdpscope.export.PageTableDiagram.DEFAULT_MAX_TABLES, org.tdpscope.export.Theme.LIGHT),
                             written, window == null ? " (reconstructed page tables)"
                                     : " (reconstructed page tables of the whole trace, not of the window)");
+                } else {
+                    stale.add(svgDir.resolve(base + ".page-tables.svg"));
                 }
             }
             org.tdpscope.model.Run run = null;
@@ -224,6 +248,18 @@ final class TraceImport {
                         + recHolder[0].roots().size() + " root(s))");
             }
             files.commit();
+            for (Path svg : stale) {
+                String n = svg.getFileName().toString();
+                for (Path old : List.of(svg, svg.resolveSibling(n.substring(0, n.length() - 4) + ".png"))) {
+                    try {
+                        if (Files.isRegularFile(old) && Files.deleteIfExists(old)) {
+                            written.add("removed: " + old + " (an earlier import's; this one has none)");
+                        }
+                    } catch (IOException x) {
+                        written.add("kept: " + old + " (an earlier import's; cannot remove it: " + x.getMessage() + ")");
+                    }
+                }
+            }
             if ("--scenario".equals(toStdout)) {
                 data.write(scenarioText);
             } else if ("--xmi".equals(toStdout)) {
@@ -254,7 +290,8 @@ final class TraceImport {
 
     /** Reads the whole trace into the reconstruction (and the skeleton, and the JSON Lines writer). */
     private static void read(org.tdpscope.trace.TraceSource source, Skeleton skeleton, AsRun asRun,
-            java.io.Writer jsonOut, TraceDiagnostics[] diagOut, TraceReconstruction[] recOut) throws IOException {
+            java.io.Writer jsonOut, TraceDiagnostics[] diagOut, TraceReconstruction[] recOut, Window window,
+            long[] windowEvents) throws IOException {
         try (source; org.tdpscope.trace.EventStream reader = source.events()) {
             TraceDiagnostics diag = reader.diagnostics();
             TraceReconstruction rec = new TraceReconstruction(diag);
@@ -276,6 +313,14 @@ final class TraceImport {
             }
             while ((e = reader.next()) != null) {
                 rec.accept(e);
+                long line = e.line();
+                if (window == null || window.contains(line)) {
+                    windowEvents[0]++;
+                }
+                if (windowEvents[1] == 0) {
+                    windowEvents[1] = line;
+                }
+                windowEvents[2] = line;
                 if (skeleton != null) {
                     skeleton.accept(e, rec);
                 }
