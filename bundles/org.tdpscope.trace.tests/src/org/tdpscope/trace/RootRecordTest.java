@@ -74,6 +74,33 @@ class RootRecordTest {
 
     // ---- parsing ----------------------------------------------------------------------------------
 
+    /**
+     * Return probes that cannot read {@code $arg} (the recipe's fallback): the alloc record names no root, so
+     * the load_pgd records tell its address; and a load of a root no record named (the alloc probe missed it)
+     * names the root the task's next top-level SPTE makes the importer infer.
+     */
+    @Test
+    void loadPgdRecordsNameTheRootsAllocRecordsCouldNot() throws IOException {
+        String load = "(vmx_load_mmu_pgd+0x0/0x100 [kvm_intel]) ";
+        TraceReconstruction r = rebuild(String.join("\n",
+                vcpu0(10, "tdpscope_alloc_root: " + ALLOC.trim()),
+                vcpu0(11, "tdpscope_load_pgd: " + load + "hpa=0x101000000 level=4"),
+                vcpu0(12, "kvm_tdp_mmu_spte_changed: as id 0 gfn 0 level 4 old_spte 0 new_spte 102001907"),
+                vcpu1(20, "tdpscope_load_pgd: " + load + "hpa=0x105000000 level=4"),
+                vcpu1(21, "kvm_tdp_mmu_spte_changed: as id 0 gfn 0 level 4 old_spte 0 new_spte 106001907"), ""));
+        assertEquals(2, r.roots().size(), r.roots().toString());
+        InferredRoot first = r.roots().get(0);
+        assertTrue(first.exact(), first.toString());
+        assertEquals(0x101000000L, first.hpa());
+        assertTrue(first.reason().contains("alloc record at line 1 named none"), first.reason());
+        InferredRoot second = r.roots().get(1);
+        assertTrue(second.exact(), second.toString());
+        assertEquals(0x105000000L, second.hpa());
+        assertTrue(second.reason().startsWith("the root the task loaded at line 4"), second.reason());
+        // the tables under each are the ones their top-level SPTEs link
+        assertEquals(0x102001000L & ~0xfffL, Sptes.hpa(first.table().spte(0)));
+    }
+
     @Test
     void kprobeEventLinesInEveryShape() throws IOException {
         String text = String.join("\n",

@@ -98,6 +98,13 @@ public final class InferredRoot {
         }
     }
 
+    /** Exact from {@code atLine}, for {@code why} alone: what it was inferred from no longer says what it is. */
+    void renameExact(long atLine, String why) {
+        evidence = Evidence.EXACT;
+        exactLine = atLine;
+        reason = why;
+    }
+
     void setTable(PageTable t, int newLevel) {
         table = t;
         level = newLevel;

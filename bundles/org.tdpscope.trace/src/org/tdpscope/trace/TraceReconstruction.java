@@ -149,6 +149,11 @@ public final class TraceReconstruction {
     private final Map<Long, InferredRoot> vcpuRoot = new HashMap<>();
     /** Per task, the last root page any page text announced, until an alloc record names it. */
     private final Map<Integer, InferredRoot> announcedRootByPid = new HashMap<>();
+    /** A task's load_pgd of a root not seen yet, and its line: the root the task's next top-level SPTE is in. */
+    private final Map<Integer, RootLoad> pendingLoadByPid = new HashMap<>();
+    private final Map<Integer, Long> pendingLoadLine = new HashMap<>();
+    /** Tasks whose last alloc record named no root, and its line: their next load_pgd names it. */
+    private final Map<Integer, Long> unnamedAllocByPid = new HashMap<>();
     private long pageOffsetBase = -1;
     private boolean warnedNoAddress;
     private int lastFastZapPid = -1;
@@ -398,6 +403,12 @@ public final class TraceReconstruction {
             if (x != null) {
                 return x.table();
             }
+            RootLoad l = pendingLoadByPid.get(e.prefix().pid());
+            if (l != null && level >= topLevel[as] && (l.level() == null || l.level() == level)) {
+                // the task loaded a root no record named: its top-level SPTE is in that one, not in the current one
+                return loaded(newRoot(as, level, null, e.line(), "level-" + level + " SPTE changed in as " + as), e)
+                        .table();
+            }
         }
         PageTable t = byRange.get(key(as, level, base));
         boolean install = !Sptes.isPresent(old) && !Sptes.isFrozen(old) && Sptes.isPresent(neu);
@@ -407,8 +418,8 @@ public final class TraceReconstruction {
                 if (x != null) { // no SPTE is installed in an invalid root: it is the newest valid one
                     return x.table();
                 }
-                return newRoot(as, level, null, e.line(), "first level-" + level + " SPTE installed in as " + as
-                        + " after kvm_mmu_zap_all_fast (line " + t.root.invalidatedLine + ")").table();
+                return loaded(newRoot(as, level, null, e.line(), "first level-" + level + " SPTE installed in as "
+                        + as + " after kvm_mmu_zap_all_fast (line " + t.root.invalidatedLine + ")"), e).table();
             }
             return t;
         }
@@ -437,8 +448,8 @@ public final class TraceReconstruction {
             if (x != null) {
                 return x.table();
             }
-            return newRoot(as, level, null, e.line(), "level-" + level + " SPTE changed in as " + as
-                    + "; top-level SPTEs live in a root, whose address no tracepoint prints").table();
+            return loaded(newRoot(as, level, null, e.line(), "level-" + level + " SPTE changed in as " + as
+                    + "; top-level SPTEs live in a root, whose address no tracepoint prints"), e).table();
         }
         t = newTable(-1, as, level, base, e.line());
         byRange.put(key(as, level, base), t);
@@ -496,6 +507,27 @@ public final class TraceReconstruction {
             byHpa.put(hpa, t);
         }
         return t;
+    }
+
+    /**
+     * A root just inferred from a task's top-level SPTE: if that task loaded a root no record had named, this
+     * is it, with the address the load gave.
+     */
+    private InferredRoot loaded(InferredRoot r, TraceEvent e) {
+        int pid = e.prefix().pid();
+        RootLoad l = pendingLoadByPid.remove(pid);
+        Long at = pendingLoadLine.remove(pid);
+        if (l == null || (l.level() != null && l.level() != r.level()) || exactByHpa.get(l.hpa()) != null) {
+            return r;
+        }
+        r.renameExact(e.line(), "the root the task loaded at line " + at + " (load_pgd of hpa 0x" + Long.toHexString(
+                l.hpa()) + ", named by no record before), whose first level-" + r.level() + " SPTE is at line "
+                + e.line());
+        liveExact.add(r);
+        update(r, e, new RootFields(null, null, l.hpa(), null, null, null, null), l.hpa(), 0);
+        r.addUser(e.prefix().task());
+        vcpuRoot.put(taskAs(pid, r.asId()), r);
+        return r;
     }
 
     private InferredRoot newRoot(int as, int level, MmuPage page, long line, String reason) {
@@ -728,8 +760,32 @@ public final class TraceReconstruction {
             }
         } else if (p instanceof RootLoad l) {
             InferredRoot r = exactByHpa.get(l.hpa());
+            Long unnamed = unnamedAllocByPid.remove(pid);
+            if (r == null && unnamed != null) {
+                // the task's alloc record named no root (return probes without $arg): the root it loads is that
+                // one, so its address is known from here (docs/capture, attribution)
+                InferredRoot mine = vcpuRoot.get(taskAs(pid, 0));
+                RootFields f = new RootFields(null, null, l.hpa(), null, null, null, null);
+                if (mine != null && !mine.exact() && !mine.freed() && (l.level() == null || l.level() == mine
+                        .level())) {
+                    mine.makeExact(e.line(), "named by the load_pgd record at line " + e.line() + " of the task "
+                            + "whose alloc record at line " + unnamed + " named none");
+                    liveExact.add(mine);
+                    r = mine;
+                } else {
+                    r = newExactRoot(e, f, "load_pgd record at line " + e.line() + ": the root the task loads after "
+                            + "its alloc record at line " + unnamed + " named none", true);
+                }
+                update(r, e, f, l.hpa(), 0);
+            }
             if (r == null) {
-                return; // a root not seen yet (or a nested/shadow root): the next record naming it tells more
+                // a root not seen yet (or a nested/shadow root): a root the task's next top-level SPTE change
+                // makes the importer infer is the one it loaded
+                if (pendingLoadByPid.size() < 4096) {
+                    pendingLoadByPid.put(pid, l);
+                    pendingLoadLine.put(pid, e.line());
+                }
+                return;
             }
             vcpuRoot.put(taskAs(pid, r.asId()), r);
             r.addUser(e.prefix().task());
@@ -754,6 +810,9 @@ public final class TraceReconstruction {
             liveExact.add(r);
         } else if (r == null) {
             if (!f.named()) { // an alloc record that printed no root (6.9: return probes cannot read arguments)
+                if (unnamedAllocByPid.size() < 4096) {
+                    unnamedAllocByPid.put(pid, e.line()); // the task's next load_pgd names it
+                }
                 if (announced != null) {
                     vcpuRoot.put(taskAs(pid, announced.asId()), announced);
                     announced.addUser(e.prefix().task());
