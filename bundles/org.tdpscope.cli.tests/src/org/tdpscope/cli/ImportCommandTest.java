@@ -94,6 +94,27 @@ class ImportCommandTest {
         assertTrue(trace.err().contains("looks like a kernel trace, not a scenario"), trace.err());
     }
 
+    /** A five-level root gives a five-level TDP; a 4K leaf installed by an SPTE change alone gives 4K leaves. */
+    @Test
+    void fiveLevelRootsAndLeavesSeenOnlyAsSpteChangesCarryOver(@TempDir Path dir) throws IOException {
+        Path trace = dir.resolve("l5.txt");
+        String task = "       CPU 0/KVM-2001    [000] ...1.  8123.0000";
+        Files.writeString(trace, "       CPU 0/KVM-2001    [000] d..1.  8123.000010: kvm_page_fault: vcpu 0 rip 0xfff0 "
+                + "address 0x0000000000001000 error_code 0x182\n"
+                + task + "12: kvm_tdp_mmu_spte_changed: as id 0 gfn 0 level 5 old_spte 0 new_spte 102000907\n"
+                + task + "13: kvm_tdp_mmu_spte_changed: as id 0 gfn 0 level 4 old_spte 0 new_spte 102001907\n"
+                + task + "14: kvm_tdp_mmu_spte_changed: as id 0 gfn 0 level 3 old_spte 0 new_spte 102002907\n"
+                + task + "15: kvm_tdp_mmu_spte_changed: as id 0 gfn 0 level 2 old_spte 0 new_spte 102003907\n"
+                + task + "16: kvm_tdp_mmu_spte_changed: as id 0 gfn 1 level 1 old_spte 0 new_spte 6000001234b77\n");
+        Path tdp = dir.resolve("l5.tdp");
+        assertEquals(0, MainTest.tdpscope("import", trace.toString(), "--scenario", tdp.toString()).code());
+        String s = Files.readString(tdp);
+        assertTrue(s.contains("    tdp 5-level"), s);
+        assertTrue(s.contains("memslot 0: gfn 0x0 .. 0x200 dirty-logging"), "4K leaves, as the trace installs: " + s);
+        assertFalse(s.contains("no leaf size"), s);
+        load(tdp);
+    }
+
     @Test
     void dataOutputsGoToStandardOutputWithADash(@TempDir Path dir) throws IOException {
         MainTest.Outcome o = MainTest.tdpscope("import", FAULTS_ZAP.toString(), "--trace", "-");

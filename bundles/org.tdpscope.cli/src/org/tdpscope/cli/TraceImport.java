@@ -679,6 +679,9 @@ final class TraceImport {
             } else {
                 t.defaultChanges++;
             }
+            if (!Sptes.isPresent(c.oldSpte()) && Sptes.isPresent(c.newSpte()) && Sptes.isLeaf(c.newSpte(), c.level())) {
+                maxLevel = Math.max(maxLevel, c.level()); // a leaf installed: its size, as set_spte would say
+            }
             boolean zap = Sptes.isPresent(c.oldSpte()) && !Sptes.isPresent(c.newSpte()) && !Sptes.isFrozen(c.newSpte());
             if (!zap || t.fault != null) {
                 if (Sptes.isPresent(c.newSpte()) && t.range != null && !t.unmap) {
@@ -807,10 +810,14 @@ final class TraceImport {
             }
             sb.append("scenario \"imported: ").append(source.getFileName().toString().replace("\"", "'")).append("\" {\n");
             sb.append("  vm {\n");
+            boolean fiveLevel = rec.roots().stream().anyMatch(r -> r.level() == 5);
             long lo = gfns.isEmpty() ? 0 : gfns.first() & -span;
             long hi = gfns.isEmpty() ? span : (gfns.last() & -span) + span;
             sb.append("    memslot 0: gfn 0x").append(Long.toHexString(lo)).append(" .. 0x").append(Long.toHexString(hi))
                     .append(maxLevel == 1 ? " dirty-logging" : "").append('\n');
+            if (fiveLevel) {
+                sb.append("    tdp 5-level   // the trace's roots are level-5 tables\n");
+            }
             List<String> vcpus = new ArrayList<>();
             for (Task t : tasks.values()) {
                 if (t.vcpu != null) {
