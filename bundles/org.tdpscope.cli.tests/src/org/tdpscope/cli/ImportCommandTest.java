@@ -166,6 +166,9 @@ class ImportCommandTest {
                 "0..20");
         assertEquals(Main.BAD_INPUT, zero.code());
         assertTrue(zero.err().contains("a trace's lines start at 1"), zero.err());
+        MainTest.Outcome huge = MainTest.tdpscope("import", copy.toString(), "--scenario", w.toString(), "--window",
+                "1..99999999999999999999");
+        assertTrue(huge.err().contains("--window 1..99999999999999999999: a number past 64 bits"), huge.err());
 
         MainTest.Outcome folder = MainTest.tdpscope("import", dir.toString());
         assertTrue(folder.err().contains("a directory, not a trace file"), folder.err());

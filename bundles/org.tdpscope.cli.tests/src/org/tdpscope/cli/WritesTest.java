@@ -228,6 +228,25 @@ class WritesTest {
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertNotEquals(0, p.exitValue(), Files.readString(errFile));
         assertTrue(Files.readString(errFile).contains("no space left on device"), Files.readString(errFile));
+        // an import's data on a full standard output: not reported as written
+        Path capture = Path.of("../org.tdpscope.trace.tests/resources/01-linuxmaxxing-virt-ept-seg1-root1-create-"
+                + "faults-zap-start.txt").toAbsolutePath();
+        p = fork("import", capture.toString(), "--trace", "-").redirectOutput(new File("/dev/full"))
+                .redirectError(errFile.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        err = Files.readString(errFile);
+        assertNotEquals(0, p.exitValue(), err);
+        assertTrue(err.contains("tdpscope: cannot write to standard output: no space left on device"), err);
+        assertFalse(err.contains("trace: standard output"), "not said to be written: " + err);
+    }
+
+    /** An output in a folder that takes no file: the folder said, not the name of our temporary beside the target. */
+    @Test
+    void aFolderThatTakesNoFileIsNamed() {
+        MainTest.Outcome o = MainTest.tdpscope("run", SEED, "--policy", "fifo", "--quiet", "--trace", "/proc/x.jsonl");
+        assertEquals(Main.BAD_INPUT, o.code(), o.err());
+        assertTrue(o.err().contains("cannot write /proc/x.jsonl: cannot create a file in /proc"), o.err());
+        assertFalse(o.err().contains(org.tdpscope.model.io.AtomicFiles.TEMP_MARK), o.err());
     }
 
     /** The file-size limit (ulimit -f) reached half way: said in words, the old trace kept, no temporary left. */

@@ -266,6 +266,9 @@ final class TraceImport {
                 org.tdpscope.model.io.RunStore.saveXmi(run, data);
             }
             data.flush();
+            if (toStdout != null && out.checkError()) {
+                return Main.OK; // standard output failed: the command says so, and reports nothing as written
+            }
             for (String w : written) {
                 report.println(w);
             }

@@ -69,7 +69,10 @@ public final class RunExport {
                     }
                 }
             } catch (NumberFormatException e) {
-                // said below
+                String number = "[0-9]+|0[xX][0-9a-fA-F]+";
+                if (text.substring(0, dots).trim().matches(number) && text.substring(dots + 2).trim().matches(number)) {
+                    throw new IllegalArgumentException(option + " " + text + ": a number past 64 bits");
+                }
             }
             // --window takes line numbers of a trace; the other ranges are gfns or steps
             throw new IllegalArgumentException(option + " wants a range A..B with A < B (e.g. " + (option.equals(

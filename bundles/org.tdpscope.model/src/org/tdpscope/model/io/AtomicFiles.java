@@ -225,7 +225,12 @@ public final class AtomicFiles {
             return words(fse.getReason()); // getMessage() would repeat the paths
         }
         if (e instanceof NoSuchFileException nf) {
-            return "no such file or directory: " + nf.getFile();
+            String f = nf.getFile();
+            if (f != null && f.contains(TEMP_MARK)) { // our temporary beside the target: its folder takes no file
+                Path dir = Path.of(f).getParent();
+                return "cannot create a file in " + (dir == null ? "its folder" : dir);
+            }
+            return "no such file or directory: " + f;
         }
         String m = e.getMessage();
         if (m == null || m.isBlank()) {
