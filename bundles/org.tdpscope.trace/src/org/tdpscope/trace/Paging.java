@@ -126,6 +126,11 @@ public enum Paging {
             }
         }
 
+        /** Enough clues: the rest of the trace is not looked at. */
+        boolean settled() {
+            return ept + npt >= ENOUGH;
+        }
+
         /** The paging the clues agree on, null if there is none or they disagree. */
         public Paging paging() {
             return ept > 0 && npt == 0 ? Paging.EPT : npt > 0 && ept == 0 ? Paging.NPT : null;

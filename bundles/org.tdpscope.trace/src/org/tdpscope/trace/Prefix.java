@@ -33,6 +33,11 @@ public record Prefix(String comm, int pid, int tgid, int cpu, String flags, long
         PERF_SCRIPT
     }
 
+    /** Whether a {@code <stack trace>} came with the event (no call through List). */
+    public boolean hasStack() {
+        return stack != NO_STACK;
+    }
+
     private static final List<String> NO_STACK = List.of();
 
     public Prefix {

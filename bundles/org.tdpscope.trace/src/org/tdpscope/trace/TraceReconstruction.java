@@ -81,6 +81,7 @@ public final class TraceReconstruction {
 
     private final TraceDiagnostics diag;
     private final Paging.Evidence paging = new Paging.Evidence();
+    private boolean pagingSettled;
     private final Map<Integer, PageTable> tables = new LinkedHashMap<>(); // by id, retired ones removed
     private int nextTableId;
     private long retiredTables;
@@ -190,10 +191,13 @@ public final class TraceReconstruction {
         eventCounts[id]++;
         lanes(e, id);
         Payload p = e.payload();
-        if (!e.prefix().stack().isEmpty()) {
+        // the paging's clues while they are few: a field's test per event after (on the client compiler the
+        // import runs on, a call through List or a call not inlined per event costs percents)
+        if (!pagingSettled && e.prefix().hasStack()) {
             for (String f : e.prefix().stack()) {
                 paging.frame(f, e.line());
             }
+            pagingSettled = paging.settled();
         }
         if (p instanceof TdpMmuSpteChanged c) {
             spteChanged(e, c);
@@ -206,7 +210,10 @@ public final class TraceReconstruction {
             }
         } else if (p instanceof KvmPageFault f) {
             pageFaults++;
-            paging.pageFault(f.errorCode(), e.line());
+            if (!pagingSettled) {
+                paging.pageFault(f.errorCode(), e.line());
+                pagingSettled = paging.settled();
+            }
         } else if (p instanceof MmuGetPage c) {
             getPage(e, c);
         } else if (p instanceof MmuPrepareZapPage c) {
@@ -244,8 +251,9 @@ public final class TraceReconstruction {
         } else if (p instanceof RootAlloc || p instanceof RootNext || p instanceof RootPut || p instanceof RootZap
                 || p instanceof RootsInvalidate || p instanceof RootsZapInvalidated || p instanceof RootLoad) {
             rootRecord(e, p);
-        } else if (p instanceof KvmExit x) {
+        } else if (!pagingSettled && p instanceof KvmExit x) {
             paging.exitReason(x.reason(), e.line());
+            pagingSettled = paging.settled();
         }
     }
 
@@ -337,10 +345,13 @@ public final class TraceReconstruction {
         }
         long old = c.oldSpte();
         long neu = c.newSpte();
-        if (Sptes.isTable(neu, level)) {
-            paging.nonLeaf(neu, e.line());
-        } else if (Sptes.isTable(old, level)) { // a huge page replacing a table (capture 07's collapse)
-            paging.nonLeaf(old, e.line());
+        if (!pagingSettled) {
+            if (Sptes.isTable(neu, level)) {
+                paging.nonLeaf(neu, e.line());
+            } else if (Sptes.isTable(old, level)) { // a huge page replacing a table (capture 07's collapse)
+                paging.nonLeaf(old, e.line());
+            }
+            pagingSettled = paging.settled();
         }
         PageTable t = tableOf(as, level, c.gfn(), old, neu, e);
         lastChanged = t;
