@@ -115,6 +115,22 @@ class ImportCommandTest {
         load(tdp);
     }
 
+    /**
+     * A capture with the recipe's root records: the events the views get say which roots are exact, and carry
+     * the reference counts the records printed (every root event had rc -1).
+     */
+    @Test
+    void rootRecordsGiveExactRootsAndTheirCounts() {
+        Path kprobe = CAPTURES.resolve("kprobe-record-format-uprobe-standin.txt");
+        MainTest.Outcome o = MainTest.tdpscope("import", kprobe.toString(), "--trace", "-");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("\"event\":\"root.create\",\"root\":\"A\",\"rc\":-1,\"detail\":\"root (exact: a "
+                + "tdpscope root record)"), o.out());
+        assertTrue(o.out().contains("\"event\":\"root.get\",\"root\":\"A\",\"rc\":2,\"detail\":\"tdpscope_next_root"),
+                o.out());
+        assertTrue(o.out().contains("\"event\":\"root.put\",\"root\":\"A\",\"rc\":0,"), "the last reference: " + o.out());
+    }
+
     @Test
     void dataOutputsGoToStandardOutputWithADash(@TempDir Path dir) throws IOException {
         MainTest.Outcome o = MainTest.tdpscope("import", FAULTS_ZAP.toString(), "--trace", "-");

@@ -463,14 +463,34 @@ final class TraceImport {
                 InferredRoot r = rec.roots().get(rootsSeen++);
                 String where = r.line() == e.prefix().line() ? at : "line " + r.line() + (window != null
                         && r.line() < window.from() ? " (before the window)" : "");
+                // a root a page record announced is named by the alloc record after it: said when it is
                 add(new org.tdpscope.sim.TraceEvent(converted + 1, thread, org.tdpscope.sim.EventType.ROOT_CREATE,
                         org.tdpscope.sim.Root.nameOf(r.id()), -1, -1, -1, 0, 0, (r.exact()
                                 ? "root (exact: a tdpscope root record), as " : "inferred root, as ") + r.asId() + ", "
                                 + where, null));
+                if (r.exact()) {
+                    exactShown.set(rootsSeen - 1);
+                }
             }
-            if (rootRecord(e.payload())) { // invalidations and frees the record showed
+            if (rootRecord(e.payload())) { // names, references, invalidations and frees the record showed
+                Payload.RootFields fields = e.payload() instanceof Payload.RootAlloc a ? a.root()
+                        : e.payload() instanceof Payload.RootNext n ? n.root()
+                                : e.payload() instanceof Payload.RootPut u ? u.root() : null;
+                InferredRoot named = fields == null || fields.physical() == -1 ? null : rec.exactRoot(fields.physical());
                 for (int i = 0; i < rootsSeen; i++) {
                     InferredRoot r = rec.roots().get(i);
+                    if (r.exact() && !exactShown.get(i)) {
+                        exactShown.set(i);
+                        add(new org.tdpscope.sim.TraceEvent(converted + 1, thread, org.tdpscope.sim.EventType.ROOT_GET,
+                                org.tdpscope.sim.Root.nameOf(r.id()), r.refcount(), -1, -1, 0, 0, "exact from here: "
+                                        + (r.hpa() == -1 ? "" : "hpa 0x" + Long.toHexString(r.hpa()) + ", ")
+                                        + "named by a tdpscope root record, " + at, null));
+                    } else if (r == named && fields.count() != null) { // a reference taken or dropped, with its count
+                        add(new org.tdpscope.sim.TraceEvent(converted + 1, thread, e.payload() instanceof Payload.RootPut
+                                ? org.tdpscope.sim.EventType.ROOT_PUT : org.tdpscope.sim.EventType.ROOT_GET,
+                                org.tdpscope.sim.Root.nameOf(r.id()), r.refcount(), -1, -1, 0, 0, e.name() + " count "
+                                        + fields.count() + ", " + at, null));
+                    }
                     if (r.invalidatedLine() != 0 && !invalidShown.get(i)) {
                         invalidShown.set(i);
                         add(new org.tdpscope.sim.TraceEvent(converted + 1, thread,
@@ -545,6 +565,7 @@ final class TraceImport {
         }
 
         private final java.util.BitSet invalidShown = new java.util.BitSet();
+        private final java.util.BitSet exactShown = new java.util.BitSet();
         private final java.util.BitSet freedShown = new java.util.BitSet();
 
         /** Records that can invalidate or free a root: a fast zap, and the capture recipe's root records. */
