@@ -114,8 +114,10 @@ public final class OpenTraceHandler extends AbstractHandler {
     }
 
     private static void show(ImportedTrace t, TraceView into) {
-        if (into != null && !into.panel().isDisposed()) {
-            into.show(t);
+        if (into != null) { // a view closed while it imported its trace again stays closed
+            if (!into.panel().isDisposed()) {
+                into.show(t);
+            }
             return;
         }
         if (!PlatformUI.isWorkbenchRunning()) {
