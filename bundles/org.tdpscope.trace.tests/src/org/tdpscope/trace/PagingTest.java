@@ -72,6 +72,36 @@ class PagingTest {
         assertTrue(both.paging().reading().contains("clues of both"), both.paging().reading());
     }
 
+    /**
+     * trace-cmd's kvm plugin names SVM's exits {@code EXIT_NPF} (upper case, like VMX's), and there may be many
+     * of them before the first SPTE: the SPTE's bits decide, and an exit reason printed as a number says nothing.
+     */
+    @Test
+    void svmExitsAsTraceCmdNamesThemAndTheSptesBitsDecide() throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 70; i++) {
+            b.append(String.format(java.util.Locale.ROOT, " vmm-1 [001] d..1. 100.%06d: kvm_exit: reason EXIT_NPF rip "
+                    + "0x10 info 100000004 2000%n", i + 1));
+        }
+        b.append(" vmm-1 [001] ...1. 100.000100: kvm_tdp_mmu_spte_changed: as id 0 gfn 0 level 4 old_spte 0 new_spte "
+                + "100b1b16827\n");
+        TraceReconstruction r = reconstruct(b.toString());
+        assertEquals(Paging.NPT, r.paging().paging(), r.paging().reading());
+        assertTrue(r.paging().clue().contains("has its accessed bit at bit 5"), "the SPTE's bits are the clue given: "
+                + r.paging().clue());
+        // a VMX-looking exit name outvoted by the SPTE's bits, and a number saying nothing
+        TraceReconstruction mixed = reconstruct(" vmm-1 [001] d..1. 100.000001: kvm_exit: reason EPT_VIOLATION rip 0x10"
+                + " info 782 0\n vmm-1 [001] d..1. 100.000002: kvm_exit: reason 0x80000021 rip 0x10 info 0 0\n"
+                + " vmm-1 [001] ...1. 100.000100: kvm_tdp_mmu_spte_changed: as id 0 gfn 0 level 4 old_spte 0 new_spte "
+                + "100b1b16827\n");
+        assertEquals(Paging.NPT, mixed.paging().paging(), mixed.paging().reading());
+        TraceReconstruction number = reconstruct(" vmm-1 [001] d..1. 100.000002: kvm_exit: reason 0x80000021 rip 0x10"
+                + " info 0 0\n");
+        assertNull(number.paging().paging(), number.paging().reading());
+        // a 64-bit #NPF code is read as such even where the paging is not known
+        assertEquals("read", Paging.EPT.access(0x100000004L));
+    }
+
     private static TraceReconstruction reconstruct(String text) throws IOException {
         try (TraceReader reader = new TraceReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), 1,
                 false)) {

@@ -101,6 +101,32 @@ class RootRecordTest {
         assertEquals(0x102001000L & ~0xfffL, Sptes.hpa(first.table().spte(0)));
     }
 
+    /**
+     * A task that had a root and loads one no record named (an L2 guest's, say): its next top-level SPTE is in
+     * the new one; and a load of an unnamed root followed by a load of a known one leaves nothing pending.
+     */
+    @Test
+    void aLoadOfAnUnnamedRootMovesTheTaskAndALaterLoadSupersedesIt() throws IOException {
+        String load = "(vmx_load_mmu_pgd+0x0/0x100 [kvm_intel]) ";
+        TraceReconstruction r = rebuild(String.join("\n",
+                vcpu0(10, "tdpscope_alloc_root: " + ALLOC + "mirror=0 hpa=0x101000000 mirror_hpa=0x0"),
+                vcpu0(11, "kvm_tdp_mmu_spte_changed: as id 0 gfn 0 level 4 old_spte 0 new_spte 102001907"),
+                vcpu0(20, "tdpscope_load_pgd: " + load + "hpa=0x105000000 level=4"),
+                vcpu0(21, "kvm_tdp_mmu_spte_changed: as id 0 gfn 0 level 4 old_spte 0 new_spte 106001907"),
+                vcpu1(30, "tdpscope_load_pgd: " + load + "hpa=0x107000000 level=4"),
+                vcpu1(31, "tdpscope_load_pgd: " + load + "hpa=0x101000000 level=4"),
+                vcpu1(32, "kvm_tdp_mmu_spte_changed: as id 0 gfn 8000000 level 4 old_spte 0 new_spte 108001907"),
+                ""));
+        assertEquals(2, r.roots().size(), r.roots().toString());
+        InferredRoot a = r.roots().get(0);
+        InferredRoot b = r.roots().get(1);
+        assertEquals(0x101000000L, a.hpa());
+        assertEquals(0x105000000L, b.hpa(), "the root vcpu0 loaded: " + b);
+        assertEquals(0x106001000L, Sptes.hpa(b.table().spte(0)), "vcpu0's second SPTE went to it, not to A");
+        assertTrue(r.exactRoot(0x107000000L) == null, "vcpu1's first load was superseded: no root named by it");
+        assertEquals(0x108001000L, Sptes.hpa(a.table().spte(1)), "vcpu1's SPTE went to A, the root it loaded last");
+    }
+
     @Test
     void kprobeEventLinesInEveryShape() throws IOException {
         String text = String.join("\n",

@@ -45,7 +45,8 @@ public enum Paging {
         if ((errorCode & 2) != 0) {
             return "write";
         }
-        return (errorCode & (this == EPT ? 4 : 0x10)) != 0 ? "exec" : "read";
+        boolean npf = this == NPT || (errorCode >>> 32) != 0; // only #NPF codes have bits above 31
+        return (errorCode & (npf ? 0x10 : 4)) != 0 ? "exec" : "read";
     }
 
     /**
@@ -54,15 +55,27 @@ public enum Paging {
      */
     public static final class Evidence {
 
+        /** Clues of a kind looked at, at most: the rest of the trace pays nothing for them. */
         private static final int ENOUGH = 64;
-        private int ept;
-        private int npt;
-        private long firstLine;
-        private String firstClue;
+        // strong clues are the SPTEs' own bits and AMD's 64-bit error codes; weak ones are names (exit reasons,
+        // stack frames), which a tool's text may spell its own way: a strong clue outvotes any number of weak
+        private final int[] strong = new int[2];
+        private final int[] weak = new int[2];
+        private final long[] firstLine = new long[2];
+        private final String[] firstClue = new String[2]; // the first strong clue, else the first weak one
 
-        /** A {@code kvm_exit} reason: VMX names are upper case ({@code EPT_VIOLATION}), SVM's lower ({@code npf}). */
+        /**
+         * A {@code kvm_exit} reason. The kernel prints VMX's in upper case ({@code EPT_VIOLATION}) and SVM's in
+         * lower ({@code npf}); trace-cmd's kvm plugin prints SVM's as {@code EXIT_NPF}. A reason printed as a
+         * number ({@code 0x80000021}) or {@code UNKNOWN} says nothing.
+         */
         void exitReason(String reason, long line) {
-            if (ept + npt >= ENOUGH || reason == null || reason.isEmpty()) {
+            if (weakSettled() || reason == null || reason.isEmpty() || reason.startsWith("0x")
+                    || reason.startsWith("UNKNOWN")) {
+                return;
+            }
+            if (reason.startsWith("EXIT_")) {
+                clue(Paging.NPT, false, line, "kvm_exit reason " + reason + " is SVM's (trace-cmd's name)");
                 return;
             }
             boolean upper = false;
@@ -73,8 +86,8 @@ public enum Paging {
                 lower |= c >= 'a' && c <= 'z';
             }
             if (upper != lower) {
-                clue(upper ? Paging.EPT : Paging.NPT, line, "kvm_exit reason " + reason + " is " + (upper ? "VMX"
-                        : "SVM") + "'s");
+                clue(upper ? Paging.EPT : Paging.NPT, false, line, "kvm_exit reason " + reason + " is " + (upper
+                        ? "VMX" : "SVM") + "'s");
             }
         }
 
@@ -83,69 +96,79 @@ public enum Paging {
          * under NPT (EPT's bits 3-7 of a non-leaf entry are reserved, NPT's bit 8 must be zero).
          */
         void nonLeaf(long spte, long line) {
-            if (ept + npt >= ENOUGH) {
+            if (strongSettled()) {
                 return;
             }
             boolean a8 = (spte & (1L << 8)) != 0;
             boolean a5 = (spte & (1L << 5)) != 0;
             if (a8 != a5) {
-                clue(a8 ? Paging.EPT : Paging.NPT, line, String.format(java.util.Locale.ROOT,
+                clue(a8 ? Paging.EPT : Paging.NPT, true, line, String.format(java.util.Locale.ROOT,
                         "a non-leaf SPTE 0x%x has its accessed bit at bit %d", spte, a8 ? 8 : 5));
             }
         }
 
         /** A {@code kvm_page_fault} error code with bits above 31: only AMD's 64-bit #NPF codes have them. */
         void pageFault(long errorCode, long line) {
-            if (ept + npt < ENOUGH && (errorCode >>> 32) != 0) {
-                clue(Paging.NPT, line, "a 64-bit #NPF error code 0x" + Long.toHexString(errorCode));
+            if (!strongSettled() && (errorCode >>> 32) != 0) {
+                clue(Paging.NPT, true, line, "a 64-bit #NPF error code 0x" + Long.toHexString(errorCode));
             }
         }
 
         /** A {@code <stack trace>} frame naming the vendor module's functions. */
         void frame(String function, long line) {
-            if (ept + npt >= ENOUGH || function == null) {
+            if (weakSettled() || function == null) {
                 return;
             }
             if (function.startsWith("vmx_") || function.startsWith("handle_ept_") || function.contains("[kvm_intel]")) {
-                clue(Paging.EPT, line, "the stack frame " + function);
+                clue(Paging.EPT, false, line, "the stack frame " + function);
             } else if (function.startsWith("svm_") || function.startsWith("npf_")
                     || function.contains("[kvm_amd]")) {
-                clue(Paging.NPT, line, "the stack frame " + function);
+                clue(Paging.NPT, false, line, "the stack frame " + function);
             }
         }
 
-        private void clue(Paging p, long line, String what) {
-            if (p == Paging.EPT) {
-                ept++;
-            } else {
-                npt++;
-            }
-            if (firstClue == null) {
-                firstLine = line;
-                firstClue = what;
+        private void clue(Paging p, boolean isStrong, long line, String what) {
+            int k = p.ordinal();
+            (isStrong ? strong : weak)[k]++;
+            if (firstClue[k] == null || isStrong && strong[k] == 1) {
+                firstLine[k] = line;
+                firstClue[k] = what;
             }
         }
 
-        /** Enough clues: the rest of the trace is not looked at. */
-        boolean settled() {
-            return ept + npt >= ENOUGH;
+        /** Enough of the names: exit reasons and stack frames are not looked at any more. */
+        boolean weakSettled() {
+            return weak[0] + weak[1] >= ENOUGH;
         }
 
-        /** The paging the clues agree on, null if there is none or they disagree. */
+        /** Enough of the bits: SPTEs and error codes are not looked at any more. */
+        boolean strongSettled() {
+            return strong[0] + strong[1] >= ENOUGH;
+        }
+
+        /**
+         * The paging the clues agree on: the strong ones if there are any, else the weak ones; null if there is
+         * none or they disagree.
+         */
         public Paging paging() {
-            return ept > 0 && npt == 0 ? Paging.EPT : npt > 0 && ept == 0 ? Paging.NPT : null;
+            int[] c = strong[0] + strong[1] > 0 ? strong : weak;
+            return c[0] > 0 && c[1] == 0 ? Paging.EPT : c[1] > 0 && c[0] == 0 ? Paging.NPT : null;
         }
 
         /** A picture's words for it: {@code SPTE bits as AMD NPT (line 6)} or {@code ... Intel EPT (assumed)}. */
         public String brief() {
             Paging p = paging();
-            return p != null ? "SPTE bits as " + p.label() + " (line " + firstLine + ")"
+            return p != null ? "SPTE bits as " + p.label() + " (line " + firstLine[p.ordinal()] + ")"
                     : "SPTE bits as Intel EPT (assumed)";
         }
 
-        /** The first clue, e.g. {@code line 6: a non-leaf SPTE 0x100b1b16827 has its accessed bit at bit 5}. */
+        /**
+         * The first clue for the paging found, e.g. {@code line 6: a non-leaf SPTE 0x100b1b16827 has its
+         * accessed bit at bit 5}; empty when none was found.
+         */
         public String clue() {
-            return firstClue == null ? "" : "line " + firstLine + ": " + firstClue;
+            Paging p = paging();
+            return p == null ? "" : "line " + firstLine[p.ordinal()] + ": " + firstClue[p.ordinal()];
         }
 
         /**
@@ -157,9 +180,11 @@ public enum Paging {
             if (p != null) {
                 return "SPTE bits read as " + p.label() + " (" + clue() + ")";
             }
-            if (ept > 0 && npt > 0) {
-                return "SPTE bits read as Intel EPT, assumed: the trace has clues of both EPT (" + ept + ") and NPT ("
-                        + npt + ")";
+            int e = strong[0] + weak[0];
+            int n = strong[1] + weak[1];
+            if (e > 0 && n > 0) {
+                return "SPTE bits read as Intel EPT, assumed: the trace has clues of both EPT (" + e + ") and NPT ("
+                        + n + ")";
             }
             return "SPTE bits read as Intel EPT, assumed: the trace does not show the vendor";
         }

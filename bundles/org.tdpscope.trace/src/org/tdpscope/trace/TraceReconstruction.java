@@ -81,7 +81,8 @@ public final class TraceReconstruction {
 
     private final TraceDiagnostics diag;
     private final Paging.Evidence paging = new Paging.Evidence();
-    private boolean pagingSettled;
+    private boolean namesSettled; // the paging's clues of each kind, while they are few
+    private boolean bitsSettled;
     private final Map<Integer, PageTable> tables = new LinkedHashMap<>(); // by id, retired ones removed
     private int nextTableId;
     private long retiredTables;
@@ -151,8 +152,10 @@ public final class TraceReconstruction {
     /** Per task, the last root page any page text announced, until an alloc record names it. */
     private final Map<Integer, InferredRoot> announcedRootByPid = new HashMap<>();
     /** A task's load_pgd of a root not seen yet, and its line: the root the task's next top-level SPTE is in. */
-    private final Map<Integer, RootLoad> pendingLoadByPid = new HashMap<>();
-    private final Map<Integer, Long> pendingLoadLine = new HashMap<>();
+    private record PendingLoad(RootLoad load, long line) {
+    }
+
+    private final Map<Integer, PendingLoad> pendingLoadByPid = new HashMap<>();
     /** Tasks whose last alloc record named no root, and its line: their next load_pgd names it. */
     private final Map<Integer, Long> unnamedAllocByPid = new HashMap<>();
     private long pageOffsetBase = -1;
@@ -193,11 +196,11 @@ public final class TraceReconstruction {
         Payload p = e.payload();
         // the paging's clues while they are few: a field's test per event after (on the client compiler the
         // import runs on, a call through List or a call not inlined per event costs percents)
-        if (!pagingSettled && e.prefix().hasStack()) {
+        if (!namesSettled && e.prefix().hasStack()) {
             for (String f : e.prefix().stack()) {
                 paging.frame(f, e.line());
             }
-            pagingSettled = paging.settled();
+            namesSettled = paging.weakSettled();
         }
         if (p instanceof TdpMmuSpteChanged c) {
             spteChanged(e, c);
@@ -210,9 +213,9 @@ public final class TraceReconstruction {
             }
         } else if (p instanceof KvmPageFault f) {
             pageFaults++;
-            if (!pagingSettled) {
+            if (!bitsSettled) {
                 paging.pageFault(f.errorCode(), e.line());
-                pagingSettled = paging.settled();
+                bitsSettled = paging.strongSettled();
             }
         } else if (p instanceof MmuGetPage c) {
             getPage(e, c);
@@ -251,9 +254,9 @@ public final class TraceReconstruction {
         } else if (p instanceof RootAlloc || p instanceof RootNext || p instanceof RootPut || p instanceof RootZap
                 || p instanceof RootsInvalidate || p instanceof RootsZapInvalidated || p instanceof RootLoad) {
             rootRecord(e, p);
-        } else if (!pagingSettled && p instanceof KvmExit x) {
+        } else if (!namesSettled && p instanceof KvmExit x) {
             paging.exitReason(x.reason(), e.line());
-            pagingSettled = paging.settled();
+            namesSettled = paging.weakSettled();
         }
     }
 
@@ -345,13 +348,13 @@ public final class TraceReconstruction {
         }
         long old = c.oldSpte();
         long neu = c.newSpte();
-        if (!pagingSettled) {
+        if (!bitsSettled) {
             if (Sptes.isTable(neu, level)) {
                 paging.nonLeaf(neu, e.line());
             } else if (Sptes.isTable(old, level)) { // a huge page replacing a table (capture 07's collapse)
                 paging.nonLeaf(old, e.line());
             }
-            pagingSettled = paging.settled();
+            bitsSettled = paging.strongSettled();
         }
         PageTable t = tableOf(as, level, c.gfn(), old, neu, e);
         lastChanged = t;
@@ -410,15 +413,15 @@ public final class TraceReconstruction {
             }
         }
         if (rootRecords > 0 && level >= 4) { // root records tell which root this task is working on
+            PendingLoad l = pendingLoadByPid.get(e.prefix().pid());
+            if (l != null && level >= topLevel[as] && (l.load().level() == null || l.load().level() == level)) {
+                // the task loaded a root no record named: its top-level SPTE is in that one, not in the one it had
+                return loaded(newRoot(as, level, null, e.line(), "level-" + level + " SPTE changed in as " + as), e)
+                        .table();
+            }
             InferredRoot x = knownRootOf(e.prefix().pid(), as, level);
             if (x != null) {
                 return x.table();
-            }
-            RootLoad l = pendingLoadByPid.get(e.prefix().pid());
-            if (l != null && level >= topLevel[as] && (l.level() == null || l.level() == level)) {
-                // the task loaded a root no record named: its top-level SPTE is in that one, not in the current one
-                return loaded(newRoot(as, level, null, e.line(), "level-" + level + " SPTE changed in as " + as), e)
-                        .table();
             }
         }
         PageTable t = byRange.get(key(as, level, base));
@@ -526,11 +529,12 @@ public final class TraceReconstruction {
      */
     private InferredRoot loaded(InferredRoot r, TraceEvent e) {
         int pid = e.prefix().pid();
-        RootLoad l = pendingLoadByPid.remove(pid);
-        Long at = pendingLoadLine.remove(pid);
+        PendingLoad pending = pendingLoadByPid.remove(pid);
+        RootLoad l = pending == null ? null : pending.load();
         if (l == null || (l.level() != null && l.level() != r.level()) || exactByHpa.get(l.hpa()) != null) {
             return r;
         }
+        long at = pending.line();
         r.renameExact(e.line(), "the root the task loaded at line " + at + " (load_pgd of hpa 0x" + Long.toHexString(
                 l.hpa()) + ", named by no record before), whose first level-" + r.level() + " SPTE is at line "
                 + e.line());
@@ -771,14 +775,15 @@ public final class TraceReconstruction {
             }
         } else if (p instanceof RootLoad l) {
             InferredRoot r = exactByHpa.get(l.hpa());
+            pendingLoadByPid.remove(pid); // a later load of the task's supersedes one not resolved yet
             Long unnamed = unnamedAllocByPid.remove(pid);
             if (r == null && unnamed != null) {
                 // the task's alloc record named no root (return probes without $arg): the root it loads is that
                 // one, so its address is known from here (docs/capture, attribution)
                 InferredRoot mine = vcpuRoot.get(taskAs(pid, 0));
                 RootFields f = new RootFields(null, null, l.hpa(), null, null, null, null);
-                if (mine != null && !mine.exact() && !mine.freed() && (l.level() == null || l.level() == mine
-                        .level())) {
+                if (mine != null && !mine.exact() && !mine.freed() && mine.invalidatedLine == 0 && (l.level() == null
+                        || l.level() == mine.level())) {
                     mine.makeExact(e.line(), "named by the load_pgd record at line " + e.line() + " of the task "
                             + "whose alloc record at line " + unnamed + " named none");
                     liveExact.add(mine);
@@ -793,8 +798,7 @@ public final class TraceReconstruction {
                 // a root not seen yet (or a nested/shadow root): a root the task's next top-level SPTE change
                 // makes the importer infer is the one it loaded
                 if (pendingLoadByPid.size() < 4096) {
-                    pendingLoadByPid.put(pid, l);
-                    pendingLoadLine.put(pid, e.line());
+                    pendingLoadByPid.put(pid, new PendingLoad(l, e.line()));
                 }
                 return;
             }
@@ -814,6 +818,8 @@ public final class TraceReconstruction {
         InferredRoot r = lookup(hpa, sp);
         InferredRoot announced = announcedRootByPid.remove(pid);
         walkRoot.remove(pid); // the alloc's own search of the root list is over
+        pendingLoadByPid.remove(pid); // a new alloc of the task's supersedes what its earlier records left open
+        unnamedAllocByPid.remove(pid);
         if (r == null && announced != null && !announced.exact() && !announced.freed()
                 && (f.level() < 1 || f.level() == announced.level())) {
             r = announced; // kvm_mmu_get_page of the new root, then this return, on the same task
