@@ -112,5 +112,11 @@ class ImportPageTablesTest {
             assertTrue(o.out().contains("removed: " + out.resolve(gone)), o.out());
         }
         assertTrue(Files.exists(out.resolve("cap.trace-timeline.svg")), "the second import's own");
+        // a third without --png: the PNG beside the SVG it rewrites would show the second trace
+        assertTrue(Files.exists(out.resolve("cap.trace-timeline.png")));
+        MainTest.Outcome third = MainTest.tdpscope("import", first.toString(), "--svg", out.toString());
+        assertEquals(0, third.code(), third.err());
+        assertFalse(Files.exists(out.resolve("cap.trace-timeline.png")), third.out());
+        assertTrue(third.out().contains("removed: " + out.resolve("cap.trace-timeline.png")), third.out());
     }
 }

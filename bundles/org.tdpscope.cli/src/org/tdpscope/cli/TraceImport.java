@@ -167,9 +167,10 @@ final class TraceImport {
                 return Main.BAD_INPUT;
             }
             if (window != null && windowEvents[0] == 0) {
-                err.println(String.format(Locale.ROOT, "tdpscope: --window %d..%d holds no event (the trace's events "
-                        + "are on lines %,d to %,d); nothing written", window.from(), window.to(), windowEvents[1],
-                        windowEvents[2]));
+                err.println(String.format(Locale.ROOT, "tdpscope: --window %d..%d holds no event (%s); nothing written",
+                        window.from(), window.to(), windowEvents[1] == 0 ? "the trace has none" : String.format(
+                                Locale.ROOT, "the trace's events are on lines %,d to %,d", windowEvents[1],
+                                windowEvents[2])));
                 return Main.BAD_INPUT;
             }
             if (window != null) {
@@ -193,6 +194,7 @@ final class TraceImport {
             // an earlier import's picture this one has no counterpart for goes once this one is written: a
             // directory of pictures is one import's
             List<Path> stale = new ArrayList<>();
+            List<Path> stalePng = new ArrayList<>(); // PNGs beside SVGs written without --png
             if (svgDir != null) {
                 String name = shown.getFileName().toString();
                 String base = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
@@ -208,7 +210,7 @@ final class TraceImport {
                     stale.add(svg);
                 } else {
                     stage(files, svg, org.tdpscope.export.TimelineDiagram.layout(title, asRun.drawn,
-                            org.tdpscope.export.Theme.LIGHT), written, "");
+                            org.tdpscope.export.Theme.LIGHT), written, "", stalePng);
                 }
                 // the same events on the trace's own clock: a mark's position is its time
                 Path real = svgDir.resolve(base + ".trace-timeline.svg");
@@ -216,7 +218,7 @@ final class TraceImport {
                 stage(files, real, org.tdpscope.export.TraceTimelineDiagram.layout(shown.getFileName() + (window == null
                         ? "" : ", lines " + window.from() + ".." + window.to()), timeline,
                         org.tdpscope.trace.TraceTimeline.Grouping.TASK, timeline.firstNs(), timeline.lastNs() + 1,
-                        org.tdpscope.export.Theme.LIGHT, recHolder[0].roots()), written, " (real time axis)");
+                        org.tdpscope.export.Theme.LIGHT, recHolder[0].roots()), written, " (real time axis)", stalePng);
                 // the reconstructed page tables, when the trace showed any: the reconstruction reads every line,
                 // so with --window they are still the whole trace's, and the title and the report say so
                 if (org.tdpscope.export.PageTableDiagram.hasTraceTables(recHolder[0])) {
@@ -226,7 +228,7 @@ final class TraceImport {
                                     + window.from() + ".." + window.to() + ")"), recHolder[0],
                             org.tdpscope.export.PageTableDiagram.DEFAULT_MAX_TABLES, org.tdpscope.export.Theme.LIGHT),
                             written, window == null ? " (reconstructed page tables)"
-                                    : " (reconstructed page tables of the whole trace, not of the window)");
+                                    : " (reconstructed page tables of the whole trace, not of the window)", stalePng);
                 } else {
                     stale.add(svgDir.resolve(base + ".page-tables.svg"));
                 }
@@ -248,16 +250,19 @@ final class TraceImport {
                         + recHolder[0].roots().size() + " root(s))");
             }
             files.commit();
+            List<Path> gone = new ArrayList<>(stalePng);
             for (Path svg : stale) {
                 String n = svg.getFileName().toString();
-                for (Path old : List.of(svg, svg.resolveSibling(n.substring(0, n.length() - 4) + ".png"))) {
-                    try {
-                        if (Files.isRegularFile(old) && Files.deleteIfExists(old)) {
-                            written.add("removed: " + old + " (an earlier import's; this one has none)");
-                        }
-                    } catch (IOException x) {
-                        written.add("kept: " + old + " (an earlier import's; cannot remove it: " + x.getMessage() + ")");
+                gone.add(svg);
+                gone.add(svg.resolveSibling(n.substring(0, n.length() - 4) + ".png"));
+            }
+            for (Path old : gone) {
+                try {
+                    if (Files.isRegularFile(old) && Files.deleteIfExists(old)) {
+                        written.add("removed: " + old + " (an earlier import's; this one has none)");
                     }
+                } catch (IOException x) {
+                    written.add("kept: " + old + " (an earlier import's; cannot remove it: " + x.getMessage() + ")");
                 }
             }
             if ("--scenario".equals(toStdout)) {
@@ -278,13 +283,15 @@ final class TraceImport {
 
     /** Stages a diagram as SVG, and as PNG beside it with {@link #png}. */
     private void stage(org.tdpscope.model.io.AtomicFiles.Batch files, Path svg, org.tdpscope.export.Scene scene,
-            List<String> written, String note) throws IOException {
+            List<String> written, String note, List<Path> stalePng) throws IOException {
         byte[] text = org.tdpscope.export.SvgRenderer.render(scene).getBytes(StandardCharsets.UTF_8);
         files.stage(svg, o -> o.write(text));
         written.add("diagram: " + svg + note);
-        if (png) {
-            String name = svg.getFileName().toString();
-            Path target = svg.resolveSibling(name.substring(0, name.length() - 4) + ".png");
+        String name = svg.getFileName().toString();
+        Path target = svg.resolveSibling(name.substring(0, name.length() - 4) + ".png");
+        if (!png) { // an earlier import's PNG beside this SVG would show another trace
+            stalePng.add(target);
+        } else {
             byte[] bytes = org.tdpscope.export.PngRenderer.png(scene, 2);
             files.stage(target, o -> o.write(bytes));
             written.add("diagram: " + target + note);
@@ -790,6 +797,9 @@ final class TraceImport {
                     .append(", ").append(zaps).append(" fast zap(s), ").append(unmaps)
                     .append(" mmu_notifier unmap(s)").append(otherZaps > 0 ? ", " + otherZaps + " other zap(s)" : "")
                     .append(window == null ? "" : " in the window").append(", last line ").append(lastLine).append(".\n");
+            if (paging == org.tdpscope.trace.Paging.EPT) {
+                sb.append("// The host's paging: Intel EPT (").append(rec.paging().clue()).append(").\n");
+            }
             sb.append("// Not in the trace, so guessed or left out:\n");
             sb.append("//   - the memslot: one slot around the gfns faulted");
             long span = maxLevel >= 2 ? Sptes.span(Math.min(maxLevel, 3)) : 512;
@@ -805,8 +815,9 @@ final class TraceImport {
                         .append(");\n//     the simulator models Intel EPT's SPTE bits; the roots, tables and their "
                                 + "order carry over\n");
             } else if (paging == null && !steps.isEmpty()) {
-                sb.append("//   - the host's paging (the trace does not show the vendor): a fault's access read as on "
-                        + "Intel EPT\n");
+                String why = rec.paging().reading(); // "SPTE bits read as Intel EPT, assumed: <why>"
+                sb.append("//   - the host's paging (").append(why.substring(why.indexOf("assumed: ") + 9))
+                        .append("): a fault's access read as on Intel EPT\n");
             }
             sb.append("//   - which root each fault used, the kernel era (set it with 'kernel ...'), and the walks\n");
             sb.append("//     a trace does not show (no tracepoint names a root or a walk)\n");

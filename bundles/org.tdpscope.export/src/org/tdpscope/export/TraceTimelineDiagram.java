@@ -48,7 +48,6 @@ public final class TraceTimelineDiagram {
     private TraceTimelineDiagram() {
     }
 
-    /** Colour of a mark, the same in both themes (they are read against the lane's background). */
     /** A mark's name in a legend: {@code spte set}, {@code table page} (a page-table page made or zapped). */
     public static String label(Mark m) {
         return m == Mark.PAGE ? "table page" : m.name().toLowerCase(Locale.ROOT).replace('_', ' ');
@@ -64,6 +63,7 @@ public final class TraceTimelineDiagram {
         return null;
     }
 
+    /** Colour of a mark, the same in both themes (they are read against the lane's background). */
     public static String colour(Mark m) {
         return switch (m) {
         case OTHER -> "#969696";
@@ -297,7 +297,6 @@ public final class TraceTimelineDiagram {
         return String.format(Locale.ROOT, ns % 1000 == 0 ? "%.6f" : "%.9f", BigDecimal.valueOf(ns, 9));
     }
 
-    /** The smallest 1, 2 or 5 × 10^k nanoseconds that is at least {@code ns}. */
     /** Kinds a mark shows as stripes at most: a lane's bar is 12 to 16 pixels high. */
     public static final int STRIPES = 4;
 
@@ -320,6 +319,7 @@ public final class TraceTimelineDiagram {
         return out;
     }
 
+    /** The smallest 1, 2 or 5 × 10^k nanoseconds that is at least {@code ns}. */
     public static long tickStep(double ns) {
         long p = 1;
         while (p < Long.MAX_VALUE / 100) {

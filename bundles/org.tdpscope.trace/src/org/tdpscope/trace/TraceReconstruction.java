@@ -1208,12 +1208,12 @@ public final class TraceReconstruction {
         return m;
     }
 
-    /** Line counters and warnings (shared with the reader when built by {@link #read(TraceReader)}). */
     /** What the trace shows of its paging (EPT or NPT), and so how its SPTE bits are read. */
     public Paging.Evidence paging() {
         return paging;
     }
 
+    /** Line counters and warnings (shared with the reader when built by {@link #read(TraceReader)}). */
     public TraceDiagnostics diagnostics() {
         return diag;
     }

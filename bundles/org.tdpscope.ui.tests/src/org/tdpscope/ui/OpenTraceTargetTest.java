@@ -39,6 +39,17 @@ class OpenTraceTargetTest {
         assertEquals("3", OpenTraceHandler.target(two, Path.of("/captures/third.txt")).secondaryId());
     }
 
+    /**
+     * A view importing its trace again after a restart is not empty, and one the workbench has not made yet
+     * (a tab not shown since) is taken: the next file does not land in either.
+     */
+    @Test
+    void viewsRestoringTheirTracesAreNotEmpty() {
+        List<Shown> open = List.of(new Shown(null, BEFORE), new Shown("2", null, true));
+        assertEquals("3", OpenTraceHandler.target(open, AFTER).secondaryId());
+        assertNull(OpenTraceHandler.target(open, BEFORE).secondaryId(), "its file, while it imports it again");
+    }
+
     @Test
     void anEmptyViewTakesTheNextFileAndNumbersAreReusedOnlyWhenFree() {
         List<Shown> open = List.of(new Shown(null, BEFORE), new Shown("3", null));

@@ -23,6 +23,7 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Shell;
+import org.eclipse.ui.IViewPart;
 import org.eclipse.ui.IViewReference;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PartInitException;
@@ -127,10 +128,14 @@ public final class OpenTraceHandler extends AbstractHandler {
         try {
             List<Shown> open = new ArrayList<>();
             for (IViewReference r : page.getViewReferences()) {
-                if (TraceView.ID.equals(r.getId()) && r.getView(true) instanceof TraceView v) {
-                    ImportedTrace shown = v.panel().trace();
-                    open.add(new Shown(r.getSecondaryId(), shown == null ? null : shown.file()));
+                if (!TraceView.ID.equals(r.getId())) {
+                    continue;
                 }
+                // a view the workbench has not made yet (a tab not shown since the restart) is not made here: it
+                // would import its own trace again; it counts as taken, by a file not known
+                IViewPart part = r.getView(false);
+                open.add(part instanceof TraceView v ? new Shown(r.getSecondaryId(), v.file(), false)
+                        : new Shown(r.getSecondaryId(), null, true));
             }
             Target where = target(open, t.file());
             TraceView view = (TraceView) page.showView(TraceView.ID, where.secondaryId(), IWorkbenchPage.VIEW_ACTIVATE);
@@ -141,8 +146,15 @@ public final class OpenTraceHandler extends AbstractHandler {
         }
     }
 
-    /** An open Trace view: its secondary id (null for the first) and the file it shows (null: none). */
-    record Shown(String secondaryId, Path file) {
+    /**
+     * An open Trace view: its secondary id (null for the first), the file it shows or is importing again
+     * (null: none), and whether it is taken though its file is not known.
+     */
+    record Shown(String secondaryId, Path file, boolean taken) {
+
+        Shown(String secondaryId, Path file) {
+            this(secondaryId, file, false);
+        }
     }
 
     /** The Trace view an import goes to, by its secondary id (null: the first Trace view). */
@@ -162,7 +174,7 @@ public final class OpenTraceHandler extends AbstractHandler {
             }
         }
         for (Shown s : open) {
-            if (s.file() == null) {
+            if (s.file() == null && !s.taken()) {
                 return new Target(s.secondaryId());
             }
         }

@@ -155,11 +155,14 @@ public final class TracePanel extends Composite {
         // (the user can make it taller) and scrollable
         detail = new Text(main, SWT.BORDER | SWT.READ_ONLY | SWT.MULTI | SWT.WRAP | SWT.V_SCROLL);
         // GTK keeps the wrap of a wider size when the view shrinks (a restored view cut its record's first line)
+        int[] wrappedAt = { -1 }; // only a new width: a sash dragged up and down keeps the scroll position
         detail.addListener(SWT.Resize, e -> {
             String text = detail.getText();
-            if (!text.isEmpty()) {
+            int width = detail.getSize().x;
+            if (!text.isEmpty() && width != wrappedAt[0]) {
                 detail.setText(text);
             }
+            wrappedAt[0] = width;
         });
         main.setWeights(48, 34, 18);
 

@@ -41,8 +41,7 @@ public final class TraceView extends ViewPart {
 
     @Override
     public void saveState(IMemento memento) {
-        ImportedTrace t = panel == null ? null : panel.trace();
-        Path f = t != null ? t.file() : restore; // one still importing when the workbench closed is kept too
+        Path f = file(); // one still importing when the workbench closed is kept too
         if (f != null) {
             memento.putString(FILE, f.toAbsolutePath().toString());
         }
@@ -82,6 +81,12 @@ public final class TraceView extends ViewPart {
         }
         exportTables.setEnabled(panel.hasPageTables());
         export.setEnabled(panel.trace() != null);
+    }
+
+    /** The file this view shows, or is importing again since the workbench started; null if none. */
+    Path file() {
+        ImportedTrace t = panel == null ? null : panel.trace();
+        return t != null ? t.file() : restore;
     }
 
     public TracePanel panel() {
