@@ -415,6 +415,12 @@ public final class TraceReconstruction {
         if (rootRecords > 0 && level >= 4) { // root records tell which root this task is working on
             PendingLoad l = pendingLoadByPid.get(e.prefix().pid());
             if (l != null && level >= topLevel[as] && (l.load().level() == null || l.load().level() == level)) {
+                InferredRoot named = exactByHpa.get(l.load().hpa());
+                if (named != null) { // another task's record named it since
+                    pendingLoadByPid.remove(e.prefix().pid());
+                    vcpuRoot.put(taskAs(e.prefix().pid(), named.asId()), named);
+                    return named.table();
+                }
                 // the task loaded a root no record named: its top-level SPTE is in that one, not in the one it had
                 return loaded(newRoot(as, level, null, e.line(), "level-" + level + " SPTE changed in as " + as), e)
                         .table();
