@@ -181,6 +181,12 @@ class MainTest {
                 dir.toString());
         assertEquals(0, run.code(), run.err());
         assertTrue(Files.exists(dir.resolve("seed-terminate.policies.svg")), "run --svg compares the policies it ran");
+        // with --png the report lists the PNGs it wrote too
+        Outcome withPng = tdpscope("run", EXAMPLES.resolve("seed-terminate.tdp").toString(), "--quiet", "--svg",
+                dir.toString(), "--png");
+        assertEquals(0, withPng.code(), withPng.err());
+        assertTrue(withPng.out().contains("diagram: " + dir.resolve("seed-terminate.policies.png")), withPng.out());
+        assertTrue(withPng.out().contains("diagram: " + dir.resolve("seed-terminate.fifo.roots.png")), withPng.out());
     }
 
     @Test

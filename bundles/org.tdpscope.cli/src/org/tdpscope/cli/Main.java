@@ -847,7 +847,7 @@ public final class Main {
                         if (failed != null) {
                             return BAD_INPUT;
                         }
-                        written.add("diagram: " + svg);
+                        diagramWritten(written, svg, c.png);
                     }
                 }
                 if (c.svg != null && runs.size() > 1) {
@@ -858,7 +858,7 @@ public final class Main {
                     if (stageDiagram(files, svg, PolicyComparisonDiagram.layout(title, runs, theme), c.png) != null) {
                         return BAD_INPUT;
                     }
-                    written.add("diagram: " + svg);
+                    diagramWritten(written, svg, c.png);
                 }
             }
             try {
@@ -962,6 +962,15 @@ public final class Main {
     }
 
     /** Stages a diagram as SVG (and PNG); null when done, else (after saying why) the file that failed. */
+    /** The report's lines for a diagram: the SVG, and the PNG beside it with {@code --png}. */
+    private static void diagramWritten(List<String> written, Path svg, boolean png) {
+        written.add("diagram: " + svg);
+        if (png) {
+            String name = svg.getFileName().toString();
+            written.add("diagram: " + svg.resolveSibling(name.substring(0, name.length() - 4) + ".png"));
+        }
+    }
+
     private Path stageDiagram(AtomicFiles.Batch files, Path svg, Scene scene, boolean png) {
         Path target = svg;
         try {
