@@ -178,6 +178,11 @@ class ImportCommandTest {
         assertTrue(none.err().contains("--window 1..14 holds no event (the trace's events are on lines 14 to 66)"),
                 none.err());
         assertFalse(Files.exists(w));
+        // a window's first fault of a task is only the window's first
+        assertEquals(0, MainTest.tdpscope("import", copy.toString(), "--scenario", w.toString(), "--window", "29..48")
+                .code());
+        assertTrue(Files.readString(w).contains(": the task's first fault in the window\n"), Files.readString(w));
+        Files.delete(w);
         MainTest.Outcome zero = MainTest.tdpscope("import", copy.toString(), "--scenario", w.toString(), "--window",
                 "0..20");
         assertEquals(Main.BAD_INPUT, zero.code());

@@ -764,7 +764,8 @@ final class TraceImport {
             if (t.vcpu == null) {
                 t.vcpu = "v" + vcpuCount++;
                 // the vCPU loads its root when it first shows up, not before: after a fast zap it gets the new one
-                steps.add(new Step(t.vcpu, "load root", why.substring(0, why.indexOf(':')) + ": the task's first fault"));
+                steps.add(new Step(t.vcpu, "load root", why.substring(0, why.indexOf(':')) + ": the task's first fault"
+                        + (window == null ? "" : " in the window")));
             }
             gfns.add(gfn);
             t.fault = new Step(t.vcpu, "fault gfn 0x" + Long.toHexString(gfn) + " " + access, why);
