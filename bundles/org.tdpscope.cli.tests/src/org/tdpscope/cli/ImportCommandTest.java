@@ -71,6 +71,8 @@ class ImportCommandTest {
         assertTrue(s.contains("vcpu v0: load root; fault gfn 0x84d read\n"), s);
         assertTrue(s.contains("the trace is from AMD NPT (line 6: a non-leaf SPTE 0x100b1b16827 has its accessed "
                 + "bit at bit 5)"), s);
+        assertTrue(s.contains("what was mapped before the trace began: 5 SPTEs were already present when it first "
+                + "shows them\n//     (gfn 0x800 .. 0x9ff, the first at line 6)"), s);
         assertTrue(s.contains("memslot 0: gfn 0x800 .. 0xa00\n"), "2M-aligned, no dirty logging: " + s);
         load(tdp);
     }

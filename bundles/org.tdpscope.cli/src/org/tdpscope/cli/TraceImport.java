@@ -405,6 +405,12 @@ final class TraceImport {
         out.println(String.format(Locale.ROOT, "  page tables: %,d seen, %,d not zapped, %,d present leaves; %,d SPTE "
                 + "changes, %,d installs, %,d frozen writes", rec.tables().size() + rec.retiredTables(), live, leaves,
                 rec.spteChanges(), rec.setSptes(), rec.frozenWrites()));
+        if (rec.presentBefore() > 0) {
+            long[] r = rec.presentBeforeRange();
+            out.println(String.format(Locale.ROOT, "  %,d SPTE%s already present when the trace first shows %s (gfn "
+                    + "0x%x .. 0x%x, the first at line %d): mapped before the trace began", rec.presentBefore(),
+                    rec.presentBefore() == 1 ? "" : "s", rec.presentBefore() == 1 ? "it" : "them", r[0], r[1], r[2]));
+        }
         if (rec.spteChanges() + rec.setSptes() > 0) {
             out.println("  " + rec.paging().reading());
         }
@@ -819,6 +825,13 @@ final class TraceImport {
                 String why = rec.paging().reading(); // "SPTE bits read as Intel EPT, assumed: <why>"
                 sb.append("//   - the host's paging (").append(why.substring(why.indexOf("assumed: ") + 9))
                         .append("): a fault's access read as on Intel EPT\n");
+            }
+            if (rec.presentBefore() > 0) {
+                long[] r = rec.presentBeforeRange();
+                sb.append(String.format(Locale.ROOT, "//   - what was mapped before the trace began: %,d SPTE%s already "
+                        + "present when it first shows them\n//     (gfn 0x%x .. 0x%x, the first at line %d); the "
+                        + "scenario starts from empty roots\n", rec.presentBefore(), rec.presentBefore() == 1 ? " was"
+                                : "s were", r[0], r[1], r[2]));
             }
             sb.append("//   - which root each fault used, the kernel era (set it with 'kernel ...'), and the walks\n");
             sb.append("//     a trace does not show (no tracepoint names a root or a walk)\n");

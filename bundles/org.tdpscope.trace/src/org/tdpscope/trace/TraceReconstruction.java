@@ -83,6 +83,10 @@ public final class TraceReconstruction {
     private final Paging.Evidence paging = new Paging.Evidence();
     private boolean namesSettled; // the paging's clues of each kind, while they are few
     private boolean bitsSettled;
+    private long presentBefore;
+    private long presentBeforeLine;
+    private long presentBeforeLo = Long.MAX_VALUE;
+    private long presentBeforeHi = -1;
     private final Map<Integer, PageTable> tables = new LinkedHashMap<>(); // by id, retired ones removed
     private int nextTableId;
     private long retiredTables;
@@ -359,10 +363,18 @@ public final class TraceReconstruction {
         PageTable t = tableOf(as, level, c.gfn(), old, neu, e);
         lastChanged = t;
         int idx = Sptes.index(level, c.gfn());
-        if (t.traced(idx) && t.spte(idx) != old) {
-            spteMismatches++; // normal across gaps and lost events; worth a note otherwise
-            diag.warn(e.line(), "", "old_spte " + Long.toHexString(old) + " differs from the last traced value "
-                    + Long.toHexString(t.spte(idx)) + " (line " + t.setBy(idx) + ") of this SPTE in " + t.label());
+        if (t.traced(idx)) {
+            if (t.spte(idx) != old) {
+                spteMismatches++; // normal across gaps and lost events; worth a note otherwise
+                diag.warn(e.line(), "", "old_spte " + Long.toHexString(old) + " differs from the last traced value "
+                        + Long.toHexString(t.spte(idx)) + " (line " + t.setBy(idx) + ") of this SPTE in " + t.label());
+            }
+        } else if (Sptes.isPresent(old)) { // set before the trace began: a replay starts without it
+            if (presentBefore++ == 0) {
+                presentBeforeLine = e.line();
+            }
+            presentBeforeLo = Math.min(presentBeforeLo, c.gfn());
+            presentBeforeHi = Math.max(presentBeforeHi, c.gfn());
         }
         t.set(idx, neu, e.line());
         if (Sptes.isTable(old, level) && !(Sptes.isTable(neu, level) && Sptes.hpa(neu) == Sptes.hpa(old))) {
@@ -1240,6 +1252,16 @@ public final class TraceReconstruction {
     /** SPTE changes whose old value differs from the last traced value (gaps, lost events, ambiguity). */
     public long spteMismatches() {
         return spteMismatches;
+    }
+
+    /** SPTEs already present when the trace first shows them: mapped before it began. */
+    public long presentBefore() {
+        return presentBefore;
+    }
+
+    /** Their gfns, lowest and highest ({@code [0]}, {@code [1]}), and the line of the first ({@code [2]}). */
+    public long[] presentBeforeRange() {
+        return new long[] { presentBeforeLo, presentBeforeHi, presentBeforeLine };
     }
 
     /** {@code kvm_page_fault} events. */
