@@ -197,6 +197,13 @@ class CaptureTest {
         assertEquals(10, d.continuationLines());
         assertEquals(1, d.gaps()); // the "...." elision at line 18
         assertEquals(List.of(18L), d.gapLines(), "where the copy left records out");
+        // what was mapped before the capture began: the level-2 table SPTE and the leaves 800, 801, 802 and 9ff
+        // (803 was empty); a replay starts without them
+        TraceReconstruction mapped = Captures.reconstruct(Captures.HUGEPAGE_WRAPPED);
+        assertEquals(5, mapped.presentBefore());
+        assertEquals(List.of(0x800L, 0x9ffL, 6L), java.util.Arrays.stream(mapped.presentBeforeRange()).boxed()
+                .toList());
+        assertEquals(0, Captures.reconstruct(Captures.TDP_FAULTS_ZAP).presentBefore(), "capture 01 maps all it zaps");
         assertEquals(1, d.headerLines());
 
         TraceEvent fault = events.get(0);
