@@ -232,7 +232,7 @@ class TimelinePicturesTest {
         Scene s = TimelineDiagram.layout("t", events, Theme.LIGHT);
         List<String> shown = texts(s).stream().map(Scene.Text::text).toList();
         List<String> all = List.of("mmu_lock read", "mmu_lock write", "other lock", "yielded", "root created",
-                "root inferred", "invalidated, unlinked", "freed", "walk", "rcu sync", "violation");
+                "root inferred", "invalidated or unlinked", "freed", "walk", "rcu sync", "violation");
         assertTrue(shown.containsAll(all), shown.toString());
         for (Scene.Text t : texts(s)) {
             if (all.contains(t.text())) {

@@ -486,8 +486,8 @@ public final class TimelineDiagram {
         s.text(x + 18, y, "root created", 11, theme.muted, null, false);
         x += 104;
         s.polygon(theme.invalidStroke, x + 6, y - 11, x + 12, y - 5, x + 6, y + 1, x, y - 5);
-        s.text(x + 18, y, "invalidated, unlinked", 11, theme.muted, null, false);
-        x += 150;
+        s.text(x + 18, y, "invalidated or unlinked", 11, theme.muted, null, false);
+        x += 164;
         s.polygon(theme.freedFill, x + 6, y - 11, x + 12, y - 5, x + 6, y + 1, x, y - 5);
         s.text(x + 18, y, "freed", 11, theme.muted, null, false);
         x += 64;
@@ -646,7 +646,7 @@ public final class TimelineDiagram {
         List<LegendItem> out = new ArrayList<>();
         String[][] all = { { "read", "mmu_lock read" }, { "write", "mmu_lock write" }, { "other", "other lock" },
                 { "yield", "yielded" }, { "create", "root created" }, { "inferred", "root inferred" },
-                { "invalidate", "invalidated, unlinked" }, { "free", "freed" }, { "walk", "walk" },
+                { "invalidate", "invalidated or unlinked" }, { "free", "freed" }, { "walk", "walk" },
                 { "rcu", "rcu sync" }, { "violation", "violation" } };
         for (String[] k : all) {
             if (has.contains(k[0])) {
