@@ -203,8 +203,7 @@ public final class PageTableDiagram {
                     + (unrooted.size() == 1 ? " table" : " tables")), unrooted, false, true));
         }
         // NPT and EPT leaves keep their permission and accessed/dirty bits in different places
-        org.tdpscope.trace.Paging paging = rec.paging().paging() != null ? rec.paging().paging()
-                : org.tdpscope.trace.Paging.EPT;
+        org.tdpscope.trace.Paging paging = rec.paging().readAs();
         java.util.Set<PageTable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         int drawn = tables.size(); // the "?" node counts against the cap: the note says the cap as drawn
         int hidden = 0;
@@ -294,8 +293,8 @@ public final class PageTableDiagram {
         String what = switch (Sptes.kind(spte, t.level())) {
         case TABLE -> where + " → L" + (t.level() - 1) + " table " + Long.toHexString(Sptes.hpa(spte))
                 + (child == null ? " (its entries not traced)" : "");
-        case LEAF -> where + " " + (t.level() == 1 ? "4K" : t.level() == 2 ? "2M" : t.level() == 3 ? "1G" : "512G")
-                + " 0x" + Long.toHexString(Sptes.hpa(spte) >>> 12) + " " + paging.permissions(spte);
+        case LEAF -> where + " " + Sptes.sizeName(t.level()) + " 0x" + Long.toHexString(Sptes.hpa(spte) >>> 12) + " "
+                + paging.permissions(spte);
         case FROZEN -> where + " frozen 0x" + Long.toHexString(spte);
         case MMIO -> where + " mmio 0x" + Long.toHexString(spte);
         case NONE -> where + " empty 0x" + Long.toHexString(spte);
@@ -428,11 +427,9 @@ public final class PageTableDiagram {
         if (!leaf) {
             return where + " → L" + (level - 1) + " 0x" + Long.toHexString(Spte.pfn(spte));
         }
-        String size = level == 1 ? "4K" : level == 2 ? "2M" : level == 3 ? "1G" : "512G";
-        String rwx = ((spte & Spte.READABLE) != 0 ? "R" : "-") + ((spte & Spte.WRITABLE) != 0 ? "W" : "-")
-                + ((spte & Spte.EXECUTABLE) != 0 ? "X" : "-");
-        String ad = ((spte & Spte.ACCESSED) != 0 ? "A" : "-") + ((spte & Spte.DIRTY) != 0 ? "D" : "-");
-        return where + " " + size + " 0x" + Long.toHexString(Spte.pfn(spte)) + " " + rwx + " " + ad;
+        // the simulator's SPTEs are EPT's: read as an imported EPT trace's are
+        return where + " " + Sptes.sizeName(level) + " 0x" + Long.toHexString(Spte.pfn(spte)) + " "
+                + org.tdpscope.trace.Paging.EPT.permissions(spte);
     }
 
     public static String svg(String title, String subtitle, Forest forest, Theme theme) {

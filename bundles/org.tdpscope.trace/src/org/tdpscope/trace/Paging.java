@@ -155,6 +155,12 @@ public enum Paging {
             return c[0] > 0 && c[1] == 0 ? Paging.EPT : c[1] > 0 && c[0] == 0 ? Paging.NPT : null;
         }
 
+        /** The paging to read the trace's SPTEs as: the one found, else Intel EPT (assumed, as {@link #reading} says). */
+        public Paging readAs() {
+            Paging p = paging();
+            return p != null ? p : Paging.EPT;
+        }
+
         /** A picture's words for it: {@code SPTE bits as AMD NPT (line 6)} or {@code ... Intel EPT (assumed)}. */
         public String brief() {
             Paging p = paging();

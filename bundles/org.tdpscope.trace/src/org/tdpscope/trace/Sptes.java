@@ -73,6 +73,11 @@ public final class Sptes {
     }
 
     /** Host physical address in the SPTE: the child table of a non-leaf, the page of a leaf. */
+    /** The size a leaf at {@code level} maps: 4K, 2M, 1G, 512G. */
+    public static String sizeName(int level) {
+        return level == 1 ? "4K" : level == 2 ? "2M" : level == 3 ? "1G" : "512G";
+    }
+
     public static long hpa(long spte) {
         return spte & PA_MASK;
     }

@@ -30,7 +30,6 @@ import org.eclipse.swt.widgets.TreeItem;
 import org.tdpscope.trace.ImportedTrace;
 import org.tdpscope.trace.InferredRoot;
 import org.tdpscope.trace.PageTable;
-import org.tdpscope.trace.Paging;
 import org.tdpscope.trace.Sptes;
 import org.tdpscope.trace.TraceDiagnostics;
 import org.tdpscope.trace.TraceReconstruction;
@@ -518,9 +517,8 @@ public final class TracePanel extends Composite {
             Sptes.Kind k = t.traced(i) ? Sptes.kind(spte, t.level()) : Sptes.Kind.TABLE;
             String kind = k.toString().toLowerCase(Locale.ROOT);
             if (k == Sptes.Kind.LEAF) { // its size and bits, read as the trace's paging (EPT or NPT)
-                Paging p = trace.reconstruction().paging().paging();
-                kind += " " + (t.level() == 1 ? "4K" : t.level() == 2 ? "2M" : t.level() == 3 ? "1G" : "512G") + " "
-                        + (p != null ? p : Paging.EPT).permissions(spte);
+                kind += " " + Sptes.sizeName(t.level()) + " " + trace.reconstruction().paging().readAs().permissions(
+                        spte);
             }
             e.setText(new String[] { "[" + i + "] " + kind, "0x" + Long.toHexString(t.gfnOf(i)), t.traced(i) ? "0x"
                     + Long.toHexString(spte) : "", line > 0 ? String.valueOf(line) : "" });
