@@ -966,9 +966,14 @@ public final class Main {
     private static void diagramWritten(List<String> written, Path svg, boolean png) {
         written.add("diagram: " + svg);
         if (png) {
-            String name = svg.getFileName().toString();
-            written.add("diagram: " + svg.resolveSibling(name.substring(0, name.length() - 4) + ".png"));
+            written.add("diagram: " + pngBeside(svg));
         }
+    }
+
+    /** The PNG written beside {@code NAME.svg} with {@code --png}: {@code NAME.png}. */
+    static Path pngBeside(Path svg) {
+        String name = svg.getFileName().toString();
+        return svg.resolveSibling(name.substring(0, name.length() - 4) + ".png");
     }
 
     private Path stageDiagram(AtomicFiles.Batch files, Path svg, Scene scene, boolean png) {
@@ -977,8 +982,7 @@ public final class Main {
             String text = SvgRenderer.render(scene);
             files.stage(svg, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
             if (png) {
-                String name = svg.getFileName().toString();
-                target = svg.resolveSibling(name.substring(0, name.length() - 4) + ".png");
+                target = pngBeside(svg);
                 byte[] bytes = PngRenderer.png(scene, 2);
                 files.stage(target, o -> o.write(bytes));
             }

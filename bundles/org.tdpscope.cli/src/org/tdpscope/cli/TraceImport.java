@@ -252,9 +252,8 @@ final class TraceImport {
             files.commit();
             List<Path> gone = new ArrayList<>(stalePng);
             for (Path svg : stale) {
-                String n = svg.getFileName().toString();
                 gone.add(svg);
-                gone.add(svg.resolveSibling(n.substring(0, n.length() - 4) + ".png"));
+                gone.add(Main.pngBeside(svg));
             }
             for (Path old : gone) {
                 try {
@@ -287,8 +286,7 @@ final class TraceImport {
         byte[] text = org.tdpscope.export.SvgRenderer.render(scene).getBytes(StandardCharsets.UTF_8);
         files.stage(svg, o -> o.write(text));
         written.add("diagram: " + svg + note);
-        String name = svg.getFileName().toString();
-        Path target = svg.resolveSibling(name.substring(0, name.length() - 4) + ".png");
+        Path target = Main.pngBeside(svg);
         if (!png) { // an earlier import's PNG beside this SVG would show another trace
             stalePng.add(target);
         } else {
@@ -792,7 +790,7 @@ final class TraceImport {
             org.tdpscope.trace.Paging paging = rec.paging().paging();
             for (Step s : steps) {
                 if (s.accessPending) {
-                    s.op = s.op + (paging != null ? paging : org.tdpscope.trace.Paging.EPT).access(s.errorCode);
+                    s.op = s.op + rec.paging().readAs().access(s.errorCode);
                     s.accessPending = false;
                 }
             }
