@@ -136,12 +136,14 @@ public final class TraceTimelineDiagram {
                     run[1] = 1;
                     run[2] = kinds;
                 }
-                for (int k : stripes(kinds)) {
-                    shown.add(Mark.of(k));
-                }
             });
             if (run[2] != 0) {
                 rects.add(new int[] { run[0], run[1], run[2], l });
+            }
+        }
+        for (int[] r : rects) { // the legend names what is drawn: a run's stripes
+            for (int k : stripes(r[2])) {
+                shown.add(Mark.of(k));
             }
         }
         List<int[]> inferred = inferredRoots(tl, g, lanes, roots, startNs, nsPx, plotW); // x, lane

@@ -688,31 +688,29 @@ public final class TraceTimelineCanvas extends Canvas {
         // adjacent columns of the same kinds and height become one rectangle
         int[] run = { -1, 0, 0, 0 }; // x, width, height, kinds
         timeline.columns(grouping, lane, viewStart, nsPx, plotW, (x, count, m, kinds) -> {
-            for (int k : TraceTimelineDiagram.stripes(kinds)) {
-                shown.add(Mark.of(k));
-            }
             int h = count == 1 ? LANE_H - 8 : Math.min(LANE_H - 4, LANE_H - 8 + 2 * (int) Math.log10(count) + 2);
             if (run[3] == kinds && run[2] == h && run[0] + run[1] == x) {
                 run[1]++;
             } else {
-                flush(px, run, y);
+                flush(px, run, y, shown);
                 run[0] = x;
                 run[1] = 1;
                 run[2] = h;
                 run[3] = kinds;
             }
         });
-        flush(px, run, y);
+        flush(px, run, y, shown);
     }
 
     /** A run of columns: one bar, or one stripe a kind, the most telling on top (at most {@link TraceTimelineDiagram#STRIPES}). */
-    private void flush(Pixels px, int[] run, int y) {
+    private void flush(Pixels px, int[] run, int y, EnumSet<Mark> shown) {
         if (run[3] == 0) {
             return;
         }
         int[] kinds = TraceTimelineDiagram.stripes(run[3]);
         int top = y + (LANE_H - run[2]) / 2;
         for (int i = 0; i < kinds.length; i++) {
+            shown.add(Mark.of(kinds[i])); // the legend names what is drawn
             int from = top + run[2] * i / kinds.length;
             int to = top + run[2] * (i + 1) / kinds.length;
             px.fill(run[0], from, Math.max(run[1], 2), to - from, colours.get(Mark.of(kinds[i])).getRGB());
