@@ -370,7 +370,7 @@ public final class TracePanel extends Composite {
 
     private static void count(List<String> parts, long n, String what) {
         if (n > 0) {
-            parts.add(String.format(Locale.ROOT, "%,d %s%s", n, what, n == 1 ? "" : "s"));
+            parts.add(count(n, what));
         }
     }
 
