@@ -57,7 +57,7 @@ public final class Kvm implements SpteObserver {
      * The root pages of {@link #allRoots}, by root id, for {@link #rootAt} to scan without touching a root: only
      * ever appended to, so a fork shares the array until one of the two adds a root.
      */
-    private long[] rootHpfns = new long[8];
+    private long[] rootHpfns; // a copy takes its original's: set by the constructors
     private boolean rootHpfnsShared;
     /**
      * The root of the last SPTE change and its hpfn (the root may be null: no root has that hpfn): walks change many
@@ -112,6 +112,7 @@ public final class Kvm implements SpteObserver {
         this.roots = new RootList("tdp_mmu_roots");
         this.invalidRoots = new RootList("invalid_roots");
         this.mmuLock = new MmuLock();
+        this.rootHpfns = new long[8];
     }
 
     /** The copy of {@code o} in fork {@code f}, reporting to {@code listener} from {@code o}'s step on. */
@@ -139,7 +140,9 @@ public final class Kvm implements SpteObserver {
         mmuValidGen = o.mmuValidGen;
         f.rootsInto(o.rcuCallbacks, rcuCallbacks);
         f.rootsInto(o.zapQueue, zapQueue);
-        zapQueueYields.addAll(o.zapQueueYields);
+        if (!o.zapQueueYields.isEmpty()) {
+            zapQueueYields.addAll(o.zapQueueYields);
+        }
         zapWorkInFlight = o.zapWorkInFlight;
         invalidationsInProgress = o.invalidationsInProgress;
         invalidateStart = o.invalidateStart;
@@ -150,9 +153,13 @@ public final class Kvm implements SpteObserver {
         for (Vcpu v : o.vcpus.values()) {
             vcpus.put(v.name(), v.copy(f));
         }
-        violations.addAll(o.violations);
+        if (!o.violations.isEmpty()) {
+            violations.addAll(o.violations);
+        }
         lastWalks.putAll(o.lastWalks); // results of finished 2-D walks, never changed afterwards
-        reportedOnce.addAll(o.reportedOnce);
+        if (!o.reportedOnce.isEmpty()) {
+            reportedOnce.addAll(o.reportedOnce);
+        }
         step = o.step;
         stopAfter = o.stopAfter;
         current = o.current;

@@ -18,7 +18,9 @@ public final class MmuLock {
 
     MmuLock copy() {
         MmuLock c = new MmuLock();
-        c.readers.addAll(readers);
+        if (!readers.isEmpty()) {
+            c.readers.addAll(readers);
+        }
         c.writer = writer;
         return c;
     }

@@ -80,8 +80,24 @@ public final class Root {
         return c;
     }
 
+    /**
+     * The names of one and two letters, built once: the explorer makes a root, and so its name, in a good share
+     * of the states it visits (4 % of its time went to building them).
+     */
+    private static final String[] SHORT_NAMES = new String[26 + 26 * 26];
+
+    static {
+        for (int id = 0; id < SHORT_NAMES.length; id++) {
+            SHORT_NAMES[id] = spell(id);
+        }
+    }
+
     /** A, B, ..., Z, AA, AB, ... in creation order, so traces compare across runs and policies. */
     public static String nameOf(int id) {
+        return id >= 0 && id < SHORT_NAMES.length ? SHORT_NAMES[id] : spell(id);
+    }
+
+    private static String spell(int id) {
         StringBuilder sb = new StringBuilder();
         int n = id;
         do {

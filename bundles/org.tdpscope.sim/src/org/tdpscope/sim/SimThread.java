@@ -23,9 +23,10 @@ public final class SimThread {
     private int pc;
     private Activity current;
     private Activity.Status lastStatus = Activity.Status.DONE;
-    private List<List<String>> walks = new ArrayList<>();
+    // set by the constructors, not here: a copy takes its original's (two lists a thread a fork were made for nothing)
+    private List<List<String>> walks;
     /** For each entry of {@link #walks}: the iterator positions it processed, by root name. */
-    private List<Map<String, Long>> walkProcessed = new ArrayList<>();
+    private List<Map<String, Long>> walkProcessed;
     /** {@link #walks} and {@link #walkProcessed} are shared with a fork (or its original): copied before a change. */
     private boolean walksShared;
 
@@ -34,6 +35,8 @@ public final class SimThread {
         this.kind = kind;
         this.ops = List.copyOf(ops);
         this.vcpu = vcpu;
+        this.walks = new ArrayList<>();
+        this.walkProcessed = new ArrayList<>();
     }
 
     /** The era's zap worker: runs a work item for each root queued on {@code kvm}'s workqueue. */
@@ -56,6 +59,8 @@ public final class SimThread {
         this.kind = o.kind;
         this.ops = o.ops; // immutable
         this.vcpu = vcpu;
+        this.walks = o.walks;
+        this.walkProcessed = o.walkProcessed;
     }
 
     /** This thread in a fork: same program and position, its activity copied into the fork. */
@@ -65,9 +70,8 @@ public final class SimThread {
         c.pc = pc;
         c.current = current == null ? null : current.copy(f);
         c.lastStatus = lastStatus;
-        // each entry (a list, a map) is replaced, never changed, once recorded
-        c.walks = walks;
-        c.walkProcessed = walkProcessed;
+        // the walks are the original's (the constructor's); each entry (a list, a map) is replaced, never
+        // changed, once recorded
         c.walksShared = walksShared = true;
         c.recordedChanges = recordedChanges;
         // the walk whose visits the last entry of walks records, if it is still going on

@@ -37,7 +37,9 @@ public final class Vcpu {
         c.mirrorRoot = f.root(mirrorRoot);
         c.reloadRequested = reloadRequested;
         c.faultVariants = faultVariants;
-        c.accesses.addAll(accesses);
+        if (!accesses.isEmpty()) { // addAll of an empty list still makes an array, at every fork
+            c.accesses.addAll(accesses);
+        }
         return c;
     }
 

@@ -516,6 +516,12 @@ public final class TdpMmu {
         long span = Spte.pagesPerLevel(level);
         int first = start <= base ? 0 : (int) Math.min(512, (start - base) / span);
         for (int i = first; i < 512; i++) {
+            // a table holds a few entries among 512 zeros: a run of zeros is passed over by one OR (this scan,
+            // entry by entry, was 6 % of a search's CPU)
+            if ((i & (RUN - 1)) == 0 && orOfRun(t, b + i) == 0) {
+                i += RUN - 1;
+                continue;
+            }
             long g = base + i * span;
             if (g >= end) {
                 break;
