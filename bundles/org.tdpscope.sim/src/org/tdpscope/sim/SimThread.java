@@ -23,7 +23,8 @@ public final class SimThread {
     private int pc;
     private Activity current;
     private Activity.Status lastStatus = Activity.Status.DONE;
-    // set by the constructors, not here: a copy takes its original's (two lists a thread a fork were made for nothing)
+    // set by the constructors, not here: a copy takes its original's (two lists per thread per fork were made
+    // for nothing)
     private List<List<String>> walks;
     /** For each entry of {@link #walks}: the iterator positions it processed, by root name. */
     private List<Map<String, Long>> walkProcessed;

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class ExploreJvmArgsTest {
 
     private static final Path ARGS = Path.of("../../releng/explore.jvmargs");
-    private static final Pattern DONT_INLINE = Pattern.compile("-XX:CompileCommand=dontinline,([\\w.$]+)(\\*?)::(\\w+)");
+    private static final Pattern DONT_INLINE =
+            Pattern.compile("-XX:CompileCommand=dontinline,([\\w.$]+)(\\*?)::(\\w+)");
 
     @Test
     void everyMethodKeptFromInliningExists() throws IOException, ClassNotFoundException {
@@ -37,10 +38,10 @@ class ExploreJvmArgsTest {
                 continue;
             }
             assertTrue(line.strip().startsWith("-"), "one JVM flag a line (a java @argfile has no comments): " + line);
-            Matcher m = DONT_INLINE.matcher(line.strip());
             if (!line.contains("dontinline")) {
                 continue;
             }
+            Matcher m = DONT_INLINE.matcher(line.strip());
             assertTrue(m.matches(), "a dontinline command this test reads: " + line);
             named++;
             assertTrue(methodExists(m.group(1), !m.group(2).isEmpty(), m.group(3)), "no method matches " + line);
@@ -49,7 +50,7 @@ class ExploreJvmArgsTest {
         assertFalse(lines.stream().anyMatch(l -> l.contains("-Xmx")), "the heap is each caller's to choose");
     }
 
-    /** A class named {@code name} (or, with a trailing {@code *}, it or a class nested in it) declares {@code method}. */
+    /** A class named {@code name} (with a trailing {@code *}: it or a class nested in it) declares {@code method}. */
     private static boolean methodExists(String name, boolean nestedToo, String method) throws ClassNotFoundException {
         Class<?> top = Class.forName(name, false, ExploreJvmArgsTest.class.getClassLoader());
         List<Class<?>> candidates = new ArrayList<>(List.of(top));
