@@ -16,7 +16,7 @@ import org.tdpscope.sim.Scenario;
  * process, states per wall second and states per CPU second (the figure that other processes on the machine
  * disturb least). Run the build before and after a change beside each other, alternating, to compare.
  *
- * <pre>java -cp ... org.tdpscope.sim.explore.ThroughputBench bench|scale ROUNDS [workers] [scale visits]</pre>
+ * <pre>java -cp ... org.tdpscope.sim.explore.ThroughputBench bench|scale ROUNDS [workers] [scale visits] [policy]</pre>
  * {@code bench}: the issue's scenario of {@link ExploreBench} (3 fast zaps), policy continue, to the end;
  * {@code scale}: the 7-thread scenario, policy continue, stopped after the given visits per worker.
  */
@@ -34,6 +34,7 @@ public final class ThroughputBench {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int workers = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         long visits = args.length > 3 ? Long.parseLong(args[3]) : 300_000;
+        Policy policy = args.length > 4 ? Policy.fromWord(args[4]) : Policy.CONTINUE;
         Explorer x = new Explorer();
         Scenario s = what.equals("scale") ? ExploreBench.scale7() : ExploreBench.scenario(3);
         ExploreBounds b = ExploreBounds.defaults().withWorkers(workers)
@@ -48,7 +49,7 @@ public final class ThroughputBench {
             double c0 = cpuSeconds();
             long t0 = System.nanoTime();
             WorkerCpu wc = new WorkerCpu();
-            ExploreResult res = x.explore(s, Policy.CONTINUE, b, null, wc);
+            ExploreResult res = x.explore(s, policy, b, null, wc);
             double wall = (System.nanoTime() - t0) / 1e9;
             double cpu = cpuSeconds() - c0;
             ExploreResult.Stats st = res.stats();

@@ -207,4 +207,51 @@ class HostMemoryTest {
         assertEquals(0, m.offset(b), "paged after the first copy");
         assertEquals(9, m.page(b)[0]);
     }
+
+    /**
+     * A search's arena: pages made or copied on write after a mark are reused once it resets there, each new page
+     * reads zero and each copy its original's entries whatever the array held before, and a memory made before the
+     * mark keeps its pages.
+     */
+    @Test
+    void arenaReusesPagesAfterAReset() {
+        HostMemory.PageArena arena = new HostMemory.PageArena();
+        HostMemory.use(arena);
+        try {
+            HostMemory m = new HostMemory();
+            long a = m.allocPage();
+            m.write(a << 12, 7);
+            HostMemory node = m.copy(); // paged from here on, every page shared
+            int mark = arena.mark();
+            HostMemory child = node.copy();
+            child.write((a << 12) + 8, 8); // copy on write: an arena array
+            long b = child.allocPage();
+            child.write(b << 12, 0x55);
+            long[] copied = child.pageForRead(a);
+            long[] made = child.pageForRead(b);
+            assertEquals(7, copied[0]);
+            arena.reset(mark); // the child's subtree is searched: its pages are free
+
+            HostMemory second = node.copy();
+            long c = second.allocPage();
+            assertEquals(b, c, "the same hpfn: both copies go on from the node");
+            long[] again = second.page(c);
+            assertTrue(again == copied || again == made, "an array of the dropped child, reused");
+            assertEquals(0, second.read(c << 12), "a new page reads zero whatever its array held");
+            assertEquals(0, second.read((c << 12) + 8));
+            second.write((a << 12) + 16, 9);
+            assertEquals(7, second.read(a << 12), "a copy on write holds its original's entries");
+            assertEquals(0, second.read((a << 12) + 8), "not the dropped child's");
+            assertEquals(9, second.read((a << 12) + 16));
+            assertEquals(7, node.read(a << 12), "the node's pages were made before the mark: untouched");
+            assertEquals(0, node.read((a << 12) + 16));
+            assertEquals(0, node.read(c << 12));
+        } finally {
+            HostMemory.use(null);
+        }
+        int top = arena.mark();
+        HostMemory h = new HostMemory().copy();
+        h.write(h.allocPage() << 12, 1);
+        assertEquals(top, arena.mark(), "once the search is off the thread, pages come from the heap again");
+    }
 }

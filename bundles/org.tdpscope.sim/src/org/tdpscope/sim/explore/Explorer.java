@@ -29,6 +29,7 @@ import org.tdpscope.sim.SimThread;
 import org.tdpscope.sim.Simulation;
 import org.tdpscope.sim.TraceEvent;
 import org.tdpscope.sim.TraceListener;
+import org.tdpscope.sim.mmu.HostMemory;
 
 /**
  * The schedule explorer: runs every interleaving of a scenario's threads at the points where the
@@ -337,6 +338,11 @@ public final class Explorer {
         /** The symmetric and exact fingerprints of the state just stepped to (one pass computes both). */
         private final long[] fp = new long[2];
         List<Task> tasks;
+        /**
+         * The table pages of the simulations on the search's path, reused in stack order: each child's are free
+         * once its subtree is searched (see {@link #dfsFrom}).
+         */
+        private final HostMemory.PageArena pages = new HostMemory.PageArena();
         Simulation sim;
         long visits, hashPruned, sleepPruned, cyclesPruned, boundCut, replays, replayedSteps, steps, forks;
         boolean truncated, cancelled;
@@ -361,16 +367,23 @@ public final class Explorer {
             if (cancelled) {
                 return;
             }
-            sim = fresh();
-            int d = 0;
-            for (int i : t.path()) {
-                symAt[d] = sim.fingerprint(true, c.periods);
-                take(d, i);
-                d++;
+            HostMemory.use(pages);
+            try {
+                sim = fresh();
+                int d = 0;
+                for (int i : t.path()) {
+                    symAt[d] = sim.fingerprint(true, c.periods);
+                    take(d, i);
+                    d++;
+                }
+                replays++;
+                replayedSteps += d;
+                dfs(d, t.sleep(), t.yields());
+            } finally {
+                sim = null;
+                pages.reset(0);
+                HostMemory.use(null);
             }
-            replays++;
-            replayedSteps += d;
-            dfs(d, t.sleep(), t.yields());
         }
 
         /**
@@ -506,7 +519,10 @@ public final class Explorer {
             }
             long done = 0;
             // Children after the first start from a fork of this node taken before the first ran; the
-            // last child takes that fork itself.
+            // last child takes that fork itself. Each child's simulation (this node's own one, stepped in
+            // place, the first time) is dropped once its subtree is searched, and the forks and steps below
+            // it with it; the node's fork took none of their pages, so every page made from the child's step
+            // on is free again then.
             int children = Long.bitCount(enabled & ~sleep);
             Simulation node = children > 1 ? sim.fork(QUIET) : null;
             long exactHere = exact;
@@ -537,6 +553,7 @@ public final class Explorer {
                     forks++;
                 }
                 long childSleep = childSleep(sleep | done, enabled, i);
+                int mark = pages.mark();
                 try {
                     take(d, i);
                 } catch (ScheduleException e) {
@@ -547,9 +564,11 @@ public final class Explorer {
                     this.exact = exactHere ^ (i + 1L) * 0x9E3779B97F4A7C15L;
                     recordError(d + 1, e);
                     done |= 1L << i;
+                    pages.reset(mark);
                     continue;
                 }
                 dfs(d + 1, childSleep, yields + (stepAt[d].kind() == ScheduleStep.Kind.UNTIL_YIELD ? 1 : 0));
+                pages.reset(mark);
                 done |= 1L << i;
             }
         }
@@ -599,6 +618,7 @@ public final class Explorer {
             Simulation node = sim;
             long done = 0;
             int m = 0;
+            int stepped = pages.mark(); // every child's pages are free once all their subtrees are searched
             for (int i = 0; i < c.names.length && !cancelled; i++) {
                 if ((enabled >>> i & 1) == 0) {
                     continue;
@@ -684,9 +704,12 @@ public final class Explorer {
                     hashPruned++;
                     continue;
                 }
+                int mark = pages.mark(); // the pages made below this child (its siblings' stay in use)
                 dfsFrom(d + 1, b.sleep[q], b.yields[q], b.check[q], b.sym[q], b.exact[q]);
+                pages.reset(mark);
             }
             sim = null;
+            pages.reset(stepped);
         }
 
         /** Fast zap, memslot delete or move, mmu_notifier unmap: what {@link ExploreBounds#maxInvalidations} counts. */
