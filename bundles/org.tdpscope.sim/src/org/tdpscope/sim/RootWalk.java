@@ -5,6 +5,8 @@
 package org.tdpscope.sim;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,14 +56,12 @@ final class RootWalk implements Activity {
     private boolean yieldedInPlace;
     private int restarts;
     private final List<Root> visited = new ArrayList<>();
-    /** Iterator positions this walk processed, by root name (a yield's restart from the root counts again). */
-    private Map<String, Long> processed = Map.of();
     /**
-     * {@link #processed} is shared with a fork (or its original), or the empty map a walk starts with: copied before
-     * it changes (a map made for every walk and then replaced by the original's at every fork was 4 % of what a
-     * search allocated).
+     * Iterator positions this walk processed, by root name (a yield's restart from the root counts again). Immutable,
+     * so forks and a thread's records share it: copying a map at each step of a walk after a fork was 4 % of a
+     * search's CPU.
      */
-    private boolean processedShared = true;
+    private Processed processed = Processed.NONE;
     /** Changes of {@link #visited} and {@link #processed} so far: a thread records the walk again only after one. */
     private int changes;
     /** The VM while in a root, so each position processed can be reported ({@link Kvm#iterAt}). */
@@ -111,7 +111,6 @@ final class RootWalk implements Activity {
         f.rootsInto(visited, c.visited);
         c.processed = processed;
         c.changes = changes;
-        c.processedShared = processedShared = true;
         f.rootsInto(validAtStart, c.validAtStart);
         return c;
     }
@@ -141,13 +140,50 @@ final class RootWalk implements Activity {
         return changes;
     }
 
-    /**
-     * Positions processed so far, by root name, to keep as they stand: the walk copies the map before it next
-     * changes it, so a record costs no copy.
-     */
-    Map<String, Long> shareProcessed() {
-        processedShared = true;
+    /** Positions processed so far, by root name (immutable: a record keeps it as it stands). */
+    Processed processed() {
         return processed;
+    }
+
+    /** Positions processed by root name, in the order the roots were first processed; immutable. */
+    static final class Processed {
+        static final Processed NONE = new Processed(new String[0], new long[0]);
+
+        private final String[] roots;
+        private final long[] positions;
+
+        private Processed(String[] roots, long[] positions) {
+            this.roots = roots;
+            this.positions = positions;
+        }
+
+        /** With {@code n} more positions of {@code root} (listed, at 0, even when {@code n} is 0). */
+        Processed plus(String root, long n) {
+            for (int i = 0; i < roots.length; i++) {
+                if (roots[i].equals(root)) {
+                    if (n == 0) {
+                        return this;
+                    }
+                    long[] p = positions.clone();
+                    p[i] += n;
+                    return new Processed(roots, p);
+                }
+            }
+            String[] r = Arrays.copyOf(roots, roots.length + 1);
+            long[] p = Arrays.copyOf(positions, positions.length + 1);
+            r[roots.length] = root;
+            p[roots.length] = n;
+            return new Processed(r, p);
+        }
+
+        /** As a map, in the same order. */
+        Map<String, Long> toMap() {
+            Map<String, Long> m = new LinkedHashMap<>();
+            for (int i = 0; i < roots.length; i++) {
+                m.put(roots[i], positions[i]);
+            }
+            return Collections.unmodifiableMap(m);
+        }
     }
 
     /** 6.15+ aging: RCU only, no mmu_lock, valid roots, no references, no yield. */
@@ -254,11 +290,7 @@ final class RootWalk implements Activity {
                     inRoot = kvm;
                     Progress p = kvm.touch(current, "walks SPTEs of") ? runInRoot(kvm) : Progress.DONE;
                     inRoot = null;
-                    if (processedShared) {
-                        processed = new LinkedHashMap<>(processed);
-                        processedShared = false;
-                    }
-                    processed.merge(current.name(), processedHere, Long::sum);
+                    processed = processed.plus(current.name(), processedHere);
                     changes++;
                     processedHere = 0;
                     if (p == Progress.YIELD) {

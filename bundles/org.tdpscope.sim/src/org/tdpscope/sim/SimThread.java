@@ -27,7 +27,7 @@ public final class SimThread {
     // for nothing)
     private List<List<String>> walks;
     /** For each entry of {@link #walks}: the iterator positions it processed, by root name. */
-    private List<Map<String, Long>> walkProcessed;
+    private List<RootWalk.Processed> walkProcessed;
     /** {@link #walks} and {@link #walkProcessed} are shared with a fork (or its original): copied before a change. */
     private boolean walksShared;
 
@@ -185,7 +185,7 @@ public final class SimThread {
 
     /** Iterator positions the last walk of this thread processed, by root name; empty if it walked none. */
     public Map<String, Long> lastWalkProcessed() {
-        return walkProcessed.isEmpty() ? Map.of() : walkProcessed.get(walkProcessed.size() - 1);
+        return walkProcessed.isEmpty() ? Map.of() : walkProcessed.get(walkProcessed.size() - 1).toMap();
     }
 
     /** The next operation when the thread stands between operations; null mid-operation or when finished. */
@@ -294,11 +294,16 @@ public final class SimThread {
             return; // recorded as it stands
         }
         recordedChanges = w.changes();
-        List<String> names = new ArrayList<>();
-        for (Root r : w.visited()) {
-            names.add(r.name());
+        List<String> names;
+        if (walkOwner == w && !walks.isEmpty() && walks.get(walks.size() - 1).size() == w.visited().size()) {
+            names = walks.get(walks.size() - 1); // a walk's roots only grow: the same roots, only positions changed
+        } else {
+            names = new ArrayList<>();
+            for (Root r : w.visited()) {
+                names.add(r.name());
+            }
         }
-        Map<String, Long> processed = w.shareProcessed();
+        RootWalk.Processed processed = w.processed();
         if (walksShared) {
             walks = new ArrayList<>(walks);
             walkProcessed = new ArrayList<>(walkProcessed);
