@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.tdpscope.sim.explore.ExploreMonitor;
+import org.tdpscope.sim.explore.SearchRate;
 
 /**
  * Keeps {@code tdpscope explore} from being silent: a progress line on stderr (once a second on a
@@ -23,6 +24,7 @@ final class ExploreProgress implements ExploreMonitor {
     private final PrintStream err;
     private final long deadline;
     private final long started = System.nanoTime();
+    private final SearchRate rate = new SearchRate(started);
     private final ConcurrentHashMap<Integer, long[]> perWorker = new ConcurrentHashMap<>();
     private volatile boolean cancelled;
     private volatile String why;
@@ -140,12 +142,12 @@ final class ExploreProgress implements ExploreMonitor {
             distinct = Math.max(distinct, v[1]); // the visited set is shared: each worker sees its size
             depth = Math.max(depth, v[2]);
         }
-        double secs = (System.nanoTime() - started) / 1e9;
+        long now = System.nanoTime();
         Runtime rt = Runtime.getRuntime();
         double heapGb = (rt.totalMemory() - rt.freeMemory()) / 1e9;
-        return String.format(Locale.ROOT, "explore: %,d distinct states, %,d visits, %,.0f states/s, %.0f s, heap %.2f GB"
-                + "%s%s", distinct, visits, distinct / Math.max(secs, 1e-3), secs, heapGb, depth < 0 ? ""
-                        : ", at depth " + depth,
+        return String.format(Locale.ROOT, "explore: %,d distinct states, %,d visits, %,.0f states/s (%,.0f on average),"
+                + " %.0f s, heap %.2f GB%s%s", distinct, visits, rate.recent(distinct, now), rate.average(distinct, now),
+                rate.seconds(now), heapGb, depth < 0 ? "" : ", at depth " + depth,
                 cancelled ? " (stopping: " + why + ")" : "");
     }
 }

@@ -53,6 +53,7 @@ import org.tdpscope.sim.explore.ExploreMonitor;
 import org.tdpscope.sim.explore.ExploreResult;
 import org.tdpscope.sim.explore.Explorer;
 import org.tdpscope.sim.explore.Outcome;
+import org.tdpscope.sim.explore.SearchRate;
 
 /**
  * The Explorer view's content: explores a scenario (every interleaving, under each policy its
@@ -324,7 +325,7 @@ public final class ExplorerViewPanel extends Composite {
      */
     private ExploreMonitor progress(IProgressMonitor monitor, String what, Display display) {
         Map<Integer, Long> visitsPerWorker = new ConcurrentHashMap<>();
-        long started = System.nanoTime();
+        SearchRate rate = new SearchRate(System.nanoTime());
         long[] shown = { 0 };
         return new ExploreMonitor() {
             @Override
@@ -332,11 +333,11 @@ public final class ExplorerViewPanel extends Composite {
                 visitsPerWorker.put(worker, visits);
                 long total = visitsPerWorker.values().stream().mapToLong(Long::longValue).sum();
                 long now = System.nanoTime();
-                double secs = Math.max(1e-3, (now - started) / 1e9);
                 Runtime rt = Runtime.getRuntime();
                 // the visited states are shared by the workers: each reports the same set's size
-                String line = String.format(Locale.ROOT, "%s: %,d distinct states, %,d visits, %,.0f states/s,"
-                        + " %.0f s, heap %.2f GB", what, distinctStates, total, distinctStates / secs, secs,
+                String line = String.format(Locale.ROOT, "%s: %,d distinct states, %,d visits, %,.0f states/s"
+                        + " (%,.0f on average), %.0f s, heap %.2f GB", what, distinctStates, total,
+                        rate.recent(distinctStates, now), rate.average(distinctStates, now), rate.seconds(now),
                         (rt.totalMemory() - rt.freeMemory()) / 1e9);
                 boolean show;
                 synchronized (monitor) { // workers report concurrently; progress monitors are not thread-safe

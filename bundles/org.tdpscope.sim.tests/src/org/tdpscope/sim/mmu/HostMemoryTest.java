@@ -249,6 +249,18 @@ class HostMemoryTest {
         } finally {
             HostMemory.use(null);
         }
+        HostMemory.use(arena);
+        try {
+            HostMemory big = new HostMemory().copy();
+            int mark = arena.mark();
+            for (int i = 0; i < HostMemory.PageArena.SPARE + 100; i++) {
+                big.write(big.allocPage() << 12, i);
+            }
+            arena.reset(mark);
+            assertEquals(mark + HostMemory.PageArena.SPARE, arena.held(), "a large subtree's pages are not all kept");
+        } finally {
+            HostMemory.use(null);
+        }
         int top = arena.mark();
         HostMemory h = new HostMemory().copy();
         h.write(h.allocPage() << 12, 1);

@@ -130,10 +130,13 @@ public final class HostMemory {
      * made in between (the child, and the forks and steps below it) is then dropped, so those arrays are free. A
      * search makes a few pages a step and drops them a few steps later; reused, they are still in the cache where a
      * fresh array (zeroed, or cloned, in memory not touched since the last collection) is not, and the young
-     * generation fills more slowly. Used only on the thread that {@link #use}s it; holds as many arrays as the
-     * search's path ever held at once.
+     * generation fills more slowly. Used only on the thread that {@link #use}s it; keeps the arrays in use and
+     * at most {@link #SPARE} free ones (a path that once held many pages, a zap of a large table, does not keep them).
      */
     public static final class PageArena {
+        /** Free arrays kept for reuse: 16 MiB. */
+        static final int SPARE = 4096;
+
         private long[][] pages = new long[64][];
         /** Arrays made so far; those below {@code top} are in use. */
         private int made;
@@ -147,6 +150,15 @@ public final class HostMemory {
         /** Frees every array taken since {@code mark}: nothing that holds one may be used again. */
         public void reset(int mark) {
             top = mark;
+            if (made - mark > SPARE) {
+                Arrays.fill(pages, mark + SPARE, made, null);
+                made = mark + SPARE;
+            }
+        }
+
+        /** Arrays held now, in use or free. */
+        int held() {
+            return made;
         }
 
         /** An array in use from now on, with whatever it last held. */
