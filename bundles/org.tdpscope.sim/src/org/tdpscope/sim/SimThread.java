@@ -71,7 +71,7 @@ public final class SimThread {
         c.pc = pc;
         c.current = current == null ? null : current.copy(f);
         c.lastStatus = lastStatus;
-        // the walks are the original's (the constructor's); each entry (a list, a map) is replaced, never
+        // the walks are the original's (the constructor's); each entry (roots, positions) is replaced, never
         // changed, once recorded
         c.walksShared = walksShared = true;
         c.recordedChanges = recordedChanges;
