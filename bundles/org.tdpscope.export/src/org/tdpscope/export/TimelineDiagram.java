@@ -227,6 +227,11 @@ public final class TimelineDiagram {
             }
         }
         s.text(16, lanesBottom + 16, "step", 11, theme.muted, null, false);
+        if (cols.length > 1 && hidden == 0 && cols[cols.length - 1] == lastStep && !marked(marks, lastStep)) {
+            // the column that only carries the bars to the end: said where a mark's label would be, or it reads
+            // as a mark gone missing
+            s.text(left + (cols.length - 1) * COL + COL / 2, TOP + 23, "last step", 11, theme.muted, "middle", false);
+        }
         // bars first, marks over them
         for (Bar b : bars) {
             int y = TOP + lanes.get(b.thread()) * LANE;
@@ -270,6 +275,15 @@ public final class TimelineDiagram {
                     theme.muted, null, false);
         }
         return s;
+    }
+
+    private static boolean marked(List<TraceEvent> marks, long step) {
+        for (TraceEvent e : marks) {
+            if (e.step() == step) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The lock part of both timelines' legends (read, write, other lock, yielded); returns where it ends. */
