@@ -58,6 +58,29 @@ class ImportPageTablesTest {
         assertTrue(text.contains("set at line 48"));
     }
 
+    /**
+     * The step timeline of capture 01: the root inferred at line 19 is created at step 4 of the whole trace; a window
+     * that starts after line 19 begins with that root, drawn at its first step as made earlier, not as made there.
+     * The last column, which only carries the lane to the trace's end, says so.
+     */
+    @Test
+    void theStepTimelineSaysWhatItsFirstAndLastColumnsAre(@TempDir Path dir) throws IOException {
+        MainTest.Outcome o = MainTest.tdpscope("import", CAPTURES.resolve(BASE + ".txt").toString(), "--svg", dir
+                .toString());
+        assertEquals(0, o.code(), o.err());
+        String whole = Files.readString(dir.resolve(BASE + ".timeline.svg"));
+        assertTrue(whole.contains(">create A</text>"), "made within what is drawn");
+        assertTrue(whole.contains(">last step</text>"), "the unmarked last column is named");
+
+        Path w = dir.resolve("window");
+        o = MainTest.tdpscope("import", CAPTURES.resolve(BASE + ".txt").toString(), "--svg", w.toString(), "--window",
+                "30..60");
+        assertEquals(0, o.code(), o.err());
+        String window = Files.readString(w.resolve(BASE + ".timeline.svg"));
+        assertTrue(window.contains(">A from line 19</text>"), "made before the window, at line 19");
+        assertFalse(window.contains(">create A</text>"), "not made at the window's first step");
+    }
+
     @Test
     void aTraceWithNoTableGetsNoPageTableDiagram(@TempDir Path dir) throws IOException {
         Path trace = dir.resolve("faults.txt");

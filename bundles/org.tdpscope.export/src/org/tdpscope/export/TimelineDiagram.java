@@ -626,6 +626,17 @@ public final class TimelineDiagram {
     }
 
     /** A root the trace importer inferred (no root record named it): its create says so. */
+    /**
+     * Where a root an imported window starts with was made ({@code line 19}), when that is before the window: the
+     * import shows it at the window's first step, and "create" there would say it was made then. Null otherwise.
+     */
+    private static String createdEarlier(TraceEvent e) {
+        String d = e.detail();
+        int w = d == null ? -1 : d.indexOf(" (before the window)");
+        int l = w < 0 ? -1 : d.lastIndexOf("line ", w);
+        return l < 0 ? null : d.substring(l, w);
+    }
+
     private static boolean inferred(TraceEvent e) {
         return e.is(EventType.ROOT_CREATE) && e.detail() != null && e.detail().startsWith("inferred");
     }
@@ -779,7 +790,7 @@ public final class TimelineDiagram {
     static String label(TraceEvent e) {
         String root = e.root() == null ? "" : " " + e.root();
         return switch (e.type()) {
-            case ROOT_CREATE -> "create" + root;
+            case ROOT_CREATE -> createdEarlier(e) == null ? "create" + root : root.trim() + " from " + createdEarlier(e);
             case ROOT_INVALIDATE -> "inval" + root;
             case ROOT_UNLINK -> "unlink" + root;
             case ROOT_FREE -> "free" + root;
