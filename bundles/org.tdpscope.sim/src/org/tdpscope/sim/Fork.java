@@ -15,12 +15,18 @@ import java.util.List;
  * id (their index in creation order), list heads by identity: there are two.
  */
 final class Fork {
-    private Root[] from = new Root[16];
-    private Root[] to = new Root[16];
+    private Root[] from;
+    private Root[] to;
     private final Root[] headFrom = new Root[2];
     private final Root[] headTo = new Root[2];
     /** The copy being built. */
     Kvm kvm;
+
+    /** A fork of a VM that has made {@code roots} roots (ids 0 to roots - 1): the maps are sized for them. */
+    Fork(int roots) {
+        from = new Root[Math.max(1, roots)];
+        to = new Root[from.length];
+    }
 
     Root root(Root r) {
         if (r == null) {

@@ -47,7 +47,7 @@ public final class Simulation {
         this.started = o.started;
         this.hasAccessOps = o.hasAccessOps;
         this.nextUnit = o.nextUnit; // a fork taken at a boundary goes on from there (never the boundary callback)
-        Fork f = new Fork();
+        Fork f = new Fork(o.kvm.allRoots.size());
         this.kvm = new Kvm(o.kvm, f, listener);
         threads.ensureCapacity(o.threads.size());
         for (SimThread t : o.threads) {
