@@ -69,7 +69,7 @@ final class Fork {
     /** Adds the copies of {@code list}'s roots to {@code into}, in order (no list in between). */
     void rootsInto(List<Root> list, List<Root> into) {
         if (into instanceof ArrayList<Root> a) {
-            a.ensureCapacity(into.size() + list.size()); // a search's VM has made dozens of roots: no regrowing
+            a.ensureCapacity(into.size() + list.size()); // one array for a VM that made many roots, no regrowing
         }
         for (int i = 0, n = list.size(); i < n; i++) {
             into.add(root(list.get(i)));
