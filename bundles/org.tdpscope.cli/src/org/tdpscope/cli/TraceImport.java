@@ -788,9 +788,10 @@ final class TraceImport {
                 closeRange(t);
             }
             org.tdpscope.trace.Paging paging = rec.paging().paging();
+            org.tdpscope.trace.Paging readAs = rec.paging().readAs();
             for (Step s : steps) {
                 if (s.accessPending) {
-                    s.op = s.op + rec.paging().readAs().access(s.errorCode);
+                    s.op = s.op + readAs.access(s.errorCode);
                     s.accessPending = false;
                 }
             }

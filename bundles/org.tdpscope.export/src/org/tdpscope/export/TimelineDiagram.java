@@ -626,6 +626,12 @@ public final class TimelineDiagram {
     }
 
     /** A root the trace importer inferred (no root record named it): its create says so. */
+    /** {@code create A}, or {@code A from line 19} for a root an imported window starts with (see below). */
+    private static String createLabel(TraceEvent e, String root) {
+        String line = createdEarlier(e);
+        return line == null ? "create" + root : e.root() + " from " + line;
+    }
+
     /**
      * Where a root an imported window starts with was made ({@code line 19}), when that is before the window: the
      * import shows it at the window's first step, and "create" there would say it was made then. Null otherwise.
@@ -790,7 +796,7 @@ public final class TimelineDiagram {
     static String label(TraceEvent e) {
         String root = e.root() == null ? "" : " " + e.root();
         return switch (e.type()) {
-            case ROOT_CREATE -> createdEarlier(e) == null ? "create" + root : root.trim() + " from " + createdEarlier(e);
+            case ROOT_CREATE -> createLabel(e, root);
             case ROOT_INVALIDATE -> "inval" + root;
             case ROOT_UNLINK -> "unlink" + root;
             case ROOT_FREE -> "free" + root;

@@ -72,12 +72,12 @@ public final class Sptes {
         return level > 1 && (spte & LARGE) == 0 ? Kind.TABLE : Kind.LEAF;
     }
 
-    /** Host physical address in the SPTE: the child table of a non-leaf, the page of a leaf. */
     /** The size a leaf at {@code level} maps: 4K, 2M, 1G, 512G. */
     public static String sizeName(int level) {
         return level == 1 ? "4K" : level == 2 ? "2M" : level == 3 ? "1G" : "512G";
     }
 
+    /** Host physical address in the SPTE: the child table of a non-leaf, the page of a leaf. */
     public static long hpa(long spte) {
         return spte & PA_MASK;
     }
