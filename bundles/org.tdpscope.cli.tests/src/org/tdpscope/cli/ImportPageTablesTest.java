@@ -81,6 +81,54 @@ class ImportPageTablesTest {
         assertFalse(window.contains(">create A</text>"), "not made at the window's first step");
     }
 
+    /**
+     * A guest of 300 MiB faulted in 4K pages: 300 L1 tables below one L2. The picture, SVG and PNG alike, shows
+     * the root and the upper levels with the L1 tables in rows beside their L2 (as one column they made a
+     * picture 45,000 pixels tall whose PNG, cut at 4,096, showed neither root nor L2), as many as fit, the
+     * rest counted.
+     */
+    @Test
+    void manyLastLevelTablesAreDrawnInRowsAndThePngShowsTheRoot(@TempDir Path dir) throws IOException {
+        StringBuilder b = new StringBuilder("# tracer: nop\n");
+        long[] us = { 0 };
+        java.util.function.BiConsumer<String, Long> spte = (what, neu) -> b.append(String.format(java.util.Locale.ROOT,
+                "       CPU 0/KVM-36697   [000] ...1. 136276.%06d: kvm_tdp_mmu_spte_changed: %s old_spte 0 new_spte "
+                        + "%x%n", ++us[0], what, neu));
+        spte.accept("as id 0 gfn 0 level 4", 0x18af600907L);
+        spte.accept("as id 0 gfn 0 level 3", 0x18af601907L);
+        for (int k = 0; k < 300; k++) {
+            spte.accept("as id 0 gfn " + Long.toHexString(k * 512L) + " level 2", 0x18b0000907L + 0x1000L * k);
+            spte.accept("as id 0 gfn " + Long.toHexString(k * 512L + 7) + " level 1", 0x600000000000b77L | (0x1980000L
+                    + k) << 12);
+        }
+        Path trace = dir.resolve("guest.txt");
+        Files.writeString(trace, b);
+        Path out = dir.resolve("svg");
+        MainTest.Outcome o = MainTest.tdpscope("import", trace.toString(), "--svg", out.toString(), "--png");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("page tables: 303 seen"), o.out());
+        String svg = Files.readString(out.resolve("guest.page-tables.svg"));
+        java.util.regex.Matcher size = java.util.regex.Pattern.compile("<svg [^>]*width=\"(\\d+)\" height=\"(\\d+)\"")
+                .matcher(svg);
+        assertTrue(size.find(), svg.substring(0, 300));
+        int width = Integer.parseInt(size.group(1));
+        int height = Integer.parseInt(size.group(2));
+        assertTrue(width <= 4096 && height <= 4096, width + " x " + height);
+        assertTrue(svg.contains("root A (inferred)") && svg.contains("A · L3 · hpa 0x18af600000")
+                && svg.contains("A · L2 · hpa 0x18af601000"), "the upper levels");
+        java.util.regex.Matcher frame = java.util.regex.Pattern.compile(">(\\d+) of 300 tables below A · L2 · hpa "
+                + "0x18af601000, in gfn order<").matcher(svg);
+        assertTrue(frame.find() || svg.contains(">300 tables below A · L2"), "the L1 tables in a frame that says so");
+        int drawn = svg.split("<rect id=\"t-trace-", -1).length - 1;
+        assertTrue(drawn >= 100, "a hundred tables at least: " + drawn);
+        assertTrue(drawn == 303 || svg.contains("… " + (303 - drawn) + " more tables not drawn"), "the rest counted");
+        // the PNG is the whole picture, not its top: the SVG's width and height at one scale (2, or 1 for a large one)
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(out.resolve("guest.page-tables.png").toFile());
+        int scale = png.getWidth() / width;
+        assertTrue(scale >= 1 && png.getWidth() == width * scale && png.getHeight() == height * scale, png.getWidth()
+                + " x " + png.getHeight() + " for " + width + " x " + height);
+    }
+
     @Test
     void aTraceWithNoTableGetsNoPageTableDiagram(@TempDir Path dir) throws IOException {
         Path trace = dir.resolve("faults.txt");

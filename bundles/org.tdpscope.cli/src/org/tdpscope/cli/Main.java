@@ -476,7 +476,8 @@ public final class Main {
                 description = "a scenario replaying the faults, zaps and unmaps ('-': standard output)")
         String scenario;
         @Option(names = "--svg", paramLabel = "DIR",
-                description = "two timelines: NAME.timeline.svg by record, NAME.trace-timeline.svg on the trace's clock")
+                description = "NAME.timeline.svg by record, NAME.trace-timeline.svg on the trace's clock, and "
+                        + "NAME.page-tables.svg, the reconstructed tables (when the trace shows any)")
         String svg;
         @Option(names = "--trace", paramLabel = "OUT.jsonl", description = "the events as JSON Lines ('-': standard output)")
         String trace;

@@ -14,8 +14,10 @@ import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -217,10 +219,56 @@ class NewDiagramsTest {
     }
 
     @Test
-    void syntheticForestOf500TablesLaysOut() {
+    void syntheticForestOf500TablesFitsThePictureWithItsUpperLevelsAndAGridPerL2() {
         PageTableDiagram.Forest f = org.tdpscope.export.bench.ExportBench.forest(500);
         Scene s = PageTableDiagram.layout("bench", "500 tables", f, Theme.LIGHT);
-        assertEquals(500, s.shapes().stream().filter(sh -> sh instanceof Scene.Rect r && r.id() != null).count());
+        // within the declared limit, so the PNG shows all of it (it cuts what lies beyond)
+        assertTrue(s.width() <= Scene.MAX_SIDE && s.height() <= Scene.MAX_SIDE, s.width() + " x " + s.height());
+        Map<String, Scene.Rect> rects = new HashMap<>();
+        for (Scene.Shape sh : s.shapes()) {
+            if (sh instanceof Scene.Rect r && r.id() != null) {
+                rects.put(r.id(), r);
+            }
+        }
+        // the root, the L3 and every L2 are drawn; of the L1 tables, what fits, and the rest is counted
+        assertTrue(rects.containsKey("t-A-root") && rects.containsKey("t-A-l3"), rects.keySet().toString());
+        long l2 = f.tables().stream().filter(t -> t.id().startsWith("t-A-l2-")).count();
+        long l1 = rects.keySet().stream().filter(id -> id.startsWith("t-A-l1-")).count();
+        assertEquals(l2, rects.keySet().stream().filter(id -> id.startsWith("t-A-l2-")).count());
+        assertTrue(l1 >= 100, "the grids hold a hundred tables at least: " + l1);
+        String svg = SvgRenderer.render(s);
+        assertTrue(svg.contains("… " + (500 - 2 - l2 - l1) + " more tables not drawn"), "the rest counted");
+        // each L2's tables in a frame to its right, in rows, in gfn order (left to right, then down)
+        Scene.Rect frame = rects.get("grid-t-A-l2-0");
+        assertNotNull(frame, "the first L2's tables are in a grid");
+        Scene.Rect parent = rects.get("t-A-l2-0");
+        assertTrue(frame.x() > parent.x() + parent.w(), "the grid lies right of its table");
+        Scene.Rect first = rects.get("t-A-l1-0");
+        Scene.Rect second = rects.get("t-A-l1-1");
+        assertTrue(first.x() >= frame.x() && first.y() >= frame.y() && first.x() + first.w() <= frame.x() + frame.w()
+                && first.y() + first.h() <= frame.y() + frame.h(), "a table lies inside its frame");
+        assertEquals(first.y(), second.y(), "the second table beside the first");
+        assertTrue(second.x() > first.x() + first.w());
+        Set<Integer> rows = new HashSet<>();
+        for (Map.Entry<String, Scene.Rect> e : rects.entrySet()) {
+            if (e.getKey().matches("t-A-l1-([0-9]|[1-5][0-9]|6[0-3])")) {
+                rows.add(e.getValue().y());
+            }
+        }
+        assertTrue(rows.size() >= 2, "the grid wraps into rows: " + rows);
+        assertTrue(svg.contains(">64 tables below A · L2 · hpfn 0x800, in gfn order<")
+                || svg.matches("(?s).*>[0-9]+ of 64 tables below A · L2 · hpfn 0x800, in gfn order<.*"),
+                "the frame says what it holds");
+    }
+
+    @Test
+    void aFewChildTablesStayAColumnWithAnEdgeEach() {
+        PageTableDiagram.Forest f = org.tdpscope.export.bench.ExportBench.forest(2 + 1 + PageTableDiagram.GRID_MIN - 1);
+        Scene s = PageTableDiagram.layout("small", "a few tables", f, Theme.LIGHT);
+        assertTrue(s.shapes().stream().noneMatch(sh -> sh instanceof Scene.Rect r && r.id() != null
+                && r.id().startsWith("grid-")), "no grid below " + PageTableDiagram.GRID_MIN + " children");
+        long arrows = s.shapes().stream().filter(sh -> sh instanceof Scene.Line l && l.arrow()).count();
+        assertEquals(f.tables().size() - 1, arrows, "one edge per child table");
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.eclipse.elk.alg.layered.options.OrderingStrategy;
 import org.eclipse.elk.core.RecursiveGraphLayoutEngine;
 import org.eclipse.elk.core.data.LayoutMetaDataService;
 import org.eclipse.elk.core.math.ElkPadding;
+import org.eclipse.elk.core.options.BoxLayouterOptions;
 import org.eclipse.elk.core.options.CoreOptions;
 import org.eclipse.elk.core.options.Direction;
 import org.eclipse.elk.core.options.EdgeRouting;
@@ -44,8 +45,10 @@ import org.tdpscope.trace.TraceReconstruction;
  * the present entries in the range: index, gfn, and for a leaf its size, hpfn, R/W/X and A/D), or a
  * vCPU's guest tables for a gva range (from its CR3, entries read from guest memory: index, gva,
  * and P, RW, US, XD, A, D, page size). An edge from each non-leaf entry to its child table. Both
- * are a {@link Forest} laid out by the same ELK layered layout (levels left to right), not by hand. Tables past a cap are counted in a "… N more tables" note, entries past
- * {@link #MAX_ENTRIES} of a table in a "… N more entries" line.
+ * are a {@link Forest} laid out by the same ELK layered layout (levels left to right), not by hand; the many
+ * last-level tables below one table are packed in rows beside it (ELK's box layout). Tables past a cap, or past
+ * what fits {@link Scene#MAX_SIDE}, are counted in a "… N more tables" note, entries past {@link #MAX_ENTRIES}
+ * of a table in a "… N more entries" line.
  */
 public final class PageTableDiagram {
 
@@ -76,12 +79,13 @@ public final class PageTableDiagram {
     private PageTableDiagram() {
     }
 
-    /** ELK outside Eclipse's extension registry: the layered algorithm is registered by hand, once. */
+    /** ELK outside Eclipse's extension registry: the layered and box algorithms are registered by hand, once. */
     private static void register() {
         if (!registered) {
             synchronized (PageTableDiagram.class) {
                 if (!registered) {
-                    LayoutMetaDataService.getInstance().registerLayoutMetaDataProviders(new LayeredMetaDataProvider());
+                    LayoutMetaDataService.getInstance().registerLayoutMetaDataProviders(new LayeredMetaDataProvider(),
+                            new BoxLayouterOptions());
                     registered = true;
                 }
             }
@@ -436,9 +440,67 @@ public final class PageTableDiagram {
         return SvgRenderer.render(layout(title, subtitle, forest, theme));
     }
 
-    /** Lays the forest out with ELK (layered, left to right, orthogonal edges) and draws it. */
+    /**
+     * Lays the forest out with ELK (layered, left to right, orthogonal edges) and draws it. A table with
+     * {@link #GRID_MIN} or more child tables that have none of their own (the last level, mostly: hundreds of
+     * L1 tables under one L2) gets them in a frame, in rows in gfn order (ELK's box layout), with one edge
+     * to the frame: as one column they made a picture tens of thousands of pixels tall whose root lay
+     * out of sight. The picture keeps within {@link Scene#MAX_SIDE}: when the tables do not fit, the first
+     * ones breadth first (the upper levels) are drawn and the rest counted in the note.
+     */
     public static Scene layout(String title, String subtitle, Forest forest, Theme theme) {
         register();
+        int limit = Scene.MAX_SIDE - 2 * DX;
+        int limitHeight = limit - HEAD - 120; // the title, the note and the legend below
+        double rows = Double.MAX_VALUE;
+        Forest drawn = forest;
+        Placed p = place(drawn, rows);
+        for (int round = 0; round < 8 && (p.width() > limit || p.height() > limitHeight); round++) {
+            double left = p.gridsLeft();
+            if (p.width() > limit && left < limit - 400 && rows > limit - left - 8) {
+                rows = limit - left - 8; // first the grids' rows narrowed to the room beside the upper levels
+            } else if (drawn.tables().size() > 1) {
+                // then fewer tables: about the share of the area that fits (grids fill about their tables' area)
+                double share = Math.min(0.95, Math.min(limit / p.width(), 1.0) * Math.min(limitHeight / p.height(),
+                        1.0));
+                int keep = Math.max(1, (int) (drawn.tables().size() * share));
+                drawn = new Forest(List.copyOf(forest.tables().subList(0, keep)), forest.hidden()
+                        + forest.tables().size() - keep);
+            } else {
+                break; // one table too large: the PNG writer's guard cuts it
+            }
+            p = place(drawn, rows);
+        }
+        return draw(title, subtitle, drawn, p, theme);
+    }
+
+    /** Fewest child tables (without children of their own) drawn as a grid in a frame rather than a column. */
+    static final int GRID_MIN = 4;
+    private static final int DX = 16;
+    private static final int GRID_CAPTION = 22;
+
+    /** An ELK layout of a forest: the graph, each table's node, the frames of the grids and their captions. */
+    private record Placed(ElkNode graph, Map<String, ElkNode> nodes, Map<ElkNode, String> frames, List<ElkEdge> edges) {
+        double width() {
+            return graph.getWidth();
+        }
+
+        double height() {
+            return graph.getHeight();
+        }
+
+        /** Where the leftmost grid starts, or the whole width when there is none. */
+        double gridsLeft() {
+            double x = graph.getWidth();
+            for (ElkNode f : frames.keySet()) {
+                x = Math.min(x, f.getX());
+            }
+            return x;
+        }
+    }
+
+    /** Lays the forest out, the grids' rows at most {@code rowLimit} wide. */
+    private static Placed place(Forest forest, double rowLimit) {
         ElkNode graph = ElkGraphUtil.createGraph();
         graph.setProperty(CoreOptions.ALGORITHM, LayeredOptions.ALGORITHM_ID);
         graph.setProperty(CoreOptions.DIRECTION, Direction.RIGHT);
@@ -449,19 +511,95 @@ public final class PageTableDiagram {
         // children in table order (by gfn), and one shared outgoing bus per table rather than a fan of lines
         graph.setProperty(LayeredOptions.CONSIDER_MODEL_ORDER_STRATEGY, OrderingStrategy.NODES_AND_EDGES);
         graph.setProperty(LayeredOptions.MERGE_EDGES, true);
-        Map<String, ElkNode> nodes = new HashMap<>();
+
+        Map<String, Table> byId = new HashMap<>();
+        Map<String, Integer> parents = new HashMap<>();
         for (Table t : forest.tables()) {
-            ElkNode n = ElkGraphUtil.createNode(graph);
-            n.setIdentifier(t.id());
-            int chars = t.head().length() + 2;
-            for (String l : t.entries()) {
-                chars = Math.max(chars, l.length());
+            byId.put(t.id(), t);
+        }
+        for (Table t : forest.tables()) {
+            for (String c : t.children()) {
+                if (byId.containsKey(c)) {
+                    parents.merge(c, 1, Integer::sum);
+                }
             }
-            n.setDimensions(Math.ceil(chars * CHAR_W) + 20, 30 + t.entries().size() * LINE_H + 8);
+        }
+        // the parents whose drawn children all end there (and have no other parent): those go in a grid
+        Map<String, List<Table>> grids = new java.util.LinkedHashMap<>();
+        Map<String, String> gridOf = new HashMap<>();
+        for (Table t : forest.tables()) {
+            List<Table> kids = new ArrayList<>();
+            boolean leaves = true;
+            for (String c : t.children()) {
+                Table k = byId.get(c);
+                if (k == null) {
+                    continue;
+                }
+                kids.add(k);
+                leaves &= parents.get(c) == 1 && k.children().stream().noneMatch(byId::containsKey);
+            }
+            if (leaves && kids.size() >= GRID_MIN) {
+                grids.put(t.id(), kids);
+                for (Table k : kids) {
+                    gridOf.put(k.id(), t.id());
+                }
+            }
+        }
+        // every grid's rows about as wide as a square of all gridded tables, so that stacked grids make a
+        // squarish whole
+        double allArea = 0;
+        Map<String, Double> gridArea = new HashMap<>();
+        for (Map.Entry<String, List<Table>> g : grids.entrySet()) {
+            double a = boxArea(g.getValue());
+            gridArea.put(g.getKey(), a);
+            allArea += a;
+        }
+        double rowWidth = Math.min(Math.sqrt(allArea * 1.4), rowLimit);
+        Map<String, ElkNode> nodes = new HashMap<>();
+        Map<String, ElkNode> frameOf = new HashMap<>();
+        Map<ElkNode, String> frames = new java.util.LinkedHashMap<>();
+        for (Table t : forest.tables()) {
+            String parent = gridOf.get(t.id());
+            ElkNode container = graph;
+            if (parent != null) {
+                container = frameOf.get(parent);
+                if (container == null) {
+                    container = ElkGraphUtil.createNode(graph);
+                    container.setIdentifier("grid-" + parent);
+                    container.setProperty(CoreOptions.ALGORITHM, BoxLayouterOptions.ALGORITHM_ID);
+                    container.setProperty(BoxLayouterOptions.SPACING_NODE_NODE, (double) GRID_SPACING);
+                    container.setProperty(BoxLayouterOptions.PADDING, new ElkPadding(GRID_CAPTION + 6, 8, 8, 8));
+                    // the aspect that gives rows of rowWidth: the box layout makes rows sqrt(area * aspect) wide
+                    container.setProperty(BoxLayouterOptions.ASPECT_RATIO, Math.max(0.05, (rowWidth - 8) * (rowWidth
+                            - 8) / gridArea.get(parent)));
+                    frameOf.put(parent, container);
+                    // the parent's children past the cap are counted here too
+                    int all = byId.get(parent).children().size();
+                    int in = grids.get(parent).size();
+                    // guest tables (ids of guestId) are ordered by gva, TDP tables by gfn
+                    String order = parent.startsWith("g-") ? ", in gva order" : ", in gfn order";
+                    frames.put(container, (in == all ? in + " tables" : in + " of " + all + " tables") + " below "
+                            + byId.get(parent).head() + order);
+                }
+            }
+            ElkNode n = ElkGraphUtil.createNode(container);
+            n.setIdentifier(t.id());
+            n.setDimensions(width(t), height(t));
+            if (parent != null) {
+                // the box layout puts higher priorities first, else sorts by size: priorities keep gfn order
+                n.setProperty(BoxLayouterOptions.PRIORITY, forest.tables().size() - nodes.size());
+            }
             nodes.put(t.id(), n);
         }
         List<ElkEdge> edges = new ArrayList<>();
         for (Table t : forest.tables()) {
+            ElkNode frame = frameOf.get(t.id());
+            if (frame != null) {
+                ElkEdge e = ElkGraphUtil.createSimpleEdge(nodes.get(t.id()), frame);
+                ElkGraphUtil.updateContainment(e);
+                edges.add(e);
+                continue;
+            }
             for (String c : t.children()) {
                 ElkNode target = nodes.get(c);
                 if (target != null) {
@@ -472,8 +610,47 @@ public final class PageTableDiagram {
             }
         }
         new RecursiveGraphLayoutEngine().layout(graph, new BasicProgressMonitor());
+        return new Placed(graph, nodes, frames, edges);
+    }
 
-        int dx = 16;
+    private static final int GRID_SPACING = 10;
+
+    /**
+     * The area ELK's box layout reckons its boxes need, from which it makes its rows sqrt(area * aspect)
+     * wide: the boxes' own area, plus their count times the deviation of their areas (rows of unequal
+     * boxes leave gaps), plus the frame's top and bottom padding along a side.
+     */
+    private static double boxArea(List<Table> boxes) {
+        double sum = 0;
+        for (Table t : boxes) {
+            sum += width(t) * height(t);
+        }
+        double mean = sum / boxes.size();
+        double var = 0;
+        for (Table t : boxes) {
+            double d = width(t) * height(t) - mean;
+            var += d * d;
+        }
+        double a = sum + boxes.size() * Math.sqrt(var / Math.max(1, boxes.size() - 1));
+        a += Math.sqrt(a) * (GRID_CAPTION + 6 + 8);
+        return a + Math.sqrt(a) * 8;
+    }
+
+    private static double width(Table t) {
+        int chars = t.head().length() + 2;
+        for (String l : t.entries()) {
+            chars = Math.max(chars, l.length());
+        }
+        return Math.ceil(chars * CHAR_W) + 20;
+    }
+
+    private static double height(Table t) {
+        return 30 + t.entries().size() * LINE_H + 8;
+    }
+
+    private static Scene draw(String title, String subtitle, Forest forest, Placed p, Theme theme) {
+        ElkNode graph = p.graph();
+        int dx = DX;
         int dy = HEAD + 8;
         int notes = forest.hidden() > 0 ? 24 : 0;
         int width = (int) Math.ceil(Math.max(graph.getWidth() + 2 * dx, Math.max(title.length() * 11 + 32,
@@ -484,7 +661,13 @@ public final class PageTableDiagram {
         Scene s = new Scene(width, height, title + " — page tables", theme.background);
         s.text(16, 28, title, 18, theme.text, null, true);
         s.text(16, 50, subtitle, 13, theme.muted, null, false);
-        for (ElkEdge e : edges) {
+        for (Map.Entry<ElkNode, String> f : p.frames().entrySet()) {
+            ElkNode n = f.getKey();
+            s.rect(n.getIdentifier(), r(n.getX()) + dx, r(n.getY()) + dy, r(n.getWidth()), r(n.getHeight()), 5,
+                    theme.background, theme.muted, 1, null);
+            s.text(r(n.getX()) + dx + 8, r(n.getY()) + dy + 16, f.getValue(), 11, theme.muted, null, false);
+        }
+        for (ElkEdge e : p.edges()) {
             for (ElkEdgeSection sec : e.getSections()) {
                 List<int[]> pts = new ArrayList<>();
                 pts.add(new int[] { r(sec.getStartX()) + dx, r(sec.getStartY()) + dy });
@@ -499,9 +682,13 @@ public final class PageTableDiagram {
             }
         }
         for (Table t : forest.tables()) {
-            ElkNode n = nodes.get(t.id());
-            int x = r(n.getX()) + dx;
-            int y = r(n.getY()) + dy;
+            ElkNode n = p.nodes().get(t.id());
+            // a table in a grid lies in its frame, whose position ELK gives relative to the graph
+            ElkNode parent = n.getParent();
+            int ox = parent == graph ? 0 : r(parent.getX());
+            int oy = parent == graph ? 0 : r(parent.getY());
+            int x = r(n.getX()) + ox + dx;
+            int y = r(n.getY()) + oy + dy;
             int w = r(n.getWidth());
             int h = r(n.getHeight());
             s.rect(t.id(), x, y, w, h, 5, t.root() ? theme.invalidFill : theme.validFill,
