@@ -506,7 +506,7 @@ public final class PageTableDiagram {
         graph.setProperty(CoreOptions.DIRECTION, Direction.RIGHT);
         graph.setProperty(CoreOptions.EDGE_ROUTING, EdgeRouting.ORTHOGONAL);
         graph.setProperty(LayeredOptions.SPACING_NODE_NODE, 14.0);
-        graph.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, 48.0);
+        graph.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, LAYER_GAP);
         graph.setProperty(CoreOptions.PADDING, new ElkPadding(0));
         // children in table order (by gfn), and one shared outgoing bus per table rather than a fan of lines
         graph.setProperty(LayeredOptions.CONSIDER_MODEL_ORDER_STRATEGY, OrderingStrategy.NODES_AND_EDGES);
@@ -545,16 +545,49 @@ public final class PageTableDiagram {
                 }
             }
         }
-        // every grid's rows about as wide as a square of all gridded tables, so that stacked grids make a
-        // squarish whole
+        // The grids stack in one layer, right of the levels above them (about `left` wide). Rows of k tables make
+        // the whole about left + k tables wide and the sum of the grids' rows high: k is the count (of the two
+        // around the continuous answer) that brings the whole nearest to ASPECT wide for its height.
         double allArea = 0;
+        double widest = 0;
+        double tall = 0;
+        int gridded = 0;
         Map<String, Double> gridArea = new HashMap<>();
         for (Map.Entry<String, List<Table>> g : grids.entrySet()) {
             double a = boxArea(g.getValue());
             gridArea.put(g.getKey(), a);
             allArea += a;
+            for (Table k : g.getValue()) {
+                widest = Math.max(widest, width(k));
+                tall += height(k);
+                gridded++;
+            }
         }
-        double rowWidth = Math.min(Math.sqrt(allArea * 1.4), rowLimit);
+        double rowWidth = rowLimit;
+        if (gridded > 0) {
+            double left = leftOfGrids(forest, byId, grids.keySet());
+            double tile = widest + GRID_SPACING;
+            double rowHeight = tall / gridded + GRID_SPACING;
+            double w = (Math.sqrt(left * left + 4 * ASPECT * allArea) - left) / 2;
+            int k0 = Math.max(1, (int) (w / tile));
+            int best = k0;
+            double bestMiss = Double.MAX_VALUE;
+            for (int k = k0; k <= k0 + 1; k++) {
+                double rows = 0;
+                for (List<Table> g : grids.values()) {
+                    rows += Math.ceil((double) g.size() / k);
+                }
+                double miss = Math.abs(Math.log((left + k * tile + 2 * DX) / (rows * rowHeight + GRID_CAPTION + HEAD
+                        + 120) / ASPECT));
+                if (miss < bestMiss) {
+                    bestMiss = miss;
+                    best = k;
+                }
+            }
+            // half a table of slack: the box layout's own estimate of the room its boxes need differs a little
+            // from boxArea's, and k tables must fit a row while k + 1 do not
+            rowWidth = Math.min(best * tile + 8 + tile / 2, rowLimit);
+        }
         Map<String, ElkNode> nodes = new HashMap<>();
         Map<String, ElkNode> frameOf = new HashMap<>();
         Map<ElkNode, String> frames = new java.util.LinkedHashMap<>();
@@ -578,8 +611,14 @@ public final class PageTableDiagram {
                     int in = grids.get(parent).size();
                     // guest tables (ids of guestId) are ordered by gva, TDP tables by gfn
                     String order = parent.startsWith("g-") ? ", in gva order" : ", in gfn order";
-                    frames.put(container, (in == all ? in + " tables" : in + " of " + all + " tables") + " below "
-                            + byId.get(parent).head() + order);
+                    String caption = (in == all ? in + " tables" : in + " of " + all + " tables") + " below "
+                            + byId.get(parent).head() + order;
+                    frames.put(container, caption);
+                    // a frame at least as wide as its caption (a grid of one column is narrower)
+                    container.setProperty(CoreOptions.NODE_SIZE_CONSTRAINTS, java.util.EnumSet.of(
+                            org.eclipse.elk.core.options.SizeConstraint.MINIMUM_SIZE));
+                    container.setProperty(CoreOptions.NODE_SIZE_MINIMUM, new org.eclipse.elk.core.math.KVector(
+                            Math.ceil(caption.length() * CHAR_W) + 16, 0));
                 }
             }
             ElkNode n = ElkGraphUtil.createNode(container);
@@ -614,6 +653,39 @@ public final class PageTableDiagram {
     }
 
     private static final int GRID_SPACING = 10;
+    /** The width for a height the whole picture aims at when it has grids: a screen's or a page's. */
+    private static final double ASPECT = 1.6;
+    private static final double LAYER_GAP = 48;
+
+    /**
+     * About how wide the levels left of the grids are: per depth (breadth first from the tables no drawn table
+     * points to) down to the deepest table with a grid, its widest table and the gap to the next layer.
+     */
+    private static double leftOfGrids(Forest forest, Map<String, Table> byId, java.util.Set<String> gridParents) {
+        Map<String, Integer> depth = new HashMap<>();
+        List<Double> widths = new ArrayList<>();
+        int deepest = -1;
+        for (Table t : forest.tables()) { // parents before children
+            int d = depth.getOrDefault(t.id(), 0);
+            while (widths.size() <= d) {
+                widths.add(0.0);
+            }
+            widths.set(d, Math.max(widths.get(d), width(t)));
+            if (gridParents.contains(t.id())) {
+                deepest = Math.max(deepest, d);
+            }
+            for (String c : t.children()) {
+                if (byId.containsKey(c)) {
+                    depth.putIfAbsent(c, d + 1);
+                }
+            }
+        }
+        double left = 0;
+        for (int d = 0; d <= deepest; d++) {
+            left += widths.get(d) + LAYER_GAP;
+        }
+        return left;
+    }
 
     /**
      * The area ELK's box layout reckons its boxes need, from which it makes its rows sqrt(area * aspect)

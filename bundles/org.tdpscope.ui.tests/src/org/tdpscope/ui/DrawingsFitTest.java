@@ -123,6 +123,95 @@ class DrawingsFitTest {
         assertTrue(canvas.fitting());
     }
 
+    /**
+     * The Page tables view's picture of twelve L1 tables below one L2 (4K faults in twelve 2 MiB regions): the L1
+     * tables in rows in a frame, the whole wider than tall; at the Roots view's default size, fitted (at the
+     * readable minimum here), the root, the L2 and the frame's caption are on screen, the rest of the grid a
+     * scroll away. As one column the twelve made a picture taller than wide, fitted with the root a sliver.
+     */
+    @Test
+    void thePageTablesPictureShowsItsRootAndItsGridOfL1TablesWhole() throws Exception {
+        StringBuilder faults = new StringBuilder("load root");
+        for (int region = 0; region < 12; region++) {
+            faults.append("; fault gfn 0x").append(Integer.toHexString(region * 0x200 + 0x10)).append(" write");
+        }
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("twelve-tables", ".tdp");
+        java.nio.file.Files.writeString(file, "scenario \"twelve page tables\" {\n  vm {\n"
+                + "    memslot 0: gfn 0x0 .. 0x2000 dirty-logging\n    vcpu v0\n  }\n"
+                + "  threads {\n    vcpu v0: " + faults + "\n  }\n}\n");
+        try {
+            RootsPanel roots = roots(ROOTS_W, ROOTS_H);
+            assertTrue(roots.open(file), roots.statusText());
+            roots.goTo(roots.totalSteps());
+            Screens.settle(display);
+            Scene scene = PageTablesView.scene(roots);
+            Scene.Rect root = null;
+            Scene.Rect frame = null;
+            Scene.Rect l2 = null;
+            Scene.Rect lastL1 = null;
+            for (Scene.Shape sh : scene.shapes()) {
+                if (sh instanceof Scene.Rect r && r.id() != null) {
+                    if (r.id().startsWith("grid-")) {
+                        frame = r;
+                    } else if (root == null && r.id().startsWith("t-")) {
+                        root = r; // breadth first: the root's table comes first
+                    }
+                }
+                if (sh instanceof Scene.Text t && t.text().contains(" · L2 · ")) {
+                    l2 = rectAt(scene, t.x(), t.y());
+                }
+                if (sh instanceof Scene.Text t && t.text().contains(" · L1 · ")) {
+                    lastL1 = rectAt(scene, t.x(), t.y());
+                }
+            }
+            assertNotNull(frame, "the L1 tables are in a frame");
+            assertNotNull(l2, "the L2 is drawn");
+            assertTrue(scene.shapes().stream().anyMatch(sh -> sh instanceof Scene.Text t
+                    && t.text().startsWith("12 tables below ")), "the frame says what it holds");
+            assertTrue(scene.width() > scene.height(), "wider than tall: " + scene.width() + "×" + scene.height());
+            // the Page tables view's picture tab, at the size the Roots view has (the view stacks with it)
+            roots.dispose();
+            SceneCanvas canvas = new SceneCanvas(shell, SWT.NONE);
+            shell.layout();
+            canvas.setScene(scene);
+            canvas.setFitting(true);
+            Screens.settle(display);
+            ImageData shot = Screens.capture(canvas, "page-tables-twelve-l1");
+            assertWhole(canvas, shot, root);
+            assertWhole(canvas, shot, l2);
+            // the frame's caption line, and its first table
+            Point tl = canvas.toControl(frame.x(), frame.y());
+            Point captionEnd = canvas.toControl(frame.x() + frame.w() / 2, frame.y() + 24);
+            Rectangle area = canvas.getClientArea();
+            assertTrue(tl.x >= 0 && tl.y >= 0 && captionEnd.x <= area.width && captionEnd.y <= area.height,
+                    "the frame's caption on screen: " + tl + "-" + captionEnd + " in " + area);
+            Scene.Rect firstL1 = null;
+            for (Scene.Shape sh : scene.shapes()) {
+                if (firstL1 == null && sh instanceof Scene.Text t && t.text().contains(" · L1 · ")) {
+                    firstL1 = rectAt(scene, t.x(), t.y());
+                }
+            }
+            assertWhole(canvas, shot, firstL1);
+            assertTrue(lastL1.y() > firstL1.y() && lastL1.x() < firstL1.x() + 2 * firstL1.w() + 40,
+                    "rows of at most two below the first: " + firstL1 + " .. " + lastL1);
+            assertTrue(canvas.zoom() >= SceneCanvas.MIN_FIT, "fitted at a readable size: " + ZoomActions.percent(
+                    canvas.zoom()));
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    /** The table whose heading is drawn at (x, y). */
+    private static Scene.Rect rectAt(Scene scene, int x, int y) {
+        for (Scene.Shape sh : scene.shapes()) {
+            if (sh instanceof Scene.Rect r && r.id() != null && r.id().startsWith("t-") && x == r.x() + 8
+                    && y == r.y() + 16) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     @Test
     void ctrlWheelZoomsAboutThePointerAndFitAnd100Percent() throws Exception {
         RootsPanel roots = roots(ROOTS_W, ROOTS_H);

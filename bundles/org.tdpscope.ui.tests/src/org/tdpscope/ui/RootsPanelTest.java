@@ -6,6 +6,7 @@ package org.tdpscope.ui;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -206,6 +207,28 @@ class RootsPanelTest {
             }
         }
         return out;
+    }
+
+    /**
+     * Closing the Roots view while its step field has the focus: SWT hands the focus up from the field as it goes,
+     * to the panel, which gave it to its drawing, already gone ("Widget is disposed" from the view's disposal).
+     */
+    @Test
+    void aPanelDisposedWithTheFocusInsideGoesQuietly() throws Exception {
+        assertTrue(panel.open(EXAMPLE), panel.statusText());
+        settle();
+        org.eclipse.swt.widgets.Composite part = new org.eclipse.swt.widgets.Composite(shell, SWT.NONE);
+        part.setLayout(new FillLayout());
+        RootsPanel inView = new RootsPanel(part, SWT.NONE);
+        shell.layout(true, true);
+        assertTrue(inView.open(EXAMPLE), inView.statusText());
+        settle();
+        assertTrue(inView.stepField().forceFocus(), "the step field takes the focus");
+        settle();
+        part.dispose(); // as the workbench disposes a closed view's composite
+        settle();
+        assertTrue(inView.isDisposed());
+        assertFalse(panel.isDisposed(), "the other panel stays");
     }
 
     @Test

@@ -743,10 +743,14 @@ public final class RootsPanel extends Composite {
         return canvas.scene();
     }
 
-    /** The drawing takes the focus, so the arrow keys step (not the policy switch). */
+    /**
+     * The drawing takes the focus, so the arrow keys step (not the policy switch). While the panel is disposed
+     * (its view closed with the focus in its step field) SWT offers the focus to the panel after the drawing is
+     * gone: false then, and SWT offers it further up.
+     */
     @Override
     public boolean setFocus() {
-        return canvas.setFocus();
+        return !canvas.isDisposed() && canvas.setFocus();
     }
 
     public String statusText() {
