@@ -452,13 +452,13 @@ public final class PageTableDiagram {
         register();
         int limit = Scene.MAX_SIDE - 2 * DX;
         int limitHeight = limit - HEAD - 120; // the title, the note and the legend below
-        double rows = Double.MAX_VALUE;
+        double rowLimit = Double.MAX_VALUE;
         Forest drawn = forest;
-        Placed p = place(drawn, rows);
+        Placed p = place(drawn, rowLimit);
         for (int round = 0; round < 8 && (p.width() > limit || p.height() > limitHeight); round++) {
             double left = p.gridsLeft();
-            if (p.width() > limit && left < limit - 400 && rows > limit - left - 8) {
-                rows = limit - left - 8; // first the grids' rows narrowed to the room beside the upper levels
+            if (p.width() > limit && left < limit - 400 && rowLimit > limit - left - 8) {
+                rowLimit = limit - left - 8; // first the grids' rows narrowed to the room beside the upper levels
             } else if (drawn.tables().size() > 1) {
                 // then fewer tables: about the share of the area that fits (grids fill about their tables' area)
                 double share = Math.min(0.95, Math.min(limit / p.width(), 1.0) * Math.min(limitHeight / p.height(),
@@ -469,9 +469,9 @@ public final class PageTableDiagram {
             } else {
                 break; // one table too large: the PNG writer's guard cuts it
             }
-            p = place(drawn, rows);
+            p = place(drawn, rowLimit);
         }
-        return draw(title, subtitle, drawn, p, theme);
+        return draw(title, subtitle, drawn, drawn != forest, p, theme);
     }
 
     /** Fewest child tables (without children of their own) drawn as a grid in a frame rather than a column. */
@@ -720,7 +720,8 @@ public final class PageTableDiagram {
         return 30 + t.entries().size() * LINE_H + 8;
     }
 
-    private static Scene draw(String title, String subtitle, Forest forest, Placed p, Theme theme) {
+    /** The picture of a laid-out forest; {@code fitted}: tables were left out to keep within Scene.MAX_SIDE. */
+    private static Scene draw(String title, String subtitle, Forest forest, boolean fitted, Placed p, Theme theme) {
         ElkNode graph = p.graph();
         int dx = DX;
         int dy = HEAD + 8;
@@ -781,8 +782,10 @@ public final class PageTableDiagram {
         }
         if (forest.hidden() > 0) {
             // a note, not a finding: muted, not in the violation colour
-            s.text(16, y, "… " + forest.hidden() + " more tables not drawn (cap " + forest.tables().size() + ")", 12,
-                    theme.muted, null, true);
+            String why = fitted ? String.format(java.util.Locale.ROOT, "%d drawn, as many as fit a picture of %,d "
+                    + "pixels a side", forest.tables().size(), Scene.MAX_SIDE) : "cap " + forest.tables().size();
+            s.text(16, y, "… " + forest.hidden() + " more tables not drawn (" + why + ")", 12, theme.muted, null,
+                    true);
             y += 24;
         }
         s.legend(16, y + 4, theme.invalidFill, theme.invalidStroke, null, "top-level table", theme.muted);
