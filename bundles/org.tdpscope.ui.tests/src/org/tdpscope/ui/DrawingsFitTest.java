@@ -148,6 +148,7 @@ class DrawingsFitTest {
             Scene.Rect root = null;
             Scene.Rect frame = null;
             Scene.Rect l2 = null;
+            Scene.Rect firstL1 = null;
             Scene.Rect lastL1 = null;
             for (Scene.Shape sh : scene.shapes()) {
                 if (sh instanceof Scene.Rect r && r.id() != null) {
@@ -162,6 +163,9 @@ class DrawingsFitTest {
                 }
                 if (sh instanceof Scene.Text t && t.text().contains(" · L1 · ")) {
                     lastL1 = rectAt(scene, t.x(), t.y());
+                    if (firstL1 == null) {
+                        firstL1 = lastL1;
+                    }
                 }
             }
             assertNotNull(frame, "the L1 tables are in a frame");
@@ -185,12 +189,6 @@ class DrawingsFitTest {
             Rectangle area = canvas.getClientArea();
             assertTrue(tl.x >= 0 && tl.y >= 0 && captionEnd.x <= area.width && captionEnd.y <= area.height,
                     "the frame's caption on screen: " + tl + "-" + captionEnd + " in " + area);
-            Scene.Rect firstL1 = null;
-            for (Scene.Shape sh : scene.shapes()) {
-                if (firstL1 == null && sh instanceof Scene.Text t && t.text().contains(" · L1 · ")) {
-                    firstL1 = rectAt(scene, t.x(), t.y());
-                }
-            }
             assertWhole(canvas, shot, firstL1);
             assertTrue(lastL1.y() > firstL1.y() && lastL1.x() < firstL1.x() + 2 * firstL1.w() + 40,
                     "rows of at most two below the first: " + firstL1 + " .. " + lastL1);
